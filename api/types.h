@@ -1,0 +1,175 @@
+#pragma once
+
+// The resources of apiVersion buildswarm.io/v1alpha1 as plain data. No I/O and
+// no behaviour beyond small helpers: codecs, defaults and validation live in
+// their own files beside this one.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+
+namespace swarm::api {
+
+inline constexpr char kApiVersion[] = "buildswarm.io/v1alpha1";
+inline constexpr char kKindSwarm[] = "Swarm";
+inline constexpr char kKindDrone[] = "Drone";
+inline constexpr char kKindDroneList[] = "DroneList";
+inline constexpr char kKindEventList[] = "EventList";
+
+// Roles a roster member may hold. A member with no roles builds.
+inline constexpr char kRoleBuild[] = "build";
+inline constexpr char kRoleDiscover[] = "discover";
+
+// Well-known capacity labels; the codec checks their form, others are free-form.
+inline constexpr char kLabelCores[] = "cores";
+inline constexpr char kLabelMemory[] = "memory";
+
+struct ObjectMeta {
+  std::string name;
+  int64_t generation = 0;       // bumped by the controller only when the spec changes
+  int64_t resource_version = 0; // bumped on every write of the object
+  std::optional<WallTime> creation_timestamp;
+  std::map<std::string, std::string> annotations;
+};
+
+struct PortageSpec {
+  std::string tree_revision;  // gentoo repository commit every member must have
+};
+
+struct DeploySpec {
+  std::string version;  // agent + build configuration bundle every member must run
+};
+
+struct Requirement {
+  std::string match;         // package atom (cat/pkg) this requirement applies to
+  std::string memory;        // as written, e.g. "32Gi"; empty when not given
+  int64_t memory_bytes = 0;  // parsed from memory; 0 when not given
+  std::optional<int> cores;  // minimum cores label, when given
+};
+
+struct QueueSpec {
+  std::string discover_on;
+  std::vector<std::string> targets;
+  std::string emerge_args;
+  std::vector<std::string> packages;
+  std::vector<Requirement> requirements;
+};
+
+struct DroneSpec {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> roles;  // empty means {"build"}
+};
+
+struct HealthPolicy {
+  Duration probe_interval{15000};
+  int memory_degraded_percent = 85;
+  int disk_degraded_percent = 90;
+};
+
+struct Policy {
+  Duration heartbeat_interval{5000};
+  Duration heartbeat_grace{20000};
+  int ground_after_failures = 5;
+  Duration grounding_cooldown{300000};
+  double systemic_failure_fraction = 0.5;
+  HealthPolicy health;
+};
+
+struct SwarmSpec {
+  PortageSpec portage;
+  DeploySpec deploy;
+  QueueSpec queue;
+  std::vector<DroneSpec> drones;
+  Policy policy;
+};
+
+// Condition status values, as Kubernetes spells them.
+inline constexpr char kTrue[] = "True";
+inline constexpr char kFalse[] = "False";
+inline constexpr char kUnknown[] = "Unknown";
+
+struct Condition {
+  std::string type;    // CamelCase, e.g. "Ready"
+  std::string status;  // kTrue, kFalse or kUnknown
+  std::string reason;  // CamelCase, machine-readable
+  std::string message; // for a person
+  WallTime last_transition_time{};
+};
+
+struct SwarmStatus {
+  int64_t observed_generation = 0;
+  std::vector<Condition> conditions;
+};
+
+struct Swarm {
+  std::string api_version = kApiVersion;
+  std::string kind = kKindSwarm;
+  ObjectMeta metadata;
+  SwarmSpec spec;
+  SwarmStatus status;
+};
+
+// What an agent observes on its drone; sent with every heartbeat.
+struct Resources {
+  int cores = 0;
+  int64_t memory_bytes = 0;
+  double memory_used_percent = 0;
+  double disk_used_percent = 0;
+  double load1 = 0;
+};
+
+struct DroneReport {
+  std::string deploy_version;  // contents of DEPLOY_MARKER; empty when missing
+  std::string tree_revision;   // empty when it cannot be read
+  std::string health;          // HEALTHY, DEGRADED, CRITICAL, RECOVERING
+  Resources resources;
+  std::string agent_version;
+};
+
+struct DroneStatus {
+  std::vector<Condition> conditions;
+  std::string health;
+  std::string deploy_version;
+  std::string tree_revision;
+  Resources resources;
+  std::vector<std::string> assignments;
+  int consecutive_failures = 0;
+  std::optional<WallTime> last_heartbeat_time;
+};
+
+// A roster member together with what the controller knows of it.
+struct Drone {
+  std::string name;
+  DroneSpec spec;  // from the Swarm's roster
+  DroneStatus status;
+};
+
+// Kubernetes-style event: repeated identical events are folded into a count.
+struct Event {
+  int64_t id = 0;
+  std::string object_kind;  // "Swarm" or "Drone"
+  std::string object_name;
+  std::string type;         // "Normal" or "Warning"
+  std::string reason;       // CamelCase constant
+  std::string message;
+  int count = 1;
+  WallTime first_timestamp{};
+  WallTime last_timestamp{};
+};
+
+// Returns the condition of that type, or nullptr.
+const Condition* FindCondition(const std::vector<Condition>& conditions, const std::string& type);
+
+// Sets a condition as Kubernetes' meta.SetStatusCondition does: the transition
+// time moves only when status changes. Returns true when anything changed.
+bool SetCondition(std::vector<Condition>& conditions, Condition c, WallTime now);
+
+// True when the roster member holds that role (no roles means "build").
+bool HasRole(const DroneSpec& d, const std::string& role);
+
+}  // namespace swarm::api

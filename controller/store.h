@@ -1,0 +1,70 @@
+#pragma once
+
+// Durable state of the controller in one SQLite file (WAL): the Swarm, each
+// roster member's observed status, and events. Every method is one
+// transaction unless called inside Transaction(). SQLite errors are caught
+// here and returned as Status (Internal, or Unavailable for a locked/busy db).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/types.h"
+#include "base/clock.h"
+#include "base/status.h"
+
+struct sqlite3;
+
+namespace swarm::controller {
+
+struct EventFilter {
+  std::string object_kind;  // empty: any
+  std::string object_name;  // empty: any
+  size_t limit = 100;       // newest first, at most this many
+};
+
+// Thread safety: not thread-safe; the controller serializes calls.
+class Store {
+ public:
+  // Opens or creates the database at `path`, applying schema migrations.
+  // Unavailable when the file cannot be opened; Internal when it is not a
+  // build-swarm database or its schema is newer than this program knows.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+
+  // Runs `body` inside one transaction (BEGIN IMMEDIATE); commits when it
+  // returns ok, rolls back otherwise and returns its status. Not reentrant.
+  Status Transaction(const std::function<Status()>& body);
+
+  // The one Swarm, or nullopt when none was applied yet.
+  Result<std::optional<api::Swarm>> GetSwarm();
+  // Writes the whole Swarm (metadata, spec, status) as given; the caller
+  // owns generation and resourceVersion.
+  Status PutSwarm(const api::Swarm& swarm);
+
+  // Observed status of every drone ever stored, by name (unordered).
+  Result<std::vector<std::pair<std::string, api::DroneStatus>>> ListDroneStatuses();
+  // NotFound when no drone of that name is stored.
+  Result<api::DroneStatus> GetDroneStatus(const std::string& name);
+  Status PutDroneStatus(const std::string& name, const api::DroneStatus& status);
+  // Ok also when it was not there.
+  Status DeleteDrone(const std::string& name);
+
+  // Records an event. An event equal in kind, name, type, reason and message
+  // to the newest stored event for that object is folded into it: count + 1,
+  // lastTimestamp = e.last_timestamp. Keeps at most `max_events` events,
+  // dropping the oldest. Returns the stored event (with id and count).
+  Result<api::Event> RecordEvent(const api::Event& e);
+  Result<std::vector<api::Event>> ListEvents(const EventFilter& filter);
+
+  void set_max_events(size_t n) { max_events_ = n; }
+
+ private:
+  explicit Store(sqlite3* db);
+  sqlite3* db_;
+  size_t max_events_ = 5000;
+};
+
+}  // namespace swarm::controller
