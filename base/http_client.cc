@@ -68,15 +68,10 @@ Result<HttpResponse> HttpClient::Send(const char* method, const std::string& pat
                                       const std::string* body) {
   httplib::Headers headers;
   if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-  httplib::Result res;
   const std::string method_s = method;
-  if (method_s == "GET") {
-    res = client_->Get(path, headers);
-  } else if (method_s == "PUT") {
-    res = client_->Put(path, headers, *body, "application/json");
-  } else {
-    res = client_->Post(path, headers, *body, "application/json");
-  }
+  httplib::Result res = method_s == "GET"   ? client_->Get(path, headers)
+                        : method_s == "PUT" ? client_->Put(path, headers, *body, "application/json")
+                                            : client_->Post(path, headers, *body, "application/json");
   if (!res) {
     return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
   }
