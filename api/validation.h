@@ -13,6 +13,9 @@ namespace swarm::api {
 struct FieldError {
   std::string path;     // e.g. "spec.drones[2].name", "spec.drones[0].labels.memory"
   std::string message;  // what is wrong and what was expected
+  // For a duplicate, the path of the first occurrence, so that a decoder can
+  // say where that is ("first at line 9"); empty otherwise.
+  std::string first_path = {};
 };
 
 // Returns every problem found; empty when the Swarm is acceptable.

@@ -65,6 +65,7 @@ class Store {
   explicit Store(sqlite3* db);
   sqlite3* db_;
   size_t max_events_ = 5000;
+  bool in_transaction_ = false;  // methods called inside Transaction() join it
 };
 
 }  // namespace swarm::controller

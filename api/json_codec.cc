@@ -1,0 +1,339 @@
+// JSON encoding of every resource, and the readers for JSON this program
+// exchanges with itself (store rows, heartbeats). Swarm documents are read by
+// the strict YAML decoder in codec.cc instead.
+
+#include <limits>
+
+#include "api/codec.h"
+#include "api/quantity.h"
+
+namespace swarm::api {
+namespace {
+
+using nlohmann::json;
+
+std::string Join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// Reads typed fields of one JSON object. A missing or null field keeps its
+// default; a field of the wrong type is an error naming it. Unknown fields are
+// ignored so that newer peers can talk to older ones.
+class JsonFields {
+ public:
+  JsonFields(const json& j, std::string path, std::vector<std::string>& errors)
+      : path_(std::move(path)), errors_(&errors) {
+    if (j.is_object()) {
+      object_ = &j;
+    } else if (!j.is_null()) {
+      Error(path_, "expected an object", j);
+    }
+  }
+
+  // The field's value, or nullptr when absent or null.
+  const json* Get(const std::string& key) const {
+    if (object_ == nullptr) return nullptr;
+    auto it = object_->find(key);
+    if (it == object_->end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  std::string PathOf(const std::string& key) const { return Join(path_, key); }
+
+  void String(const std::string& key, std::string& out) {
+    const json* v = Get(key);
+    if (v == nullptr) return;
+    if (!v->is_string()) return Error(PathOf(key), "expected a string", *v);
+    out = v->get<std::string>();
+  }
+
+  void Int64(const std::string& key, int64_t& out) {
+    const json* v = Get(key);
+    if (v == nullptr) return;
+    if (v->is_number_unsigned() &&
+        v->get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
+      return Error(PathOf(key), "integer out of range", *v);
+    }
+    if (!v->is_number_integer()) return Error(PathOf(key), "expected an integer", *v);
+    out = v->get<int64_t>();
+  }
+
+  void Int(const std::string& key, int& out) {
+    int64_t v = out;
+    Int64(key, v);
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+      return Error(PathOf(key), "integer out of range", *Get(key));
+    }
+    out = static_cast<int>(v);
+  }
+
+  void Double(const std::string& key, double& out) {
+    const json* v = Get(key);
+    if (v == nullptr) return;
+    if (!v->is_number()) return Error(PathOf(key), "expected a number", *v);
+    out = v->get<double>();
+  }
+
+  void Time(const std::string& key, WallTime& out) {
+    std::optional<WallTime> t;
+    OptionalTime(key, t);
+    if (t) out = *t;
+  }
+
+  void OptionalTime(const std::string& key, std::optional<WallTime>& out) {
+    std::string text;
+    if (Get(key) == nullptr) return;
+    String(key, text);
+    if (!Get(key)->is_string()) return;
+    Result<WallTime> t = ParseTime(text);
+    if (!t.ok()) return errors_->push_back(PathOf(key) + ": " + t.status().message());
+    out = *t;
+  }
+
+  void StringList(const std::string& key, std::vector<std::string>& out) {
+    const json* v = Get(key);
+    if (v == nullptr) return;
+    if (!v->is_array()) return Error(PathOf(key), "expected an array of strings", *v);
+    std::vector<std::string> values;
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& item = (*v)[i];
+      if (!item.is_string()) {
+        return Error(PathOf(key) + "[" + std::to_string(i) + "]", "expected a string", item);
+      }
+      values.push_back(item.get<std::string>());
+    }
+    out = std::move(values);
+  }
+
+ private:
+  void Error(const std::string& path, const std::string& expected, const json& got) {
+    errors_->push_back((path.empty() ? "" : path + ": ") + expected + ", got " +
+                       std::string(got.type_name()));
+  }
+
+  std::string path_;
+  std::vector<std::string>* errors_;
+  const json* object_ = nullptr;
+};
+
+Status ErrorsToStatus(const std::string& what, const std::vector<std::string>& errors) {
+  std::string message = "invalid " + what + ":";
+  for (const auto& e : errors) message += "\n" + e;
+  return InvalidArgument(message);
+}
+
+std::vector<Condition> ReadConditions(const json& j, const std::string& path,
+                                      std::vector<std::string>& errors) {
+  std::vector<Condition> out;
+  if (j.is_null()) return out;
+  if (!j.is_array()) {
+    errors.push_back(path + ": expected an array, got " + std::string(j.type_name()));
+    return out;
+  }
+  for (size_t i = 0; i < j.size(); ++i) {
+    JsonFields f(j[i], path + "[" + std::to_string(i) + "]", errors);
+    Condition c;
+    f.String("type", c.type);
+    f.String("status", c.status);
+    f.String("reason", c.reason);
+    f.String("message", c.message);
+    f.Time("lastTransitionTime", c.last_transition_time);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+json ResourcesToJson(const Resources& r) {
+  return {{"cores", r.cores},
+          {"memoryBytes", r.memory_bytes},
+          {"memoryUsedPercent", r.memory_used_percent},
+          {"diskUsedPercent", r.disk_used_percent},
+          {"load1", r.load1}};
+}
+
+void ReadResources(const JsonFields& parent, Resources& r, std::vector<std::string>& errors) {
+  const json* j = parent.Get("resources");
+  if (j == nullptr) return;
+  JsonFields f(*j, parent.PathOf("resources"), errors);
+  f.Int("cores", r.cores);
+  f.Int64("memoryBytes", r.memory_bytes);
+  f.Double("memoryUsedPercent", r.memory_used_percent);
+  f.Double("diskUsedPercent", r.disk_used_percent);
+  f.Double("load1", r.load1);
+}
+
+json StringMapToJson(const std::map<std::string, std::string>& m) {
+  json j = json::object();
+  for (const auto& [k, v] : m) j[k] = v;
+  return j;
+}
+
+json StringsToJson(const std::vector<std::string>& v) {
+  json j = json::array();
+  for (const auto& s : v) j.push_back(s);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json SwarmSpecToJson(const SwarmSpec& spec) {
+  json requirements = json::array();
+  for (const Requirement& r : spec.queue.requirements) {
+    json jr = {{"match", r.match}};
+    if (!r.memory.empty()) jr["memory"] = r.memory;
+    if (r.cores) jr["cores"] = *r.cores;
+    requirements.push_back(std::move(jr));
+  }
+  json drones = json::array();
+  for (const DroneSpec& d : spec.drones) {
+    drones.push_back({{"name", d.name},
+                      {"labels", StringMapToJson(d.labels)},
+                      {"roles", StringsToJson(d.roles)}});
+  }
+  const Policy& p = spec.policy;
+  return {
+      {"portage", {{"treeRevision", spec.portage.tree_revision}}},
+      {"deploy", {{"version", spec.deploy.version}}},
+      {"queue",
+       {{"discoverOn", spec.queue.discover_on},
+        {"targets", StringsToJson(spec.queue.targets)},
+        {"emergeArgs", spec.queue.emerge_args},
+        {"packages", StringsToJson(spec.queue.packages)},
+        {"requirements", std::move(requirements)}}},
+      {"drones", std::move(drones)},
+      {"policy",
+       {{"heartbeatInterval", FormatDuration(p.heartbeat_interval)},
+        {"heartbeatGrace", FormatDuration(p.heartbeat_grace)},
+        {"groundAfterFailures", p.ground_after_failures},
+        {"groundingCooldown", FormatDuration(p.grounding_cooldown)},
+        {"systemicFailureFraction", p.systemic_failure_fraction},
+        {"health",
+         {{"probeInterval", FormatDuration(p.health.probe_interval)},
+          {"memoryDegradedPercent", p.health.memory_degraded_percent},
+          {"diskDegradedPercent", p.health.disk_degraded_percent}}}}},
+  };
+}
+
+nlohmann::json SwarmToJson(const Swarm& s) {
+  json meta = {{"name", s.metadata.name},
+               {"generation", s.metadata.generation},
+               // A string, as in Kubernetes: clients compare it, never do arithmetic.
+               {"resourceVersion", std::to_string(s.metadata.resource_version)}};
+  if (s.metadata.creation_timestamp) {
+    meta["creationTimestamp"] = FormatTime(*s.metadata.creation_timestamp);
+  }
+  if (!s.metadata.annotations.empty())
+    meta["annotations"] = StringMapToJson(s.metadata.annotations);
+  return {{"apiVersion", s.api_version},
+          {"kind", s.kind},
+          {"metadata", std::move(meta)},
+          {"spec", SwarmSpecToJson(s.spec)},
+          {"status",
+           {{"observedGeneration", s.status.observed_generation},
+            {"conditions", ConditionsToJson(s.status.conditions)}}}};
+}
+
+nlohmann::json ConditionsToJson(const std::vector<Condition>& conditions) {
+  json out = json::array();
+  for (const Condition& c : conditions) {
+    out.push_back({{"type", c.type},
+                   {"status", c.status},
+                   {"reason", c.reason},
+                   {"message", c.message},
+                   {"lastTransitionTime", FormatTime(c.last_transition_time)}});
+  }
+  return out;
+}
+
+Result<std::vector<Condition>> ConditionsFromJson(const nlohmann::json& j) {
+  std::vector<std::string> errors;
+  std::vector<Condition> out = ReadConditions(j, "conditions", errors);
+  if (!errors.empty()) return ErrorsToStatus("conditions", errors);
+  return out;
+}
+
+Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {
+  std::vector<std::string> errors;
+  JsonFields f(j, "", errors);
+  SwarmStatus s;
+  f.Int64("observedGeneration", s.observed_generation);
+  if (const json* c = f.Get("conditions")) s.conditions = ReadConditions(*c, "conditions", errors);
+  if (!errors.empty()) return ErrorsToStatus("swarm status", errors);
+  return s;
+}
+
+nlohmann::json DroneToJson(const Drone& d) {
+  std::vector<std::string> roles = d.spec.roles;
+  if (roles.empty()) roles = {kRoleBuild};
+  return {{"apiVersion", kApiVersion},
+          {"kind", kKindDrone},
+          {"metadata", {{"name", d.name}}},
+          {"spec", {{"labels", StringMapToJson(d.spec.labels)}, {"roles", StringsToJson(roles)}}},
+          {"status", DroneStatusToJson(d.status)}};
+}
+
+nlohmann::json DroneStatusToJson(const DroneStatus& s) {
+  json heartbeat = nullptr;
+  if (s.last_heartbeat_time) heartbeat = FormatTime(*s.last_heartbeat_time);
+  return {{"conditions", ConditionsToJson(s.conditions)},
+          {"health", s.health},
+          {"deployVersion", s.deploy_version},
+          {"treeRevision", s.tree_revision},
+          {"resources", ResourcesToJson(s.resources)},
+          {"assignments", StringsToJson(s.assignments)},
+          {"consecutiveFailures", s.consecutive_failures},
+          {"lastHeartbeatTime", std::move(heartbeat)}};
+}
+
+Result<DroneStatus> DroneStatusFromJson(const nlohmann::json& j) {
+  std::vector<std::string> errors;
+  JsonFields f(j, "", errors);
+  DroneStatus s;
+  if (const json* c = f.Get("conditions")) s.conditions = ReadConditions(*c, "conditions", errors);
+  f.String("health", s.health);
+  f.String("deployVersion", s.deploy_version);
+  f.String("treeRevision", s.tree_revision);
+  ReadResources(f, s.resources, errors);
+  f.StringList("assignments", s.assignments);
+  f.Int("consecutiveFailures", s.consecutive_failures);
+  f.OptionalTime("lastHeartbeatTime", s.last_heartbeat_time);
+  if (!errors.empty()) return ErrorsToStatus("drone status", errors);
+  return s;
+}
+
+nlohmann::json DroneReportToJson(const DroneReport& r) {
+  return {{"deployVersion", r.deploy_version},
+          {"treeRevision", r.tree_revision},
+          {"health", r.health},
+          {"resources", ResourcesToJson(r.resources)},
+          {"agentVersion", r.agent_version}};
+}
+
+Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
+  std::vector<std::string> errors;
+  if (!j.is_object()) {
+    return InvalidArgument("invalid heartbeat: expected a JSON object, got " +
+                           std::string(j.type_name()));
+  }
+  JsonFields f(j, "", errors);
+  DroneReport r;
+  f.String("deployVersion", r.deploy_version);
+  f.String("treeRevision", r.tree_revision);
+  f.String("health", r.health);
+  ReadResources(f, r.resources, errors);
+  f.String("agentVersion", r.agent_version);
+  if (!errors.empty()) return ErrorsToStatus("heartbeat", errors);
+  return r;
+}
+
+nlohmann::json EventToJson(const Event& e) {
+  return {{"id", e.id},
+          {"involvedObject", {{"kind", e.object_kind}, {"name", e.object_name}}},
+          {"type", e.type},
+          {"reason", e.reason},
+          {"message", e.message},
+          {"count", e.count},
+          {"firstTimestamp", FormatTime(e.first_timestamp)},
+          {"lastTimestamp", FormatTime(e.last_timestamp)}};
+}
+
+}  // namespace swarm::api

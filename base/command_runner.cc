@@ -1,0 +1,411 @@
+#include "base/command_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+extern char** environ;
+
+namespace swarm {
+namespace {
+
+// How long the output loop sleeps at most when the kernel has no pidfd: the
+// latency with which a child that exited behind a still-open pipe is noticed.
+constexpr int kExitPollMs = 50;
+constexpr size_t kReadChunk = 64 * 1024;
+
+std::string ErrnoText(int err) { return std::system_category().message(err); }
+
+// A file descriptor closed when it goes out of scope.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { Reset(); }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  void Reset(int fd = -1) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// What the child reports through the error pipe when it cannot exec.
+struct ChildFailure {
+  enum Stage : int { kStdin, kOutput, kChdir, kExec } stage;
+  int err;
+};
+
+// Everything the child needs, built before fork: after fork only
+// async-signal-safe calls may run, so no allocation happens there.
+struct ExecPlan {
+  std::vector<std::string> argv_storage;
+  std::vector<char*> argv;
+  std::vector<std::string> env_storage;
+  std::vector<char*> envp;
+  std::vector<std::string> candidates;  // paths to try for argv[0], in PATH order
+  bool searched = false;                // argv[0] had no '/', so candidates came from PATH
+};
+
+ExecPlan MakePlan(const CommandSpec& spec) {
+  ExecPlan plan;
+  plan.argv_storage = spec.argv;
+  for (auto& a : plan.argv_storage) plan.argv.push_back(a.data());
+  plan.argv.push_back(nullptr);
+
+  std::string path_value = "/bin:/usr/bin";  // glibc's execvp default
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    std::string key = entry.substr(0, entry.find('='));
+    if (spec.env.count(key)) continue;
+    if (key == "PATH") path_value = entry.substr(5);
+    plan.env_storage.push_back(std::move(entry));
+  }
+  for (const auto& [k, v] : spec.env) {
+    plan.env_storage.push_back(k + "=" + v);
+    if (k == "PATH") path_value = v;
+  }
+  for (auto& e : plan.env_storage) plan.envp.push_back(e.data());
+  plan.envp.push_back(nullptr);
+
+  // The PATH searched is the child's (with overrides), so a caller that puts a
+  // directory of tools in front of PATH runs those tools.
+  const std::string& name = spec.argv[0];
+  if (name.find('/') != std::string::npos) {
+    plan.candidates.push_back(name);
+    return plan;
+  }
+  plan.searched = true;
+  size_t start = 0;
+  while (true) {
+    size_t colon = path_value.find(':', start);
+    std::string dir = path_value.substr(start, colon == std::string::npos ? colon : colon - start);
+    if (dir.empty()) dir = ".";  // POSIX: an empty PATH entry is the current directory
+    plan.candidates.push_back(dir + "/" + name);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return plan;
+}
+
+[[noreturn]] void ReportAndExit(int error_fd, ChildFailure::Stage stage, int err) {
+  ChildFailure f{stage, err};
+  ssize_t unused = write(error_fd, &f, sizeof f);
+  (void)unused;
+  _exit(127);
+}
+
+// dup2 that also works when `fd` already is `target` (this process started
+// with that standard descriptor closed): the CLOEXEC flag must still go.
+bool MoveTo(int fd, int target) {
+  if (fd == target) return fcntl(fd, F_SETFD, 0) == 0;
+  return dup2(fd, target) == target;
+}
+
+// Runs in the child between fork and exec: async-signal-safe calls only.
+[[noreturn]] void ExecChild(const ExecPlan& plan, const std::string& cwd, int stdin_fd, int out_fd,
+                            int error_fd) {
+  // Dispositions set to "ignore" (SIGPIPE in servers) survive exec and would
+  // change how the command behaves; handlers are reset by exec itself.
+  struct sigaction dfl;
+  std::memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+
+  setpgid(0, 0);
+  if (!MoveTo(stdin_fd, STDIN_FILENO)) ReportAndExit(error_fd, ChildFailure::kStdin, errno);
+  if (!MoveTo(out_fd, STDOUT_FILENO) || !MoveTo(out_fd, STDERR_FILENO)) {
+    ReportAndExit(error_fd, ChildFailure::kOutput, errno);
+  }
+  if (!cwd.empty() && chdir(cwd.c_str()) < 0) {
+    ReportAndExit(error_fd, ChildFailure::kChdir, errno);
+  }
+  // execvp's search rules: keep going past missing entries, remember EACCES.
+  bool saw_eacces = false;
+  for (const auto& candidate : plan.candidates) {
+    execve(candidate.c_str(), plan.argv.data(), plan.envp.data());
+    int err = errno;
+    if (!plan.searched) ReportAndExit(error_fd, ChildFailure::kExec, err);
+    switch (err) {
+      case EACCES:
+        saw_eacces = true;
+        break;
+      case ENOENT:
+      case ENOTDIR:
+      case ESTALE:
+      case ENODEV:
+      case ETIMEDOUT:
+        break;
+      default:
+        ReportAndExit(error_fd, ChildFailure::kExec, err);
+    }
+  }
+  ReportAndExit(error_fd, ChildFailure::kExec, saw_eacces ? EACCES : ENOENT);
+}
+
+// Reads the exec-failure report. Returns ok once the child has exec'd (the
+// CLOEXEC write end closed with nothing written).
+Status AwaitExec(int error_fd, const CommandSpec& spec) {
+  ChildFailure f{};
+  ssize_t n;
+  do {
+    n = read(error_fd, &f, sizeof f);
+  } while (n < 0 && errno == EINTR);
+  if (n == 0) return Status::Ok();
+  if (n != static_cast<ssize_t>(sizeof f)) {
+    return Internal("reading the exec status of \"" + spec.argv[0] + "\" failed");
+  }
+  switch (f.stage) {
+    case ChildFailure::kChdir:
+      return Unavailable("cannot run \"" + spec.argv[0] + "\": cannot enter directory \"" +
+                         spec.cwd + "\": " + ErrnoText(f.err));
+    case ChildFailure::kExec:
+      return Unavailable("cannot run \"" + spec.argv[0] + "\": " + ErrnoText(f.err));
+    default:
+      return Unavailable("cannot run \"" + spec.argv[0] +
+                         "\": setting up its output failed: " + ErrnoText(f.err));
+  }
+}
+
+bool WriteAll(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Collects the child's output, keeping only the tail in memory.
+class OutputSink {
+ public:
+  OutputSink(const CommandSpec& spec, int file_fd) : spec_(spec), file_fd_(file_fd) {}
+
+  void Append(const char* data, size_t len) {
+    if (file_fd_ >= 0 && !WriteAll(file_fd_, data, len)) {
+      // The command goes on; the failure shows in the captured output.
+      std::string note = "\n[writing " + spec_.output_file + " failed: " + ErrnoText(errno) + "]\n";
+      file_fd_ = -1;
+      AppendCaptured(note.data(), note.size());
+    }
+    AppendCaptured(data, len);
+  }
+
+  std::string Take() {
+    Trim(spec_.max_captured_bytes);
+    return std::move(captured_);
+  }
+
+ private:
+  void AppendCaptured(const char* data, size_t len) {
+    captured_.append(data, len);
+    // Trimming only past twice the limit keeps the cost amortized linear.
+    if (captured_.size() > 2 * spec_.max_captured_bytes + kReadChunk) {
+      Trim(spec_.max_captured_bytes);
+    }
+  }
+  void Trim(size_t max) {
+    if (captured_.size() > max) captured_.erase(0, captured_.size() - max);
+  }
+
+  const CommandSpec& spec_;
+  int file_fd_;
+  std::string captured_;
+};
+
+// Reads what is available now, at most `max_reads` chunks so a command that
+// writes without pause cannot hold off the timeout; returns false at end of file.
+bool ReadAvailable(int fd, OutputSink& sink, int max_reads) {
+  char buf[kReadChunk];
+  for (int reads = 0; reads < max_reads;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      sink.Append(buf, static_cast<size_t>(n));
+      ++reads;
+      continue;
+    }
+    if (n == 0) return false;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+  return true;
+}
+
+int OpenPidFd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+// Blocks every signal for the life of the object, so no handler of this
+// process runs in the child between fork and exec.
+class SignalBlock {
+ public:
+  SignalBlock() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved_);
+  }
+  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+
+ private:
+  sigset_t saved_;
+};
+
+pid_t WaitChild(pid_t pid, int* wstatus, int flags) {
+  pid_t r;
+  do {
+    r = waitpid(pid, wstatus, flags);
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
+}  // namespace
+
+Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
+  if (spec.argv.empty() || spec.argv[0].empty()) {
+    return InvalidArgument("command has no program to run");
+  }
+  ExecPlan plan = MakePlan(spec);
+
+  Fd devnull(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!devnull.valid()) return Unavailable("cannot open /dev/null: " + ErrnoText(errno));
+  Fd out_file;
+  if (!spec.output_file.empty()) {
+    out_file.Reset(open(spec.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (!out_file.valid()) {
+      return Unavailable("cannot open output file \"" + spec.output_file +
+                         "\": " + ErrnoText(errno));
+    }
+  }
+  // Every descriptor is CLOEXEC so commands run by other threads at the same
+  // time do not inherit this one's pipes (which would hold them open).
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) return Unavailable("pipe: " + ErrnoText(errno));
+  Fd out_read(fds[0]), out_write(fds[1]);
+  if (pipe2(fds, O_CLOEXEC) < 0) return Unavailable("pipe: " + ErrnoText(errno));
+  Fd err_read(fds[0]), err_write(fds[1]);
+
+  pid_t pid;
+  {
+    SignalBlock block;
+    pid = fork();
+    if (pid == 0) {
+      ExecChild(plan, spec.cwd, devnull.get(), out_write.get(), err_write.get());
+    }
+  }
+  if (pid < 0) return Unavailable("fork: " + ErrnoText(errno));
+  // Also set here, so the group exists before any kill below whatever the
+  // child's progress; EACCES after its exec is harmless.
+  setpgid(pid, pid);
+  out_write.Reset();
+  err_write.Reset();
+
+  Status exec_status = AwaitExec(err_read.get(), spec);
+  if (!exec_status.ok()) {
+    int ignored;
+    WaitChild(pid, &ignored, 0);
+    return exec_status;
+  }
+
+  fcntl(out_read.get(), F_SETFL, fcntl(out_read.get(), F_GETFL) | O_NONBLOCK);
+  Fd pidfd(OpenPidFd(pid));
+  OutputSink sink(spec, out_file.get());
+  CommandResult result;
+  auto deadline =
+      spec.timeout ? std::optional(std::chrono::steady_clock::now() + *spec.timeout) : std::nullopt;
+  bool out_open = true;
+  int wstatus = 0;
+  while (true) {
+    if (WaitChild(pid, &wstatus, WNOHANG) == pid) break;
+    int wait_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline -
+                                                               std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        result.timed_out = true;
+        WaitChild(pid, &wstatus, 0);
+        break;
+      }
+      wait_ms = static_cast<int>(std::min<int64_t>(left.count(), INT32_MAX));
+    }
+    // A background grandchild may hold the pipe open after the child exits,
+    // so the child's exit (not end of output) ends the run.
+    if (!pidfd.valid() && (wait_ms < 0 || wait_ms > kExitPollMs)) wait_ms = kExitPollMs;
+    pollfd pfds[2];
+    nfds_t n = 0;
+    if (out_open) pfds[n++] = {out_read.get(), POLLIN, 0};
+    if (pidfd.valid()) pfds[n++] = {pidfd.get(), POLLIN, 0};
+    int r = poll(pfds, n, wait_ms);
+    if (r < 0 && errno != EINTR) {
+      int err = errno;
+      kill(-pid, SIGKILL);
+      WaitChild(pid, &wstatus, 0);
+      return Internal("poll on the output of \"" + spec.argv[0] + "\": " + ErrnoText(err));
+    }
+    if (out_open && r > 0 && pfds[0].revents != 0)
+      out_open = ReadAvailable(out_read.get(), sink, 16);
+  }
+  // Whatever the child wrote before exiting is in the pipe now; the bound
+  // (more than a pipe holds) stops at a grandchild that keeps writing.
+  if (out_open) ReadAvailable(out_read.get(), sink, 64);
+
+  if (WIFEXITED(wstatus)) {
+    result.exit_code = WEXITSTATUS(wstatus);
+  } else if (WIFSIGNALED(wstatus)) {
+    result.signaled = true;
+    result.term_signal = WTERMSIG(wstatus);
+  }
+  result.output = sink.Take();
+  return result;
+}
+
+CommandSpec ShellCommand(const std::string& command) {
+  CommandSpec spec;
+  spec.argv = {"/bin/sh", "-c", command};
+  return spec;
+}
+
+std::string Tail(const std::string& text, size_t max_lines) {
+  if (max_lines == 0 || text.empty()) return "";
+  // A final newline ends the last line; it does not start an empty one.
+  size_t pos = text.back() == '\n' ? text.size() - 1 : text.size();
+  size_t lines = 0;
+  while (pos > 0) {
+    size_t nl = text.rfind('\n', pos - 1);
+    if (nl == std::string::npos) break;
+    if (++lines == max_lines) return text.substr(nl + 1);
+    pos = nl;
+  }
+  return text;
+}
+
+}  // namespace swarm

@@ -1,0 +1,212 @@
+#include "controller/apiserver.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/codec.h"
+#include "api/quantity.h"
+
+namespace swarm::controller {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxBodyBytes = 8 << 20;
+
+const char* ReasonFor(int http) {
+  switch (http) {
+    case 400: return "BadRequest";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 413: return "RequestEntityTooLarge";
+    case 503: return "ServiceUnavailable";
+    default: return "InternalError";
+  }
+}
+
+void WriteJson(httplib::Response& res, int http, const json& body) {
+  res.status = http;
+  res.set_content(body.dump(2) + "\n", "application/json");
+}
+
+void WriteStatus(httplib::Response& res, int http, const std::string& message) {
+  WriteJson(res, http,
+            {{"kind", "Status"},
+             {"status", "Failure"},
+             {"code", http},
+             {"reason", ReasonFor(http)},
+             {"message", message}});
+}
+
+void WriteError(httplib::Response& res, const Status& st) {
+  WriteStatus(res, HttpStatusFor(st.code()), st.message());
+}
+
+}  // namespace
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kConflict: return 409;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth)
+    : controller_(controller), auth_(auth), server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(kMaxBodyBytes);
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: {}", req.method, req.path, what);
+        WriteStatus(res, 500, "internal error: " + what);
+      });
+  server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 404) {
+      WriteStatus(res, 404, "no such API path: " + req.method + " " + req.path);
+    } else {
+      WriteStatus(res, res.status, "request failed");
+    }
+  });
+  Routes();
+}
+
+ApiServer::~ApiServer() = default;
+
+Result<int> ApiServer::Bind(const std::string& host, int port) {
+  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port)
+                                                                 ? port
+                                                                 : -1);
+  if (bound <= 0) return Unavailable("cannot listen on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+bool ApiServer::Serve() { return server_->listen_after_bind(); }
+
+void ApiServer::Stop() { server_->stop(); }
+
+void ApiServer::Routes() {
+  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
+  // Authenticates, then runs `h`; admin-only unless the handler authorizes itself.
+  auto authed = [this](bool admin_only, Handler h) {
+    return [this, admin_only, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (admin_only) {
+        if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
+      }
+      h(*who, req, res);
+    };
+  };
+
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+
+  server_->Put("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request& req,
+                                                    httplib::Response& res) {
+                 auto desired = api::DecodeSwarm(req.body, "request body");
+                 if (!desired.ok()) return WriteError(res, desired.status());
+                 auto applied = controller_->Apply(*desired);
+                 if (!applied.ok()) return WriteError(res, applied.status());
+                 WriteJson(res, 200,
+                           {{"result", ApplyOutcomeName(applied->outcome)},
+                            {"swarm", api::SwarmToJson(applied->swarm)}});
+               }));
+
+  server_->Get("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request&,
+                                                    httplib::Response& res) {
+                 auto swarm = controller_->GetSwarm();
+                 if (!swarm.ok()) return WriteError(res, swarm.status());
+                 WriteJson(res, 200, api::SwarmToJson(*swarm));
+               }));
+
+  server_->Get("/api/v1/drones", authed(true, [this](const Identity&, const httplib::Request&,
+                                                     httplib::Response& res) {
+                 auto drones = controller_->ListDrones();
+                 if (!drones.ok()) return WriteError(res, drones.status());
+                 json items = json::array();
+                 for (const auto& d : *drones) items.push_back(api::DroneToJson(d));
+                 WriteJson(res, 200,
+                           {{"apiVersion", api::kApiVersion},
+                            {"kind", api::kKindDroneList},
+                            {"items", std::move(items)}});
+               }));
+
+  server_->Get(R"(/api/v1/drones/([^/]+))",
+               authed(true, [this](const Identity&, const httplib::Request& req,
+                                   httplib::Response& res) {
+                 auto drone = controller_->GetDrone(req.matches[1]);
+                 if (!drone.ok()) return WriteError(res, drone.status());
+                 WriteJson(res, 200, api::DroneToJson(*drone));
+               }));
+
+  server_->Get("/api/v1/events", authed(true, [this](const Identity&, const httplib::Request& req,
+                                                     httplib::Response& res) {
+                 EventFilter filter;
+                 filter.object_kind = req.get_param_value("kind");
+                 filter.object_name = req.get_param_value("name");
+                 if (req.has_param("limit")) {
+                   const std::string raw = req.get_param_value("limit");
+                   char* end = nullptr;
+                   long n = std::strtol(raw.c_str(), &end, 10);
+                   if (raw.empty() || *end != '\0' || n < 1 || n > 1000) {
+                     return WriteStatus(res, 400,
+                                        "limit \"" + raw + "\" is not a number from 1 to 1000");
+                   }
+                   filter.limit = static_cast<size_t>(n);
+                 }
+                 auto events = controller_->ListEvents(filter);
+                 if (!events.ok()) return WriteError(res, events.status());
+                 json items = json::array();
+                 for (const auto& e : *events) items.push_back(api::EventToJson(e));
+                 WriteJson(res, 200,
+                           {{"apiVersion", api::kApiVersion},
+                            {"kind", api::kKindEventList},
+                            {"items", std::move(items)}});
+               }));
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
+                authed(false, [this](const Identity& who, const httplib::Request& req,
+                                     httplib::Response& res) {
+                  const std::string name = req.matches[1];
+                  if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+                  if (body.is_discarded() || !body.is_object()) {
+                    return WriteStatus(res, 400, "heartbeat body is not a JSON object");
+                  }
+                  auto report = api::DroneReportFromJson(body);
+                  if (!report.ok()) return WriteError(res, report.status());
+                  auto reply = controller_->Heartbeat(name, *report);
+                  if (!reply.ok()) return WriteError(res, reply.status());
+                  WriteJson(res, 200,
+                            {{"heartbeatInterval", api::FormatDuration(reply->heartbeat_interval)},
+                             {"health",
+                              {{"probeInterval", api::FormatDuration(reply->health.probe_interval)},
+                               {"memoryDegradedPercent", reply->health.memory_degraded_percent},
+                               {"diskDegradedPercent", reply->health.disk_degraded_percent}}},
+                             {"actions", json::array()},
+                             {"assignments", json::array()}});
+                }));
+}
+
+}  // namespace swarm::controller

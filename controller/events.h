@@ -1,0 +1,32 @@
+#pragma once
+
+// Event reasons are named constants (Kubernetes' habit): operators grep and
+// alert on them, so they are part of the public contract (docs/api.md).
+
+namespace swarm::controller::events {
+
+inline constexpr char kNormal[] = "Normal";
+inline constexpr char kWarning[] = "Warning";
+
+inline constexpr char kControllerStarted[] = "ControllerStarted";
+inline constexpr char kSwarmCreated[] = "SwarmCreated";
+inline constexpr char kSwarmConfigured[] = "SwarmConfigured";
+inline constexpr char kDroneReady[] = "DroneReady";
+inline constexpr char kDroneUnreachable[] = "DroneUnreachable";
+inline constexpr char kDroneRemoved[] = "DroneRemoved";
+inline constexpr char kNotInRoster[] = "NotInRoster";
+
+}  // namespace swarm::controller::events
+
+namespace swarm::controller::reasons {
+
+// Reasons of the Drone Ready condition.
+inline constexpr char kNeverJoined[] = "NeverJoined";
+inline constexpr char kHeartbeatReceived[] = "HeartbeatReceived";
+inline constexpr char kHeartbeatMissed[] = "HeartbeatMissed";
+
+// Reasons of the Swarm DronesReady condition.
+inline constexpr char kAllDronesReady[] = "AllDronesReady";
+inline constexpr char kDronesNotReady[] = "DronesNotReady";
+
+}  // namespace swarm::controller::reasons

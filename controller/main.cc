@@ -1,0 +1,123 @@
+// swarm-controller: wiring only. Flags, store, controller, API server, signals.
+
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "base/clock.h"
+#include "controller/apiserver.h"
+#include "controller/auth.h"
+#include "controller/listen_address.h"
+#include "controller/store.h"
+#include "controller/swarm_controller.h"
+
+namespace {
+
+// Written atomically, so a reader never sees half an address.
+bool WriteAddressFile(const std::string& path, const std::string& url) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << url << "\n";
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"build-swarm controller: reconciles the swarm to its spec"};
+  std::string listen = "127.0.0.1:7800";
+  std::string state_file;
+  std::string token_file;
+  std::string address_file;
+  std::string log_level = "info";
+  app.add_option("--listen", listen, "HOST:PORT to serve the API on (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--state", state_file, "SQLite state file (created when missing)")->required();
+  app.add_option("--token-auth-file", token_file, "CSV file of token,name,role lines")->required();
+  app.add_option("--address-file", address_file,
+                 "write the served URL here once listening (for scripts using port 0)");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.set_version_flag("--version", std::string("swarm-controller ") + SWARM_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_mt("controller");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  auto address = swarm::controller::ParseListenAddress(listen);
+  if (!address.ok()) {
+    std::cerr << "swarm-controller: --listen: " << address.status().message() << "\n";
+    return 2;
+  }
+  auto auth = swarm::controller::TokenAuthenticator::LoadFile(token_file);
+  if (!auth.ok()) {
+    std::cerr << "swarm-controller: --token-auth-file: " << auth.status().message() << "\n";
+    return 2;
+  }
+  auto store = swarm::controller::Store::Open(state_file);
+  if (!store.ok()) {
+    std::cerr << "swarm-controller: --state: " << store.status().message() << "\n";
+    return 1;
+  }
+
+  // Signals are taken by one thread with sigwait, never by a handler, so
+  // shutdown runs ordinary code.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  swarm::controller::SwarmController controller(store->get(), swarm::SystemClock::Get());
+  if (auto st = controller.Start(); !st.ok()) {
+    std::cerr << "swarm-controller: loading state: " << st.message() << "\n";
+    return 1;
+  }
+  swarm::controller::ApiServer api(&controller, &*auth);
+  auto port = api.Bind(address->host, address->port);
+  if (!port.ok()) {
+    std::cerr << "swarm-controller: " << port.status().message() << "\n";
+    return 1;
+  }
+  const std::string url = "http://" + address->UrlHost() + ":" + std::to_string(*port);
+  spdlog::info("serving the API on {} (state {}, {} tokens)", url, state_file, auth->size());
+  if (!address_file.empty() && !WriteAddressFile(address_file, url)) {
+    std::cerr << "swarm-controller: cannot write --address-file " << address_file << "\n";
+    return 1;
+  }
+
+  std::thread reconciler([&] { controller.RunLoop(); });
+  std::atomic<bool> serving{true};
+  std::thread signal_waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (serving) spdlog::info("signal {}: shutting down", sig);
+    api.Stop();
+    controller.Stop();
+  });
+  const bool served = api.Serve();
+  serving = false;
+  // The server can also stop on its own; the blocked signal wakes the waiter.
+  kill(getpid(), SIGTERM);
+  signal_waiter.join();
+  reconciler.join();
+  return served ? 0 : 1;
+}

@@ -1,0 +1,97 @@
+#pragma once
+
+// The controller's core: the desired Swarm, the drones' observed state, and
+// the reconcilers that compare them. The HTTP layer (apiserver) and the
+// process wiring (main.cc) sit on top; tests drive this class directly with a
+// FakeClock and a Store in a temp dir.
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/types.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "controller/auth.h"
+#include "controller/reconcilers/liveness.h"
+#include "controller/store.h"
+
+namespace swarm::controller {
+
+enum class ApplyOutcome { kCreated, kConfigured, kUnchanged };
+const char* ApplyOutcomeName(ApplyOutcome o);  // "created", "configured", "unchanged"
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::kUnchanged;
+  api::Swarm swarm;  // as stored after the apply
+};
+
+// What the controller wants of a drone, sent back in the heartbeat reply.
+struct HeartbeatReply {
+  Duration heartbeat_interval{5000};
+  api::HealthPolicy health;
+};
+
+// Thread safety: every public method is safe to call from any thread; one
+// lock serializes them (the API's load is a few drones heartbeating).
+class SwarmController {
+ public:
+  // Neither is owned; both must outlive this object.
+  SwarmController(Store* store, Clock* clock);
+
+  // Loads the stored Swarm and drones and gives every drone a fresh heartbeat
+  // lease (a restart never makes a live drone Unreachable). Call once.
+  Status Start();
+
+  // Applies the operator's desired Swarm (already decoded and validated).
+  // Conflict when a Swarm of another name is managed; Internal on store errors,
+  // in which case nothing changed.
+  Result<ApplyResult> Apply(const api::Swarm& desired);
+
+  // NotFound before the first apply.
+  Result<api::Swarm> GetSwarm();
+  // Every roster member, sorted by name; empty before the first apply.
+  Result<std::vector<api::Drone>> ListDrones();
+  // NotFound when `name` is not in the roster.
+  Result<api::Drone> GetDrone(const std::string& name);
+  Result<std::vector<api::Event>> ListEvents(const EventFilter& filter);
+
+  // Records a heartbeat from `name`, already authorized to act as it.
+  // PermissionDenied (and a NotInRoster warning event) when `name` is not in
+  // the roster: names outside it cannot join.
+  Result<HeartbeatReply> Heartbeat(const std::string& name, const api::DroneReport& report);
+
+  // Runs every reconciler once at the clock's current time. Returns how long
+  // until it should run again at the latest.
+  Duration ReconcileOnce();
+
+  // Blocks running ReconcileOnce whenever it is due or Wake() is called, until
+  // Stop(). Waits on the real clock: the process's loop, not used by tests.
+  void RunLoop();
+  void Wake();
+  void Stop();
+
+ private:
+  std::vector<api::Drone> DronesLocked() const;
+  Status RecordEventLocked(const std::string& kind, const std::string& name,
+                           const std::string& type, const std::string& reason,
+                           const std::string& message);
+  Status ReconcileLocked(Duration* next);
+
+  Store* const store_;
+  Clock* const clock_;
+
+  mutable std::mutex mu_;
+  std::optional<api::Swarm> swarm_;                   // cache of the stored Swarm
+  std::map<std::string, api::DroneStatus> statuses_;  // cache of stored drone statuses
+  reconcilers::HeartbeatLeases leases_;
+
+  std::condition_variable wake_cv_;
+  bool wake_ = false;
+  bool stop_ = false;
+};
+
+}  // namespace swarm::controller

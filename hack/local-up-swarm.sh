@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Starts a local build swarm on 127.0.0.1: a controller and one agent per
+# roster member of examples/swarm.yaml, each agent on its own copy of a fake
+# portage tree; applies the swarm and shows the drones. Runs until Ctrl-C,
+# then stops everything and removes what it made.
+#
+# Settings (environment):
+#   BUILD_DIR        build directory (default: _out/local)
+#   BIN_DIR          use binaries from here and skip the build (default: $BUILD_DIR/bin)
+#   SKIP_BUILD       1: do not install packages or build (default: 0)
+#   CONTROLLER_PORT  API port on 127.0.0.1; 0 picks a free one (default: 7800)
+#   SWARM_FILE       the Swarm to apply (default: examples/swarm.yaml)
+#   AGENTS           drone names to start agents for (default: drone-izar drone-meridian desktop)
+#   WORK_DIR         where state, logs and trees go (default: a new temp dir, removed on exit)
+#   READY_TIMEOUT    seconds to wait for every drone to be Ready (default: 60)
+#   ONESHOT          1: exit once the drones are shown, instead of running until Ctrl-C
+set -euo pipefail
+SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$SWARM_ROOT/hack/lib/deps.sh"
+
+BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/local}
+BIN_DIR=${BIN_DIR:-$BUILD_DIR/bin}
+SKIP_BUILD=${SKIP_BUILD:-0}
+CONTROLLER_PORT=${CONTROLLER_PORT:-7800}
+SWARM_FILE=${SWARM_FILE:-$SWARM_ROOT/examples/swarm.yaml}
+AGENTS=${AGENTS:-drone-izar drone-meridian desktop}
+READY_TIMEOUT=${READY_TIMEOUT:-60}
+ONESHOT=${ONESHOT:-0}
+own_work_dir=0
+if [ -z "${WORK_DIR:-}" ]; then
+  WORK_DIR=$(mktemp -d /tmp/build-swarm-local.XXXXXX)
+  own_work_dir=1
+fi
+
+pids=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local jobs_left
+  jobs_left=$(jobs -p)
+  [ -n "$jobs_left" ] && kill $jobs_left 2>/dev/null
+  wait 2>/dev/null
+  if [ "$own_work_dir" = 1 ]; then rm -rf "$WORK_DIR"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+if [ "$SKIP_BUILD" != 1 ]; then
+  swarm::install_deps
+  swarm::build "$BUILD_DIR" RelWithDebInfo
+fi
+for b in swarm-controller swarm-agent swarmctl; do
+  [ -x "$BIN_DIR/$b" ] || { echo "no $BIN_DIR/$b: build first or unset SKIP_BUILD" >&2; exit 1; }
+done
+
+token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+admin_token=$(token)
+{
+  echo "# token,name,role"
+  echo "$admin_token,admin,admin"
+} > "$WORK_DIR/tokens.csv"
+for a in $AGENTS; do
+  t=$(token)
+  echo "$t,$a,agent" >> "$WORK_DIR/tokens.csv"
+  mkdir -p "$WORK_DIR/drones/$a"
+  echo "$t" > "$WORK_DIR/drones/$a/token"
+done
+chmod 600 "$WORK_DIR/tokens.csv" "$WORK_DIR"/drones/*/token
+
+read -r rev1 rev2 < <("$SWARM_ROOT/hack/fake-portage/make-tree.sh" "$WORK_DIR/tree")
+echo "fake portage tree: $WORK_DIR/tree (revisions $rev1, $rev2)"
+
+"$BIN_DIR/swarm-controller" --listen "127.0.0.1:$CONTROLLER_PORT" --state "$WORK_DIR/controller.db" \
+  --token-auth-file "$WORK_DIR/tokens.csv" --address-file "$WORK_DIR/controller.address" \
+  >"$WORK_DIR/controller.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  [ -s "$WORK_DIR/controller.address" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$WORK_DIR/controller.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$WORK_DIR/controller.address" ] || { echo "controller did not start" >&2; exit 1; }
+export SWARMCTL_SERVER
+SWARMCTL_SERVER=$(cat "$WORK_DIR/controller.address")
+export SWARMCTL_TOKEN=$admin_token
+echo "controller: $SWARMCTL_SERVER (log $WORK_DIR/controller.log)"
+
+for a in $AGENTS; do
+  d=$WORK_DIR/drones/$a
+  # Each drone starts one revision behind, on its own clone of the tree.
+  git clone -q "$WORK_DIR/tree" "$d/repo"
+  git -C "$d/repo" checkout -q --detach rev-1
+  mkdir -p "$d/state" "$d/pkgdir" "$d/tmpdir"
+  cat > "$d/agent.yaml" <<YAML
+name: $a
+controller: $SWARMCTL_SERVER
+tokenFile: $d/token
+stateDir: $d/state
+procRoot: /proc
+portage:
+  repoDir: $d/repo
+  pkgDir: $d/pkgdir
+  tmpDir: $d/tmpdir
+  emerge: /bin/false
+YAML
+  "$BIN_DIR/swarm-agent" --config "$d/agent.yaml" >"$d/agent.log" 2>&1 &
+  pids+=($!)
+done
+
+"$BIN_DIR/swarmctl" apply -f "$SWARM_FILE"
+
+deadline=$((SECONDS + READY_TIMEOUT))
+until [ "$("$BIN_DIR/swarmctl" get drones | awk 'NR > 1 && $2 != "True"' | wc -l)" = 0 ]; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "drones not Ready after ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    "$BIN_DIR/swarmctl" get drones -o wide >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo
+"$BIN_DIR/swarmctl" get drones
+echo
+echo "Try: SWARMCTL_SERVER=$SWARMCTL_SERVER SWARMCTL_TOKEN=$SWARMCTL_TOKEN $BIN_DIR/swarmctl get swarm -o yaml"
+[ "$ONESHOT" = 1 ] && exit 0
+echo "Running; Ctrl-C stops the swarm and removes $WORK_DIR."
+while true; do sleep 3600 & wait $! || true; done

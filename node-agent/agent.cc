@@ -1,0 +1,159 @@
+#include "node-agent/agent.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/codec.h"
+#include "api/quantity.h"
+
+namespace swarm::agent {
+
+const char* LinkStateName(LinkState s) {
+  switch (s) {
+    case LinkState::kStarting:
+      return "starting";
+    case LinkState::kJoined:
+      return "joined";
+    case LinkState::kUnreachable:
+      return "unreachable";
+    case LinkState::kRefused:
+      return "refused";
+    case LinkState::kBadReply:
+      return "bad-reply";
+  }
+  return "unknown";
+}
+
+Agent::Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
+             Clock* clock, std::function<double()> uniform01)
+    : options_(std::move(options)),
+      prober_(prober),
+      transport_(transport),
+      sleeper_(sleeper),
+      clock_(clock),
+      backoff_(std::move(uniform01)) {}
+
+void Agent::Run() {
+  spdlog::info("heartbeating to {} as {}", options_.controller_url, options_.name);
+  while (!stop_.load()) {
+    Duration wait = Beat();
+    if (stop_.load() || !sleeper_->SleepFor(wait)) break;
+  }
+  spdlog::info("stopped");
+}
+
+void Agent::Stop() {
+  stop_.store(true);
+  sleeper_->Interrupt();
+}
+
+Duration Agent::Beat() {
+  ProbeResult probe = prober_->Probe();
+  LogProblems(probe.problems);
+
+  HealthVerdict before = health_.current();
+  const HealthVerdict& verdict = health_.Observe(probe.resources, policy_, clock_->SteadyNow());
+  LogHealth(before, verdict);
+
+  std::string message;
+  LinkState next = Exchange(BuildDroneReport(probe, verdict, options_.agent_version), &message);
+  SetLink(next, message);
+  if (next == LinkState::kJoined) {
+    backoff_.Reset();
+    return interval_;
+  }
+  Duration wait = backoff_.Next();
+  spdlog::debug("heartbeat failed ({} in a row): {}; next attempt in {}", backoff_.failures(),
+                message, api::FormatDuration(wait));
+  return wait;
+}
+
+LinkState Agent::Exchange(const api::DroneReport& report, std::string* message) {
+  // A marker file with invalid UTF-8 must not abort the agent: replace, send.
+  std::string body =
+      api::DroneReportToJson(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto res = transport_->Post(HeartbeatPath(options_.name), body);
+  if (!res.ok()) {
+    *message = res.status().message();
+    return LinkState::kUnreachable;
+  }
+  if (res->status < 200 || res->status >= 300) {
+    *message = DescribeHttpError(*res);
+    return LinkState::kRefused;
+  }
+  auto reply = ParseHeartbeatReply(res->body);
+  if (!reply.ok()) {
+    *message = reply.status().message();
+    return LinkState::kBadReply;
+  }
+  ApplyReply(*reply);
+  return LinkState::kJoined;
+}
+
+void Agent::SetLink(LinkState next, const std::string& message) {
+  const LinkState prev = link_;
+  // Unreachable messages vary with the kind of network failure; one line for
+  // the outage is enough. Refusals are logged again when their reason changes.
+  const bool changed =
+      next != prev || (next != LinkState::kUnreachable && message != link_message_);
+  link_ = next;
+  link_message_ = message;
+  if (!changed) return;
+  switch (next) {
+    case LinkState::kJoined:
+      spdlog::info("{} controller {}: heartbeat every {}", ever_joined_ ? "rejoined" : "joined",
+                   options_.controller_url, api::FormatDuration(interval_));
+      ever_joined_ = true;
+      break;
+    case LinkState::kUnreachable:
+      spdlog::warn("controller unreachable: {}; retrying with backoff (at most every {})", message,
+                   api::FormatDuration(Backoff::kMax));
+      break;
+    case LinkState::kRefused:
+      spdlog::warn("refused: {}; retrying with backoff", message);
+      break;
+    case LinkState::kBadReply:
+      spdlog::warn("unreadable heartbeat reply: {}; retrying with backoff", message);
+      break;
+    case LinkState::kStarting:
+      break;
+  }
+}
+
+void Agent::ApplyReply(const HeartbeatReply& reply) {
+  if (reply.heartbeat_interval != interval_ && link_ == LinkState::kJoined) {
+    spdlog::info("heartbeat interval now {}", api::FormatDuration(reply.heartbeat_interval));
+  }
+  interval_ = reply.heartbeat_interval;
+  const api::HealthPolicy& p = reply.health;
+  if (p.memory_degraded_percent != policy_.memory_degraded_percent ||
+      p.disk_degraded_percent != policy_.disk_degraded_percent ||
+      p.probe_interval != policy_.probe_interval) {
+    spdlog::info("health policy: degraded at memory {}%, disk {}%; probe every {}",
+                 p.memory_degraded_percent, p.disk_degraded_percent,
+                 api::FormatDuration(p.probe_interval));
+  }
+  policy_ = p;
+  last_reply_ = reply;
+}
+
+void Agent::LogProblems(const std::vector<std::string>& problems) {
+  std::set<std::string> now(problems.begin(), problems.end());
+  for (const auto& p : now) {
+    if (!problems_.count(p)) spdlog::warn("probe: {}", p);
+  }
+  for (const auto& p : problems_) {
+    if (!now.count(p)) spdlog::info("probe recovered: {}", p);
+  }
+  problems_ = std::move(now);
+}
+
+void Agent::LogHealth(const HealthVerdict& before, const HealthVerdict& after) {
+  if (after.state == before.state) return;
+  if (after.state == HealthState::kHealthy) {
+    spdlog::info("health {} (was {})", HealthStateName(after.state), HealthStateName(before.state));
+  } else {
+    spdlog::warn("health {}: {}", HealthStateName(after.state), after.reason);
+  }
+}
+
+}  // namespace swarm::agent

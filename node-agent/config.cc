@@ -1,0 +1,190 @@
+#include "node-agent/config.h"
+
+#include <filesystem>
+
+#include "api/validation.h"
+#include "api/yaml_fields.h"
+#include "base/http_client.h"
+#include "node-agent/file_util.h"
+
+namespace swarm::agent {
+namespace {
+
+using api::YamlDiagnostics;
+using api::YamlMap;
+
+const std::vector<std::string> kTopKeys = {"name",     "controller", "tokenFile", "stateDir",
+                                           "procRoot", "portage",    "hooks"};
+const std::vector<std::string> kPortageKeys = {"repoDir", "pkgDir", "tmpDir", "emerge"};
+const std::vector<std::string> kHookKeys = {"sync", "deploy", "selfCheck"};
+
+bool IsShellSafe(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
+}
+
+// Reads an optional absolute directory; the default stays when absent.
+void ReadDir(YamlDiagnostics& diag, YamlMap& map, const char* key, std::string& out) {
+  std::string v;
+  if (!map.ReadString(key, v)) return;
+  if (v.empty() || v.front() != '/') {
+    diag.AddAt(map.FieldPath(key), "expected an absolute path, got \"" + v + "\"");
+    return;
+  }
+  out = v;
+}
+
+void Check(YamlDiagnostics& diag, const AgentConfig& c) {
+  if (!c.name.empty() && !api::IsValidName(c.name)) {
+    diag.AddAt("name",
+               "expected a DNS-1123 label (lowercase letters, digits and '-', at most 63, "
+               "starting and ending with a letter or digit), got \"" +
+                   c.name + "\"");
+  }
+  if (!c.controller.empty() && !HttpClient::Create(c.controller, "").ok()) {
+    diag.AddAt("controller",
+               "expected a URL of the form http://HOST:PORT, got \"" + c.controller + "\"");
+  }
+}
+
+}  // namespace
+
+Result<AgentConfig> ParseAgentConfig(std::string_view text, const std::string& source,
+                                     const std::string& base_dir) {
+  auto docs = api::LoadYamlDocuments(text, source);
+  if (!docs.ok()) return docs.status();
+  YamlDiagnostics diag(source);
+  YAML::Node root;
+  if (!docs->empty()) root = docs->front();
+  if (docs->size() > 1) {
+    diag.Add(api::ToSourcePos((*docs)[1].Mark()), "",
+             "expected one YAML document, found " + std::to_string(docs->size()));
+  }
+  // Missing keys are reported at the mapping that lacks them: the document.
+  api::SourcePos root_pos = api::ToSourcePos(root.Mark());
+  diag.Record("", root_pos.line > 0 ? root_pos : api::SourcePos{1, 1});
+
+  AgentConfig c;
+  YamlMap top(diag, root, "", kTopKeys);
+  for (const auto& [key, out] : {std::pair<const char*, std::string*>{"name", &c.name},
+                                 {"controller", &c.controller},
+                                 {"tokenFile", &c.token_file}}) {
+    top.ReadString(key, *out);
+    if (out->empty() && !diag.HasErrorAtOrAbove(key) && top.is_map()) {
+      diag.AddAt(key, top.Has(key) ? "expected a non-empty string" : "required");
+    }
+  }
+  ReadDir(diag, top, "stateDir", c.state_dir);
+  ReadDir(diag, top, "procRoot", c.proc_root);
+
+  YamlMap portage = top.ReadMap("portage", kPortageKeys);
+  ReadDir(diag, portage, "repoDir", c.portage.repo_dir);
+  ReadDir(diag, portage, "pkgDir", c.portage.pkg_dir);
+  ReadDir(diag, portage, "tmpDir", c.portage.tmp_dir);
+  if (portage.ReadString("emerge", c.portage.emerge) && c.portage.emerge.empty()) {
+    diag.AddAt("portage.emerge", "expected the emerge program, got \"\"");
+  }
+
+  // Absent hooks get defaults built from the paths above; an explicit ""
+  // switches a hook off.
+  c.hooks.sync = DefaultSyncHook(c.portage.repo_dir);
+  c.hooks.self_check = DefaultSelfCheckHook(c.portage.emerge);
+  YamlMap hooks = top.ReadMap("hooks", kHookKeys);
+  hooks.ReadString("sync", c.hooks.sync);
+  hooks.ReadString("deploy", c.hooks.deploy);
+  hooks.ReadString("selfCheck", c.hooks.self_check);
+
+  Check(diag, c);
+  if (!c.token_file.empty() && !diag.HasErrorAtOrAbove("tokenFile")) {
+    std::filesystem::path p(c.token_file);
+    if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+    c.token_file = p.lexically_normal().string();
+    auto token = ReadTokenFile(c.token_file);
+    if (token.ok()) {
+      c.token = *token;
+    } else {
+      diag.AddAt("tokenFile", token.status().message());
+    }
+  }
+  if (!diag.ok()) return diag.ToStatus();
+  return c;
+}
+
+Result<AgentConfig> LoadAgentConfig(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  // Absolute, so that error messages and logs name the token file unambiguously.
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(path, ec).parent_path();
+  return ParseAgentConfig(*text, path, ec ? "." : dir.string());
+}
+
+Result<std::string> ReadTokenFile(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) {
+    return InvalidArgument("cannot read the token file: " + text.status().message());
+  }
+  std::string first = Trim(std::string_view(*text).substr(0, text->find('\n')));
+  if (first.empty()) {
+    return InvalidArgument("token file " + path +
+                           " is empty: expected the bearer token on its first line");
+  }
+  return first;
+}
+
+std::string DefaultSyncHook(const std::string& repo_dir) {
+  const std::string git = "git -C " + ShellQuote(repo_dir);
+  return git + " fetch --quiet origin && " + git + " checkout --quiet --detach {revision}";
+}
+
+std::string DefaultSelfCheckHook(const std::string& emerge) {
+  return ShellQuote(emerge) + " --info";
+}
+
+std::string ShellQuote(std::string_view s) {
+  bool safe = !s.empty();
+  for (char c : s) safe = safe && IsShellSafe(c);
+  if (safe) return std::string(s);
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";  // close, an escaped quote, reopen
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string ExpandHook(std::string_view hook, const HookValues& values) {
+  const std::pair<std::string_view, const std::string*> kPlaceholders[] = {
+      {"{revision}", &values.revision}, {"{version}", &values.version}, {"{atom}", &values.atom}};
+  std::string out;
+  size_t i = 0;
+  while (i < hook.size()) {
+    bool replaced = false;
+    if (hook[i] == '{') {
+      for (const auto& [placeholder, value] : kPlaceholders) {
+        if (hook.substr(i, placeholder.size()) == placeholder) {
+          out += ShellQuote(*value);
+          i += placeholder.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out += hook[i++];
+  }
+  return out;
+}
+
+ProbePaths ProbePathsFor(const AgentConfig& c) {
+  ProbePaths p;
+  p.proc_root = c.proc_root;
+  p.state_dir = c.state_dir;
+  p.repo_dir = c.portage.repo_dir;
+  p.disk_dirs = {c.portage.pkg_dir, c.portage.tmp_dir};
+  return p;
+}
+
+}  // namespace swarm::agent

@@ -1,0 +1,112 @@
+// swarm-agent: wiring only. Flags, config, logging, signals; the agent itself
+// lives in swarm_agent_lib.
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/command_runner.h"
+#include "base/http_client.h"
+#include "node-agent/agent.h"
+#include "node-agent/config.h"
+#include "node-agent/probes.h"
+#include "node-agent/sleeper.h"
+
+namespace {
+
+using swarm::HttpClient;
+using swarm::ProcessRunner;
+using swarm::SystemClock;
+using swarm::agent::Agent;
+using swarm::agent::AgentOptions;
+using swarm::agent::HttpControllerTransport;
+using swarm::agent::InterruptibleSleeper;
+using swarm::agent::kExitConfigError;
+using swarm::agent::kExitOk;
+using swarm::agent::kExitRuntimeError;
+using swarm::agent::LoadAgentConfig;
+using swarm::agent::ProbePathsFor;
+using swarm::agent::Prober;
+
+void SetUpLogging(const std::string& drone_name) {
+  auto logger = spdlog::stderr_logger_mt("swarm-agent");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ [" + drone_name + "] %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::info);
+  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows every retry
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app(
+      "swarm-agent: the build-swarm node agent; heartbeats this drone's state to the "
+      "controller.\nExit codes: 0 stopped by SIGTERM/SIGINT, 1 could not start, "
+      "2 bad flags or configuration.");
+  std::string config_path;
+  app.add_option("--config", config_path, "agent.yaml")->required();
+  app.set_version_flag("--version", std::string("swarm-agent ") + SWARM_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitConfigError;
+  }
+
+  auto config = LoadAgentConfig(config_path);
+  if (!config.ok()) {
+    // Each line already reads "<file>:<line>:<column>: <key>: <what was expected>".
+    std::cerr << config.status().message() << "\n";
+    return kExitConfigError;
+  }
+  SetUpLogging(config->name);
+
+  // Signals are taken by one thread with sigwait(), so Stop() runs in a normal
+  // thread context instead of a handler. Block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto http = HttpClient::Create(config->controller, config->token);
+  if (!http.ok()) {
+    spdlog::critical("{}", http.status().message());
+    return kExitRuntimeError;
+  }
+  HttpControllerTransport transport(std::move(http).value());
+  ProcessRunner runner;
+  Prober prober(ProbePathsFor(*config), &runner);
+  InterruptibleSleeper sleeper;
+  Agent agent(AgentOptions{config->name, config->controller}, &prober, &transport, &sleeper,
+              SystemClock::Get());
+
+  std::atomic<bool> signaled{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    signaled.store(true);
+    spdlog::info("received {}: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    agent.Stop();
+  });
+
+  agent.Run();
+
+  // Run() returns only after Stop(); the wake-up below covers any other return.
+  if (!signaled.load()) pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  return kExitOk;
+}

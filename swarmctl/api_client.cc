@@ -1,0 +1,99 @@
+#include "swarmctl/api_client.h"
+
+namespace swarm::ctl {
+namespace {
+
+StatusCode CodeForHttp(int http) {
+  switch (http) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kConflict;
+    case 503:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
+  }
+}
+
+// Enough of a bad body to recognise it (an HTML error page, a proxy banner),
+// on one line.
+std::string Excerpt(const std::string& body) {
+  constexpr size_t kMax = 80;
+  std::string s = body.substr(0, kMax);
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (body.size() > kMax) s += "...";
+  return s.empty() ? "empty body" : "\"" + s + "\"";
+}
+
+Result<Json> Interpret(const std::string& what, Result<HttpResponse> reply) {
+  if (!reply.ok()) return reply.status();
+  const HttpResponse& r = *reply;
+  if (r.status < 200 || r.status > 299) return Status(CodeForHttp(r.status), DescribeHttpError(r));
+  Json j = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return Internal("unexpected reply to " + what + ": not JSON: " + Excerpt(r.body));
+  }
+  if (!j.is_object()) {
+    return Internal("unexpected reply to " + what + ": not a JSON object: " + Excerpt(r.body));
+  }
+  return j;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpApiTransport>> HttpApiTransport::Create(const std::string& server,
+                                                                   const std::string& token) {
+  auto client = HttpClient::Create(server, token);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<HttpApiTransport>(new HttpApiTransport(std::move(*client)));
+}
+
+Result<Json> GetJson(ApiTransport& api, const std::string& path) {
+  return Interpret("GET " + path, api.Get(path));
+}
+
+Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::string& body) {
+  return Interpret("PUT " + path, api.Put(path, body));
+}
+
+Result<std::vector<const Json*>> ListItems(const Json& list, const std::string& what) {
+  const Json* items = Find(list, {"items"});
+  if (items == nullptr || !items->is_array()) {
+    return Internal("unexpected reply to " + what + ": no \"items\" list");
+  }
+  std::vector<const Json*> out;
+  for (const auto& item : *items) {
+    if (!item.is_object())
+      return Internal("unexpected reply to " + what + ": an item is not an object");
+    out.push_back(&item);
+  }
+  return out;
+}
+
+std::string EscapeComponent(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+}  // namespace swarm::ctl

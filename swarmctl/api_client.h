@@ -1,0 +1,64 @@
+#pragma once
+
+// The controller's API as the verbs see it: a transport seam (tests replace
+// it with canned replies) and JSON calls that turn every failure into one
+// Status whose message is the line the CLI prints after "error: ".
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/http_client.h"
+#include "base/status.h"
+#include "swarmctl/json_read.h"
+
+namespace swarm::ctl {
+
+inline constexpr char kSwarmPath[] = "/api/v1/swarm";
+inline constexpr char kDronesPath[] = "/api/v1/drones";
+inline constexpr char kEventsPath[] = "/api/v1/events";
+
+// Thread safety: one request at a time per object.
+class ApiTransport {
+ public:
+  virtual ~ApiTransport() = default;
+  // Any HTTP status is a response; Unavailable when the server cannot be reached.
+  virtual Result<HttpResponse> Get(const std::string& path) = 0;
+  virtual Result<HttpResponse> Put(const std::string& path, const std::string& json_body) = 0;
+};
+
+// The real transport: HTTP with a bearer token.
+class HttpApiTransport final : public ApiTransport {
+ public:
+  // InvalidArgument when `server` is not http://HOST[:PORT]. Connects lazily:
+  // nothing goes over the network until the first request.
+  static Result<std::unique_ptr<HttpApiTransport>> Create(const std::string& server,
+                                                          const std::string& token);
+  Result<HttpResponse> Get(const std::string& path) override { return client_->Get(path); }
+  Result<HttpResponse> Put(const std::string& path, const std::string& body) override {
+    return client_->Put(path, body);
+  }
+
+ private:
+  explicit HttpApiTransport(std::unique_ptr<HttpClient> c) : client_(std::move(c)) {}
+  std::unique_ptr<HttpClient> client_;
+};
+
+// GET `path` and parse the 2xx reply as a JSON object. Errors: the transport's
+// Unavailable unchanged; a non-2xx reply mapped by HTTP status (401
+// Unauthenticated, 403 PermissionDenied, 404 NotFound, 409 Conflict, 400
+// InvalidArgument, else Internal) with DescribeHttpError's text; a reply that
+// is not a JSON object is Internal ("unexpected reply ...").
+Result<Json> GetJson(ApiTransport& api, const std::string& path);
+// PUT `body` to `path`; errors as GetJson.
+Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::string& body);
+
+// The "items" of a list reply (DroneList, EventList). Internal ("unexpected
+// reply ...") when there is no items array or an item is not an object.
+Result<std::vector<const Json*>> ListItems(const Json& list, const std::string& what);
+
+// Percent-encodes everything but RFC 3986 unreserved characters, for one
+// path segment or query value.
+std::string EscapeComponent(const std::string& s);
+
+}  // namespace swarm::ctl

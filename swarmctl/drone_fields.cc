@@ -1,0 +1,84 @@
+#include "swarmctl/drone_fields.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "api/quantity.h"
+#include "api/types.h"
+#include "swarmctl/age.h"
+
+namespace swarm::ctl {
+
+bool HasJoined(const Json& drone) {
+  return StringAt(drone, {"status", "lastHeartbeatTime"}).has_value();
+}
+
+std::string ReadyStatus(const Json& drone) {
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Ready");
+  std::string s = c ? StringOr(*c, {"status"}, api::kUnknown) : api::kUnknown;
+  return s == api::kTrue || s == api::kFalse ? s : api::kUnknown;
+}
+
+std::string ReadyReason(const Json& drone) {
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Ready");
+  return c ? StringOr(*c, {"reason"}, kNone) : kNone;
+}
+
+std::string ShortRevision(const std::string& revision) {
+  return revision.empty() ? kNone : revision.substr(0, 12);
+}
+
+std::string ApproxMemory(int64_t bytes) {
+  if (bytes <= 0) return kNotReported;
+  constexpr int kUnits = 6;  // Ki .. Ei
+  int64_t unit = 1;
+  for (int i = 0; i < kUnits && bytes / (unit * 1024) >= 10; ++i) unit *= 1024;
+  int64_t n = std::llround(static_cast<double>(bytes) / static_cast<double>(unit));
+  if (n > std::numeric_limits<int64_t>::max() / unit) n = bytes / unit;
+  return api::FormatMemory(n * unit);
+}
+
+std::string FormatPercent(double percent) { return std::to_string(std::llround(percent)) + "%"; }
+
+std::string FormatLoad(double load) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", load);
+  return buf;
+}
+
+std::string CoresColumn(const Json& drone) {
+  auto cores = IntAt(drone, {"status", "resources", "cores"});
+  if (!HasJoined(drone) || !cores || *cores <= 0) return kNotReported;
+  return std::to_string(*cores);
+}
+
+std::string MemoryColumn(const Json& drone) {
+  auto bytes = IntAt(drone, {"status", "resources", "memoryBytes"});
+  if (!HasJoined(drone) || !bytes || *bytes <= 0) return kNotReported;
+  std::string s = ApproxMemory(*bytes);
+  if (auto used = NumberAt(drone, {"status", "resources", "memoryUsedPercent"})) {
+    s += " (" + FormatPercent(*used) + ")";
+  }
+  return s;
+}
+
+std::string DiskColumn(const Json& drone) {
+  auto used = NumberAt(drone, {"status", "resources", "diskUsedPercent"});
+  if (!HasJoined(drone) || !used) return kNotReported;
+  return FormatPercent(*used);
+}
+
+std::string LoadColumn(const Json& drone) {
+  auto load = NumberAt(drone, {"status", "resources", "load1"});
+  if (!HasJoined(drone) || !load) return kNotReported;
+  return FormatLoad(*load);
+}
+
+std::string LastSeenColumn(const Json& drone, WallTime now) {
+  auto ts = StringAt(drone, {"status", "lastHeartbeatTime"});
+  if (!ts) return "<never>";
+  return AgeOf(ts, now).value_or("<unknown>");
+}
+
+}  // namespace swarm::ctl

@@ -1,0 +1,73 @@
+// swarmctl: the operator's command line for a build-swarm controller.
+// Wiring only: flags, connection, then one verb of this library.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "base/clock.h"
+#include "swarmctl/api_client.h"
+#include "swarmctl/apply.h"
+#include "swarmctl/connection.h"
+#include "swarmctl/describe.h"
+#include "swarmctl/errors.h"
+#include "swarmctl/get.h"
+
+namespace ctl = swarm::ctl;
+
+int main(int argc, char** argv) {
+  CLI::App app{"The operator's command line for a build-swarm controller.", "swarmctl"};
+  app.set_version_flag("--version", SWARM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("error: ") + e.what() + " (see 'swarmctl --help')\n";
+  });
+
+  ctl::ConnectionFlags flags;
+  app.add_option("--server", flags.server,
+                 "controller URL; else $SWARMCTL_SERVER, else http://127.0.0.1:7800");
+  auto* token = app.add_option("--token", flags.token, "bearer token; else $SWARMCTL_TOKEN");
+  auto* token_file =
+      app.add_option("--token-file", flags.token_file, "file whose first line is the token");
+  token->excludes(token_file);
+
+  ctl::ApplyArgs apply;
+  auto* apply_cmd = app.add_subcommand("apply", "Apply a Swarm from YAML files");
+  apply_cmd->add_option("-f,--filename", apply.files, "YAML file with Swarm documents; - for stdin")
+      ->required();
+
+  ctl::GetArgs get;
+  auto* get_cmd = app.add_subcommand("get", "List swarm or drones");
+  get_cmd->add_option("resource", get.resource, "swarm or drones")->required();
+  get_cmd->add_option("name", get.name, "one object's name");
+  get_cmd->add_option("-o,--output", get.output, "wide, json or yaml")
+      ->check(CLI::IsMember({"wide", "json", "yaml"}));
+
+  ctl::DescribeArgs describe;
+  auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
+  describe_cmd->add_option("resource", describe.resource, "swarm or drone")->required();
+  describe_cmd->add_option("name", describe.name, "one object's name; default: all");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 reports an unknown verb as a missing subcommand; name the word instead.
+    if (app.get_subcommands().empty() && !app.remaining().empty() &&
+        app.remaining().front().rfind('-', 0) != 0) {
+      std::cerr << "error: unknown command \"" << app.remaining().front()
+                << "\" (see 'swarmctl --help')\n";
+      return ctl::kExitUsage;
+    }
+    return app.exit(e) == 0 ? ctl::kExitOk : ctl::kExitUsage;
+  }
+
+  auto connection = ctl::ResolveConnection(flags, ctl::ProcessEnv);
+  if (!connection.ok()) return ctl::Fail(std::cerr, connection.status());
+  auto api = ctl::HttpApiTransport::Create(connection->server, connection->token);
+  if (!api.ok()) return ctl::Fail(std::cerr, api.status());
+  const swarm::WallTime now = swarm::SystemClock::Get()->Now();
+
+  if (*apply_cmd) return ctl::RunApply(apply, **api, std::cin, std::cout, std::cerr);
+  if (*get_cmd) return ctl::RunGet(get, **api, now, std::cout, std::cerr);
+  return ctl::RunDescribe(describe, **api, now, std::cout, std::cerr);
+}

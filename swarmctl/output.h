@@ -1,0 +1,23 @@
+#pragma once
+
+// The -o formats of `get`, and printing a reply object in the machine ones.
+
+#include <ostream>
+#include <string>
+
+#include "base/status.h"
+#include "swarmctl/json_read.h"
+
+namespace swarm::ctl {
+
+enum class OutputFormat { kTable, kWide, kJson, kYaml };
+
+// "" is the table; "wide", "json" and "yaml" as named. Anything else is
+// InvalidArgument naming the accepted values.
+Result<OutputFormat> ParseOutputFormat(const std::string& s);
+
+// Writes `j` as JSON indented by 4 spaces, or as YAML, with a final newline.
+// Only for kJson and kYaml.
+void PrintObject(const Json& j, OutputFormat format, std::ostream& out);
+
+}  // namespace swarm::ctl

@@ -1,0 +1,26 @@
+#pragma once
+
+// The swarm table of `get swarm`.
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "base/clock.h"
+#include "swarmctl/json_read.h"
+
+namespace swarm::ctl {
+
+struct DroneCounts {
+  int ready = 0;  // Ready=True
+  int total = 0;
+};
+
+DroneCounts CountReady(const std::vector<const Json*>& drones);
+
+// Columns NAME, GENERATION, OBSERVED, DRONES (ready/total), DEPLOY, TREE, AGE;
+// `wide` appends DISCOVER ON and CONDITIONS (Type=Status,...).
+void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now,
+                     std::ostream& out);
+
+}  // namespace swarm::ctl

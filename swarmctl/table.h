@@ -1,0 +1,30 @@
+#pragma once
+
+// Column output as kubectl prints it: an upper-case header, every column
+// left-aligned and separated by three spaces, the last one not padded.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace swarm::ctl {
+
+// Thread safety: a value type, used from one thread.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header);
+
+  // Rows shorter than the header are padded with empty cells; longer ones
+  // are a bug.
+  void AddRow(std::vector<std::string> row);
+  bool empty() const { return rows_.empty(); }
+
+  // Writes the header and the rows, each line prefixed by `indent`.
+  void Print(std::ostream& out, const std::string& indent = "") const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace swarm::ctl

@@ -1,0 +1,266 @@
+#include "base/command_runner.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/support/temp_dir.h"
+
+namespace swarm {
+namespace {
+
+using ::swarm::testing::ReadFile;
+using ::swarm::testing::TempDir;
+
+// Dead or a zombie: the reparented process may wait for a reaper that is slow
+// (or absent, in a container whose init does not reap).
+bool IsDead(pid_t pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  if (stat.empty()) return true;
+  size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+}
+
+CommandResult MustRun(const CommandSpec& spec) {
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? r.value() : CommandResult{};
+}
+
+TEST(ProcessRunnerTest, ExitCodes) {
+  CommandResult ok = MustRun(ShellCommand("exit 0"));
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_TRUE(ok.ok());
+
+  CommandResult failed = MustRun(ShellCommand("exit 3"));
+  EXPECT_EQ(failed.exit_code, 3);
+  EXPECT_FALSE(failed.signaled);
+  EXPECT_FALSE(failed.timed_out);
+  EXPECT_FALSE(failed.ok());
+}
+
+TEST(ProcessRunnerTest, ArgvIsPassedWithoutAShell) {
+  CommandSpec spec;
+  spec.argv = {"printf", "%s|", "a b", "$HOME", "*"};
+  CommandResult r = MustRun(spec);
+  EXPECT_EQ(r.output, "a b|$HOME|*|");
+}
+
+TEST(ProcessRunnerTest, CapturesStdoutAndStderrInterleaved) {
+  CommandResult r = MustRun(ShellCommand("echo one; echo two >&2; echo three"));
+  EXPECT_EQ(r.output, "one\ntwo\nthree\n");
+}
+
+TEST(ProcessRunnerTest, StdinIsEmpty) {
+  CommandResult r = MustRun(ShellCommand("cat; echo done"));
+  EXPECT_EQ(r.output, "done\n");
+}
+
+TEST(ProcessRunnerTest, EnvironmentOverridesAndInherits) {
+  setenv("SWARM_RUNNER_TEST_INHERITED", "from-parent", 1);
+  setenv("SWARM_RUNNER_TEST_OVERRIDDEN", "old", 1);
+  CommandSpec spec = ShellCommand(
+      "echo \"$SWARM_RUNNER_TEST_INHERITED $SWARM_RUNNER_TEST_OVERRIDDEN $SWARM_RUNNER_TEST_NEW\"");
+  spec.env = {{"SWARM_RUNNER_TEST_OVERRIDDEN", "new"}, {"SWARM_RUNNER_TEST_NEW", "added"}};
+  CommandResult r = MustRun(spec);
+  EXPECT_EQ(r.output, "from-parent new added\n");
+  unsetenv("SWARM_RUNNER_TEST_INHERITED");
+  unsetenv("SWARM_RUNNER_TEST_OVERRIDDEN");
+}
+
+TEST(ProcessRunnerTest, PathOverrideFindsTools) {
+  TempDir dir;
+  std::string tool = dir.Write("bin/swarm-test-tool", "#!/bin/sh\necho tool ran \"$1\"\n");
+  ASSERT_EQ(chmod(tool.c_str(), 0755), 0);
+  CommandSpec spec;
+  spec.argv = {"swarm-test-tool", "x"};
+  spec.env = {{"PATH", dir.File("bin") + ":/usr/bin:/bin"}};
+  CommandResult r = MustRun(spec);
+  EXPECT_EQ(r.output, "tool ran x\n");
+}
+
+TEST(ProcessRunnerTest, WorkingDirectory) {
+  TempDir dir;
+  dir.Write("marker", "here");
+  CommandSpec spec = ShellCommand("cat marker");
+  spec.cwd = dir.path();
+  CommandResult r = MustRun(spec);
+  EXPECT_EQ(r.output, "here");
+}
+
+TEST(ProcessRunnerTest, MissingWorkingDirectoryIsUnavailable) {
+  CommandSpec spec = ShellCommand("true");
+  spec.cwd = "/nonexistent/swarm-test-dir";
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("/nonexistent/swarm-test-dir"), std::string::npos);
+}
+
+TEST(ProcessRunnerTest, NotFoundIsUnavailable) {
+  CommandSpec spec;
+  spec.argv = {"swarm-no-such-program-xyz", "arg"};
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("swarm-no-such-program-xyz"), std::string::npos)
+      << r.status().ToString();
+
+  spec.argv = {"/nonexistent/bin/tool"};
+  r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("/nonexistent/bin/tool"), std::string::npos);
+}
+
+TEST(ProcessRunnerTest, NotExecutableIsUnavailable) {
+  TempDir dir;
+  std::string script = dir.Write("script.sh", "#!/bin/sh\necho hi\n");
+  ASSERT_EQ(chmod(script.c_str(), 0644), 0);
+  CommandSpec spec;
+  spec.argv = {script};
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("script.sh"), std::string::npos);
+}
+
+TEST(ProcessRunnerTest, EmptyArgvIsInvalid) {
+  ProcessRunner runner;
+  auto r = runner.Run(CommandSpec{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ProcessRunnerTest, TimeoutKillsTheProcessGroup) {
+  TempDir dir;
+  std::string pid_file = dir.File("grandchild.pid");
+  // The grandchild also sleeps: the kill must reach the whole group.
+  CommandSpec spec = ShellCommand("sleep 30 & echo $! > " + pid_file + "; echo started; wait");
+  spec.timeout = std::chrono::milliseconds(200);
+  auto start = std::chrono::steady_clock::now();
+  CommandResult r = MustRun(spec);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, std::chrono::seconds(10));
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_TRUE(r.signaled);
+  EXPECT_EQ(r.term_signal, SIGKILL);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.output, "started\n");
+
+  pid_t grandchild = std::stoi(ReadFile(pid_file));
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = IsDead(grandchild);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(gone) << "grandchild " << grandchild << " survived the timeout";
+}
+
+TEST(ProcessRunnerTest, ExitWithBackgroundChildHoldingOutputDoesNotHang) {
+  TempDir dir;
+  std::string pid_file = dir.File("background.pid");
+  CommandSpec spec = ShellCommand("sleep 30 & echo $! > " + pid_file + "; echo parent done");
+  spec.timeout = std::chrono::seconds(20);
+  auto start = std::chrono::steady_clock::now();
+  CommandResult r = MustRun(spec);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output, "parent done\n");
+  std::string pid = ReadFile(pid_file);
+  if (!pid.empty()) kill(std::stoi(pid), SIGKILL);
+}
+
+TEST(ProcessRunnerTest, Signaled) {
+  CommandResult r = MustRun(ShellCommand("kill -TERM $$"));
+  EXPECT_TRUE(r.signaled);
+  EXPECT_EQ(r.term_signal, SIGTERM);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(ProcessRunnerTest, OutputFileIsAppended) {
+  TempDir dir;
+  std::string log = dir.Write("build.log", "earlier\n");
+  CommandSpec spec = ShellCommand("echo out; echo err >&2");
+  spec.output_file = log;
+  CommandResult r = MustRun(spec);
+  EXPECT_EQ(r.output, "out\nerr\n");
+  EXPECT_EQ(ReadFile(log), "earlier\nout\nerr\n");
+
+  std::string fresh = dir.File("fresh.log");
+  spec.output_file = fresh;
+  MustRun(spec);
+  EXPECT_EQ(ReadFile(fresh), "out\nerr\n");
+}
+
+TEST(ProcessRunnerTest, UnwritableOutputFileIsUnavailable) {
+  CommandSpec spec = ShellCommand("true");
+  spec.output_file = "/nonexistent/dir/build.log";
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(ProcessRunnerTest, TruncationKeepsTheTail) {
+  TempDir dir;
+  std::string log = dir.File("full.log");
+  CommandSpec spec = ShellCommand("i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done");
+  spec.max_captured_bytes = 100;
+  spec.output_file = log;
+  CommandResult r = MustRun(spec);
+  ASSERT_EQ(r.output.size(), 100u);
+  EXPECT_EQ(r.output.substr(r.output.size() - 10), "line19999\n");
+  // The file keeps everything.
+  std::string full = ReadFile(log);
+  EXPECT_EQ(full.substr(0, 6), "line0\n");
+  EXPECT_EQ(full.substr(full.size() - 100), r.output);
+}
+
+TEST(ProcessRunnerTest, LargeOutputIsCapturedCompletely) {
+  CommandResult r = MustRun(ShellCommand("head -c 3000000 /dev/zero"));
+  EXPECT_EQ(r.output.size(), 1u << 20);
+}
+
+TEST(ProcessRunnerTest, ConcurrentRunsFromManyThreads) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> outputs(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([i, &outputs] {
+      ProcessRunner runner;
+      auto r = runner.Run(ShellCommand("echo " + std::to_string(i)));
+      if (r.ok()) outputs[i] = r->output;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(outputs[i], std::to_string(i) + "\n");
+}
+
+TEST(ShellCommandTest, UsesBinSh) {
+  CommandSpec spec = ShellCommand("echo hi");
+  EXPECT_EQ(spec.argv, (std::vector<std::string>{"/bin/sh", "-c", "echo hi"}));
+}
+
+TEST(TailTest, LastLines) {
+  EXPECT_EQ(Tail("a\nb\nc\n", 2), "b\nc\n");
+  EXPECT_EQ(Tail("a\nb\nc", 2), "b\nc");
+  EXPECT_EQ(Tail("a\nb\nc\n", 1), "c\n");
+  EXPECT_EQ(Tail("a\nb\nc\n", 3), "a\nb\nc\n");
+  EXPECT_EQ(Tail("a\nb\nc\n", 10), "a\nb\nc\n");
+  EXPECT_EQ(Tail("a\n\nb", 2), "\nb");
+  EXPECT_EQ(Tail("only", 1), "only");
+  EXPECT_EQ(Tail("a\nb", 0), "");
+  EXPECT_EQ(Tail("", 3), "");
+}
+
+}  // namespace
+}  // namespace swarm

@@ -1,0 +1,264 @@
+#include "tests/integration/harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "base/http_client.h"
+
+namespace swarm::testing {
+namespace {
+
+std::string RandomToken() {
+  std::random_device rd;
+  std::ostringstream out;
+  for (int i = 0; i < 4; ++i) out << std::hex << rd();
+  return out.str();
+}
+
+std::vector<char*> CArgs(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
+}
+
+}  // namespace
+
+std::string BinPath(const std::string& name) { return std::string(SWARM_BIN_DIR) + "/" + name; }
+std::string SourcePath(const std::string& rel) {
+  return std::string(SWARM_SOURCE_DIR) + "/" + rel;
+}
+
+std::unique_ptr<Process> Process::Start(const std::vector<std::string>& argv,
+                                        const std::string& log_path) {
+  std::vector<char*> args = CArgs(argv);
+  int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) return nullptr;
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(log_fd);
+    return nullptr;
+  }
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    dup2(log_fd, 1);
+    dup2(log_fd, 2);
+    // A new process group: signals meant for the child do not hit the test.
+    setpgid(0, 0);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(log_fd);
+  return std::unique_ptr<Process>(new Process(pid, log_path));
+}
+
+Process::~Process() {
+  if (!reaped_) {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+}
+
+void Process::Signal(int sig) {
+  if (!reaped_) kill(pid_, sig);
+}
+
+int Process::Wait() {
+  if (reaped_) return -1;
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  return status;
+}
+
+bool Process::Exited() {
+  if (reaped_) return true;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) reaped_ = true;
+  return reaped_;
+}
+
+std::string Process::Log() const { return ReadFile(log_path_); }
+
+CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string& input) {
+  TempDir tmp;
+  const std::string in_path = tmp.Write("stdin", input);
+  const std::string out_path = tmp.File("stdout");
+  const std::string err_path = tmp.File("stderr");
+  std::vector<char*> args = CArgs(argv);
+  CommandOutput result;
+  pid_t pid = fork();
+  if (pid < 0) return result;
+  if (pid == 0) {
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+SwarmHarness::SwarmHarness() : admin_token_(RandomToken()) { WriteTokenFile(); }
+
+SwarmHarness::~SwarmHarness() {
+  agents_.clear();
+  controller_.reset();
+}
+
+std::string SwarmHarness::AgentToken(const std::string& drone) {
+  auto it = agent_tokens_.find(drone);
+  return it == agent_tokens_.end() ? "" : it->second;
+}
+
+void SwarmHarness::AddAgentToken(const std::string& drone) {
+  if (!agent_tokens_.count(drone)) agent_tokens_[drone] = RandomToken();
+  WriteTokenFile();
+}
+
+void SwarmHarness::WriteTokenFile() {
+  std::string csv = "# token,name,role\n" + admin_token_ + ",admin,admin\n";
+  for (const auto& [name, token] : agent_tokens_) csv += token + "," + name + ",agent\n";
+  dir_.Write("tokens.csv", csv);
+}
+
+int SwarmHarness::port() const {
+  const size_t colon = url_.rfind(':');
+  return colon == std::string::npos ? 0 : std::stoi(url_.substr(colon + 1));
+}
+
+bool SwarmHarness::StartController(int port) {
+  const std::string address_file = dir_.File("controller.address");
+  unlink(address_file.c_str());
+  controller_ = Process::Start(
+      {BinPath("swarm-controller"), "--listen", "127.0.0.1:" + std::to_string(port), "--state", dir_.File("state.db"),
+       "--token-auth-file", dir_.File("tokens.csv"), "--address-file", address_file,
+       "--log-level", "debug"},
+      dir_.File("controller.log"));
+  if (!controller_) return false;
+  if (!WaitFor([&] { return !ReadFile(address_file).empty() || controller_->Exited(); })) {
+    return false;
+  }
+  std::string url = ReadFile(address_file);
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+  if (url.empty()) return false;
+  url_ = url;
+  auto client = HttpClient::Create(url_, "");
+  return client.ok() && WaitFor([&] {
+           auto r = (*client)->Get("/healthz");
+           return r.ok() && r->status == 200;
+         });
+}
+
+void SwarmHarness::KillController(int sig) {
+  if (!controller_) return;
+  controller_->Signal(sig);
+  controller_->Wait();
+}
+
+bool SwarmHarness::StartAgent(const std::string& drone, const std::string& tree_revision,
+                              const std::string& deploy_version) {
+  AddAgentToken(drone);
+  const std::string root = dir_.File("drones/" + drone);
+  dir_.Write("drones/" + drone + "/token", AgentToken(drone) + "\n");
+  dir_.Write("drones/" + drone + "/repo/metadata/timestamp.commit",
+             tree_revision + " 1738750000 2025-02-05 10:06:40 +0000\n");
+  dir_.Write("drones/" + drone + "/pkgdir/.keep", "");
+  dir_.Write("drones/" + drone + "/tmpdir/.keep", "");
+  if (!deploy_version.empty()) {
+    dir_.Write("drones/" + drone + "/state/DEPLOY_MARKER", deploy_version + "\n");
+  } else {
+    dir_.Write("drones/" + drone + "/state/.keep", "");
+  }
+  const std::string config = dir_.Write("drones/" + drone + "/agent.yaml",
+                                        "name: " + drone + "\n"
+                                        "controller: " + url_ + "\n"
+                                        "tokenFile: " + root + "/token\n"
+                                        "stateDir: " + root + "/state\n"
+                                        "procRoot: /proc\n"
+                                        "portage:\n"
+                                        "  repoDir: " + root + "/repo\n"
+                                        "  pkgDir: " + root + "/pkgdir\n"
+                                        "  tmpDir: " + root + "/tmpdir\n"
+                                        "  emerge: /bin/false\n");
+  agents_[drone] =
+      Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
+  return agents_[drone] != nullptr;
+}
+
+CommandOutput SwarmHarness::Swarmctl(std::vector<std::string> args, const std::string& input) {
+  std::vector<std::string> argv = {BinPath("swarmctl"), "--server", url_, "--token", admin_token_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, input);
+}
+
+nlohmann::json SwarmHarness::GetJson(const std::string& path) {
+  auto client = HttpClient::Create(url_, admin_token_);
+  if (!client.ok()) return nullptr;
+  auto r = (*client)->Get(path);
+  if (!r.ok() || r->status != 200) return nullptr;
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
+
+std::string SwarmHarness::ReadyStatus(const std::string& drone) {
+  nlohmann::json d = GetJson("/api/v1/drones/" + drone);
+  if (!d.is_object()) return "";
+  for (const auto& c : d["status"]["conditions"]) {
+    if (c.value("type", "") == "Ready") return c.value("status", "");
+  }
+  return "";
+}
+
+std::string SwarmHarness::WriteSwarm(const std::string& file,
+                                     const std::vector<std::string>& drones,
+                                     const std::string& deploy_version) {
+  std::string yaml =
+      "apiVersion: buildswarm.io/v1alpha1\n"
+      "kind: Swarm\n"
+      "metadata:\n"
+      "  name: home\n"
+      "spec:\n"
+      "  portage:\n"
+      "    treeRevision: rev-a\n"
+      "  deploy:\n"
+      "    version: \"" + deploy_version + "\"\n"
+      "  drones:\n";
+  for (const auto& d : drones) {
+    yaml += "    - name: " + d + "\n      labels: {cores: \"4\", memory: 8Gi}\n";
+  }
+  yaml +=
+      "  policy:\n"
+      "    heartbeatInterval: 1s\n"
+      "    heartbeatGrace: 3s\n";
+  return dir_.Write(file, yaml);
+}
+
+}  // namespace swarm::testing

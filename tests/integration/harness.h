@@ -1,0 +1,111 @@
+#pragma once
+
+// Runs the real binaries (swarm-controller, swarm-agent, swarmctl) as child
+// processes on 127.0.0.1 with a temp dir, and waits for conditions by polling
+// them, never by sleeping a fixed time.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/temp_dir.h"
+
+namespace swarm::testing {
+
+// A child process with its output in a log file; killed (SIGKILL) and reaped
+// on destruction.
+class Process {
+ public:
+  // Starts argv (argv[0] a path); stdout and stderr go to `log_path`.
+  static std::unique_ptr<Process> Start(const std::vector<std::string>& argv,
+                                        const std::string& log_path);
+  ~Process();
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits for exit and returns the wait status; -1 when not running.
+  int Wait();
+  bool Exited();  // reaps without blocking
+  std::string Log() const;
+
+ private:
+  Process(pid_t pid, std::string log) : pid_(pid), log_path_(std::move(log)) {}
+  pid_t pid_;
+  bool reaped_ = false;
+  std::string log_path_;
+};
+
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a command to completion with stdin from `input`, capturing stdout and
+// stderr separately.
+CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
+
+// Polls `condition` every 50 ms until it holds or `timeout` passes.
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+std::string BinPath(const std::string& name);    // <build>/bin/<name>
+std::string SourcePath(const std::string& rel);  // <source>/<rel>
+
+// A controller, its token file, and agents for named drones, all in one temp dir.
+class SwarmHarness {
+ public:
+  SwarmHarness();
+  ~SwarmHarness();
+
+  const TempDir& dir() const { return dir_; }
+  const std::string& admin_token() const { return admin_token_; }
+  // Token of an agent identity (created for every name passed to AddAgentToken
+  // and for every agent started).
+  std::string AgentToken(const std::string& drone);
+  void AddAgentToken(const std::string& drone);
+
+  // Starts the controller on 127.0.0.1:`port` (0: a free port) with the state
+  // file in the temp dir, and waits until /healthz answers. False on failure.
+  bool StartController(int port = 0);
+  int port() const;
+  void KillController(int sig);  // signal, then reap
+  const std::string& url() const { return url_; }
+  Process* controller() { return controller_.get(); }
+
+  // Starts an agent for `drone`, whose portage tree reports `tree_revision`
+  // through metadata/timestamp.commit and whose DEPLOY_MARKER holds
+  // `deploy_version` (no marker when empty).
+  bool StartAgent(const std::string& drone, const std::string& tree_revision = "rev-a",
+                  const std::string& deploy_version = "");
+  Process* agent(const std::string& drone) { return agents_[drone].get(); }
+
+  // swarmctl with --server and the admin token.
+  CommandOutput Swarmctl(std::vector<std::string> args, const std::string& input = "");
+  // GET with the admin token; null json when the call fails.
+  nlohmann::json GetJson(const std::string& path);
+  // The drone's Ready condition status ("True", "Unknown", ...), "" when absent.
+  std::string ReadyStatus(const std::string& drone);
+
+  // Writes a Swarm YAML for `drones` with fast heartbeats (interval 1s,
+  // grace 3s) and returns its path.
+  std::string WriteSwarm(const std::string& file, const std::vector<std::string>& drones,
+                         const std::string& deploy_version = "2026.02.05");
+
+ private:
+  void WriteTokenFile();
+
+  TempDir dir_;
+  std::string admin_token_;
+  std::map<std::string, std::string> agent_tokens_;
+  std::string url_;
+  std::unique_ptr<Process> controller_;
+  std::map<std::string, std::unique_ptr<Process>> agents_;
+};
+
+}  // namespace swarm::testing

@@ -1,0 +1,98 @@
+#include "swarmctl/api_client.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/swarmctl/fake_api.h"
+
+namespace swarm::ctl {
+namespace {
+
+using testing::FakeApi;
+
+TEST(GetJsonTest, ParsesAnObjectReply) {
+  FakeApi api;
+  api.Reply("GET", "/x", 200, R"({"b": 1, "a": 2})");
+  auto j = GetJson(api, "/x");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(j->begin().key(), "b");  // server order kept
+}
+
+TEST(GetJsonTest, MapsHttpErrorsToCodesWithTheServersMessage) {
+  struct Case {
+    int http;
+    StatusCode code;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {401, StatusCode::kUnauthenticated, "401 Unauthorized: unknown token"},
+           {403, StatusCode::kPermissionDenied, "403 Forbidden: unknown token"},
+           {404, StatusCode::kNotFound, "404 Not Found: unknown token"},
+           {409, StatusCode::kConflict, "409 Conflict: unknown token"},
+           {400, StatusCode::kInvalidArgument, "400 Bad Request: unknown token"},
+           {500, StatusCode::kInternal, "500 Internal Server Error: unknown token"},
+       }) {
+    FakeApi api;
+    api.Reply("GET", "/x", c.http,
+              R"({"kind":"Status","status":"Failure","message":"unknown token"})");
+    auto j = GetJson(api, "/x");
+    ASSERT_FALSE(j.ok());
+    EXPECT_EQ(j.status().code(), c.code);
+    EXPECT_EQ(j.status().message(), c.message);
+  }
+}
+
+TEST(GetJsonTest, OddRepliesAreErrorsNotCrashes) {
+  FakeApi api;
+  api.Reply("GET", "/html", 200, "<html>\n<body>proxy login</body></html>");
+  api.Reply("GET", "/array", 200, "[1,2]");
+  api.Reply("GET", "/empty", 200, "");
+  api.Reply("GET", "/plain404", 404, "404 page not found\n");
+  EXPECT_EQ(GetJson(api, "/html").status().message(),
+            "unexpected reply to GET /html: not JSON: \"<html> <body>proxy login</body></html>\"");
+  EXPECT_EQ(GetJson(api, "/array").status().message(),
+            "unexpected reply to GET /array: not a JSON object: \"[1,2]\"");
+  EXPECT_EQ(GetJson(api, "/empty").status().message(),
+            "unexpected reply to GET /empty: not JSON: empty body");
+  EXPECT_EQ(GetJson(api, "/plain404").status().message(), "404 Not Found: 404 page not found");
+}
+
+TEST(GetJsonTest, TransportFailureIsUnavailableUnchanged) {
+  FakeApi api;
+  api.Fail("GET", "/x", Unavailable("cannot reach http://127.0.0.1:7800: Connection"));
+  auto j = GetJson(api, "/x");
+  EXPECT_EQ(j.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(j.status().message(), "cannot reach http://127.0.0.1:7800: Connection");
+}
+
+TEST(GetJsonTest, RealTransportReportsAnUnreachableServer) {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t");
+  ASSERT_TRUE(api.ok());
+  auto j = GetJson(**api, "/api/v1/drones");
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(j.status().message().rfind("cannot reach http://127.0.0.1:1: ", 0), 0u)
+      << j.status().message();
+}
+
+TEST(HttpApiTransportTest, RefusesAMalformedServerUrl) {
+  auto api = HttpApiTransport::Create("ftp://host", "");
+  ASSERT_FALSE(api.ok());
+  EXPECT_EQ(api.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ListItemsTest, RequiresAnArrayOfObjects) {
+  EXPECT_TRUE(ListItems(Json::parse(R"({"items": []})"), "GET /l").ok());
+  EXPECT_EQ(ListItems(Json::parse(R"({"kind": "DroneList"})"), "GET /l").status().message(),
+            "unexpected reply to GET /l: no \"items\" list");
+  EXPECT_EQ(ListItems(Json::parse(R"({"items": [1]})"), "GET /l").status().message(),
+            "unexpected reply to GET /l: an item is not an object");
+}
+
+TEST(EscapeComponentTest, EncodesAllButUnreserved) {
+  EXPECT_EQ(EscapeComponent("drone-izar_1.x~"), "drone-izar_1.x~");
+  EXPECT_EQ(EscapeComponent("a b/c?d&e"), "a%20b%2Fc%3Fd%26e");
+}
+
+}  // namespace
+}  // namespace swarm::ctl

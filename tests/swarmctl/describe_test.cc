@@ -1,0 +1,95 @@
+#include "swarmctl/describe.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/fake_api.h"
+
+namespace swarm::ctl {
+namespace {
+
+using testing::CannedNow;
+using testing::FakeApi;
+
+class DescribeTest : public ::testing::Test {
+ protected:
+  DescribeTest() {
+    api_.Reply("GET", "/api/v1/drones", 200, testing::kDroneList);
+    api_.Reply("GET", "/api/v1/drones/drone-izar", 200, testing::kIzar);
+    api_.Reply("GET", "/api/v1/drones/ghost", 404,
+               R"({"kind":"Status","message":"drone \"ghost\" is not in the roster"})");
+    api_.Reply("GET", "/api/v1/swarm", 200, testing::kSwarm);
+    for (const char* name : {"drone-izar", "drone-meridian", "desktop"}) {
+      api_.Reply("GET", std::string("/api/v1/events?kind=Drone&name=") + name, 200,
+                 name == std::string("drone-izar") ? testing::kIzarEvents
+                                                   : R"({"kind": "EventList", "items": []})");
+    }
+    api_.Reply("GET", "/api/v1/events?kind=Swarm&name=home", 200,
+               R"({"kind": "EventList", "items": []})");
+  }
+
+  int Run(DescribeArgs args) { return RunDescribe(args, api_, CannedNow(), out_, err_); }
+
+  FakeApi api_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(DescribeTest, OneDroneWithItsEvents) {
+  ASSERT_EQ(Run({"drone", "drone-izar"}), 0) << err_.str();
+  ASSERT_EQ(api_.requests().size(), 2u);
+  EXPECT_EQ(api_.requests()[0].path, "/api/v1/drones/drone-izar");
+  EXPECT_EQ(api_.requests()[1].path, "/api/v1/events?kind=Drone&name=drone-izar");
+  EXPECT_EQ(out_.str().substr(0, 20), "Name:    drone-izar\n");
+  EXPECT_NE(out_.str().find("  Warning   DroneUnreachable   10m (x3 over 2h)   no heartbeat"),
+            std::string::npos)
+      << out_.str();
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(DescribeTest, EveryDroneWithoutAName) {
+  ASSERT_EQ(Run({"drones", ""}), 0) << err_.str();
+  const std::string text = out_.str();
+  EXPECT_EQ(text.substr(0, 17), "Name:    desktop\n");
+  EXPECT_NE(text.find("Events:  <none>\n\nName:    drone-izar\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nName:    drone-meridian\n"), std::string::npos) << text;
+  EXPECT_EQ(api_.requests().size(), 4u);  // the list, then the events of each drone
+}
+
+TEST_F(DescribeTest, EventsThatCannotBeListedAreAWarning) {
+  api_.Reply("GET", "/api/v1/events?kind=Drone&name=drone-izar", 500,
+             R"({"kind":"Status","message":"store failed"})");
+  ASSERT_EQ(Run({"drone", "drone-izar"}), 0);
+  EXPECT_NE(out_.str().find("\nEvents:  <unavailable>\n"), std::string::npos) << out_.str();
+  EXPECT_EQ(err_.str(),
+            "warning: cannot list events of Drone \"drone-izar\": 500 Internal Server Error: "
+            "store failed\n");
+}
+
+TEST_F(DescribeTest, UnknownDroneIsOneErrorLine) {
+  EXPECT_EQ(Run({"drone", "ghost"}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: 404 Not Found: drone \"ghost\" is not in the roster\n");
+  EXPECT_EQ(api_.requests().size(), 1u);
+}
+
+TEST_F(DescribeTest, TheSwarmWithSwarmEvents) {
+  ASSERT_EQ(Run({"swarm", ""}), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, "/api/v1/events?kind=Swarm&name=home");
+  EXPECT_EQ(out_.str().substr(0, 27), "Name:                 home\n");
+  EXPECT_NE(out_.str().find("\nEvents:  <none>\n"), std::string::npos) << out_.str();
+}
+
+TEST_F(DescribeTest, ServerDownAndUnknownResource) {
+  api_.Fail("GET", "/api/v1/swarm", Unavailable("cannot reach http://127.0.0.1:7800: Connection"));
+  EXPECT_EQ(Run({"swarm", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: cannot reach http://127.0.0.1:7800: Connection\n");
+  err_.str("");
+  EXPECT_EQ(Run({"nodes", "x"}), 2);
+  EXPECT_EQ(err_.str(), "error: unknown resource type \"nodes\" (want swarm or drones)\n");
+}
+
+}  // namespace
+}  // namespace swarm::ctl

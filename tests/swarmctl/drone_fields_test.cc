@@ -1,0 +1,68 @@
+#include "swarmctl/drone_fields.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/swarmctl/canned.h"
+
+namespace swarm::ctl {
+namespace {
+
+using testing::CannedNow;
+
+TEST(ApproxMemoryTest, RoundsToTheLargestUnitWithTwoDigits) {
+  EXPECT_EQ(ApproxMemory(34359738368), "32Gi");
+  EXPECT_EQ(ApproxMemory(33300000000), "31Gi");
+  EXPECT_EQ(ApproxMemory(33822867456), "32Gi");   // 31.5Gi rounds up
+  EXPECT_EQ(ApproxMemory(1503238553), "1434Mi");  // 1.4Gi keeps precision in Mi
+  EXPECT_EQ(ApproxMemory(1073741824), "1Gi");
+  EXPECT_EQ(ApproxMemory(10737418240), "10Gi");
+  EXPECT_EQ(ApproxMemory(1099511627776), "1Ti");
+  EXPECT_EQ(ApproxMemory(512), "512");
+  EXPECT_EQ(ApproxMemory(0), "-");
+  EXPECT_EQ(ApproxMemory(-5), "-");
+  EXPECT_FALSE(ApproxMemory(INT64_MAX).empty());
+}
+
+TEST(DroneFieldsTest, JoinedDrone) {
+  Json d = Json::parse(testing::kIzar);
+  EXPECT_TRUE(HasJoined(d));
+  EXPECT_EQ(ReadyStatus(d), "True");
+  EXPECT_EQ(ReadyReason(d), "HeartbeatReceived");
+  EXPECT_EQ(CoresColumn(d), "16");
+  EXPECT_EQ(MemoryColumn(d), "32Gi (42%)");
+  EXPECT_EQ(DiskColumn(d), "63%");
+  EXPECT_EQ(LoadColumn(d), "3.20");
+  EXPECT_EQ(LastSeenColumn(d, CannedNow()), "5s");
+}
+
+TEST(DroneFieldsTest, NeverJoinedDroneShowsPlaceholders) {
+  Json d = Json::parse(testing::kDesktop);
+  EXPECT_FALSE(HasJoined(d));
+  EXPECT_EQ(ReadyStatus(d), "Unknown");
+  EXPECT_EQ(ReadyReason(d), "NeverJoined");
+  EXPECT_EQ(CoresColumn(d), "-");
+  EXPECT_EQ(MemoryColumn(d), "-");
+  EXPECT_EQ(DiskColumn(d), "-");
+  EXPECT_EQ(LoadColumn(d), "-");
+  EXPECT_EQ(LastSeenColumn(d, CannedNow()), "<never>");
+}
+
+TEST(DroneFieldsTest, OddDroneDoesNotCrash) {
+  Json d = Json::parse(R"({"status": {"conditions": [{"type": "Ready", "status": "Maybe"}],
+    "lastHeartbeatTime": "last tuesday", "resources": "lots"}})");
+  EXPECT_EQ(ReadyStatus(d), "Unknown");
+  EXPECT_EQ(ReadyReason(d), "<none>");
+  EXPECT_EQ(CoresColumn(d), "-");
+  EXPECT_EQ(MemoryColumn(d), "-");
+  EXPECT_EQ(LastSeenColumn(d, CannedNow()), "<unknown>");
+  EXPECT_EQ(ReadyStatus(Json::object()), "Unknown");
+}
+
+TEST(DroneFieldsTest, ShortRevisionKeepsTwelveCharacters) {
+  EXPECT_EQ(ShortRevision("9fc7a49ad6496faebea1c1d1848199fb6278bcec"), "9fc7a49ad649");
+  EXPECT_EQ(ShortRevision("abc"), "abc");
+  EXPECT_EQ(ShortRevision(""), "<none>");
+}
+
+}  // namespace
+}  // namespace swarm::ctl

@@ -1,0 +1,162 @@
+#include "swarmctl/get.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+
+#include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/fake_api.h"
+
+namespace swarm::ctl {
+namespace {
+
+using testing::CannedNow;
+using testing::FakeApi;
+
+class GetTest : public ::testing::Test {
+ protected:
+  GetTest() {
+    api_.Reply("GET", "/api/v1/drones", 200, testing::kDroneList);
+    api_.Reply("GET", "/api/v1/drones/drone-izar", 200, testing::kIzar);
+    api_.Reply("GET", "/api/v1/drones/ghost", 404,
+               R"({"kind":"Status","status":"Failure","code":404,"reason":"NotFound",)"
+               R"("message":"drone \"ghost\" is not in the roster of swarm/home"})");
+    api_.Reply("GET", "/api/v1/swarm", 200, testing::kSwarm);
+  }
+
+  int Run(GetArgs args) { return RunGet(args, api_, CannedNow(), out_, err_); }
+
+  FakeApi api_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(GetTest, DronesTable) {
+  for (const char* resource : {"drones", "drone"}) {
+    out_.str("");
+    ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
+    EXPECT_EQ(out_.str().substr(0, out_.str().find('\n')),
+              "NAME             READY     HEALTH     DEPLOYED     TREE           CORES   MEMORY"
+              "       LAST SEEN");
+    EXPECT_NE(out_.str().find("\ndesktop          Unknown   <none>"), std::string::npos);
+  }
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(GetTest, OneDroneByName) {
+  ASSERT_EQ(Run({"drones", "drone-izar", ""}), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, "/api/v1/drones/drone-izar");
+  EXPECT_EQ(out_.str(),
+            "NAME         READY   HEALTH    DEPLOYED     TREE           CORES   MEMORY       "
+            "LAST SEEN\n"
+            "drone-izar   True    HEALTHY   2026.02.05   9fc7a49ad649   16      32Gi (42%)   5s\n");
+}
+
+TEST_F(GetTest, JsonIsTheServersListIndentedByFour) {
+  ASSERT_EQ(Run({"drones", "", "json"}), 0);
+  EXPECT_EQ(out_.str(), Json::parse(testing::kDroneList).dump(4) + "\n");
+  EXPECT_EQ(out_.str().rfind("{\n    \"apiVersion\": \"buildswarm.io/v1alpha1\",\n", 0), 0u);
+}
+
+TEST_F(GetTest, YamlIsTheSameListAsYaml) {
+  ASSERT_EQ(Run({"drones", "", "yaml"}), 0);
+  const std::string yaml = out_.str();
+  EXPECT_EQ(yaml.substr(0, 51), "apiVersion: buildswarm.io/v1alpha1\nkind: DroneList\n");
+  EXPECT_NE(yaml.find("deployVersion: \"2026.02.05\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("status: \"True\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("cores: \"16\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("lastHeartbeatTime: null"), std::string::npos) << yaml;
+  YAML::Node n = YAML::Load(yaml);
+  ASSERT_EQ(n["items"].size(), 3u);
+  EXPECT_EQ(n["items"][1]["status"]["resources"]["memoryBytes"].as<int64_t>(), 34359738368);
+  EXPECT_EQ(n["items"][1]["spec"]["labels"]["cores"].as<std::string>(), "16");
+}
+
+TEST_F(GetTest, WideTable) {
+  ASSERT_EQ(Run({"drones", "", "wide"}), 0);
+  EXPECT_NE(out_.str().find("LOAD    ROLES      LABELS"), std::string::npos) << out_.str();
+}
+
+TEST_F(GetTest, SwarmTableCountsReadyDrones) {
+  for (const char* resource : {"swarm", "swarms"}) {
+    out_.str("");
+    ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
+    EXPECT_EQ(out_.str(),
+              "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE\n"
+              "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d\n");
+  }
+}
+
+TEST_F(GetTest, SwarmJsonAndYamlPrintTheObject) {
+  ASSERT_EQ(Run({"swarm", "home", "json"}), 0);
+  EXPECT_EQ(out_.str(), Json::parse(testing::kSwarm).dump(4) + "\n");
+  ASSERT_EQ(api_.requests().size(), 1u);  // no drone list needed
+  out_.str("");
+  ASSERT_EQ(Run({"swarm", "", "yaml"}), 0);
+  EXPECT_NE(out_.str().find("  deploy:\n    version: \"2026.02.05\"\n"), std::string::npos)
+      << out_.str();
+}
+
+TEST_F(GetTest, SwarmOfAnotherNameIsNotFound) {
+  EXPECT_EQ(Run({"swarm", "work", ""}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: swarm \"work\" not found (this controller manages swarm/home)\n");
+}
+
+TEST_F(GetTest, UnknownDroneIsOneErrorLine) {
+  EXPECT_EQ(Run({"drones", "ghost", ""}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(),
+            "error: 404 Not Found: drone \"ghost\" is not in the roster of swarm/home\n");
+}
+
+TEST_F(GetTest, BadTokenIsOneErrorLine) {
+  api_.Reply("GET", "/api/v1/drones", 401,
+             R"({"kind":"Status","status":"Failure","code":401,"reason":"Unauthorized",)"
+             R"("message":"unknown bearer token"})");
+  EXPECT_EQ(Run({"drones", "", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: 401 Unauthorized: unknown bearer token\n");
+}
+
+TEST_F(GetTest, ServerDownIsOneErrorLine) {
+  api_.Fail("GET", "/api/v1/drones", Unavailable("cannot reach http://127.0.0.1:7800: Connection"));
+  EXPECT_EQ(Run({"drones", "", "json"}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: cannot reach http://127.0.0.1:7800: Connection\n");
+}
+
+TEST_F(GetTest, OddRepliesAreErrorLines) {
+  api_.Reply("GET", "/api/v1/drones", 200, "<html>oops</html>");
+  EXPECT_EQ(Run({"drones", "", ""}), 1);
+  EXPECT_EQ(err_.str(),
+            "error: unexpected reply to GET /api/v1/drones: not JSON: \"<html>oops</html>\"\n");
+
+  err_.str("");
+  api_.Reply("GET", "/api/v1/drones", 200, R"({"kind": "DroneList", "items": {"a": 1}})");
+  EXPECT_EQ(Run({"drones", "", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: unexpected reply to GET /api/v1/drones: no \"items\" list\n");
+
+  err_.str("");
+  EXPECT_EQ(Run({"swarm", "", ""}), 1);  // the swarm table needs the drone list too
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(GetTest, EmptyListSaysSoOnStderr) {
+  api_.Reply("GET", "/api/v1/drones", 200, R"({"kind": "DroneList", "items": []})");
+  EXPECT_EQ(Run({"drones", "", ""}), 0);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "No resources found.\n");
+}
+
+TEST_F(GetTest, UsageErrorsSendNothing) {
+  EXPECT_EQ(Run({"pods", "", ""}), 2);
+  EXPECT_EQ(err_.str(), "error: unknown resource type \"pods\" (want swarm or drones)\n");
+  err_.str("");
+  EXPECT_EQ(Run({"drones", "", "xml"}), 2);
+  EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json or yaml)\n");
+  EXPECT_TRUE(api_.requests().empty());
+}
+
+}  // namespace
+}  // namespace swarm::ctl
