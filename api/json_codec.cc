@@ -276,6 +276,7 @@ nlohmann::json DroneStatusToJson(const DroneStatus& s) {
   if (s.last_heartbeat_time) heartbeat = FormatTime(*s.last_heartbeat_time);
   return {{"conditions", ConditionsToJson(s.conditions)},
           {"health", s.health},
+          {"healthReason", s.health_reason},
           {"deployVersion", s.deploy_version},
           {"treeRevision", s.tree_revision},
           {"resources", ResourcesToJson(s.resources)},
@@ -290,6 +291,7 @@ Result<DroneStatus> DroneStatusFromJson(const nlohmann::json& j) {
   DroneStatus s;
   if (const json* c = f.Get("conditions")) s.conditions = ReadConditions(*c, "conditions", errors);
   f.String("health", s.health);
+  f.String("healthReason", s.health_reason);
   f.String("deployVersion", s.deploy_version);
   f.String("treeRevision", s.tree_revision);
   ReadResources(f, s.resources, errors);
@@ -304,6 +306,7 @@ nlohmann::json DroneReportToJson(const DroneReport& r) {
   return {{"deployVersion", r.deploy_version},
           {"treeRevision", r.tree_revision},
           {"health", r.health},
+          {"healthReason", r.health_reason},
           {"resources", ResourcesToJson(r.resources)},
           {"agentVersion", r.agent_version}};
 }
@@ -319,6 +322,7 @@ Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
   f.String("deployVersion", r.deploy_version);
   f.String("treeRevision", r.tree_revision);
   f.String("health", r.health);
+  f.String("healthReason", r.health_reason);
   ReadResources(f, r.resources, errors);
   f.String("agentVersion", r.agent_version);
   if (!errors.empty()) return ErrorsToStatus("heartbeat", errors);

@@ -127,6 +127,7 @@ struct DroneReport {
   std::string deploy_version;  // contents of DEPLOY_MARKER; empty when missing
   std::string tree_revision;   // empty when it cannot be read
   std::string health;          // HEALTHY, DEGRADED, CRITICAL, RECOVERING
+  std::string health_reason;   // why, when not HEALTHY ("memory 91% >= 85%")
   Resources resources;
   std::string agent_version;
 };
@@ -134,6 +135,7 @@ struct DroneReport {
 struct DroneStatus {
   std::vector<Condition> conditions;
   std::string health;
+  std::string health_reason;
   std::string deploy_version;
   std::string tree_revision;
   Resources resources;

@@ -210,6 +210,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   status.deploy_version = report.deploy_version;
   status.tree_revision = report.tree_revision;
   status.health = report.health;
+  status.health_reason = report.health_reason;
   status.resources = report.resources;
   status.last_heartbeat_time = now;
   const Duration interval = swarm_->spec.policy.heartbeat_interval;

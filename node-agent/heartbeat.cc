@@ -62,6 +62,7 @@ api::DroneReport BuildDroneReport(const ProbeResult& probe, const HealthVerdict&
   r.deploy_version = probe.deploy_version;
   r.tree_revision = probe.tree_revision;
   r.health = HealthStateName(health.state);
+  r.health_reason = health.reason;
   r.resources = probe.resources;
   r.agent_version = agent_version;
   return r;

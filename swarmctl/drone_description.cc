@@ -40,7 +40,10 @@ void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json
   w.Field(0, "Roles", JoinOr(StringsAt(drone, {"spec", "roles"}), ",", kNone));
   w.Lines(0, "Labels", KeyValuesAt(drone, {"spec", "labels"}));
   w.Heading(0, "Status");
-  w.Field(1, "Health", StringOr(drone, {"status", "health"}, kNone));
+  std::string health = StringOr(drone, {"status", "health"}, kNone);
+  const std::string why = StringOr(drone, {"status", "healthReason"}, "");
+  if (!why.empty()) health += " (" + why + ")";
+  w.Field(1, "Health", health);
   w.Field(1, "Deploy Version", StringOr(drone, {"status", "deployVersion"}, kNone));
   w.Field(1, "Tree Revision", StringOr(drone, {"status", "treeRevision"}, kNone));
   w.Field(1, "Cores", CoresColumn(drone));

@@ -222,7 +222,7 @@ TEST(DroneJsonTest, WritesTheApiShapeWithEffectiveRoles) {
     "status": {
       "conditions": [{"type": "Ready", "status": "True", "reason": "HeartbeatReceived",
                       "message": "heartbeat 2s ago", "lastTransitionTime": "2026-02-05T10:30:00Z"}],
-      "health": "HEALTHY", "deployVersion": "2026.02.05",
+      "health": "HEALTHY", "healthReason": "", "deployVersion": "2026.02.05",
       "treeRevision": "9fc7a49ad6496faebea1c1d1848199fb6278bcec",
       "resources": {"cores": 16, "memoryBytes": 34359738368, "memoryUsedPercent": 41.5,
                     "diskUsedPercent": 63.0, "load1": 3.2},
@@ -267,10 +267,11 @@ TEST(DroneStatusJsonTest, RoundTrips) {
 }
 
 TEST(DroneReportJsonTest, RoundTripsTheHeartbeatBody) {
-  DroneReport in{"2026.02.05", "9fc7a49", "DEGRADED", {16, 34359738368, 91.25, 63.0, 3.2}, "0.1.0"};
+  DroneReport in{"2026.02.05", "9fc7a49", "DEGRADED", "memory 91% >= 85%",
+                 {16, 34359738368, 91.25, 63.0, 3.2}, "0.1.0"};
   json j = DroneReportToJson(in);
   EXPECT_EQ(j, json::parse(R"({"deployVersion": "2026.02.05", "treeRevision": "9fc7a49",
-      "health": "DEGRADED", "resources": {"cores": 16, "memoryBytes": 34359738368,
+      "health": "DEGRADED", "healthReason": "memory 91% >= 85%", "resources": {"cores": 16, "memoryBytes": 34359738368,
       "memoryUsedPercent": 91.25, "diskUsedPercent": 63.0, "load1": 3.2},
       "agentVersion": "0.1.0"})"));
   Result<DroneReport> out = DroneReportFromJson(j);
@@ -278,6 +279,7 @@ TEST(DroneReportJsonTest, RoundTripsTheHeartbeatBody) {
   EXPECT_EQ(out->deploy_version, in.deploy_version);
   EXPECT_EQ(out->tree_revision, in.tree_revision);
   EXPECT_EQ(out->health, in.health);
+  EXPECT_EQ(out->health_reason, in.health_reason);
   EXPECT_EQ(out->agent_version, in.agent_version);
   ExpectSameResources(out->resources, in.resources);
 }
