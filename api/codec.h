@@ -37,6 +37,7 @@ nlohmann::json SwarmSpecToJson(const SwarmSpec& spec);
 nlohmann::json ConditionsToJson(const std::vector<Condition>& conditions);
 // Lenient reader for conditions this program wrote itself (store, API replies).
 Result<std::vector<Condition>> ConditionsFromJson(const nlohmann::json& j);
+nlohmann::json SwarmStatusToJson(const SwarmStatus& s);
 Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j);
 
 // A Drone as the API shows it (metadata.name, spec.labels, spec.roles, status).

@@ -5,121 +5,13 @@
 #include <limits>
 
 #include "api/codec.h"
+#include "api/json_fields.h"
 #include "api/quantity.h"
 
 namespace swarm::api {
 namespace {
 
 using nlohmann::json;
-
-std::string Join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-// Reads typed fields of one JSON object. A missing or null field keeps its
-// default; a field of the wrong type is an error naming it. Unknown fields are
-// ignored so that newer peers can talk to older ones.
-class JsonFields {
- public:
-  JsonFields(const json& j, std::string path, std::vector<std::string>& errors)
-      : path_(std::move(path)), errors_(&errors) {
-    if (j.is_object()) {
-      object_ = &j;
-    } else if (!j.is_null()) {
-      Error(path_, "expected an object", j);
-    }
-  }
-
-  // The field's value, or nullptr when absent or null.
-  const json* Get(const std::string& key) const {
-    if (object_ == nullptr) return nullptr;
-    auto it = object_->find(key);
-    if (it == object_->end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-  std::string PathOf(const std::string& key) const { return Join(path_, key); }
-
-  void String(const std::string& key, std::string& out) {
-    const json* v = Get(key);
-    if (v == nullptr) return;
-    if (!v->is_string()) return Error(PathOf(key), "expected a string", *v);
-    out = v->get<std::string>();
-  }
-
-  void Int64(const std::string& key, int64_t& out) {
-    const json* v = Get(key);
-    if (v == nullptr) return;
-    if (v->is_number_unsigned() &&
-        v->get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
-      return Error(PathOf(key), "integer out of range", *v);
-    }
-    if (!v->is_number_integer()) return Error(PathOf(key), "expected an integer", *v);
-    out = v->get<int64_t>();
-  }
-
-  void Int(const std::string& key, int& out) {
-    int64_t v = out;
-    Int64(key, v);
-    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
-      return Error(PathOf(key), "integer out of range", *Get(key));
-    }
-    out = static_cast<int>(v);
-  }
-
-  void Double(const std::string& key, double& out) {
-    const json* v = Get(key);
-    if (v == nullptr) return;
-    if (!v->is_number()) return Error(PathOf(key), "expected a number", *v);
-    out = v->get<double>();
-  }
-
-  void Time(const std::string& key, WallTime& out) {
-    std::optional<WallTime> t;
-    OptionalTime(key, t);
-    if (t) out = *t;
-  }
-
-  void OptionalTime(const std::string& key, std::optional<WallTime>& out) {
-    std::string text;
-    if (Get(key) == nullptr) return;
-    String(key, text);
-    if (!Get(key)->is_string()) return;
-    Result<WallTime> t = ParseTime(text);
-    if (!t.ok()) return errors_->push_back(PathOf(key) + ": " + t.status().message());
-    out = *t;
-  }
-
-  void StringList(const std::string& key, std::vector<std::string>& out) {
-    const json* v = Get(key);
-    if (v == nullptr) return;
-    if (!v->is_array()) return Error(PathOf(key), "expected an array of strings", *v);
-    std::vector<std::string> values;
-    for (size_t i = 0; i < v->size(); ++i) {
-      const json& item = (*v)[i];
-      if (!item.is_string()) {
-        return Error(PathOf(key) + "[" + std::to_string(i) + "]", "expected a string", item);
-      }
-      values.push_back(item.get<std::string>());
-    }
-    out = std::move(values);
-  }
-
- private:
-  void Error(const std::string& path, const std::string& expected, const json& got) {
-    errors_->push_back((path.empty() ? "" : path + ": ") + expected + ", got " +
-                       std::string(got.type_name()));
-  }
-
-  std::string path_;
-  std::vector<std::string>* errors_;
-  const json* object_ = nullptr;
-};
-
-Status ErrorsToStatus(const std::string& what, const std::vector<std::string>& errors) {
-  std::string message = "invalid " + what + ":";
-  for (const auto& e : errors) message += "\n" + e;
-  return InvalidArgument(message);
-}
 
 std::vector<Condition> ReadConditions(const json& j, const std::string& path,
                                       std::vector<std::string>& errors) {
@@ -140,6 +32,30 @@ std::vector<Condition> ReadConditions(const json& j, const std::string& path,
     out.push_back(std::move(c));
   }
   return out;
+}
+
+json ActionProgressListToJson(const std::vector<ActionProgress>& actions) {
+  json out = json::array();
+  for (const auto& a : actions) out.push_back({{"id", a.id}, {"type", a.type}, {"state", a.state}});
+  return out;
+}
+
+void ReadActionProgressList(const JsonFields& parent, std::vector<ActionProgress>& out,
+                            std::vector<std::string>& errors) {
+  const json* v = parent.Get("actions");
+  if (v == nullptr) return;
+  if (!v->is_array()) {
+    errors.push_back(parent.PathOf("actions") + ": expected an array, got " + v->type_name());
+    return;
+  }
+  for (size_t i = 0; i < v->size(); ++i) {
+    JsonFields f((*v)[i], parent.PathOf("actions") + "[" + std::to_string(i) + "]", errors);
+    ActionProgress a;
+    f.String("id", a.id);
+    f.String("type", a.type);
+    f.String("state", a.state);
+    out.push_back(std::move(a));
+  }
 }
 
 json ResourcesToJson(const Resources& r) {
@@ -227,9 +143,7 @@ nlohmann::json SwarmToJson(const Swarm& s) {
           {"kind", s.kind},
           {"metadata", std::move(meta)},
           {"spec", SwarmSpecToJson(s.spec)},
-          {"status",
-           {{"observedGeneration", s.status.observed_generation},
-            {"conditions", ConditionsToJson(s.status.conditions)}}}};
+          {"status", SwarmStatusToJson(s.status)}};
 }
 
 nlohmann::json ConditionsToJson(const std::vector<Condition>& conditions) {
@@ -251,12 +165,38 @@ Result<std::vector<Condition>> ConditionsFromJson(const nlohmann::json& j) {
   return out;
 }
 
+nlohmann::json SwarmStatusToJson(const SwarmStatus& s) {
+  const QueueSummary& q = s.queue;
+  return {{"observedGeneration", s.observed_generation},
+          {"conditions", ConditionsToJson(s.conditions)},
+          {"queue",
+           {{"treeRevision", q.tree_revision},
+            {"deployVersion", q.deploy_version},
+            {"total", q.total},
+            {"needed", q.needed},
+            {"building", q.building},
+            {"complete", q.complete},
+            {"failed", q.failed},
+            {"blocked", q.blocked}}},
+          {"observedFreshRequest", s.observed_fresh_request}};
+}
+
 Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {
   std::vector<std::string> errors;
   JsonFields f(j, "", errors);
   SwarmStatus s;
   f.Int64("observedGeneration", s.observed_generation);
   if (const json* c = f.Get("conditions")) s.conditions = ReadConditions(*c, "conditions", errors);
+  f.String("observedFreshRequest", s.observed_fresh_request);
+  JsonFields q(f.Get("queue") ? *f.Get("queue") : json(), "queue", errors);
+  q.String("treeRevision", s.queue.tree_revision);
+  q.String("deployVersion", s.queue.deploy_version);
+  q.Int("total", s.queue.total);
+  q.Int("needed", s.queue.needed);
+  q.Int("building", s.queue.building);
+  q.Int("complete", s.queue.complete);
+  q.Int("failed", s.queue.failed);
+  q.Int("blocked", s.queue.blocked);
   if (!errors.empty()) return ErrorsToStatus("swarm status", errors);
   return s;
 }
@@ -281,6 +221,7 @@ nlohmann::json DroneStatusToJson(const DroneStatus& s) {
           {"treeRevision", s.tree_revision},
           {"resources", ResourcesToJson(s.resources)},
           {"assignments", StringsToJson(s.assignments)},
+          {"actions", ActionProgressListToJson(s.actions)},
           {"consecutiveFailures", s.consecutive_failures},
           {"lastHeartbeatTime", std::move(heartbeat)}};
 }
@@ -296,6 +237,7 @@ Result<DroneStatus> DroneStatusFromJson(const nlohmann::json& j) {
   f.String("treeRevision", s.tree_revision);
   ReadResources(f, s.resources, errors);
   f.StringList("assignments", s.assignments);
+  ReadActionProgressList(f, s.actions, errors);
   f.Int("consecutiveFailures", s.consecutive_failures);
   f.OptionalTime("lastHeartbeatTime", s.last_heartbeat_time);
   if (!errors.empty()) return ErrorsToStatus("drone status", errors);
@@ -308,7 +250,8 @@ nlohmann::json DroneReportToJson(const DroneReport& r) {
           {"health", r.health},
           {"healthReason", r.health_reason},
           {"resources", ResourcesToJson(r.resources)},
-          {"agentVersion", r.agent_version}};
+          {"agentVersion", r.agent_version},
+          {"actions", ActionProgressListToJson(r.actions)}};
 }
 
 Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
@@ -325,6 +268,7 @@ Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
   f.String("healthReason", r.health_reason);
   ReadResources(f, r.resources, errors);
   f.String("agentVersion", r.agent_version);
+  ReadActionProgressList(f, r.actions, errors);
   if (!errors.empty()) return ErrorsToStatus("heartbeat", errors);
   return r;
 }

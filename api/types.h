@@ -101,9 +101,28 @@ struct Condition {
   WallTime last_transition_time{};
 };
 
+// The build queue as a whole: the tree and deploy it was discovered against
+// (its stamp) and how many packages are in each phase.
+struct QueueSummary {
+  std::string tree_revision;
+  std::string deploy_version;
+  int total = 0;
+  int needed = 0;
+  int building = 0;
+  int complete = 0;
+  int failed = 0;
+  int blocked = 0;
+};
+
+// Annotation that `swarmctl fresh` sets to request a fresh start; the
+// controller copies its value to status.observedFreshRequest once acted on.
+inline constexpr char kFreshAnnotation[] = "buildswarm.io/fresh-requested-at";
+
 struct SwarmStatus {
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
+  QueueSummary queue;
+  std::string observed_fresh_request;
 };
 
 struct Swarm {
@@ -112,6 +131,16 @@ struct Swarm {
   ObjectMeta metadata;
   SwarmSpec spec;
   SwarmStatus status;
+};
+
+inline constexpr char kActionQueued[] = "Queued";
+inline constexpr char kActionRunning[] = "Running";
+
+// Sent in every heartbeat for each action the agent holds but has not finished.
+struct ActionProgress {
+  std::string id;
+  std::string type;
+  std::string state;  // kActionQueued or kActionRunning
 };
 
 // What an agent observes on its drone; sent with every heartbeat.
@@ -130,6 +159,7 @@ struct DroneReport {
   std::string health_reason;   // why, when not HEALTHY ("memory 91% >= 85%")
   Resources resources;
   std::string agent_version;
+  std::vector<ActionProgress> actions;  // actions held and not finished
 };
 
 struct DroneStatus {
@@ -140,6 +170,7 @@ struct DroneStatus {
   std::string tree_revision;
   Resources resources;
   std::vector<std::string> assignments;
+  std::vector<ActionProgress> actions;  // as last reported
   int consecutive_failures = 0;
   std::optional<WallTime> last_heartbeat_time;
 };

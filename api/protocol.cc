@@ -1,0 +1,150 @@
+#include "api/protocol.h"
+
+#include "api/json_fields.h"
+
+namespace swarm::api {
+namespace {
+
+using nlohmann::json;
+
+json Strings(const std::vector<std::string>& v) {
+  json out = json::array();
+  for (const auto& s : v) out.push_back(s);
+  return out;
+}
+
+}  // namespace
+
+json ActionToJson(const Action& a) {
+  json j = {{"id", a.id}, {"type", a.type}};
+  if (a.type == kActionDeploy) j["version"] = a.version;
+  if (a.type == kActionSync) j["revision"] = a.revision;
+  if (a.type == kActionDiscover) {
+    j["targets"] = Strings(a.targets);
+    j["emergeArgs"] = a.emerge_args;
+    j["treeRevision"] = a.tree_revision;
+    j["deployVersion"] = a.deploy_version;
+  }
+  return j;
+}
+
+Result<Action> ActionFromJson(const json& j) {
+  std::vector<std::string> errors;
+  JsonFields f(j, "", errors);
+  Action a;
+  f.String("id", a.id);
+  f.String("type", a.type);
+  f.String("version", a.version);
+  f.String("revision", a.revision);
+  f.StringList("targets", a.targets);
+  f.String("emergeArgs", a.emerge_args);
+  f.String("treeRevision", a.tree_revision);
+  f.String("deployVersion", a.deploy_version);
+  if (errors.empty() && (a.id.empty() || a.type.empty())) errors.push_back("id and type are required");
+  if (!errors.empty()) return ErrorsToStatus("action", errors);
+  return a;
+}
+
+json ActionResultToJson(const ActionResult& r) {
+  json packages = json::array();
+  for (const auto& p : r.packages) {
+    packages.push_back({{"name", p.name}, {"dependencies", Strings(p.dependencies)}});
+  }
+  return {{"id", r.id},
+          {"type", r.type},
+          {"succeeded", r.succeeded},
+          {"exitCode", r.exit_code},
+          {"message", r.message},
+          {"outputTail", r.output_tail},
+          {"deployVersion", r.deploy_version},
+          {"treeRevision", r.tree_revision},
+          {"packages", std::move(packages)}};
+}
+
+Result<ActionResult> ActionResultFromJson(const json& j) {
+  std::vector<std::string> errors;
+  JsonFields f(j, "", errors);
+  ActionResult r;
+  f.String("id", r.id);
+  f.String("type", r.type);
+  if (const json* v = f.Get("succeeded")) {
+    if (v->is_boolean()) {
+      r.succeeded = v->get<bool>();
+    } else {
+      errors.push_back(std::string("succeeded: expected a boolean, got ") + v->type_name());
+    }
+  }
+  f.Int("exitCode", r.exit_code);
+  f.String("message", r.message);
+  f.String("outputTail", r.output_tail);
+  f.String("deployVersion", r.deploy_version);
+  f.String("treeRevision", r.tree_revision);
+  if (const json* v = f.Get("packages")) {
+    if (!v->is_array()) {
+      errors.push_back(std::string("packages: expected an array, got ") + v->type_name());
+    } else {
+      for (size_t i = 0; i < v->size(); ++i) {
+        JsonFields pf((*v)[i], "packages[" + std::to_string(i) + "]", errors);
+        DiscoveredPackage p;
+        pf.String("name", p.name);
+        pf.StringList("dependencies", p.dependencies);
+        if (p.name.empty()) errors.push_back(pf.PathOf("name") + ": required");
+        r.packages.push_back(std::move(p));
+      }
+    }
+  }
+  if (errors.empty() && (r.id.empty() || r.type.empty())) errors.push_back("id and type are required");
+  if (!errors.empty()) return ErrorsToStatus("action result", errors);
+  return r;
+}
+
+json PackageToJson(const Package& p) {
+  json status = {{"phase", p.phase},
+                 {"drone", p.drone},
+                 {"attempts", p.attempts},
+                 {"excludedDrones", Strings(p.excluded_drones)},
+                 {"lastFailure", nullptr},
+                 {"reason", p.reason},
+                 {"treeRevision", p.tree_revision},
+                 {"deployVersion", p.deploy_version}};
+  if (p.last_failure) {
+    status["lastFailure"] = {{"class", p.last_failure->failure_class},
+                             {"message", p.last_failure->message},
+                             {"drone", p.last_failure->drone}};
+  }
+  return {{"apiVersion", kApiVersion},
+          {"kind", "Package"},
+          {"metadata", {{"name", p.name}}},
+          {"spec", {{"dependencies", Strings(p.dependencies)}}},
+          {"status", std::move(status)}};
+}
+
+Result<Package> PackageFromJson(const json& j) {
+  std::vector<std::string> errors;
+  JsonFields top(j, "", errors);
+  Package p;
+  JsonFields meta(top.Get("metadata") ? *top.Get("metadata") : json(), "metadata", errors);
+  meta.String("name", p.name);
+  JsonFields spec(top.Get("spec") ? *top.Get("spec") : json(), "spec", errors);
+  spec.StringList("dependencies", p.dependencies);
+  JsonFields st(top.Get("status") ? *top.Get("status") : json(), "status", errors);
+  st.String("phase", p.phase);
+  st.String("drone", p.drone);
+  st.Int("attempts", p.attempts);
+  st.StringList("excludedDrones", p.excluded_drones);
+  st.String("reason", p.reason);
+  st.String("treeRevision", p.tree_revision);
+  st.String("deployVersion", p.deploy_version);
+  if (const json* lf = st.Get("lastFailure")) {
+    JsonFields ff(*lf, "status.lastFailure", errors);
+    PackageFailure failure;
+    ff.String("class", failure.failure_class);
+    ff.String("message", failure.message);
+    ff.String("drone", failure.drone);
+    p.last_failure = std::move(failure);
+  }
+  if (!errors.empty()) return ErrorsToStatus("package", errors);
+  return p;
+}
+
+}  // namespace swarm::api
