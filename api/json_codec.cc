@@ -188,7 +188,7 @@ Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {
   f.Int64("observedGeneration", s.observed_generation);
   if (const json* c = f.Get("conditions")) s.conditions = ReadConditions(*c, "conditions", errors);
   f.String("observedFreshRequest", s.observed_fresh_request);
-  JsonFields q(f.Get("queue") ? *f.Get("queue") : json(), "queue", errors);
+  JsonFields q(f.Child("queue"), "queue", errors);
   q.String("treeRevision", s.queue.tree_revision);
   q.String("deployVersion", s.queue.deploy_version);
   q.Int("total", s.queue.total);

@@ -43,6 +43,13 @@ class JsonFields {
     if (it == object_->end() || it->is_null()) return nullptr;
     return &*it;
   }
+  // The field's value, or a null that outlives any reader built on it (for
+  // nested JsonFields, which keep a pointer to their object).
+  const json& Child(const std::string& key) const {
+    static const json kNull;
+    const json* v = Get(key);
+    return v ? *v : kNull;
+  }
   std::string PathOf(const std::string& key) const { return JoinJsonPath(path_, key); }
 
   void String(const std::string& key, std::string& out) {

@@ -123,11 +123,11 @@ Result<Package> PackageFromJson(const json& j) {
   std::vector<std::string> errors;
   JsonFields top(j, "", errors);
   Package p;
-  JsonFields meta(top.Get("metadata") ? *top.Get("metadata") : json(), "metadata", errors);
+  JsonFields meta(top.Child("metadata"), "metadata", errors);
   meta.String("name", p.name);
-  JsonFields spec(top.Get("spec") ? *top.Get("spec") : json(), "spec", errors);
+  JsonFields spec(top.Child("spec"), "spec", errors);
   spec.StringList("dependencies", p.dependencies);
-  JsonFields st(top.Get("status") ? *top.Get("status") : json(), "status", errors);
+  JsonFields st(top.Child("status"), "status", errors);
   st.String("phase", p.phase);
   st.String("drone", p.drone);
   st.Int("attempts", p.attempts);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/codec.h"
+#include "api/protocol.h"
 #include "api/quantity.h"
 
 namespace swarm::controller {
@@ -17,15 +18,24 @@ constexpr size_t kMaxBodyBytes = 8 << 20;
 
 const char* ReasonFor(int http) {
   switch (http) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 409: return "Conflict";
-    case 413: return "RequestEntityTooLarge";
-    case 503: return "ServiceUnavailable";
-    default: return "InternalError";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 503:
+      return "ServiceUnavailable";
+    default:
+      return "InternalError";
   }
 }
 
@@ -51,15 +61,23 @@ void WriteError(httplib::Response& res, const Status& st) {
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
     case StatusCode::kAlreadyExists:
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -93,9 +111,8 @@ ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth
 ApiServer::~ApiServer() = default;
 
 Result<int> ApiServer::Bind(const std::string& host, int port) {
-  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port)
-                                                                 ? port
-                                                                 : -1);
+  int bound =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) return Unavailable("cannot listen on " + host + ":" + std::to_string(port));
   return bound;
 }
@@ -152,38 +169,38 @@ void ApiServer::Routes() {
                             {"items", std::move(items)}});
                }));
 
-  server_->Get(R"(/api/v1/drones/([^/]+))",
-               authed(true, [this](const Identity&, const httplib::Request& req,
-                                   httplib::Response& res) {
-                 auto drone = controller_->GetDrone(req.matches[1]);
-                 if (!drone.ok()) return WriteError(res, drone.status());
-                 WriteJson(res, 200, api::DroneToJson(*drone));
-               }));
+  server_->Get(
+      R"(/api/v1/drones/([^/]+))",
+      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        auto drone = controller_->GetDrone(req.matches[1]);
+        if (!drone.ok()) return WriteError(res, drone.status());
+        WriteJson(res, 200, api::DroneToJson(*drone));
+      }));
 
-  server_->Get("/api/v1/events", authed(true, [this](const Identity&, const httplib::Request& req,
-                                                     httplib::Response& res) {
-                 EventFilter filter;
-                 filter.object_kind = req.get_param_value("kind");
-                 filter.object_name = req.get_param_value("name");
-                 if (req.has_param("limit")) {
-                   const std::string raw = req.get_param_value("limit");
-                   char* end = nullptr;
-                   long n = std::strtol(raw.c_str(), &end, 10);
-                   if (raw.empty() || *end != '\0' || n < 1 || n > 1000) {
-                     return WriteStatus(res, 400,
-                                        "limit \"" + raw + "\" is not a number from 1 to 1000");
-                   }
-                   filter.limit = static_cast<size_t>(n);
-                 }
-                 auto events = controller_->ListEvents(filter);
-                 if (!events.ok()) return WriteError(res, events.status());
-                 json items = json::array();
-                 for (const auto& e : *events) items.push_back(api::EventToJson(e));
-                 WriteJson(res, 200,
-                           {{"apiVersion", api::kApiVersion},
-                            {"kind", api::kKindEventList},
-                            {"items", std::move(items)}});
-               }));
+  server_->Get(
+      "/api/v1/events",
+      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        EventFilter filter;
+        filter.object_kind = req.get_param_value("kind");
+        filter.object_name = req.get_param_value("name");
+        if (req.has_param("limit")) {
+          const std::string raw = req.get_param_value("limit");
+          char* end = nullptr;
+          long n = std::strtol(raw.c_str(), &end, 10);
+          if (raw.empty() || *end != '\0' || n < 1 || n > 1000) {
+            return WriteStatus(res, 400, "limit \"" + raw + "\" is not a number from 1 to 1000");
+          }
+          filter.limit = static_cast<size_t>(n);
+        }
+        auto events = controller_->ListEvents(filter);
+        if (!events.ok()) return WriteError(res, events.status());
+        json items = json::array();
+        for (const auto& e : *events) items.push_back(api::EventToJson(e));
+        WriteJson(res, 200,
+                  {{"apiVersion", api::kApiVersion},
+                   {"kind", api::kKindEventList},
+                   {"items", std::move(items)}});
+      }));
 
   server_->Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
                 authed(false, [this](const Identity& who, const httplib::Request& req,
@@ -198,14 +215,60 @@ void ApiServer::Routes() {
                   if (!report.ok()) return WriteError(res, report.status());
                   auto reply = controller_->Heartbeat(name, *report);
                   if (!reply.ok()) return WriteError(res, reply.status());
+                  json actions = json::array();
+                  for (const auto& a : reply->actions) actions.push_back(api::ActionToJson(a));
                   WriteJson(res, 200,
                             {{"heartbeatInterval", api::FormatDuration(reply->heartbeat_interval)},
                              {"health",
                               {{"probeInterval", api::FormatDuration(reply->health.probe_interval)},
                                {"memoryDegradedPercent", reply->health.memory_degraded_percent},
                                {"diskDegradedPercent", reply->health.disk_degraded_percent}}},
-                             {"actions", json::array()},
+                             {"actions", std::move(actions)},
                              {"assignments", json::array()}});
+                }));
+
+  server_->Post(
+      R"(/api/v1/drones/([^/]+)/actions/([^/]+))",
+      authed(false,
+             [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1];
+               if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+               json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+               if (body.is_discarded() || !body.is_object()) {
+                 return WriteStatus(res, 400, "action result is not a JSON object");
+               }
+               auto result = api::ActionResultFromJson(body);
+               if (!result.ok()) return WriteError(res, result.status());
+               if (result->id != req.matches[2]) {
+                 return WriteStatus(
+                     res, 400, "action result id \"" + result->id + "\" does not match the path");
+               }
+               if (Status st = controller_->ReportActionResult(name, *result); !st.ok()) {
+                 return WriteError(res, st);
+               }
+               WriteJson(res, 200, {{"accepted", true}});
+             }));
+
+  server_->Get("/api/v1/packages", authed(true, [this](const Identity&, const httplib::Request&,
+                                                       httplib::Response& res) {
+                 auto packages = controller_->ListPackages();
+                 if (!packages.ok()) return WriteError(res, packages.status());
+                 json items = json::array();
+                 for (const auto& p : *packages) items.push_back(api::PackageToJson(p));
+                 WriteJson(res, 200,
+                           {{"apiVersion", api::kApiVersion},
+                            {"kind", "PackageList"},
+                            {"items", std::move(items)}});
+               }));
+
+  server_->Post("/api/v1/swarm/fresh", authed(true, [this](const Identity&, const httplib::Request&,
+                                                           httplib::Response& res) {
+                  auto fresh = controller_->RequestFresh();
+                  if (!fresh.ok()) return WriteError(res, fresh.status());
+                  WriteJson(res, 200,
+                            {{"requestedAt", fresh->requested_at},
+                             {"members", fresh->members},
+                             {"queuedPackages", fresh->queued_packages}});
                 }));
 }
 

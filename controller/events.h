@@ -30,3 +30,21 @@ inline constexpr char kAllDronesReady[] = "AllDronesReady";
 inline constexpr char kDronesNotReady[] = "DronesNotReady";
 
 }  // namespace swarm::controller::reasons
+
+namespace swarm::controller::events {
+
+inline constexpr char kDeploySucceeded[] = "DeploySucceeded";
+inline constexpr char kDeployFailed[] = "DeployFailed";
+inline constexpr char kDeployIssued[] = "DeployIssued";
+inline constexpr char kSyncSucceeded[] = "SyncSucceeded";
+inline constexpr char kSyncFailed[] = "SyncFailed";
+inline constexpr char kSyncIssued[] = "SyncIssued";
+inline constexpr char kDiscoveryIssued[] = "DiscoveryIssued";
+inline constexpr char kQueueDiscovered[] = "QueueDiscovered";
+inline constexpr char kDiscoveryFailed[] = "DiscoveryFailed";
+inline constexpr char kDiscoveryDiscarded[] = "DiscoveryDiscarded";
+inline constexpr char kQueueStale[] = "QueueStale";
+inline constexpr char kFreshRequested[] = "FreshRequested";
+inline constexpr char kFreshStarted[] = "FreshStarted";
+
+}  // namespace swarm::controller::events

@@ -55,6 +55,14 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX events_by_time ON events (last_time_ms, id);
     CREATE INDEX events_by_object ON events (object_kind, object_name, last_time_ms, id);
     )sql",
+    // 2: the build queue, one row per package in queue order.
+    R"sql(
+    CREATE TABLE packages (
+      position INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      package TEXT NOT NULL
+    );
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -525,6 +533,57 @@ Result<std::vector<api::Event>> Store::ListEvents(const EventFilter& filter) {
   }
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+Result<std::vector<api::Package>> Store::ListPackages() {
+  Statement st(db_, "listing packages");
+  if (Status s = st.Prepare("SELECT name, package FROM packages ORDER BY position"); !s.ok()) {
+    return s;
+  }
+  std::vector<api::Package> out;
+  while (true) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string name = st.Text(0);
+    auto j = Parse(st.Text(1), "package " + name);
+    if (!j.ok()) return j.status();
+    auto package = api::PackageFromJson(*j);
+    if (!package.ok())
+      return Internal("stored package " + name + ": " + package.status().message());
+    out.push_back(std::move(package).value());
+  }
+  return out;
+}
+
+Status Store::ReplacePackages(const std::vector<api::Package>& packages) {
+  return Atomically(db_, in_transaction_, [&]() -> Status {
+    if (Status s = Exec(db_, "DELETE FROM packages", "replacing the queue"); !s.ok()) return s;
+    int64_t position = 0;
+    for (const auto& p : packages) {
+      Statement st(db_, "replacing the queue");
+      if (Status s =
+              st.Prepare("INSERT INTO packages (position, name, package) VALUES (?1, ?2, ?3)");
+          !s.ok()) {
+        return s;
+      }
+      st.Bind(1, position++);
+      st.Bind(2, p.name);
+      st.Bind(3, Dump(api::PackageToJson(p)));
+      if (Status s = st.Run(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::PutPackage(const api::Package& package) {
+  Statement st(db_, "writing a package");
+  if (Status s = st.Prepare("UPDATE packages SET package = ?2 WHERE name = ?1"); !s.ok()) return s;
+  st.Bind(1, package.name);
+  st.Bind(2, Dump(api::PackageToJson(package)));
+  if (Status s = st.Run(); !s.ok()) return s;
+  if (sqlite3_changes(db_) == 0) return NotFound("package " + package.name + " is not queued");
+  return Status::Ok();
 }
 
 }  // namespace swarm::controller

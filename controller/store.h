@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/protocol.h"
 #include "api/types.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -58,6 +59,13 @@ class Store {
   // dropping the oldest. Returns the stored event (with id and count).
   Result<api::Event> RecordEvent(const api::Event& e);
   Result<std::vector<api::Event>> ListEvents(const EventFilter& filter);
+
+  // The build queue in queue order.
+  Result<std::vector<api::Package>> ListPackages();
+  // Replaces the whole queue with `packages`, in that order (one transaction).
+  Status ReplacePackages(const std::vector<api::Package>& packages);
+  // Updates one queued package; NotFound when it is not queued.
+  Status PutPackage(const api::Package& package);
 
   void set_max_events(size_t n) { max_events_ = n; }
 

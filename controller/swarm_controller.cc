@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 #include <set>
 
 #include "api/codec.h"
 #include "api/quantity.h"
+#include "base/command_runner.h"
 #include "controller/events.h"
 #include "controller/reconcilers/swarm_status.h"
 
@@ -18,8 +21,11 @@ namespace {
 constexpr Duration kResyncPeriod{10000};
 
 api::Condition NeverJoinedCondition() {
-  return {"Ready", api::kUnknown, reasons::kNeverJoined,
-          "in the roster; no heartbeat received yet", {}};
+  return {"Ready",
+          api::kUnknown,
+          reasons::kNeverJoined,
+          "in the roster; no heartbeat received yet",
+          {}};
 }
 
 bool SameSpec(const api::SwarmSpec& a, const api::SwarmSpec& b) {
@@ -30,9 +36,12 @@ bool SameSpec(const api::SwarmSpec& a, const api::SwarmSpec& b) {
 
 const char* ApplyOutcomeName(ApplyOutcome o) {
   switch (o) {
-    case ApplyOutcome::kCreated: return "created";
-    case ApplyOutcome::kConfigured: return "configured";
-    case ApplyOutcome::kUnchanged: return "unchanged";
+    case ApplyOutcome::kCreated:
+      return "created";
+    case ApplyOutcome::kConfigured:
+      return "configured";
+    case ApplyOutcome::kUnchanged:
+      return "unchanged";
   }
   return "unchanged";
 }
@@ -46,6 +55,13 @@ Status SwarmController::Start() {
   swarm_ = std::move(swarm.value());
   auto statuses = store_->ListDroneStatuses();
   if (!statuses.ok()) return statuses.status();
+  auto packages = store_->ListPackages();
+  if (!packages.ok()) return packages.status();
+  packages_ = std::move(packages.value());
+  std::random_device random;
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%08x", random());
+  action_prefix_ = prefix;
   const SteadyTime now = clock_->SteadyNow();
   for (auto& [name, status] : statuses.value()) {
     leases_.Renew(name, now);
@@ -110,10 +126,9 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
     for (const auto& name : removed) {
       if (Status s = store_->DeleteDrone(name); !s.ok()) return s;
       statuses.erase(name);
-      if (Status s = RecordEventLocked(api::kKindDrone, name, events::kNormal,
-                                       events::kDroneRemoved,
-                                       "drone " + name + " left the roster of swarm/" +
-                                           next.metadata.name);
+      if (Status s = RecordEventLocked(
+              api::kKindDrone, name, events::kNormal, events::kDroneRemoved,
+              "drone " + name + " left the roster of swarm/" + next.metadata.name);
           !s.ok()) {
         return s;
       }
@@ -125,12 +140,12 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
       statuses[name] = std::move(status);
     }
     const bool created = outcome == ApplyOutcome::kCreated;
-    return RecordEventLocked(
-        api::kKindSwarm, next.metadata.name, events::kNormal,
-        created ? events::kSwarmCreated : events::kSwarmConfigured,
-        "swarm/" + next.metadata.name + (created ? " created" : " configured") + " at generation " +
-            std::to_string(next.metadata.generation) + " with " +
-            std::to_string(next.spec.drones.size()) + " roster members");
+    return RecordEventLocked(api::kKindSwarm, next.metadata.name, events::kNormal,
+                             created ? events::kSwarmCreated : events::kSwarmConfigured,
+                             "swarm/" + next.metadata.name +
+                                 (created ? " created" : " configured") + " at generation " +
+                                 std::to_string(next.metadata.generation) + " with " +
+                                 std::to_string(next.spec.drones.size()) + " roster members");
   });
   if (!st.ok()) return st;
 
@@ -192,9 +207,9 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
       swarm_ && std::any_of(swarm_->spec.drones.begin(), swarm_->spec.drones.end(),
                             [&](const api::DroneSpec& d) { return d.name == name; });
   if (!in_roster) {
-    std::string why = swarm_ ? "drone \"" + name + "\" is not in the roster of swarm/" +
-                                   swarm_->metadata.name
-                             : "drone \"" + name + "\" cannot join: no Swarm has been applied yet";
+    std::string why =
+        swarm_ ? "drone \"" + name + "\" is not in the roster of swarm/" + swarm_->metadata.name
+               : "drone \"" + name + "\" cannot join: no Swarm has been applied yet";
     // The event is best effort: a refused heartbeat stays refused even when
     // the store cannot record it.
     Status ev = RecordEventLocked(api::kKindDrone, name, events::kWarning, events::kNotInRoster,
@@ -211,11 +226,14 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   status.tree_revision = report.tree_revision;
   status.health = report.health;
   status.health_reason = report.health_reason;
+  status.actions = report.actions;
   status.resources = report.resources;
   status.last_heartbeat_time = now;
   const Duration interval = swarm_->spec.policy.heartbeat_interval;
   api::SetCondition(status.conditions,
-                    {"Ready", api::kTrue, reasons::kHeartbeatReceived,
+                    {"Ready",
+                     api::kTrue,
+                     reasons::kHeartbeatReceived,
                      "agent heartbeats arrive (interval " + api::FormatDuration(interval) + ")",
                      {}},
                     now);
@@ -231,15 +249,140 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   if (!st.ok()) return st;
   statuses_[name] = std::move(status);
   leases_.Renew(name, clock_->SteadyNow());
-  if (!was_ready) {
-    spdlog::info("drone {} is Ready", name);
-    wake_ = true;
-    wake_cv_.notify_all();
-  }
+  if (!was_ready) spdlog::info("drone {} is Ready", name);
+  actions_[name];  // a drone heartbeating holds an action record from now on
+  // The drone's reconcilers run now, so the reply already carries what it
+  // must do; the swarm's run too, as this report may unblock discovery.
+  Duration ignored{0};
+  if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
+  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) return s;
   HeartbeatReply reply;
   reply.heartbeat_interval = interval;
   reply.health = swarm_->spec.policy.health;
+  reply.actions = ActionsForLocked(name);
   return reply;
+}
+
+std::vector<api::Action> SwarmController::ActionsForLocked(const std::string& name) const {
+  std::vector<api::Action> out;
+  auto it = actions_.find(name);
+  if (it == actions_.end()) return out;
+  for (const auto* state : {&it->second.deploy, &it->second.sync, &it->second.discover}) {
+    if (state->in_flight) out.push_back(*state->in_flight);
+  }
+  return out;
+}
+
+api::Action SwarmController::NewActionLocked(const std::string& type) {
+  api::Action a;
+  a.id = action_prefix_ + "-" + std::to_string(++next_action_);
+  a.type = type;
+  return a;
+}
+
+Status SwarmController::ReportActionResult(const std::string& name,
+                                           const api::ActionResult& result) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!RosterMemberLocked(name)) {
+    return PermissionDenied("drone \"" + name + "\" is not in the roster");
+  }
+  auto it = actions_.find(name);
+  reconcilers::ActionState* state = nullptr;
+  if (it != actions_.end()) {
+    for (auto* s : {&it->second.deploy, &it->second.sync, &it->second.discover}) {
+      if (s->in_flight && s->in_flight->id == result.id) state = s;
+    }
+  }
+  if (state == nullptr) {
+    return Conflict("action " + result.id + " is not in flight on drone " + name +
+                    " (stale or already reported)");
+  }
+  const api::Action action = *state->in_flight;
+  std::string error = result.message;
+  if (!result.output_tail.empty()) error += "; output: " + Tail(result.output_tail, 5);
+  reconcilers::RecordActionResult(*state, result.id, result.succeeded, error, clock_->SteadyNow());
+  const std::string what = action.type == api::kActionDeploy ? "deploy " + action.version
+                           : action.type == api::kActionSync ? "sync to " + action.revision
+                                                             : "queue discovery";
+  Status st = result.succeeded
+                  ? RecordEventLocked(api::kKindDrone, name, events::kNormal,
+                                      action.type == api::kActionDeploy ? events::kDeploySucceeded
+                                      : action.type == api::kActionSync ? events::kSyncSucceeded
+                                                                        : events::kQueueDiscovered,
+                                      what + " succeeded on " + name)
+                  : RecordEventLocked(api::kKindDrone, name, events::kWarning,
+                                      action.type == api::kActionDeploy ? events::kDeployFailed
+                                      : action.type == api::kActionSync ? events::kSyncFailed
+                                                                        : events::kDiscoveryFailed,
+                                      what + " failed on " + name + ": " + error);
+  if (!st.ok()) return st;
+  if (!result.succeeded) spdlog::warn("{} failed on {}: {}", what, name, error);
+
+  // The result carries what the drone observed after the action, fresher
+  // than its last heartbeat.
+  api::DroneStatus status = statuses_[name];
+  if (status.last_heartbeat_time) {
+    status.deploy_version = result.deploy_version;
+    status.tree_revision = result.tree_revision;
+    if (Status s = PutDroneStatusLocked(name, status); !s.ok()) return s;
+  }
+  if (action.type == api::kActionDiscover && result.succeeded) {
+    if (Status s = HandleDiscoveryLocked(result, action); !s.ok()) return s;
+  }
+  Duration ignored{0};
+  if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
+  return ReconcileSwarmLocked(&ignored);
+}
+
+Result<std::vector<api::Package>> SwarmController::ListPackages() {
+  std::lock_guard<std::mutex> l(mu_);
+  return packages_;
+}
+
+Result<FreshResult> SwarmController::RequestFresh() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!swarm_) return NotFound("no Swarm has been applied yet (swarmctl apply -f swarm.yaml)");
+  api::Swarm next = *swarm_;
+  // Milliseconds, so two requests in one second are still two requests.
+  const WallTime now = clock_->Now();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::string stamp = FormatTime(now);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms.count()));
+  stamp.insert(stamp.size() - 1, frac);
+  next.metadata.annotations[api::kFreshAnnotation] = stamp;
+  ++next.metadata.resource_version;
+  Status st = store_->Transaction([&]() -> Status {
+    if (Status s = store_->PutSwarm(next); !s.ok()) return s;
+    return RecordEventLocked(
+        api::kKindSwarm, next.metadata.name, events::kNormal, events::kFreshRequested,
+        "fresh start requested: re-sync every member, rediscover the queue (" +
+            std::to_string(packages_.size()) + " packages discarded), clear every grounding");
+  });
+  if (!st.ok()) return st;
+  swarm_ = next;
+  FreshResult out;
+  out.requested_at = stamp;
+  for (const auto& d : swarm_->spec.drones) out.members.push_back(d.name);
+  out.queued_packages = static_cast<int>(packages_.size());
+  wake_ = true;
+  wake_cv_.notify_all();
+  return out;
+}
+
+const api::DroneSpec* SwarmController::RosterMemberLocked(const std::string& name) const {
+  if (!swarm_) return nullptr;
+  for (const auto& d : swarm_->spec.drones) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+Status SwarmController::PutDroneStatusLocked(const std::string& name, api::DroneStatus status) {
+  if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
+  statuses_[name] = std::move(status);
+  return Status::Ok();
 }
 
 Status SwarmController::RecordEventLocked(const std::string& kind, const std::string& name,
@@ -254,52 +397,6 @@ Status SwarmController::RecordEventLocked(const std::string& kind, const std::st
   e.first_timestamp = e.last_timestamp = clock_->Now();
   auto stored = store_->RecordEvent(e);
   return stored.ok() ? Status::Ok() : stored.status();
-}
-
-Duration SwarmController::ReconcileOnce() {
-  std::lock_guard<std::mutex> l(mu_);
-  Duration next = kResyncPeriod;
-  Status st = ReconcileLocked(&next);
-  if (!st.ok()) {
-    spdlog::error("reconcile failed, retrying in 1s: {}", st.ToString());
-    next = std::min(next, Duration(1000));
-  }
-  return next;
-}
-
-Status SwarmController::ReconcileLocked(Duration* next) {
-  if (!swarm_) return Status::Ok();
-  const WallTime now = clock_->Now();
-
-  auto liveness = reconcilers::ReconcileLiveness(DronesLocked(), leases_, clock_->SteadyNow(),
-                                                 swarm_->spec.policy.heartbeat_grace);
-  for (auto& t : liveness.transitions) {
-    api::DroneStatus status = statuses_[t.drone];
-    api::SetCondition(status.conditions, t.ready, now);
-    Status st = store_->Transaction([&]() -> Status {
-      if (Status s = store_->PutDroneStatus(t.drone, status); !s.ok()) return s;
-      return RecordEventLocked(api::kKindDrone, t.drone, events::kWarning, t.event_reason,
-                               t.event_message);
-    });
-    if (!st.ok()) return st;
-    spdlog::warn("{}", t.event_message);
-    statuses_[t.drone] = std::move(status);
-  }
-  if (liveness.requeue_after) {
-    // One millisecond past expiry, so the next pass sees the lease as expired.
-    *next = std::min(*next, *liveness.requeue_after + Duration(1));
-  }
-
-  api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(*swarm_, DronesLocked(), now);
-  if (api::ConditionsToJson(status.conditions) != api::ConditionsToJson(swarm_->status.conditions) ||
-      status.observed_generation != swarm_->status.observed_generation) {
-    api::Swarm updated = *swarm_;
-    updated.status = std::move(status);
-    ++updated.metadata.resource_version;
-    if (Status s = store_->PutSwarm(updated); !s.ok()) return s;
-    swarm_ = std::move(updated);
-  }
-  return Status::Ok();
 }
 
 void SwarmController::RunLoop() {

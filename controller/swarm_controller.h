@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "controller/auth.h"
+#include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/liveness.h"
 #include "controller/store.h"
 
@@ -33,6 +34,14 @@ struct ApplyResult {
 struct HeartbeatReply {
   Duration heartbeat_interval{5000};
   api::HealthPolicy health;
+  std::vector<api::Action> actions;  // every action the controller wants of the drone now
+};
+
+// What `swarmctl fresh` set in motion.
+struct FreshResult {
+  std::string requested_at;
+  std::vector<std::string> members;  // each re-syncs its tree
+  int queued_packages = 0;           // discarded and discovered again
 };
 
 // Thread safety: every public method is safe to call from any thread; one
@@ -64,6 +73,18 @@ class SwarmController {
   // the roster: names outside it cannot join.
   Result<HeartbeatReply> Heartbeat(const std::string& name, const api::DroneReport& report);
 
+  // Takes the result of an action issued to `name`. Conflict when `result.id`
+  // is not the action in flight for that drone (stale, or already reported).
+  Status ReportActionResult(const std::string& name, const api::ActionResult& result);
+
+  // The build queue in queue order.
+  Result<std::vector<api::Package>> ListPackages();
+
+  // Requests a fresh start (re-sync every member, rediscover the queue, clear
+  // every grounding) by annotating the Swarm; the reconcilers carry it out.
+  // NotFound before the first apply.
+  Result<FreshResult> RequestFresh();
+
   // Runs every reconciler once at the clock's current time. Returns how long
   // until it should run again at the latest.
   Duration ReconcileOnce();
@@ -75,11 +96,30 @@ class SwarmController {
   void Stop();
 
  private:
+  // The controller's memory of the actions of one drone.
+  struct DroneActions {
+    reconcilers::ActionState deploy;
+    reconcilers::ActionState sync;
+    reconcilers::ActionState discover;
+  };
+
   std::vector<api::Drone> DronesLocked() const;
+  const api::DroneSpec* RosterMemberLocked(const std::string& name) const;
   Status RecordEventLocked(const std::string& kind, const std::string& name,
                            const std::string& type, const std::string& reason,
                            const std::string& message);
   Status ReconcileLocked(Duration* next);
+  // Per-drone reconcilers (liveness, deploy, tree sync); issues actions.
+  Status ReconcileDroneLocked(const std::string& name, Duration* next);
+  // Swarm-wide reconcilers (fresh, queue, status); issues discover actions.
+  Status ReconcileSwarmLocked(Duration* next);
+  Status HandleFreshLocked();
+  Status HandleDiscoveryLocked(const api::ActionResult& result, const api::Action& action);
+  Status PutDroneStatusLocked(const std::string& name, api::DroneStatus status);
+  Status SetQueueLocked(std::vector<api::Package> packages, const std::string& tree,
+                        const std::string& deploy);
+  api::Action NewActionLocked(const std::string& type);
+  std::vector<api::Action> ActionsForLocked(const std::string& name) const;
 
   Store* const store_;
   Clock* const clock_;
@@ -88,6 +128,10 @@ class SwarmController {
   std::optional<api::Swarm> swarm_;                   // cache of the stored Swarm
   std::map<std::string, api::DroneStatus> statuses_;  // cache of stored drone statuses
   reconcilers::HeartbeatLeases leases_;
+  std::map<std::string, DroneActions> actions_;  // by drone name
+  std::vector<api::Package> packages_;           // cache of the stored queue
+  uint64_t next_action_ = 0;                     // with a random prefix, makes action ids
+  std::string action_prefix_;
 
   std::condition_variable wake_cv_;
   bool wake_ = false;

@@ -3,37 +3,72 @@
 #include "controller/events.h"
 
 namespace swarm::controller::reconcilers {
+namespace {
 
-api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm, const std::vector<api::Drone>& drones,
-                                      WallTime now) {
-  api::SwarmStatus status = swarm.status;
-  status.observed_generation = swarm.metadata.generation;
-
-  std::string not_ready;
-  int ready = 0;
+// A swarm-wide condition that holds when the member condition `type` is True
+// on every member; the message names the members where it is not, and why.
+api::Condition AllMembers(const std::vector<api::Drone>& drones, const std::string& member_type,
+                          const std::string& type, const std::string& true_reason,
+                          const std::string& false_reason, const std::string& what) {
+  std::string lagging;
+  int good = 0;
   for (const auto& d : drones) {
-    const api::Condition* c = api::FindCondition(d.status.conditions, "Ready");
+    const api::Condition* c = api::FindCondition(d.status.conditions, member_type);
     if (c != nullptr && c->status == api::kTrue) {
-      ++ready;
+      ++good;
       continue;
     }
-    if (!not_ready.empty()) not_ready += ", ";
-    not_ready += d.name + " (" + (c ? c->reason : std::string(reasons::kNeverJoined)) + ")";
+    if (!lagging.empty()) lagging += ", ";
+    lagging += d.name + " (" + (c ? c->reason : std::string(reasons::kNeverJoined)) + ")";
   }
-  api::Condition cond;
-  cond.type = "DronesReady";
   const std::string counts =
-      std::to_string(ready) + "/" + std::to_string(drones.size()) + " roster members ready";
-  if (not_ready.empty()) {
-    cond.status = api::kTrue;
-    cond.reason = reasons::kAllDronesReady;
-    cond.message = counts;
-  } else {
-    cond.status = api::kFalse;
-    cond.reason = reasons::kDronesNotReady;
-    cond.message = counts + "; not ready: " + not_ready;
+      std::to_string(good) + "/" + std::to_string(drones.size()) + " roster members " + what;
+  if (lagging.empty()) return {type, api::kTrue, true_reason, counts, {}};
+  return {type, api::kFalse, false_reason, counts + "; not yet: " + lagging, {}};
+}
+
+}  // namespace
+
+api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
+                                      const std::vector<api::Drone>& drones,
+                                      const api::Condition& queue_current,
+                                      const api::QueueSummary& queue, WallTime now) {
+  api::SwarmStatus status = swarm.status;
+  status.observed_generation = swarm.metadata.generation;
+  status.queue = queue;
+
+  api::Condition ready = AllMembers(drones, "Ready", "DronesReady", reasons::kAllDronesReady,
+                                    reasons::kDronesNotReady, "ready");
+  api::Condition deployed =
+      AllMembers(drones, "Deployed", "Deployed", "AllDeployed", "MembersNotDeployed",
+                 "run deploy " + swarm.spec.deploy.version);
+  api::Condition synced =
+      AllMembers(drones, "TreeSynced", "TreeSynced", "AllSynced", "MembersNotSynced",
+                 "at tree " + swarm.spec.portage.tree_revision.substr(0, 12));
+  api::Condition converged{"Converged",
+                           api::kTrue,
+                           "Converged",
+                           "every member is deployed and synced and the queue is current",
+                           {}};
+  std::string waiting;
+  for (const api::Condition* c :
+       std::initializer_list<const api::Condition*>{&deployed, &synced, &queue_current}) {
+    if (c->status == api::kTrue) continue;
+    waiting += (waiting.empty() ? "" : "; ") + c->type + ": " + c->message;
   }
-  api::SetCondition(status.conditions, std::move(cond), now);
+  if (!waiting.empty()) converged = {"Converged", api::kFalse, "NotConverged", waiting, {}};
+
+  // Systemic faults are raised by the build failure analysis; until a build
+  // fails alike across the swarm there is none.
+  if (!api::FindCondition(status.conditions, "SystemicFault")) {
+    api::SetCondition(status.conditions,
+                      {"SystemicFault", api::kFalse, "NoFault", "no swarm-wide failure seen", {}},
+                      now);
+  }
+  for (auto* c : {&ready, &deployed, &synced, &converged}) {
+    api::SetCondition(status.conditions, std::move(*c), now);
+  }
+  api::SetCondition(status.conditions, queue_current, now);
   return status;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
-// Swarm status: observedGeneration and the DronesReady condition, derived
-// from the spec and the drones. Pure: the caller writes the result only when
-// it differs from what is stored.
+// Swarm status: observedGeneration, the queue summary and the swarm-wide
+// conditions (DronesReady, Deployed, TreeSynced, QueueCurrent, SystemicFault,
+// Converged), derived from the spec, the members' conditions and the queue
+// reconciler's verdict. Pure: the caller writes the result only when it
+// differs from what is stored.
 
 #include <vector>
 
@@ -11,9 +13,10 @@
 
 namespace swarm::controller::reconcilers {
 
-// Returns `swarm.status` updated for the current spec and drones. Condition
-// transition times move only when a condition's status changes.
+// Returns `swarm.status` updated. Condition transition times move only when a
+// condition's status changes.
 api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm, const std::vector<api::Drone>& drones,
-                                      WallTime now);
+                                      const api::Condition& queue_current,
+                                      const api::QueueSummary& queue, WallTime now);
 
 }  // namespace swarm::controller::reconcilers

@@ -54,7 +54,10 @@ TEST(SwarmToJsonTest, WritesTheWireShape) {
                  "diskDegradedPercent": 90}})"));
   EXPECT_EQ(j["status"], json::parse(R"({"observedGeneration": 2, "conditions": [
       {"type": "Ready", "status": "True", "reason": "AllDronesReady",
-       "message": "3 of 3 ready", "lastTransitionTime": "2026-02-05T11:00:00Z"}]})"));
+       "message": "3 of 3 ready", "lastTransitionTime": "2026-02-05T11:00:00Z"}],
+      "queue": {"treeRevision": "", "deployVersion": "", "total": 0, "needed": 0,
+                "building": 0, "complete": 0, "failed": 0, "blocked": 0},
+      "observedFreshRequest": ""})"));
 }
 
 TEST(SwarmToJsonTest, OmitsUnsetCreationTimestampAndEmptyAnnotations) {
@@ -227,7 +230,7 @@ TEST(DroneJsonTest, WritesTheApiShapeWithEffectiveRoles) {
       "resources": {"cores": 16, "memoryBytes": 34359738368, "memoryUsedPercent": 41.5,
                     "diskUsedPercent": 63.0, "load1": 3.2},
       "assignments": ["dev-lang/rust-1.75.0", "sys-libs/glibc-2.38"],
-      "consecutiveFailures": 2, "lastHeartbeatTime": "2026-02-05T10:30:02Z"}})"));
+      "actions": [], "consecutiveFailures": 2, "lastHeartbeatTime": "2026-02-05T10:30:02Z"}})"));
 
   d.spec.roles = {"discover"};
   d.status = DroneStatus{};
@@ -273,7 +276,7 @@ TEST(DroneReportJsonTest, RoundTripsTheHeartbeatBody) {
   EXPECT_EQ(j, json::parse(R"({"deployVersion": "2026.02.05", "treeRevision": "9fc7a49",
       "health": "DEGRADED", "healthReason": "memory 91% >= 85%", "resources": {"cores": 16, "memoryBytes": 34359738368,
       "memoryUsedPercent": 91.25, "diskUsedPercent": 63.0, "load1": 3.2},
-      "agentVersion": "0.1.0"})"));
+      "agentVersion": "0.1.0", "actions": []})"));
   Result<DroneReport> out = DroneReportFromJson(j);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->deploy_version, in.deploy_version);

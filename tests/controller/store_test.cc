@@ -148,7 +148,7 @@ TEST_F(StoreTest, OpenCreatesAnEmptyWalDatabase) {
   ASSERT_TRUE(events.ok());
   EXPECT_TRUE(events->empty());
   EXPECT_EQ(RawQuery(path_, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(RawQuery(path_, "PRAGMA user_version"), "1");
+  EXPECT_EQ(RawQuery(path_, "PRAGMA user_version"), "2");
 }
 
 TEST_F(StoreTest, ReopenKeepsData) {
@@ -475,6 +475,50 @@ TEST(StoreOpenTest, CommittedDataSurvivesKill9) {
   auto got = store->GetDroneStatus("drone-izar");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->health, "HEALTHY");
+}
+
+}  // namespace
+}  // namespace swarm::controller
+
+namespace swarm::controller {
+namespace {
+
+TEST(StorePackagesTest, ReplaceListAndUpdateKeepQueueOrder) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("state.db"));
+  ASSERT_TRUE(store.ok());
+  std::vector<api::Package> queue(3);
+  queue[0].name = "sys-apps/systemd-utils-6.22.0";
+  queue[1].name = "dev-libs/openssl-3.3.3";
+  queue[1].dependencies = {"sys-apps/systemd-utils-6.22.0"};
+  queue[2].name = "app-misc/a-1";
+  for (auto& p : queue) p.tree_revision = "rev2";
+  ASSERT_TRUE((*store)->ReplacePackages(queue).ok());
+
+  api::Package done = queue[1];
+  done.phase = api::kPhaseComplete;
+  done.drone = "izar";
+  done.last_failure = api::PackageFailure{"DroneResources", "Killed signal terminated program", "tarn"};
+  ASSERT_TRUE((*store)->PutPackage(done).ok());
+  api::Package ghost;
+  ghost.name = "not/queued-1";
+  EXPECT_EQ((*store)->PutPackage(ghost).code(), StatusCode::kNotFound);
+
+  store->reset();
+  auto reopened = Store::Open(dir.File("state.db"));
+  ASSERT_TRUE(reopened.ok());
+  auto listed = (*reopened)->ListPackages();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].name, "sys-apps/systemd-utils-6.22.0");
+  EXPECT_EQ((*listed)[1].phase, api::kPhaseComplete);
+  EXPECT_EQ((*listed)[1].dependencies, queue[1].dependencies);
+  ASSERT_TRUE((*listed)[1].last_failure.has_value());
+  EXPECT_EQ((*listed)[1].last_failure->failure_class, "DroneResources");
+  EXPECT_EQ((*listed)[2].tree_revision, "rev2");
+
+  ASSERT_TRUE((*reopened)->ReplacePackages({}).ok());
+  EXPECT_TRUE((*reopened)->ListPackages()->empty());
 }
 
 }  // namespace

@@ -1,0 +1,151 @@
+#include "controller/reconcilers/queue.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "api/quantity.h"
+
+namespace swarm::controller::reconcilers {
+namespace {
+
+std::string Short(const std::string& rev) { return rev.empty() ? "<none>" : rev.substr(0, 12); }
+
+}  // namespace
+
+QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary& stamp,
+                             bool fresh_pending, const Discoverer& discoverer,
+                             const ActionState& discover, SteadyTime now) {
+  QueueDecision out;
+  api::Condition& c = out.queue_current;
+  c.type = "QueueCurrent";
+  const std::string& tree = spec.portage.tree_revision;
+  const std::string& deploy = spec.deploy.version;
+  const bool has_queue = !stamp.tree_revision.empty();
+  const bool current =
+      has_queue && !fresh_pending && stamp.tree_revision == tree && stamp.deploy_version == deploy;
+  if (current) {
+    c.status = api::kTrue;
+    c.reason = "Current";
+    c.message = std::to_string(stamp.total) + " packages, discovered against tree " + Short(tree) +
+                " and deploy " + deploy;
+    return out;
+  }
+  c.status = api::kFalse;
+  if (fresh_pending) {
+    c.reason = "FreshRequested";
+    c.message = "swarmctl fresh discarded the queue; it is discovered again once " +
+                (spec.queue.discover_on.empty() ? std::string("the spec is read")
+                                                : spec.queue.discover_on + " has re-synced");
+  } else if (!has_queue) {
+    c.reason = "NeverDiscovered";
+    c.message = "no queue has been discovered yet";
+  } else {
+    c.reason = "Stale";
+    c.message = "queue was discovered against tree " + Short(stamp.tree_revision) + " and deploy " +
+                stamp.deploy_version + "; spec wants tree " + Short(tree) + " and deploy " +
+                deploy + ": nothing is dispatched from it";
+  }
+  if (spec.queue.discover_on.empty()) {
+    out.build_from_packages = true;
+    return out;
+  }
+  const std::string& who = spec.queue.discover_on;
+  if (discover.in_flight) {
+    c.reason = "Discovering";
+    c.message = "resolving " + std::to_string(spec.queue.targets.size()) + " target(s) on " + who +
+                " against tree " + Short(tree) + " (action " + discover.in_flight->id + ")";
+    return out;
+  }
+  if (discover.retry_at && *discover.retry_at > now) {
+    out.requeue_after = std::chrono::duration_cast<Duration>(*discover.retry_at - now);
+    c.reason = "DiscoveryFailed";
+    c.message = "discovery on " + who + " failed " + std::to_string(discover.failures) +
+                " time(s), retry in " + api::FormatDuration(*out.requeue_after) + ": " +
+                discover.last_error;
+    return out;
+  }
+  if (!discoverer.in_roster || !discoverer.ready || !discoverer.deployed || !discoverer.synced) {
+    std::string missing;
+    auto add = [&](bool ok, const std::string& what) {
+      if (ok) return;
+      missing += (missing.empty() ? "" : ", ") + what;
+    };
+    add(discoverer.in_roster, "in the roster");
+    add(discoverer.ready, "Ready");
+    add(discoverer.deployed, "deployed at " + deploy);
+    add(discoverer.synced, "synced to " + Short(tree));
+    c.reason = "WaitingForDiscoverer";
+    c.message = c.message + "; waiting for " + who + " to be " + missing;
+    return out;
+  }
+  out.want_discover = true;
+  return out;
+}
+
+std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& discovered,
+                                     const std::vector<std::string>& explicit_packages,
+                                     const std::vector<api::Package>& old, bool keep_complete,
+                                     const std::string& tree_revision,
+                                     const std::string& deploy_version) {
+  std::map<std::string, const api::Package*> before;
+  for (const auto& p : old) before[p.name] = &p;
+  std::vector<api::Package> out;
+  std::map<std::string, size_t> index;
+  auto add = [&](const std::string& name, const std::vector<std::string>& deps) {
+    auto it = index.find(name);
+    if (it != index.end()) {
+      auto& existing = out[it->second].dependencies;
+      for (const auto& d : deps) {
+        if (std::find(existing.begin(), existing.end(), d) == existing.end()) existing.push_back(d);
+      }
+      return;
+    }
+    api::Package p;
+    p.name = name;
+    p.dependencies = deps;
+    p.tree_revision = tree_revision;
+    p.deploy_version = deploy_version;
+    auto prior = before.find(name);
+    if (keep_complete && prior != before.end() && prior->second->phase == api::kPhaseComplete) {
+      p.phase = api::kPhaseComplete;
+      p.drone = prior->second->drone;
+      p.attempts = prior->second->attempts;
+    }
+    index[name] = out.size();
+    out.push_back(std::move(p));
+  };
+  for (const auto& d : discovered) add(d.name, d.dependencies);
+  for (std::string name : explicit_packages) {
+    if (!name.empty() && name[0] == '=') name.erase(0, 1);
+    add(name, {});
+  }
+  // Dependencies name only packages of this queue.
+  for (auto& p : out) {
+    std::vector<std::string> kept;
+    for (const auto& d : p.dependencies) {
+      if (index.count(d) && d != p.name) kept.push_back(d);
+    }
+    p.dependencies = std::move(kept);
+  }
+  return out;
+}
+
+api::QueueSummary SummarizeQueue(const std::vector<api::Package>& packages,
+                                 const std::string& tree_revision,
+                                 const std::string& deploy_version) {
+  api::QueueSummary s;
+  s.tree_revision = tree_revision;
+  s.deploy_version = deploy_version;
+  for (const auto& p : packages) {
+    ++s.total;
+    if (p.phase == api::kPhaseNeeded) ++s.needed;
+    if (p.phase == api::kPhaseBuilding) ++s.building;
+    if (p.phase == api::kPhaseComplete) ++s.complete;
+    if (p.phase == api::kPhaseFailed) ++s.failed;
+    if (p.phase == api::kPhaseBlocked) ++s.blocked;
+  }
+  return s;
+}
+
+}  // namespace swarm::controller::reconcilers

@@ -1,0 +1,56 @@
+#pragma once
+
+// Queue: the build queue is stamped with the tree revision and deploy version
+// it was discovered against. A queue whose stamp differs from the spec is
+// stale: nothing is dispatched from it, and it is discovered again on
+// spec.queue.discoverOn once that member runs the spec's deploy and tree (the
+// incident where a queue computed against a newer tree grounded every drone).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/protocol.h"
+#include "api/types.h"
+#include "controller/reconcilers/action_state.h"
+
+namespace swarm::controller::reconcilers {
+
+// What the queue reconciler needs to know of the discovering member.
+struct Discoverer {
+  bool in_roster = false;
+  bool ready = false;
+  bool deployed = false;
+  bool synced = false;
+};
+
+struct QueueDecision {
+  api::Condition queue_current;
+  bool want_discover = false;         // issue a discover action to discoverOn now
+  bool build_from_packages = false;   // no discoverOn: the queue is spec.queue.packages
+  std::optional<Duration> requeue_after;
+};
+
+// `stamp` is the current queue's stamp (empty when there is none);
+// `fresh_pending` is true after `swarmctl fresh` until the queue is
+// discovered again.
+QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary& stamp,
+                             bool fresh_pending, const Discoverer& discoverer,
+                             const ActionState& discover, SteadyTime now);
+
+// The new queue from a discovery plus spec.queue.packages (a leading '=' is
+// dropped; duplicates are merged). Packages Complete in `old` that the new
+// queue still wants stay Complete when `keep_complete`; everything else
+// starts Needed. Every package gets the stamp.
+std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& discovered,
+                                     const std::vector<std::string>& explicit_packages,
+                                     const std::vector<api::Package>& old, bool keep_complete,
+                                     const std::string& tree_revision,
+                                     const std::string& deploy_version);
+
+// Counts by phase, with the stamp.
+api::QueueSummary SummarizeQueue(const std::vector<api::Package>& packages,
+                                 const std::string& tree_revision,
+                                 const std::string& deploy_version);
+
+}  // namespace swarm::controller::reconcilers

@@ -1,0 +1,24 @@
+#pragma once
+
+// Tree sync: a member whose reported tree revision differs from
+// spec.portage.treeRevision (or that was asked to re-sync by `swarmctl
+// fresh`) gets a sync action; it is TreeSynced only when the reported
+// revision equals the spec.
+
+#include <string>
+
+#include "api/types.h"
+#include "controller/reconcilers/action_state.h"
+#include "controller/reconcilers/deploy.h"
+
+namespace swarm::controller::reconcilers {
+
+inline constexpr char kResyncRequested[] = "ResyncRequested";
+
+// Sets the TreeSynced condition of one member. `resync_requested` forces a
+// sync even at the right revision.
+DroneConvergence ReconcileTreeSync(const std::string& wanted_revision,
+                                   const api::DroneStatus& observed, bool resync_requested,
+                                   const ActionState& sync, SteadyTime now);
+
+}  // namespace swarm::controller::reconcilers

@@ -1,0 +1,310 @@
+// SwarmController's reconcile passes: the per-drone reconcilers (liveness,
+// deploy, tree sync) and the swarm-wide ones (fresh, queue, status). The
+// decisions are pure functions in reconcilers/; this file applies them:
+// issues actions, writes conditions when they differ, records events.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "api/codec.h"
+#include "controller/events.h"
+#include "controller/reconcilers/deploy.h"
+#include "controller/reconcilers/queue.h"
+#include "controller/reconcilers/swarm_status.h"
+#include "controller/reconcilers/tree_sync.h"
+#include "controller/swarm_controller.h"
+
+namespace swarm::controller {
+namespace {
+
+// Periodic resync: reconcilers run at least this often even when nothing
+// woke them, so a lost wake-up never leaves the swarm unreconciled.
+constexpr Duration kResyncPeriod{10000};
+
+void Earliest(Duration* next, std::optional<Duration> d) {
+  if (d) *next = std::min(*next, *d);
+}
+
+bool IsTrue(const api::DroneStatus& s, const char* type) {
+  const api::Condition* c = api::FindCondition(s.conditions, type);
+  return c != nullptr && c->status == api::kTrue;
+}
+
+}  // namespace
+
+Duration SwarmController::ReconcileOnce() {
+  std::lock_guard<std::mutex> l(mu_);
+  Duration next = kResyncPeriod;
+  Status st = ReconcileLocked(&next);
+  if (!st.ok()) {
+    spdlog::error("reconcile failed, retrying in 1s: {}", st.ToString());
+    next = std::min(next, Duration(1000));
+  }
+  return next;
+}
+
+Status SwarmController::ReconcileLocked(Duration* next) {
+  if (!swarm_) return Status::Ok();
+  for (const auto& d : swarm_->spec.drones) {
+    if (Status s = ReconcileDroneLocked(d.name, next); !s.ok()) return s;
+  }
+  return ReconcileSwarmLocked(next);
+}
+
+Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* next) {
+  if (!RosterMemberLocked(name)) return Status::Ok();
+  const WallTime now = clock_->Now();
+  const SteadyTime steady = clock_->SteadyNow();
+  const api::SwarmSpec& spec = swarm_->spec;
+  api::DroneStatus status = statuses_[name];
+  const api::DroneStatus before = status;
+  std::vector<api::Event> to_record;
+  auto event = [&](const char* type, const char* reason, std::string message) {
+    api::Event e;
+    e.object_kind = api::kKindDrone;
+    e.object_name = name;
+    e.type = type;
+    e.reason = reason;
+    e.message = std::move(message);
+    to_record.push_back(std::move(e));
+  };
+
+  // Liveness.
+  api::Drone drone;
+  drone.name = name;
+  drone.status = status;
+  auto liveness =
+      reconcilers::ReconcileLiveness({drone}, leases_, steady, spec.policy.heartbeat_grace);
+  for (auto& t : liveness.transitions) {
+    api::SetCondition(status.conditions, t.ready, now);
+    event(events::kWarning, events::kDroneUnreachable, t.event_message);
+    spdlog::warn("{}", t.event_message);
+  }
+  if (liveness.requeue_after) Earliest(next, *liveness.requeue_after + Duration(1));
+  const bool ready = IsTrue(status, "Ready");
+
+  // Deploy and tree sync: actions are issued only to a drone that heartbeats.
+  DroneActions& acts = actions_[name];
+  auto deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady);
+  if (deploy.want_action && ready) {
+    api::Action a = NewActionLocked(api::kActionDeploy);
+    a.version = spec.deploy.version;
+    acts.deploy.in_flight = a;
+    event(events::kNormal, events::kDeployIssued,
+          "deploy " + a.version + " asked of " + name + " (" + deploy.condition.reason + ")");
+    deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady);
+  }
+  Earliest(next, deploy.requeue_after);
+  api::SetCondition(status.conditions, deploy.condition, now);
+
+  const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
+  const bool resync = synced != nullptr && synced->reason == reconcilers::kResyncRequested;
+  auto sync =
+      reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, resync, acts.sync, steady);
+  if (sync.want_action && ready) {
+    api::Action a = NewActionLocked(api::kActionSync);
+    a.revision = spec.portage.tree_revision;
+    acts.sync.in_flight = a;
+    acts.sync.forced = acts.sync.forced || resync;
+    event(events::kNormal, events::kSyncIssued,
+          "sync to " + a.revision + " asked of " + name + " (" + sync.condition.reason + ")");
+    sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, false, acts.sync,
+                                          steady);
+  }
+  Earliest(next, sync.requeue_after);
+  api::SetCondition(status.conditions, sync.condition, now);
+
+  if (api::DroneStatusToJson(status) == api::DroneStatusToJson(before) && to_record.empty()) {
+    return Status::Ok();
+  }
+  return store_->Transaction([&]() -> Status {
+    for (const auto& e : to_record) {
+      if (Status s = RecordEventLocked(e.object_kind, e.object_name, e.type, e.reason, e.message);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return PutDroneStatusLocked(name, status);
+  });
+}
+
+Status SwarmController::HandleFreshLocked() {
+  auto it = swarm_->metadata.annotations.find(api::kFreshAnnotation);
+  if (it == swarm_->metadata.annotations.end() || it->second.empty() ||
+      it->second == swarm_->status.observed_fresh_request) {
+    return Status::Ok();
+  }
+  const std::string requested = it->second;
+  const WallTime now = clock_->Now();
+  api::Swarm next = *swarm_;
+  next.status.observed_fresh_request = requested;
+  next.status.queue = {};
+  ++next.metadata.resource_version;
+  std::map<std::string, api::DroneStatus> statuses = statuses_;
+  Status st = store_->Transaction([&]() -> Status {
+    for (const auto& member : next.spec.drones) {
+      api::DroneStatus& s = statuses[member.name];
+      api::SetCondition(s.conditions,
+                        {"TreeSynced",
+                         api::kFalse,
+                         reconcilers::kResyncRequested,
+                         "re-sync requested by swarmctl fresh",
+                         {}},
+                        now);
+      s.consecutive_failures = 0;
+      if (api::FindCondition(s.conditions, "Grounded")) {
+        api::SetCondition(s.conditions,
+                          {"Grounded", api::kFalse, "FreshStart", "cleared by swarmctl fresh", {}},
+                          now);
+      }
+      if (Status e = store_->PutDroneStatus(member.name, s); !e.ok()) return e;
+    }
+    if (Status e = store_->ReplacePackages({}); !e.ok()) return e;
+    if (Status e = store_->PutSwarm(next); !e.ok()) return e;
+    return RecordEventLocked(
+        api::kKindSwarm, next.metadata.name, events::kNormal, events::kFreshStarted,
+        "fresh start " + requested + ": " + std::to_string(next.spec.drones.size()) +
+            " members re-sync, " + std::to_string(packages_.size()) +
+            " queued packages discarded, groundings cleared");
+  });
+  if (!st.ok()) return st;
+  statuses_ = std::move(statuses);
+  swarm_ = std::move(next);
+  packages_.clear();
+  // Backoffs are reset and results of discoveries issued before the fresh
+  // start are no longer wanted.
+  for (auto& [name, acts] : actions_) {
+    for (auto* s : {&acts.deploy, &acts.sync, &acts.discover}) {
+      s->failures = 0;
+      s->retry_at.reset();
+    }
+    acts.sync.forced = true;
+    acts.discover.in_flight.reset();
+  }
+  spdlog::info("fresh start {} set in motion", requested);
+  return Status::Ok();
+}
+
+Status SwarmController::SetQueueLocked(std::vector<api::Package> packages, const std::string& tree,
+                                       const std::string& deploy) {
+  api::Swarm next = *swarm_;
+  next.status.queue = reconcilers::SummarizeQueue(packages, tree, deploy);
+  ++next.metadata.resource_version;
+  Status st = store_->Transaction([&]() -> Status {
+    if (Status s = store_->ReplacePackages(packages); !s.ok()) return s;
+    return store_->PutSwarm(next);
+  });
+  if (!st.ok()) return st;
+  packages_ = std::move(packages);
+  swarm_ = std::move(next);
+  return Status::Ok();
+}
+
+Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
+                                              const api::Action& action) {
+  const api::SwarmSpec& spec = swarm_->spec;
+  if (action.tree_revision != spec.portage.tree_revision ||
+      action.deploy_version != spec.deploy.version) {
+    // The spec moved while the drone was resolving: that queue is stale already.
+    return RecordEventLocked(
+        api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kDiscoveryDiscarded,
+        "discarded a queue discovered against tree " + action.tree_revision + " and deploy " +
+            action.deploy_version + ": the spec has moved on");
+  }
+  const bool fresh_pending =
+      !swarm_->status.observed_fresh_request.empty() && swarm_->status.queue.tree_revision.empty();
+  std::vector<api::Package> queue =
+      reconcilers::BuildQueue(result.packages, spec.queue.packages, packages_, !fresh_pending,
+                              action.tree_revision, action.deploy_version);
+  int kept = 0;
+  for (const auto& p : queue) kept += p.phase == api::kPhaseComplete;
+  const size_t total = queue.size();
+  if (Status s = SetQueueLocked(std::move(queue), action.tree_revision, action.deploy_version);
+      !s.ok()) {
+    return s;
+  }
+  spdlog::info("queue discovered: {} packages ({} already complete)", total, kept);
+  return RecordEventLocked(
+      api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kQueueDiscovered,
+      "discovered " + std::to_string(total) + " packages on " + spec.queue.discover_on +
+          " against tree " + action.tree_revision.substr(0, 12) + " and deploy " +
+          action.deploy_version + " (" + std::to_string(kept) + " already complete and kept)");
+}
+
+Status SwarmController::ReconcileSwarmLocked(Duration* next) {
+  if (!swarm_) return Status::Ok();
+  if (Status s = HandleFreshLocked(); !s.ok()) return s;
+  const api::SwarmSpec& spec = swarm_->spec;
+  const SteadyTime steady = clock_->SteadyNow();
+  const std::string& discover_on = spec.queue.discover_on;
+
+  reconcilers::Discoverer discoverer;
+  if (const api::DroneSpec* member = RosterMemberLocked(discover_on)) {
+    (void)member;
+    const api::DroneStatus& ds = statuses_[discover_on];
+    discoverer = {true, IsTrue(ds, "Ready"), IsTrue(ds, "Deployed"), IsTrue(ds, "TreeSynced")};
+  }
+  reconcilers::ActionState no_actions;
+  reconcilers::ActionState& discover =
+      discover_on.empty() ? no_actions : actions_[discover_on].discover;
+  const bool fresh_pending =
+      !swarm_->status.observed_fresh_request.empty() && swarm_->status.queue.tree_revision.empty();
+  auto queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, fresh_pending, discoverer,
+                                           discover, steady);
+  if (queue.build_from_packages) {
+    auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_, !fresh_pending,
+                                            spec.portage.tree_revision, spec.deploy.version);
+    if (Status s =
+            SetQueueLocked(std::move(packages), spec.portage.tree_revision, spec.deploy.version);
+        !s.ok()) {
+      return s;
+    }
+    queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, false, discoverer, discover,
+                                        steady);
+  }
+  if (queue.want_discover) {
+    api::Action a = NewActionLocked(api::kActionDiscover);
+    a.targets = spec.queue.targets;
+    a.emerge_args = spec.queue.emerge_args;
+    a.tree_revision = spec.portage.tree_revision;
+    a.deploy_version = spec.deploy.version;
+    discover.in_flight = a;
+    if (Status s = RecordEventLocked(
+            api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kDiscoveryIssued,
+            "queue discovery asked of " + discover_on + " (" + queue.queue_current.reason + ")");
+        !s.ok()) {
+      return s;
+    }
+    queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, fresh_pending, discoverer,
+                                        discover, steady);
+  }
+  Earliest(next, queue.requeue_after);
+
+  api::QueueSummary summary = reconcilers::SummarizeQueue(
+      packages_, swarm_->status.queue.tree_revision, swarm_->status.queue.deploy_version);
+  api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(
+      *swarm_, DronesLocked(), queue.queue_current, summary, clock_->Now());
+  if (api::SwarmStatusToJson(status) == api::SwarmStatusToJson(swarm_->status)) {
+    return Status::Ok();
+  }
+  const api::Condition* was = api::FindCondition(swarm_->status.conditions, "QueueCurrent");
+  const bool went_stale =
+      was != nullptr && was->status == api::kTrue && queue.queue_current.status != api::kTrue;
+  api::Swarm updated = *swarm_;
+  updated.status = std::move(status);
+  ++updated.metadata.resource_version;
+  Status st = store_->Transaction([&]() -> Status {
+    if (went_stale) {
+      Status s = RecordEventLocked(api::kKindSwarm, updated.metadata.name, events::kWarning,
+                                   events::kQueueStale, queue.queue_current.message);
+      if (!s.ok()) return s;
+    }
+    return store_->PutSwarm(updated);
+  });
+  if (!st.ok()) return st;
+  swarm_ = std::move(updated);
+  return Status::Ok();
+}
+
+}  // namespace swarm::controller
