@@ -20,7 +20,8 @@ Result<ListenAddress> ParseListenAddress(const std::string& text) {
   }
   if (a.host.empty()) a.host = "0.0.0.0";
   const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
     return InvalidArgument("\"" + text + "\": port \"" + port + "\" is not a number");
   }
   a.port = std::stoi(port);

@@ -154,8 +154,7 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   for (const auto& name : removed) leases_.Forget(name);
   spdlog::info("swarm/{} {} (generation {})", next.metadata.name, ApplyOutcomeName(outcome),
                next.metadata.generation);
-  wake_ = true;
-  wake_cv_.notify_all();
+  EnqueueLocked(KeysLocked());
   return ApplyResult{outcome, next};
 }
 
@@ -260,6 +259,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   reply.heartbeat_interval = interval;
   reply.health = swarm_->spec.policy.health;
   reply.actions = ActionsForLocked(name);
+  EnqueueLocked({"drone/" + name, "swarm"});
   return reply;
 }
 
@@ -331,6 +331,7 @@ Status SwarmController::ReportActionResult(const std::string& name,
   }
   Duration ignored{0};
   if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
+  EnqueueLocked({"drone/" + name, "swarm"});
   return ReconcileSwarmLocked(&ignored);
 }
 
@@ -366,8 +367,7 @@ Result<FreshResult> SwarmController::RequestFresh() {
   out.requested_at = stamp;
   for (const auto& d : swarm_->spec.drones) out.members.push_back(d.name);
   out.queued_packages = static_cast<int>(packages_.size());
-  wake_ = true;
-  wake_cv_.notify_all();
+  EnqueueLocked(KeysLocked());
   return out;
 }
 
@@ -397,29 +397,6 @@ Status SwarmController::RecordEventLocked(const std::string& kind, const std::st
   e.first_timestamp = e.last_timestamp = clock_->Now();
   auto stored = store_->RecordEvent(e);
   return stored.ok() ? Status::Ok() : stored.status();
-}
-
-void SwarmController::RunLoop() {
-  std::unique_lock<std::mutex> l(mu_);
-  while (!stop_) {
-    l.unlock();
-    Duration next = ReconcileOnce();
-    l.lock();
-    wake_cv_.wait_for(l, next, [this] { return wake_ || stop_; });
-    wake_ = false;
-  }
-}
-
-void SwarmController::Wake() {
-  std::lock_guard<std::mutex> l(mu_);
-  wake_ = true;
-  wake_cv_.notify_all();
-}
-
-void SwarmController::Stop() {
-  std::lock_guard<std::mutex> l(mu_);
-  stop_ = true;
-  wake_cv_.notify_all();
 }
 
 }  // namespace swarm::controller

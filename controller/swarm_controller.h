@@ -5,7 +5,6 @@
 // process wiring (main.cc) sit on top; tests drive this class directly with a
 // FakeClock and a Store in a temp dir.
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,7 +17,9 @@
 #include "controller/auth.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/liveness.h"
+#include "controller/reconcile_loop.h"
 #include "controller/store.h"
+#include "controller/workqueue.h"
 
 namespace swarm::controller {
 
@@ -89,10 +90,12 @@ class SwarmController {
   // until it should run again at the latest.
   Duration ReconcileOnce();
 
-  // Blocks running ReconcileOnce whenever it is due or Wake() is called, until
-  // Stop(). Waits on the real clock: the process's loop, not used by tests.
-  void RunLoop();
-  void Wake();
+  // Runs the reconcilers on a work queue until Stop(): keys "swarm" and
+  // "drone/<name>", each reconciled by one worker at a time, per-key backoff
+  // on error, a periodic resync of every key. Apply, heartbeats and results
+  // enqueue the keys they affect. Waits on the real clock: the process's
+  // loop; tests call ReconcileOnce instead.
+  void RunLoop(int workers = 2);
   void Stop();
 
  private:
@@ -133,8 +136,13 @@ class SwarmController {
   uint64_t next_action_ = 0;                     // with a random prefix, makes action ids
   std::string action_prefix_;
 
-  std::condition_variable wake_cv_;
-  bool wake_ = false;
+  ReconcileOutcome ReconcileKey(const std::string& key);
+  std::vector<std::string> KeysLocked() const;
+  // Adds keys to the work queue while RunLoop runs; nothing otherwise.
+  void EnqueueLocked(const std::vector<std::string>& keys);
+
+  WorkQueue* queue_ = nullptr;     // set while RunLoop runs
+  ReconcileLoop* loop_ = nullptr;  // set while RunLoop runs
   bool stop_ = false;
 };
 

@@ -44,6 +44,62 @@ Duration SwarmController::ReconcileOnce() {
   return next;
 }
 
+std::vector<std::string> SwarmController::KeysLocked() const {
+  std::vector<std::string> keys = {"swarm"};
+  if (swarm_) {
+    for (const auto& d : swarm_->spec.drones) keys.push_back("drone/" + d.name);
+  }
+  return keys;
+}
+
+void SwarmController::EnqueueLocked(const std::vector<std::string>& keys) {
+  if (queue_ == nullptr) return;
+  for (const auto& k : keys) queue_->Add(k);
+}
+
+ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
+  std::lock_guard<std::mutex> l(mu_);
+  Duration next = kResyncPeriod;
+  Status st;
+  if (key == "swarm") {
+    st = ReconcileSwarmLocked(&next);
+  } else if (key.rfind("drone/", 0) == 0) {
+    st = ReconcileDroneLocked(key.substr(6), &next);
+  }
+  if (!st.ok()) spdlog::error("reconciling {}: {}", key, st.ToString());
+  ReconcileOutcome out{st, std::nullopt};
+  // The periodic resync covers the rest; a reconciler that needs to look
+  // sooner (a lease expiring, a backoff ending) is requeued for then.
+  if (next < kResyncPeriod) out.requeue_after = next;
+  return out;
+}
+
+void SwarmController::RunLoop(int workers) {
+  WorkQueue queue(clock_);
+  ReconcileLoop loop(
+      &queue, [this](const std::string& key) { return ReconcileKey(key); }, kResyncPeriod,
+      [this] {
+        std::lock_guard<std::mutex> l(mu_);
+        return KeysLocked();
+      });
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stop_) return;
+    queue_ = &queue;
+    loop_ = &loop;
+  }
+  loop.Run(workers);
+  std::lock_guard<std::mutex> l(mu_);
+  queue_ = nullptr;
+  loop_ = nullptr;
+}
+
+void SwarmController::Stop() {
+  std::lock_guard<std::mutex> l(mu_);
+  stop_ = true;
+  if (loop_ != nullptr) loop_->Stop();
+}
+
 Status SwarmController::ReconcileLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
   for (const auto& d : swarm_->spec.drones) {

@@ -66,6 +66,10 @@ Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::stri
   return Interpret("PUT " + path, api.Put(path, body));
 }
 
+Result<Json> PostJson(ApiTransport& api, const std::string& path, const std::string& body) {
+  return Interpret("POST " + path, api.Post(path, body));
+}
+
 Result<std::vector<const Json*>> ListItems(const Json& list, const std::string& what) {
   const Json* items = Find(list, {"items"});
   if (items == nullptr || !items->is_array()) {

@@ -17,6 +17,8 @@ namespace swarm::ctl {
 inline constexpr char kSwarmPath[] = "/api/v1/swarm";
 inline constexpr char kDronesPath[] = "/api/v1/drones";
 inline constexpr char kEventsPath[] = "/api/v1/events";
+inline constexpr char kPackagesPath[] = "/api/v1/packages";
+inline constexpr char kFreshPath[] = "/api/v1/swarm/fresh";
 
 // Thread safety: one request at a time per object.
 class ApiTransport {
@@ -25,6 +27,7 @@ class ApiTransport {
   // Any HTTP status is a response; Unavailable when the server cannot be reached.
   virtual Result<HttpResponse> Get(const std::string& path) = 0;
   virtual Result<HttpResponse> Put(const std::string& path, const std::string& json_body) = 0;
+  virtual Result<HttpResponse> Post(const std::string& path, const std::string& json_body) = 0;
 };
 
 // The real transport: HTTP with a bearer token.
@@ -37,6 +40,9 @@ class HttpApiTransport final : public ApiTransport {
   Result<HttpResponse> Get(const std::string& path) override { return client_->Get(path); }
   Result<HttpResponse> Put(const std::string& path, const std::string& body) override {
     return client_->Put(path, body);
+  }
+  Result<HttpResponse> Post(const std::string& path, const std::string& body) override {
+    return client_->Post(path, body);
   }
 
  private:
@@ -52,8 +58,10 @@ class HttpApiTransport final : public ApiTransport {
 Result<Json> GetJson(ApiTransport& api, const std::string& path);
 // PUT `body` to `path`; errors as GetJson.
 Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::string& body);
+// POST `body` to `path`; errors as GetJson.
+Result<Json> PostJson(ApiTransport& api, const std::string& path, const std::string& body);
 
-// The "items" of a list reply (DroneList, EventList). Internal ("unexpected
+// The "items" of a list reply (DroneList, EventList, PackageList). Internal ("unexpected
 // reply ...") when there is no items array or an item is not an object.
 Result<std::vector<const Json*>> ListItems(const Json& list, const std::string& what);
 

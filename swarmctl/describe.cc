@@ -41,7 +41,7 @@ int DescribeTheSwarm(const DescribeArgs& args, ApiTransport& api, WallTime now, 
 
 int RunDescribe(const DescribeArgs& args, ApiTransport& api, WallTime now, std::ostream& out,
                 std::ostream& err) {
-  auto resource = ParseResource(args.resource);
+  auto resource = ParseResource(args.resource, {Resource::kSwarm, Resource::kDrone});
   if (!resource.ok()) return Fail(err, resource.status(), kExitUsage);
   if (*resource == Resource::kDrone) return DescribeDrones(args, api, now, out, err);
   return DescribeTheSwarm(args, api, now, out, err);

@@ -55,6 +55,7 @@ void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json
           TimeWithAge(StringAt(drone, {"status", "lastHeartbeatTime"}), now, "<never>"));
   w.Field(1, "Consecutive Failures", ScalarText(Find(drone, {"status", "consecutiveFailures"})));
   w.Lines(1, "Assignments", Assignments(drone));
+  w.Field(1, "Actions", ActionsColumn(drone));
   WriteConditions(w, ObjectsAt(drone, {"status", "conditions"}));
   WriteEvents(w, events, now);
   w.Print(out);

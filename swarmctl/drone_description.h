@@ -13,7 +13,7 @@ namespace swarm::ctl {
 
 // Name, Roles, Labels; Status (Health, Deploy Version, Tree Revision, Cores,
 // Memory, Memory Used, Disk Used, Load, Last Heartbeat, Consecutive
-// Failures, Assignments); Conditions; Events (nullopt: could not be listed).
+// Failures, Assignments, Actions); Conditions; Events (nullopt: could not be listed).
 void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json*>>& events,
                    WallTime now, std::ostream& out);
 

@@ -25,6 +25,26 @@ std::string ReadyReason(const Json& drone) {
   return c ? StringOr(*c, {"reason"}, kNone) : kNone;
 }
 
+std::string ConditionColumn(const Json& drone, const std::string& type) {
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, type);
+  if (c == nullptr) return kNotReported;
+  const std::string status = StringOr(*c, {"status"}, api::kUnknown);
+  const std::string reason = StringOr(*c, {"reason"}, "");
+  if (status == api::kTrue || reason.empty()) return status;
+  return status + " (" + reason + ")";
+}
+
+std::string ActionsColumn(const Json& drone) {
+  std::vector<std::string> parts;
+  for (const Json* a : ObjectsAt(drone, {"status", "actions"})) {
+    std::string part = StringOr(*a, {"type"}, "?");
+    const std::string state = StringOr(*a, {"state"}, "");
+    if (!state.empty()) part += " " + state;
+    parts.push_back(part);
+  }
+  return JoinOr(parts, ", ", kNone);
+}
+
 std::string ShortRevision(const std::string& revision) {
   return revision.empty() ? kNone : revision.substr(0, 12);
 }

@@ -23,6 +23,14 @@ bool HasJoined(const Json& drone);
 std::string ReadyStatus(const Json& drone);
 std::string ReadyReason(const Json& drone);
 
+// A condition as one cell: "True", else its status and reason ("False
+// (DeployFailed)"); "-" when the drone has no condition of that type.
+std::string ConditionColumn(const Json& drone, const std::string& type);
+
+// The actions the drone last reported holding, "sync Running, deploy
+// Queued"; "<none>".
+std::string ActionsColumn(const Json& drone);
+
 // The first 12 characters of a tree revision, "<none>" when empty.
 std::string ShortRevision(const std::string& revision);
 

@@ -9,7 +9,7 @@ void PrintDroneTable(const std::vector<const Json*>& drones, bool wide, WallTime
                      std::ostream& out) {
   std::vector<std::string> header = {"NAME", "READY", "HEALTH", "DEPLOYED",
                                      "TREE", "CORES", "MEMORY", "LAST SEEN"};
-  if (wide) header.insert(header.end(), {"DISK", "LOAD", "ROLES", "LABELS", "REASON"});
+  if (wide) header.insert(header.end(), {"DISK", "LOAD", "ROLES", "LABELS", "REASON", "ACTIONS"});
   Table table(std::move(header));
   for (const Json* d : drones) {
     std::vector<std::string> row = {
@@ -23,10 +23,10 @@ void PrintDroneTable(const std::vector<const Json*>& drones, bool wide, WallTime
         LastSeenColumn(*d, now),
     };
     if (wide) {
-      row.insert(
-          row.end(),
-          {DiskColumn(*d), LoadColumn(*d), JoinOr(StringsAt(*d, {"spec", "roles"}), ",", kNone),
-           JoinOr(KeyValuesAt(*d, {"spec", "labels"}), ",", kNone), ReadyReason(*d)});
+      row.insert(row.end(), {DiskColumn(*d), LoadColumn(*d),
+                             JoinOr(StringsAt(*d, {"spec", "roles"}), ",", kNone),
+                             JoinOr(KeyValuesAt(*d, {"spec", "labels"}), ",", kNone),
+                             ReadyReason(*d), ActionsColumn(*d)});
     }
     table.AddRow(std::move(row));
   }

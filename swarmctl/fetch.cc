@@ -29,6 +29,17 @@ Result<std::vector<const Json*>> DronesOf(const Json& reply, const std::string& 
   return std::vector<const Json*>{&reply};
 }
 
+Result<Json> FetchPackages(ApiTransport& api) { return GetJson(api, kPackagesPath); }
+
+Result<std::vector<const Json*>> PackagesOf(const Json& reply, const std::string& name) {
+  auto items = ListItems(reply, std::string("GET ") + kPackagesPath);
+  if (!items.ok() || name.empty()) return items;
+  for (const Json* p : *items) {
+    if (StringAt(*p, {"metadata", "name"}) == name) return std::vector<const Json*>{p};
+  }
+  return NotFound("package \"" + name + "\" not found in the queue");
+}
+
 ObjectEvents::ObjectEvents(ApiTransport& api, const std::string& kind, const std::string& name,
                            std::ostream& err) {
   const std::string path = std::string(kEventsPath) + "?kind=" + EscapeComponent(kind) +

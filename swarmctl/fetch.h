@@ -20,6 +20,13 @@ Result<Json> FetchDrones(ApiTransport& api, const std::string& name);
 // The drones in what FetchDrones(api, name) returned; pointers into `reply`.
 Result<std::vector<const Json*>> DronesOf(const Json& reply, const std::string& name);
 
+// The PackageList, in queue order; errors as GetJson.
+Result<Json> FetchPackages(ApiTransport& api);
+// The packages in what FetchPackages returned, all of them when `name` is
+// empty, else the one named so (NotFound when there is none); pointers into
+// `reply`. The list is filtered here because a name (cat/pkg-ver) holds a '/'.
+Result<std::vector<const Json*>> PackagesOf(const Json& reply, const std::string& name);
+
 // The events of one object. Thread safety: a value, used from one thread.
 class ObjectEvents {
  public:

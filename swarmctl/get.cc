@@ -4,6 +4,7 @@
 #include "swarmctl/errors.h"
 #include "swarmctl/fetch.h"
 #include "swarmctl/output.h"
+#include "swarmctl/package_table.h"
 #include "swarmctl/resource.h"
 #include "swarmctl/swarm_table.h"
 
@@ -30,6 +31,25 @@ int GetDrones(const GetArgs& args, OutputFormat format, ApiTransport& api, WallT
   return kExitOk;
 }
 
+int GetPackages(const GetArgs& args, OutputFormat format, ApiTransport& api, std::ostream& out,
+                std::ostream& err) {
+  auto reply = FetchPackages(api);
+  if (!reply.ok()) return Fail(err, reply.status());
+  auto packages = PackagesOf(*reply, args.name);
+  if (!packages.ok()) return Fail(err, packages.status());
+  if (IsData(format)) {
+    // One named package prints as that object, as `get drones NAME` does.
+    PrintObject(args.name.empty() ? *reply : *packages->front(), format, out);
+    return kExitOk;
+  }
+  if (packages->empty()) {
+    err << "No resources found.\n";
+    return kExitOk;
+  }
+  PrintPackageTable(*packages, format == OutputFormat::kWide, out);
+  return kExitOk;
+}
+
 int GetSwarm(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTime now,
              std::ostream& out, std::ostream& err) {
   auto swarm = FetchSwarm(api, args.name);
@@ -51,11 +71,13 @@ int GetSwarm(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTi
 
 int RunGet(const GetArgs& args, ApiTransport& api, WallTime now, std::ostream& out,
            std::ostream& err) {
-  auto resource = ParseResource(args.resource);
+  auto resource =
+      ParseResource(args.resource, {Resource::kSwarm, Resource::kDrone, Resource::kPackage});
   if (!resource.ok()) return Fail(err, resource.status(), kExitUsage);
   auto format = ParseOutputFormat(args.output);
   if (!format.ok()) return Fail(err, format.status(), kExitUsage);
   if (*resource == Resource::kDrone) return GetDrones(args, *format, api, now, out, err);
+  if (*resource == Resource::kPackage) return GetPackages(args, *format, api, out, err);
   return GetSwarm(args, *format, api, now, out, err);
 }
 

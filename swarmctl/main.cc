@@ -10,7 +10,9 @@
 #include "swarmctl/connection.h"
 #include "swarmctl/describe.h"
 #include "swarmctl/errors.h"
+#include "swarmctl/fresh.h"
 #include "swarmctl/get.h"
+#include "swarmctl/status.h"
 
 namespace ctl = swarm::ctl;
 
@@ -37,8 +39,8 @@ int main(int argc, char** argv) {
       ->required();
 
   ctl::GetArgs get;
-  auto* get_cmd = app.add_subcommand("get", "List swarm or drones");
-  get_cmd->add_option("resource", get.resource, "swarm or drones")->required();
+  auto* get_cmd = app.add_subcommand("get", "List swarm, drones or packages");
+  get_cmd->add_option("resource", get.resource, "swarm, drones or packages")->required();
   get_cmd->add_option("name", get.name, "one object's name");
   get_cmd->add_option("-o,--output", get.output, "wide, json or yaml")
       ->check(CLI::IsMember({"wide", "json", "yaml"}));
@@ -47,6 +49,11 @@ int main(int argc, char** argv) {
   auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
   describe_cmd->add_option("resource", describe.resource, "swarm or drone")->required();
   describe_cmd->add_option("name", describe.name, "one object's name; default: all");
+
+  auto* status_cmd =
+      app.add_subcommand("status", "The swarm on one screen, and what needs a person");
+  auto* fresh_cmd = app.add_subcommand(
+      "fresh", "Fresh start: re-sync every member, rediscover the queue, clear groundings");
 
   try {
     app.parse(argc, argv);
@@ -69,5 +76,7 @@ int main(int argc, char** argv) {
 
   if (*apply_cmd) return ctl::RunApply(apply, **api, std::cin, std::cout, std::cerr);
   if (*get_cmd) return ctl::RunGet(get, **api, now, std::cout, std::cerr);
+  if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
+  if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   return ctl::RunDescribe(describe, **api, now, std::cout, std::cerr);
 }

@@ -1,11 +1,52 @@
 #include "swarmctl/resource.h"
 
-namespace swarm::ctl {
+#include <algorithm>
+#include <optional>
 
-Result<Resource> ParseResource(const std::string& s) {
+namespace swarm::ctl {
+namespace {
+
+std::optional<Resource> Lookup(const std::string& s) {
   if (s == "swarm" || s == "swarms") return Resource::kSwarm;
   if (s == "drone" || s == "drones") return Resource::kDrone;
-  return InvalidArgument("unknown resource type \"" + s + "\" (want swarm or drones)");
+  if (s == "package" || s == "packages" || s == "pkg" || s == "pkgs") return Resource::kPackage;
+  return std::nullopt;
+}
+
+const char* PluralName(Resource r) {
+  switch (r) {
+    case Resource::kSwarm:
+      return "swarm";
+    case Resource::kDrone:
+      return "drones";
+    case Resource::kPackage:
+      return "packages";
+  }
+  return "?";
+}
+
+// "swarm or drones", "swarm, drones or packages".
+std::string Wanted(const std::vector<Resource>& accepted) {
+  std::string out;
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    if (i > 0) out += i + 1 == accepted.size() ? " or " : ", ";
+    out += PluralName(accepted[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Resource> ParseResource(const std::string& s, const std::vector<Resource>& accepted) {
+  auto r = Lookup(s);
+  if (!r) {
+    return InvalidArgument("unknown resource type \"" + s + "\" (want " + Wanted(accepted) + ")");
+  }
+  if (std::find(accepted.begin(), accepted.end(), *r) == accepted.end()) {
+    return InvalidArgument("this command does not take \"" + s + "\" (want " + Wanted(accepted) +
+                           ")");
+  }
+  return *r;
 }
 
 }  // namespace swarm::ctl

@@ -3,14 +3,17 @@
 // Resource names the verbs accept.
 
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
 namespace swarm::ctl {
 
-enum class Resource { kSwarm, kDrone };
+enum class Resource { kSwarm, kDrone, kPackage };
 
-// "swarm"/"swarms" and "drone"/"drones"; anything else is InvalidArgument.
-Result<Resource> ParseResource(const std::string& s);
+// "swarm"/"swarms", "drone"/"drones" and "package"/"packages"/"pkg"/"pkgs",
+// when the verb accepts that resource. Anything else is InvalidArgument
+// naming what `accepted` holds.
+Result<Resource> ParseResource(const std::string& s, const std::vector<Resource>& accepted);
 
 }  // namespace swarm::ctl

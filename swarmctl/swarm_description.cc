@@ -47,6 +47,28 @@ void WritePolicy(DescribeWriter& w, const Json& swarm) {
   w.Field(2, "Disk Degraded Percent", health("diskDegradedPercent"));
 }
 
+// The reconciled state beside the conditions: the queue's stamp and counts,
+// and the last fresh start the controller acted on.
+void WriteStatus(DescribeWriter& w, const Json& swarm) {
+  w.Heading(0, "Status");
+  w.Field(1, "Observed Fresh Request", StringOr(swarm, {"status", "observedFreshRequest"}, kNone));
+  const Json* queue = Find(swarm, {"status", "queue"});
+  if (queue == nullptr || !queue->is_object()) {
+    w.Field(1, "Queue", kNone);
+    return;
+  }
+  auto count = [&](std::string_view f) { return ScalarText(Find(*queue, {f})); };
+  w.Heading(1, "Queue");
+  w.Field(2, "Tree Revision", StringOr(*queue, {"treeRevision"}, kNone));
+  w.Field(2, "Deploy Version", StringOr(*queue, {"deployVersion"}, kNone));
+  w.Field(2, "Total", count("total"));
+  w.Field(2, "Needed", count("needed"));
+  w.Field(2, "Building", count("building"));
+  w.Field(2, "Complete", count("complete"));
+  w.Field(2, "Failed", count("failed"));
+  w.Field(2, "Blocked", count("blocked"));
+}
+
 void WriteRoster(DescribeWriter& w, const Json& swarm) {
   auto members = ObjectsAt(swarm, {"spec", "drones"});
   if (members.empty()) {
@@ -79,6 +101,7 @@ void DescribeSwarm(const Json& swarm, const std::optional<std::vector<const Json
   WriteQueue(w, swarm);
   WritePolicy(w, swarm);
   WriteRoster(w, swarm);
+  WriteStatus(w, swarm);
   WriteConditions(w, ObjectsAt(swarm, {"status", "conditions"}));
   WriteEvents(w, events, now);
   w.Print(out);

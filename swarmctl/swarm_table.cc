@@ -21,6 +21,19 @@ std::string ConditionSummary(const Json& swarm) {
   return JoinOr(parts, ",", kNone);
 }
 
+// "complete/total" of the queue; "-" before the controller reports one.
+std::string QueueProgress(const Json& swarm) {
+  auto complete = IntAt(swarm, {"status", "queue", "complete"});
+  auto total = IntAt(swarm, {"status", "queue", "total"});
+  if (!complete || !total) return kNotReported;
+  return std::to_string(*complete) + "/" + std::to_string(*total);
+}
+
+std::string ConvergedStatus(const Json& swarm) {
+  const Json* c = FindConditionAt(swarm, {"status", "conditions"}, "Converged");
+  return c ? StringOr(*c, {"status"}, api::kUnknown) : kNotReported;
+}
+
 }  // namespace
 
 DroneCounts CountReady(const std::vector<const Json*>& drones) {
@@ -34,8 +47,8 @@ DroneCounts CountReady(const std::vector<const Json*>& drones) {
 
 void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now,
                      std::ostream& out) {
-  std::vector<std::string> header = {"NAME",   "GENERATION", "OBSERVED", "DRONES",
-                                     "DEPLOY", "TREE",       "AGE"};
+  std::vector<std::string> header = {"NAME", "GENERATION", "OBSERVED", "DRONES",   "DEPLOY",
+                                     "TREE", "AGE",        "QUEUE",    "CONVERGED"};
   if (wide) header.insert(header.end(), {"DISCOVER ON", "CONDITIONS"});
   Table table(std::move(header));
   std::vector<std::string> row = {
@@ -46,6 +59,8 @@ void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, Wa
       StringOr(swarm, {"spec", "deploy", "version"}, kNone),
       ShortRevision(StringOr(swarm, {"spec", "portage", "treeRevision"}, "")),
       AgeOf(StringAt(swarm, {"metadata", "creationTimestamp"}), now).value_or("<unknown>"),
+      QueueProgress(swarm),
+      ConvergedStatus(swarm),
   };
   if (wide) {
     row.insert(row.end(),

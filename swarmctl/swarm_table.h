@@ -18,8 +18,10 @@ struct DroneCounts {
 
 DroneCounts CountReady(const std::vector<const Json*>& drones);
 
-// Columns NAME, GENERATION, OBSERVED, DRONES (ready/total), DEPLOY, TREE, AGE;
-// `wide` appends DISCOVER ON and CONDITIONS (Type=Status,...).
+// Columns NAME, GENERATION, OBSERVED, DRONES (ready/total), DEPLOY, TREE, AGE,
+// QUEUE (complete/total packages), CONVERGED (the condition's status);
+// "-" for what the controller has not reported. `wide` appends DISCOVER ON and CONDITIONS
+// (Type=Status,...).
 void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now,
                      std::ostream& out);
 

@@ -75,6 +75,26 @@ TEST(GetJsonTest, RealTransportReportsAnUnreachableServer) {
       << j.status().message();
 }
 
+TEST(PostJsonTest, SendsTheBodyAndReadsTheReplyAsGetJsonDoes) {
+  FakeApi api;
+  api.Reply("POST", "/x", 200, R"({"accepted": true})");
+  api.Reply("POST", "/bad", 200, "ok");
+  auto j = PostJson(api, "/x", "{}");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ((*j)["accepted"], true);
+  EXPECT_EQ(api.requests()[0].method, "POST");
+  EXPECT_EQ(api.requests()[0].body, "{}");
+  EXPECT_EQ(PostJson(api, "/bad", "{}").status().message(),
+            "unexpected reply to POST /bad: not JSON: \"ok\"");
+}
+
+TEST(PostJsonTest, RealTransportReportsAnUnreachableServer) {
+  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t");
+  ASSERT_TRUE(api.ok());
+  auto j = PostJson(**api, "/api/v1/swarm/fresh", "{}");
+  EXPECT_EQ(j.status().code(), StatusCode::kUnavailable);
+}
+
 TEST(HttpApiTransportTest, RefusesAMalformedServerUrl) {
   auto api = HttpApiTransport::Create("ftp://host", "");
   ASSERT_FALSE(api.ok());

@@ -89,6 +89,9 @@ TEST_F(DescribeTest, ServerDownAndUnknownResource) {
   err_.str("");
   EXPECT_EQ(Run({"nodes", "x"}), 2);
   EXPECT_EQ(err_.str(), "error: unknown resource type \"nodes\" (want swarm or drones)\n");
+  err_.str("");
+  EXPECT_EQ(Run({"packages", ""}), 2);
+  EXPECT_EQ(err_.str(), "error: this command does not take \"packages\" (want swarm or drones)\n");
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ TEST(DescribeDroneTest, JoinedDroneWithEvents) {
       "  Last Heartbeat:        2026-02-05T10:30:00Z (5s ago)\n"
       "  Consecutive Failures:  0\n"
       "  Assignments:           <none>\n"
+      "  Actions:               <none>\n"
       "Conditions:\n"
       "  TYPE    STATUS   REASON              MESSAGE             LAST TRANSITION\n"
       "  Ready   True     HeartbeatReceived   heartbeats arrive   2026-02-05T09:00:00Z\n"
@@ -68,6 +69,7 @@ TEST(DescribeDroneTest, NeverJoinedDroneWithoutEvents) {
             "  Last Heartbeat:        <never>\n"
             "  Consecutive Failures:  0\n"
             "  Assignments:           <none>\n"
+            "  Actions:               <none>\n"
             "Conditions:\n"
             "  TYPE    STATUS    REASON        MESSAGE                     LAST TRANSITION\n"
             "  Ready   Unknown   NeverJoined   no heartbeat received yet   2026-02-05T08:00:00Z\n"
@@ -84,6 +86,18 @@ TEST(DescribeDroneTest, ListsAssignmentsAndRoundedMemory) {
       << text;
   EXPECT_NE(text.find("  Consecutive Failures:  2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nEvents:  <unavailable>\n"), std::string::npos) << text;
+}
+
+TEST(DescribeDroneTest, ShowsTheActionsItHolds) {
+  Json drone = Json::parse(testing::kIzar);
+  drone["status"]["actions"] = Json::parse(
+      R"([{"id": "9a1b", "type": "sync", "state": "Running"},
+          {"id": "5f0c", "type": "deploy", "state": "Queued"}])");
+  std::ostringstream out;
+  DescribeDrone(drone, std::nullopt, CannedNow(), out);
+  EXPECT_NE(out.str().find("  Actions:               sync Running, deploy Queued\n"),
+            std::string::npos)
+      << out.str();
 }
 
 TEST(DescribeDroneTest, EmptyObjectDoesNotCrash) {

@@ -58,6 +58,25 @@ TEST(DroneFieldsTest, OddDroneDoesNotCrash) {
   EXPECT_EQ(ReadyStatus(Json::object()), "Unknown");
 }
 
+TEST(DroneFieldsTest, ConditionColumnShowsTheReasonUnlessTrue) {
+  Json d = Json::parse(R"({"status": {"conditions": [
+    {"type": "Deployed", "status": "False", "reason": "DeployFailed"},
+    {"type": "TreeSynced", "status": "True", "reason": "Synced"},
+    {"type": "Odd", "status": "Unknown"}]}})");
+  EXPECT_EQ(ConditionColumn(d, "Deployed"), "False (DeployFailed)");
+  EXPECT_EQ(ConditionColumn(d, "TreeSynced"), "True");
+  EXPECT_EQ(ConditionColumn(d, "Odd"), "Unknown");
+  EXPECT_EQ(ConditionColumn(d, "Ready"), "-");
+  EXPECT_EQ(ConditionColumn(Json::object(), "Ready"), "-");
+}
+
+TEST(DroneFieldsTest, ActionsColumnListsTypeAndState) {
+  Json d = Json::parse(R"({"status": {"actions": [{"id": "1", "type": "sync", "state": "Running"},
+    {"id": "2", "type": "deploy", "state": "Queued"}, {"id": "3"}, 7]}})");
+  EXPECT_EQ(ActionsColumn(d), "sync Running, deploy Queued, ?");
+  EXPECT_EQ(ActionsColumn(Json::parse(testing::kIzar)), "<none>");
+}
+
 TEST(DroneFieldsTest, ShortRevisionKeepsTwelveCharacters) {
   EXPECT_EQ(ShortRevision("9fc7a49ad6496faebea1c1d1848199fb6278bcec"), "9fc7a49ad649");
   EXPECT_EQ(ShortRevision("abc"), "abc");

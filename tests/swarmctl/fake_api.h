@@ -34,6 +34,9 @@ class FakeApi final : public ApiTransport {
   Result<HttpResponse> Put(const std::string& path, const std::string& body) override {
     return Serve("PUT", path, body);
   }
+  Result<HttpResponse> Post(const std::string& path, const std::string& body) override {
+    return Serve("POST", path, body);
+  }
 
   const std::vector<Request>& requests() const { return requests_; }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/canned_reconciled.h"
 #include "tests/swarmctl/fake_api.h"
 
 namespace swarm::ctl {
@@ -23,6 +24,7 @@ class GetTest : public ::testing::Test {
                R"({"kind":"Status","status":"Failure","code":404,"reason":"NotFound",)"
                R"("message":"drone \"ghost\" is not in the roster of swarm/home"})");
     api_.Reply("GET", "/api/v1/swarm", 200, testing::kSwarm);
+    api_.Reply("GET", "/api/v1/packages", 200, testing::kPackageList);
   }
 
   int Run(GetArgs args) { return RunGet(args, api_, CannedNow(), out_, err_); }
@@ -83,8 +85,10 @@ TEST_F(GetTest, SwarmTableCountsReadyDrones) {
     out_.str("");
     ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
     EXPECT_EQ(out_.str(),
-              "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE\n"
-              "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d\n");
+              "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE   QUEUE   "
+              "CONVERGED\n"
+              "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d    -       "
+              "-\n");
   }
 }
 
@@ -149,9 +153,88 @@ TEST_F(GetTest, EmptyListSaysSoOnStderr) {
   EXPECT_EQ(err_.str(), "No resources found.\n");
 }
 
+TEST_F(GetTest, PackagesTableUnderEveryAlias) {
+  for (const char* resource : {"packages", "package", "pkg", "pkgs"}) {
+    out_.str("");
+    ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
+    EXPECT_EQ(api_.requests().back().path, "/api/v1/packages");
+    EXPECT_EQ(
+        out_.str().substr(0, out_.str().find('\n')),
+        "NAME                            PHASE      DRONE            ATTEMPTS   DEPS   REASON")
+        << resource;
+    EXPECT_NE(out_.str().find("\nnet-misc/curl-8.11.1            Needed     <none>           0"
+                              "          2      <none>\n"),
+              std::string::npos)
+        << out_.str();
+  }
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(GetTest, OnePackageByNameIsFilteredFromTheList) {
+  ASSERT_EQ(Run({"packages", "media-libs/mesa-24.3.3", ""}), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, "/api/v1/packages");
+  EXPECT_EQ(out_.str(),
+            "NAME                     PHASE     DRONE    ATTEMPTS   DEPS   REASON\n"
+            "media-libs/mesa-24.3.3   Blocked   <none>   2          0      "
+            "failed alike on drone-izar and drone-...\n");
+
+  out_.str("");
+  ASSERT_EQ(Run({"pkg", "dev-qt/qtwebengine-6.8.1", "wide"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "NAME                       PHASE      DRONE            ATTEMPTS   DEPS   REASON   "
+            "DEPENDENCIES   EXCLUDED     LAST FAILURE                               TREE\n"
+            "dev-qt/qtwebengine-6.8.1   Building   drone-meridian   2          0      <none>   "
+            "<none>         drone-izar   DroneResources: killed by the OOM killer   "
+            "b001a823ca12\n");
+}
+
+TEST_F(GetTest, PackagesJsonAndYaml) {
+  ASSERT_EQ(Run({"packages", "", "json"}), 0);
+  EXPECT_EQ(out_.str(), Json::parse(testing::kPackageList).dump(4) + "\n");
+
+  out_.str("");
+  ASSERT_EQ(Run({"packages", "net-misc/curl-8.11.1", "json"}), 0);
+  EXPECT_EQ(out_.str(), Json::parse(testing::kPackageList)["items"][3].dump(4) + "\n");
+
+  out_.str("");
+  ASSERT_EQ(Run({"packages", "", "yaml"}), 0);
+  YAML::Node n = YAML::Load(out_.str());
+  EXPECT_EQ(n["kind"].as<std::string>(), "PackageList");
+  ASSERT_EQ(n["items"].size(), 6u);
+  EXPECT_EQ(n["items"][2]["status"]["lastFailure"]["class"].as<std::string>(), "DroneResources");
+  EXPECT_EQ(n["items"][0]["status"]["deployVersion"].as<std::string>(), "2026.02.05");
+  EXPECT_TRUE(n["items"][0]["status"]["lastFailure"].IsNull());
+}
+
+TEST_F(GetTest, UnknownPackageIsOneErrorLine) {
+  EXPECT_EQ(Run({"packages", "dev-libs/nope-1", "json"}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: package \"dev-libs/nope-1\" not found in the queue\n");
+}
+
+TEST_F(GetTest, EmptyQueueSaysSoOnStderr) {
+  api_.Reply("GET", "/api/v1/packages", 200, R"({"kind": "PackageList", "items": []})");
+  EXPECT_EQ(Run({"packages", "", "wide"}), 0);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "No resources found.\n");
+}
+
+TEST_F(GetTest, PackagesErrorsAreOneLine) {
+  api_.Reply("GET", "/api/v1/packages", 404,
+             R"({"kind":"Status","message":"no Swarm applied yet"})");
+  EXPECT_EQ(Run({"packages", "", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: 404 Not Found: no Swarm applied yet\n");
+
+  err_.str("");
+  api_.Reply("GET", "/api/v1/packages", 200, R"({"kind": "PackageList"})");
+  EXPECT_EQ(Run({"packages", "", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: unexpected reply to GET /api/v1/packages: no \"items\" list\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
 TEST_F(GetTest, UsageErrorsSendNothing) {
   EXPECT_EQ(Run({"pods", "", ""}), 2);
-  EXPECT_EQ(err_.str(), "error: unknown resource type \"pods\" (want swarm or drones)\n");
+  EXPECT_EQ(err_.str(), "error: unknown resource type \"pods\" (want swarm, drones or packages)\n");
   err_.str("");
   EXPECT_EQ(Run({"drones", "", "xml"}), 2);
   EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json or yaml)\n");

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/canned_reconciled.h"
 
 namespace swarm::ctl {
 namespace {
@@ -47,6 +48,9 @@ TEST(DescribeSwarmTest, ShowsSpecRosterConditionsAndEvents) {
             "  drone-izar       build      cores=16,memory=32Gi\n"
             "  drone-meridian   build      cores=24\n"
             "  desktop          discover   <none>\n"
+            "Status:\n"
+            "  Observed Fresh Request:  <none>\n"
+            "  Queue:                   <none>\n"
             "Conditions:\n"
             "  TYPE            STATUS   REASON    MESSAGE   LAST TRANSITION\n"
             "  SystemicFault   False    NoFault   <none>    2026-02-03T10:30:00Z\n"
@@ -55,11 +59,60 @@ TEST(DescribeSwarmTest, ShowsSpecRosterConditionsAndEvents) {
             "  Normal   SwarmCreated   2d    swarm/home created\n");
 }
 
+TEST(DescribeSwarmTest, ShowsTheQueueAndEveryCondition) {
+  std::ostringstream out;
+  DescribeSwarm(Json::parse(testing::kReconciledSwarm), std::vector<const Json*>{}, CannedNow(),
+                out);
+  const std::string text = out.str();
+  const std::string tail = text.substr(text.find("\nStatus:\n") + 1);
+  EXPECT_EQ(
+      tail,
+      "Status:\n"
+      "  Observed Fresh Request:  2026-02-05T09:00:00Z\n"
+      "  Queue:\n"
+      "    Tree Revision:   b001a823ca122d7f3a95b7d6ea4bac03c4968e96\n"
+      "    Deploy Version:  2026.02.05\n"
+      "    Total:           6\n"
+      "    Needed:          1\n"
+      "    Building:        2\n"
+      "    Complete:        1\n"
+      "    Failed:          1\n"
+      "    Blocked:         1\n"
+      "Conditions:\n"
+      "  TYPE            STATUS   REASON           MESSAGE                                         "
+      " "
+      "           LAST TRANSITION\n"
+      "  Deployed        True     AllDeployed      every member runs 2026.02.05                    "
+      " "
+      "           2026-02-05T09:10:00Z\n"
+      "  TreeSynced      True     AllSynced        every member has b001a823ca12                   "
+      " "
+      "           2026-02-05T09:12:00Z\n"
+      "  QueueCurrent    True     Current          discovered on desktop against b001a823ca12 and "
+      "2026.02.05   2026-02-05T09:15:00Z\n"
+      "  SystemicFault   False    NoFault          <none>                                          "
+      " "
+      "           2026-02-03T10:30:00Z\n"
+      "  Converged       True     Converged        members deployed and synced, queue current      "
+      " "
+      "           2026-02-05T09:15:00Z\n"
+      "  DronesReady     True     AllDronesReady   3 of 3 members heartbeat                        "
+      " "
+      "           2026-02-05T09:00:00Z\n"
+      "Events:  <none>\n");
+  EXPECT_NE(
+      text.find("Annotations:          buildswarm.io/fresh-requested-at=2026-02-05T09:00:00Z\n"),
+      std::string::npos)
+      << text;
+}
+
 TEST(DescribeSwarmTest, EmptyObjectDoesNotCrash) {
   std::ostringstream out;
   DescribeSwarm(Json::object(), std::nullopt, CannedNow(), out);
   EXPECT_NE(out.str().find("Name:                 <none>\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("\nDrones:      <none>\nConditions:  <none>\n"), std::string::npos)
+  EXPECT_NE(out.str().find("\nDrones:  <none>\nStatus:\n  Observed Fresh Request:  <none>\n"
+                           "  Queue:                   <none>\nConditions:  <none>\n"),
+            std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("\nEvents:      <unavailable>\n"), std::string::npos) << out.str();
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/canned_reconciled.h"
 
 namespace swarm::ctl {
 namespace {
@@ -23,20 +24,31 @@ TEST(SwarmTableTest, CountsReadyDrones) {
 TEST(SwarmTableTest, DefaultColumns) {
   std::ostringstream out;
   PrintSwarmTable(Json::parse(testing::kSwarm), {1, 3}, false, CannedNow(), out);
-  EXPECT_EQ(out.str(),
-            "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE\n"
-            "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d\n");
+  EXPECT_EQ(
+      out.str(),
+      "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE   QUEUE   "
+      "CONVERGED\n"
+      "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d    -       -\n");
 }
 
 TEST(SwarmTableTest, WideAddsDiscoverOnAndConditions) {
   std::ostringstream out;
   PrintSwarmTable(Json::parse(testing::kSwarm), {1, 3}, true, CannedNow(), out);
-  EXPECT_EQ(
-      out.str(),
-      "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE   DISCOVER ON   "
-      "CONDITIONS\n"
-      "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d    desktop       "
-      "SystemicFault=False\n");
+  EXPECT_EQ(out.str(),
+            "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE   QUEUE   "
+            "CONVERGED   DISCOVER ON   CONDITIONS\n"
+            "home   3            2          1/3      2026.02.05   9fc7a49ad649   2d    -       "
+            "-           desktop       SystemicFault=False\n");
+}
+
+TEST(SwarmTableTest, QueueProgressAndConverged) {
+  std::ostringstream out;
+  PrintSwarmTable(Json::parse(testing::kReconciledSwarm), {3, 3}, false, CannedNow(), out);
+  EXPECT_EQ(out.str(),
+            "NAME   GENERATION   OBSERVED   DRONES   DEPLOY       TREE           AGE   QUEUE   "
+            "CONVERGED\n"
+            "home   4            4          3/3      2026.02.05   b001a823ca12   2d    1/6     "
+            "True\n");
 }
 
 TEST(SwarmTableTest, MissingFieldsShowPlaceholders) {
@@ -44,8 +56,9 @@ TEST(SwarmTableTest, MissingFieldsShowPlaceholders) {
   PrintSwarmTable(Json::parse(R"({"metadata": {"name": "home"}})"), {0, 0}, false, CannedNow(),
                   out);
   EXPECT_EQ(out.str(),
-            "NAME   GENERATION   OBSERVED   DRONES   DEPLOY   TREE     AGE\n"
-            "home   -            -          0/0      <none>   <none>   <unknown>\n");
+            "NAME   GENERATION   OBSERVED   DRONES   DEPLOY   TREE     AGE         QUEUE   "
+            "CONVERGED\n"
+            "home   -            -          0/0      <none>   <none>   <unknown>   -       -\n");
 }
 
 }  // namespace

@@ -1,0 +1,29 @@
+#pragma once
+
+// `swarmctl status`: the swarm on one screen, and what needs a person.
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "base/clock.h"
+#include "swarmctl/api_client.h"
+
+namespace swarm::ctl {
+
+// The screen: Swarm/Generation/Desired fields; CONDITIONS (TYPE, STATUS,
+// REASON, MESSAGE); QUEUE (its stamp, then NEEDED, BUILDING, COMPLETE,
+// FAILED, BLOCKED, TOTAL); DRONES (NAME, READY, DEPLOYED, TREESYNCED,
+// HEALTH, ACTIONS, BUILDING); NEXT ACTION (see next_action.h). `packages` is
+// nullopt when they could not be listed. Times are read at `now`.
+void PrintStatus(const Json& swarm, const std::vector<const Json*>& drones,
+                 const std::optional<std::vector<const Json*>>& packages, WallTime now,
+                 std::ostream& out);
+
+// Reads the swarm, the drones and the packages and prints PrintStatus.
+// Packages that cannot be listed are a "warning: " line on `err`, not a
+// failure. Returns kExitOk, or kExitError after one "error: " line on `err`
+// when the swarm or the drones cannot be read.
+int RunStatus(ApiTransport& api, WallTime now, std::ostream& out, std::ostream& err);
+
+}  // namespace swarm::ctl
