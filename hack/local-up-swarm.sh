@@ -91,7 +91,11 @@ for a in $AGENTS; do
   # Each drone starts one revision behind, on its own clone of the tree.
   git clone -q "$WORK_DIR/tree" "$d/repo"
   git -C "$d/repo" checkout -q --detach rev-1
-  mkdir -p "$d/state" "$d/pkgdir" "$d/tmpdir"
+  mkdir -p "$d/state" "$d/pkgdir" "$d/tmpdir" "$d/bin"
+  # The fake emerge reads this drone's tree; deploys go through the fake hook.
+  printf '#!/bin/sh\nexec %s --fake-repo %s "$@"\n' \
+    "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
+  chmod +x "$d/bin/emerge"
   cat > "$d/agent.yaml" <<YAML
 name: $a
 controller: $SWARMCTL_SERVER
@@ -102,7 +106,9 @@ portage:
   repoDir: $d/repo
   pkgDir: $d/pkgdir
   tmpDir: $d/tmpdir
-  emerge: /bin/false
+  emerge: $d/bin/emerge
+hooks:
+  deploy: $SWARM_ROOT/hack/fake-portage/deploy-hook.sh $d/state {version}
 YAML
   "$BIN_DIR/swarm-agent" --config "$d/agent.yaml" >"$d/agent.log" 2>&1 &
   pids+=($!)
@@ -121,6 +127,18 @@ until [ "$("$BIN_DIR/swarmctl" get drones | awk 'NR > 1 && $2 != "True"' | wc -l
 done
 echo
 "$BIN_DIR/swarmctl" get drones
+echo
+# Every drone starts without a deploy marker and one tree revision behind:
+# the controller deploys, syncs and discovers the queue on its own.
+until "$BIN_DIR/swarmctl" get swarm -o json | grep -q '"reason": "Converged"'; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "the swarm did not converge in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    "$BIN_DIR/swarmctl" status >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+"$BIN_DIR/swarmctl" status
 echo
 echo "Try: SWARMCTL_SERVER=$SWARMCTL_SERVER SWARMCTL_TOKEN=$SWARMCTL_TOKEN $BIN_DIR/swarmctl get swarm -o yaml"
 [ "$ONESHOT" = 1 ] && exit 0

@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -235,6 +236,113 @@ std::string SwarmHarness::ReadyStatus(const std::string& drone) {
     if (c.value("type", "") == "Ready") return c.value("status", "");
   }
   return "";
+}
+
+const std::string& SwarmHarness::TreeDir() {
+  if (tree_dir_.empty()) {
+    const std::string dir = dir_.File("tree");
+    CommandOutput made = RunCommand({SourcePath("hack/fake-portage/make-tree.sh"), dir});
+    if (made.exit_code == 0) tree_dir_ = dir;
+  }
+  return tree_dir_;
+}
+
+std::string SwarmHarness::Revision(int n) {
+  CommandOutput out = RunCommand(
+      {"/usr/bin/git", "-C", TreeDir(), "rev-parse", "rev-" + std::to_string(n)});
+  std::string rev = out.out;
+  while (!rev.empty() && rev.back() == '\n') rev.pop_back();
+  return rev;
+}
+
+bool SwarmHarness::StartPortageAgent(const std::string& drone, const std::string& start_tag,
+                                     const std::string& marker) {
+  AddAgentToken(drone);
+  const std::string root = DroneDir(drone);
+  if (TreeDir().empty()) return false;
+  if (RunCommand({"/usr/bin/git", "clone", "-q", TreeDir(), root + "/repo"}).exit_code != 0 ||
+      RunCommand({"/usr/bin/git", "-C", root + "/repo", "checkout", "-q", "--detach", start_tag})
+              .exit_code != 0) {
+    return false;
+  }
+  dir_.Write("drones/" + drone + "/token", AgentToken(drone) + "\n");
+  dir_.Write("drones/" + drone + "/pkgdir/.keep", "");
+  dir_.Write("drones/" + drone + "/tmpdir/.keep", "");
+  dir_.Write("drones/" + drone + "/state/.keep", "");
+  if (!marker.empty()) dir_.Write("drones/" + drone + "/state/DEPLOY_MARKER", marker + "\n");
+  const std::string emerge = dir_.Write(
+      "drones/" + drone + "/bin/emerge",
+      "#!/bin/sh\nexec " + SourcePath("hack/fake-portage/emerge") + " --fake-repo " + root +
+          "/repo \"$@\"\n");
+  chmod(emerge.c_str(), 0755);
+  const std::string config = dir_.Write(
+      "drones/" + drone + "/agent.yaml",
+      "name: " + drone + "\n" +
+      "controller: " + url_ + "\n" +
+      "tokenFile: " + root + "/token\n" +
+      "stateDir: " + root + "/state\n" +
+      "procRoot: /proc\n" +
+      "portage:\n" +
+      "  repoDir: " + root + "/repo\n" +
+      "  pkgDir: " + root + "/pkgdir\n" +
+      "  tmpDir: " + root + "/tmpdir\n" +
+      "  emerge: " + emerge + "\n" +
+      "hooks:\n" +
+      "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
+      "/state {version}\n");
+  agents_[drone] =
+      Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
+  return agents_[drone] != nullptr;
+}
+
+namespace {
+
+std::string ConditionOf(const nlohmann::json& object, const std::string& type) {
+  if (!object.is_object()) return "";
+  for (const auto& c : object["status"]["conditions"]) {
+    if (c.value("type", "") == type) return c.value("status", "") + "/" + c.value("reason", "");
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string SwarmHarness::DroneCondition(const std::string& drone, const std::string& type) {
+  return ConditionOf(GetJson("/api/v1/drones/" + drone), type);
+}
+
+std::string SwarmHarness::SwarmCondition(const std::string& type) {
+  return ConditionOf(GetJson("/api/v1/swarm"), type);
+}
+
+std::string SwarmHarness::WriteReconcileSwarm(const std::string& file,
+                                              const std::vector<std::string>& drones,
+                                              const std::string& tree_revision,
+                                              const std::string& deploy_version,
+                                              const std::string& discover_on) {
+  std::string yaml =
+      "apiVersion: buildswarm.io/v1alpha1\n"
+      "kind: Swarm\n"
+      "metadata:\n"
+      "  name: home\n"
+      "spec:\n"
+      "  portage:\n"
+      "    treeRevision: " + tree_revision + "\n"
+      "  deploy:\n"
+      "    version: \"" + deploy_version + "\"\n"
+      "  queue:\n"
+      "    discoverOn: " + discover_on + "\n"
+      "    targets: [\"@world\"]\n"
+      "  drones:\n";
+  for (const auto& d : drones) {
+    yaml += "    - name: " + d + "\n";
+    if (d == discover_on) yaml += "      roles: [discover]\n";
+  }
+  yaml +=
+      "  policy:\n"
+      "    heartbeatInterval: 1s\n"
+      "    heartbeatGrace: 5s\n";
+  return dir_.Write(file, yaml);
 }
 
 std::string SwarmHarness::WriteSwarm(const std::string& file,

@@ -85,6 +85,29 @@ class SwarmHarness {
                   const std::string& deploy_version = "");
   Process* agent(const std::string& drone) { return agents_[drone].get(); }
 
+  // The fake gentoo tree (hack/fake-portage/make-tree.sh), made on first use.
+  const std::string& TreeDir();
+  // Revision ids of the fake tree's tags rev-1 and rev-2.
+  std::string Revision(int n);
+
+  // Starts an agent for `drone` on its own clone of the fake tree checked out
+  // at tag `start_tag`, with the fake emerge, the fake deploy hook and the
+  // default git sync hook; DEPLOY_MARKER holds `marker` (none when empty).
+  bool StartPortageAgent(const std::string& drone, const std::string& start_tag = "rev-1",
+                         const std::string& marker = "");
+  std::string DroneDir(const std::string& drone) const { return dir_.File("drones/" + drone); }
+
+  // The condition `type` of a drone as "Status/Reason", "" when absent.
+  std::string DroneCondition(const std::string& drone, const std::string& type);
+  std::string SwarmCondition(const std::string& type);
+
+  // A Swarm YAML with fast heartbeats, the given tree revision and deploy,
+  // `discover_on` resolving @world, and the roster `drones`.
+  std::string WriteReconcileSwarm(const std::string& file, const std::vector<std::string>& drones,
+                                  const std::string& tree_revision,
+                                  const std::string& deploy_version,
+                                  const std::string& discover_on);
+
   // swarmctl with --server and the admin token.
   CommandOutput Swarmctl(std::vector<std::string> args, const std::string& input = "");
   // GET with the admin token; null json when the call fails.
@@ -106,6 +129,7 @@ class SwarmHarness {
   std::string url_;
   std::unique_ptr<Process> controller_;
   std::map<std::string, std::unique_ptr<Process>> agents_;
+  std::string tree_dir_;
 };
 
 }  // namespace swarm::testing

@@ -1,0 +1,83 @@
+#include "api/protocol.h"
+
+#include <gtest/gtest.h>
+
+namespace swarm::api {
+namespace {
+
+using nlohmann::json;
+
+TEST(ActionJsonTest, EachTypeCarriesItsFieldsAndRoundTrips) {
+  Action discover{"p-3", kActionDiscover, "", "", {"@world"}, "--update --deep", "rev2", "v1"};
+  json j = ActionToJson(discover);
+  EXPECT_EQ(j, json::parse(R"({"id": "p-3", "type": "discover", "targets": ["@world"],
+      "emergeArgs": "--update --deep", "treeRevision": "rev2", "deployVersion": "v1"})"));
+  auto back = ActionFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->targets, discover.targets);
+  EXPECT_EQ(back->tree_revision, "rev2");
+
+  EXPECT_EQ(ActionToJson({"p-1", kActionDeploy, "v1", "", {}, "", "", ""}),
+            json::parse(R"({"id": "p-1", "type": "deploy", "version": "v1"})"));
+  EXPECT_EQ(ActionToJson({"p-2", kActionSync, "", "rev2", {}, "", "", ""}),
+            json::parse(R"({"id": "p-2", "type": "sync", "revision": "rev2"})"));
+}
+
+TEST(ActionJsonTest, BadActionsNameTheProblem) {
+  auto missing = ActionFromJson(json::parse(R"({"type": "deploy"})"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("id and type are required"), std::string::npos);
+  auto wrong = ActionFromJson(json::parse(R"({"id": "x", "type": "sync", "revision": 7})"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("revision: expected a string, got number"),
+            std::string::npos)
+      << wrong.status().message();
+}
+
+TEST(ActionResultJsonTest, RoundTripsWithPackages) {
+  ActionResult r;
+  r.id = "p-3";
+  r.type = kActionDiscover;
+  r.succeeded = true;
+  r.message = "resolved 2 packages";
+  r.deploy_version = "v1";
+  r.tree_revision = "rev2";
+  r.packages = {{"a/lib-1", {}}, {"a/app-1", {"a/lib-1"}}};
+  auto back = ActionResultFromJson(ActionResultToJson(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->succeeded);
+  ASSERT_EQ(back->packages.size(), 2u);
+  EXPECT_EQ(back->packages[1].dependencies, std::vector<std::string>{"a/lib-1"});
+
+  auto bad = ActionResultFromJson(json::parse(
+      R"({"id": "p", "type": "sync", "succeeded": "yes", "packages": [{"dependencies": []}]})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("succeeded: expected a boolean"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("packages[0].name: required"), std::string::npos)
+      << bad.status().message();
+}
+
+TEST(PackageJsonTest, ApiShapeRoundTrips) {
+  Package p;
+  p.name = "dev-libs/openssl-3.3.3";
+  p.dependencies = {"sys-apps/systemd-utils-6.22.0"};
+  p.phase = kPhaseBlocked;
+  p.attempts = 2;
+  p.excluded_drones = {"drone-tarn"};
+  p.last_failure = PackageFailure{"Package", "compile failed", "drone-izar"};
+  p.reason = "failed with Package on two drones";
+  p.tree_revision = "rev2";
+  p.deploy_version = "v1";
+  json j = PackageToJson(p);
+  EXPECT_EQ(j["metadata"]["name"], p.name);
+  EXPECT_EQ(j["status"]["lastFailure"]["class"], "Package");
+  auto back = PackageFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(PackageToJson(*back), j);
+  Package plain;
+  plain.name = "a/b-1";
+  EXPECT_TRUE(PackageToJson(plain)["status"]["lastFailure"].is_null());
+}
+
+}  // namespace
+}  // namespace swarm::api
