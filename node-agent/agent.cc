@@ -24,12 +24,13 @@ const char* LinkStateName(LinkState s) {
 }
 
 Agent::Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
-             Clock* clock, std::function<double()> uniform01)
+             Clock* clock, ActionRunner* actions, std::function<double()> uniform01)
     : options_(std::move(options)),
       prober_(prober),
       transport_(transport),
       sleeper_(sleeper),
       clock_(clock),
+      actions_(actions),
       backoff_(std::move(uniform01)) {}
 
 void Agent::Run() {
@@ -44,6 +45,7 @@ void Agent::Run() {
 void Agent::Stop() {
   stop_.store(true);
   sleeper_->Interrupt();
+  actions_->Stop();
 }
 
 Duration Agent::Beat() {
@@ -54,8 +56,16 @@ Duration Agent::Beat() {
   const HealthVerdict& verdict = health_.Observe(probe.resources, policy_, clock_->SteadyNow());
   LogHealth(before, verdict);
 
+  // Results go before the heartbeat that no longer lists their actions, so
+  // the controller never sees an action vanish without its result.
+  ActionSnapshot snapshot = actions_->Collect();
+  for (auto& r : snapshot.finished) outbox_.Add(std::move(r));
+  outbox_.Deliver(*transport_, options_.name);
+
+  api::DroneReport report = BuildDroneReport(probe, verdict, options_.agent_version);
+  report.actions = std::move(snapshot.progress);
   std::string message;
-  LinkState next = Exchange(BuildDroneReport(probe, verdict, options_.agent_version), &message);
+  LinkState next = Exchange(report, &message);
   SetLink(next, message);
   if (next == LinkState::kJoined) {
     backoff_.Reset();
@@ -65,6 +75,11 @@ Duration Agent::Beat() {
   spdlog::debug("heartbeat failed ({} in a row): {}; next attempt in {}", backoff_.failures(),
                 message, api::FormatDuration(wait));
   return wait;
+}
+
+size_t Agent::DeliverResults() {
+  for (auto& r : actions_->TakeFinished()) outbox_.Add(std::move(r));
+  return outbox_.Deliver(*transport_, options_.name);
 }
 
 LinkState Agent::Exchange(const api::DroneReport& report, std::string* message) {
@@ -134,6 +149,19 @@ void Agent::ApplyReply(const HeartbeatReply& reply) {
   }
   policy_ = p;
   last_reply_ = reply;
+  OfferActions(reply.actions);
+}
+
+void Agent::OfferActions(const nlohmann::json& actions) {
+  std::vector<std::string> problems;
+  std::vector<api::Action> wanted = ParseActions(actions, &problems);
+  // The controller repeats its list every beat; one line per new problem.
+  std::set<std::string> now(problems.begin(), problems.end());
+  for (const auto& p : now) {
+    if (!action_problems_.count(p)) spdlog::warn("skipping an action of the reply: {}", p);
+  }
+  action_problems_ = std::move(now);
+  actions_->Offer(wanted);
 }
 
 void Agent::LogProblems(const std::vector<std::string>& problems) {

@@ -1,11 +1,13 @@
 #pragma once
 
-// The heartbeat loop: probe the drone, judge its health, report to the
-// controller, apply the reply's interval and health policy, wait, repeat.
-// While the controller is away or refuses, the agent retries with backoff and
-// never exits for it; only Stop() ends Run().
+// The heartbeat loop: probe the drone, judge its health, deliver the results
+// of finished actions, report to the controller (with the actions held), apply
+// the reply's interval and health policy, hand its actions to the
+// ActionRunner, wait, repeat. While the controller is away or refuses, the
+// agent retries with backoff and never exits for it; only Stop() ends Run().
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <set>
@@ -15,35 +17,15 @@
 #include "base/clock.h"
 #include "base/http_client.h"
 #include "base/status.h"
+#include "node-agent/action_results.h"
+#include "node-agent/action_runner.h"
 #include "node-agent/health.h"
 #include "node-agent/heartbeat.h"
 #include "node-agent/probes.h"
 #include "node-agent/sleeper.h"
+#include "node-agent/transport.h"
 
 namespace swarm::agent {
-
-// How the agent reaches the controller; tests substitute a fake.
-// Thread safety: used by the loop's thread only.
-class ControllerTransport {
- public:
-  virtual ~ControllerTransport() = default;
-  // POSTs `json_body` to `path`. Any HTTP status is a response; Unavailable
-  // when the controller cannot be reached.
-  virtual Result<HttpResponse> Post(const std::string& path, const std::string& json_body) = 0;
-};
-
-// The real transport: base/http_client.h, which carries the bearer token.
-class HttpControllerTransport final : public ControllerTransport {
- public:
-  explicit HttpControllerTransport(std::unique_ptr<HttpClient> client)
-      : client_(std::move(client)) {}
-  Result<HttpResponse> Post(const std::string& path, const std::string& json_body) override {
-    return client_->Post(path, json_body);
-  }
-
- private:
-  std::unique_ptr<HttpClient> client_;
-};
 
 // Where the agent stands with the controller; the log gets one line per change.
 enum class LinkState {
@@ -66,20 +48,29 @@ struct AgentOptions {
 class Agent {
  public:
   // None of the pointers is owned; each must outlive the Agent. An empty
-  // `uniform01` gives the backoff a seeded random jitter.
+  // `uniform01` gives the backoff a seeded random jitter. The agent only
+  // offers actions to `actions` and collects from it; whoever owns it starts
+  // its worker (or calls RunNext()).
   Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
-        Clock* clock, std::function<double()> uniform01 = {});
+        Clock* clock, ActionRunner* actions, std::function<double()> uniform01 = {});
 
   // Heartbeats until Stop(); returns promptly after it.
   void Run();
   // Ends Run(): interrupts the current wait (a request in flight finishes
-  // first, bounded by the HTTP timeout). Safe from a signal-handling thread.
+  // first, bounded by the HTTP timeout) and Stop()s the ActionRunner, which
+  // starts nothing more. Safe from a signal-handling thread.
   void Stop();
 
-  // One iteration: probe, judge health, send the heartbeat, read the reply.
-  // Returns how long to wait before the next one: the controller's interval
-  // after success, the backoff delay after a failure.
+  // One iteration: probe, judge health, deliver finished actions' results,
+  // send the heartbeat, read the reply, offer its actions. Returns how long
+  // to wait before the next one: the controller's interval after success, the
+  // backoff delay after a failure.
   Duration Beat();
+
+  // Takes the results of actions that ended and tries once to deliver every
+  // held result. Beat() does this; main calls it once more at shutdown.
+  // Returns how many results are still undelivered.
+  size_t DeliverResults();
 
   LinkState link_state() const { return link_; }
   // The message of the last failure (empty while joined).
@@ -89,12 +80,15 @@ class Agent {
   const HealthVerdict& health() const { return health_.current(); }
   // The reply of the last accepted heartbeat.
   const HeartbeatReply& last_reply() const { return last_reply_; }
+  // Results not yet accepted or refused by the controller.
+  const std::deque<api::ActionResult>& pending_results() const { return outbox_.pending(); }
 
  private:
   // Sends one report; returns the link state it leads to, with a message.
   LinkState Exchange(const api::DroneReport& report, std::string* message);
   void SetLink(LinkState next, const std::string& message);
   void LogProblems(const std::vector<std::string>& problems);
+  void OfferActions(const nlohmann::json& actions);
   void LogHealth(const HealthVerdict& before, const HealthVerdict& after);
   void ApplyReply(const HeartbeatReply& reply);
 
@@ -103,6 +97,7 @@ class Agent {
   ControllerTransport* transport_;
   Sleeper* sleeper_;
   Clock* clock_;
+  ActionRunner* actions_;
   std::atomic<bool> stop_{false};
 
   HealthMonitor health_;
@@ -114,6 +109,8 @@ class Agent {
   std::string link_message_;
   bool ever_joined_ = false;
   std::set<std::string> problems_;
+  ResultOutbox outbox_;
+  std::set<std::string> action_problems_;  // malformed reply items, logged once
 };
 
 }  // namespace swarm::agent

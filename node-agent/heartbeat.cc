@@ -100,6 +100,37 @@ Result<HeartbeatReply> ParseHeartbeatReply(const std::string& body) {
   return r;
 }
 
+bool IsSafeActionId(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id[0] == '.') return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::vector<api::Action> ParseActions(const json& actions, std::vector<std::string>* problems) {
+  std::vector<api::Action> out;
+  if (!actions.is_array()) return out;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const std::string where = "actions[" + std::to_string(i) + "]";
+    auto a = api::ActionFromJson(actions[i]);
+    if (!a.ok()) {
+      // The codec lists one error per line; a log line wants them on one.
+      std::string message = a.status().message();
+      std::replace(message.begin(), message.end(), '\n', ' ');
+      problems->push_back(where + ": " + message);
+    } else if (!IsSafeActionId(a->id)) {
+      problems->push_back(where + ": id \"" + a->id +
+                          "\" is not 1 to 128 letters, digits, '.', '_' or '-'");
+    } else {
+      out.push_back(std::move(a).value());
+    }
+  }
+  return out;
+}
+
 Duration BackoffDelay(int attempt, double jitter) {
   // Past 2^5 s the cap holds; stopping the doubling there also avoids overflow.
   int shift = std::clamp(attempt, 0, 5);

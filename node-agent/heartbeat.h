@@ -6,7 +6,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "api/protocol.h"
 #include "api/types.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -43,6 +45,17 @@ inline constexpr Duration kMinHeartbeatInterval{100};
 // controllers can talk to older agents. The interval is raised to
 // kMinHeartbeatInterval when below it.
 Result<HeartbeatReply> ParseHeartbeatReply(const std::string& body);
+
+// True when `id` may name a file and a URL path segment: 1 to 128 of
+// [A-Za-z0-9._-], not starting with '.'. Ids come from the controller and end
+// up in stateDir/logs/<id>.log and /actions/<id>.
+bool IsSafeActionId(const std::string& id);
+
+// The reply's `actions` array as actions. An item that does not decode, or
+// whose id is not safe, is skipped and described in `problems` ("actions[2]:
+// ..."); the others are still returned, in order.
+std::vector<api::Action> ParseActions(const nlohmann::json& actions,
+                                      std::vector<std::string>* problems);
 
 // Delay before retry `attempt` (0 for the first retry): 1s doubling to a 30s
 // cap, shortened by up to 20% by `jitter` (a draw in [0, 1)) so drones that

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -16,7 +18,10 @@
 #include "base/clock.h"
 #include "base/command_runner.h"
 #include "base/http_client.h"
+#include "node-agent/action_executor.h"
+#include "node-agent/action_runner.h"
 #include "node-agent/agent.h"
+#include "node-agent/child_processes.h"
 #include "node-agent/config.h"
 #include "node-agent/probes.h"
 #include "node-agent/sleeper.h"
@@ -26,8 +31,11 @@ namespace {
 using swarm::HttpClient;
 using swarm::ProcessRunner;
 using swarm::SystemClock;
+using swarm::agent::ActionRunner;
+using swarm::agent::ActionSettingsFor;
 using swarm::agent::Agent;
 using swarm::agent::AgentOptions;
+using swarm::agent::HostActionExecutor;
 using swarm::agent::HttpControllerTransport;
 using swarm::agent::InterruptibleSleeper;
 using swarm::agent::kExitConfigError;
@@ -36,6 +44,13 @@ using swarm::agent::kExitRuntimeError;
 using swarm::agent::LoadAgentConfig;
 using swarm::agent::ProbePathsFor;
 using swarm::agent::Prober;
+using swarm::agent::SignalChildProcessGroups;
+
+// How long a stopping agent waits for a running action to end on its own,
+// then for it to end after SIGTERM. Together well inside systemd's default
+// 90s stop timeout.
+constexpr std::chrono::seconds kActionStopGrace{20};
+constexpr std::chrono::seconds kActionTermGrace{5};
 
 void SetUpLogging(const std::string& drone_name) {
   auto logger = spdlog::stderr_logger_mt("swarm-agent");
@@ -91,8 +106,13 @@ int main(int argc, char** argv) {
   ProcessRunner runner;
   Prober prober(ProbePathsFor(*config), &runner);
   InterruptibleSleeper sleeper;
+  HostActionExecutor executor(ActionSettingsFor(*config), &runner);
+  // A finished action brings the next heartbeat forward, so the controller
+  // sees the new deploy version or tree promptly.
+  ActionRunner actions(&executor, [&sleeper] { sleeper.Wake(); });
   Agent agent(AgentOptions{config->name, config->controller}, &prober, &transport, &sleeper,
-              SystemClock::Get());
+              SystemClock::Get(), &actions);
+  actions.Start();
 
   std::atomic<bool> signaled{false};
   std::thread signal_thread([&] {
@@ -108,5 +128,31 @@ int main(int argc, char** argv) {
   // Run() returns only after Stop(); the wake-up below covers any other return.
   if (!signaled.load()) pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+
+  // SIGTERM: no new action starts (queued ones are dropped; the controller
+  // issues them again). A running hook or emerge gets kActionStopGrace to end;
+  // then its process group gets SIGTERM, so that no orphan outlives the agent
+  // (it would die at its next write to the closed output pipe anyway, and a
+  // restarted agent could start a second deploy beside it). The result, a
+  // failure when it was killed, gets one delivery attempt. A killed deploy
+  // writes no marker: the drone keeps reporting its old version and the
+  // controller issues the deploy again.
+  if (!actions.WaitStopped(kActionStopGrace)) {
+    // The real /proc: a procRoot pointed at fake resource files for a demo
+    // must not hide the real child processes.
+    int groups = SignalChildProcessGroups("/proc", SIGTERM);
+    spdlog::warn(
+        "an action is still running after {}s; sent SIGTERM to {} command process group(s)",
+        kActionStopGrace.count(), groups);
+    if (!actions.WaitStopped(kActionTermGrace)) {
+      spdlog::warn("the action did not end; exiting without its result");
+      spdlog::shutdown();
+      // The worker still uses objects of this frame: skip their destructors.
+      std::_Exit(kExitOk);
+    }
+  }
+  if (size_t left = agent.DeliverResults(); left > 0) {
+    spdlog::warn("{} action result(s) not delivered before exit", left);
+  }
   return kExitOk;
 }

@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/node-agent/fake_action_executor.h"
 #include "tests/node-agent/fake_command_runner.h"
+#include "tests/node-agent/fake_sleeper.h"
+#include "tests/node-agent/fake_transport.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
@@ -17,62 +20,12 @@ namespace {
 
 using std::chrono::seconds;
 using swarm::testing::TempDir;
+using testing::FakeActionExecutor;
 using testing::FakeCommandRunner;
+using testing::FakeSleeper;
+using testing::FakeTransport;
 using ::testing::HasSubstr;
-
-constexpr char kOkReply[] =
-    R"({"heartbeatInterval": "5s", "health": {"probeInterval": "15s",
-        "memoryDegradedPercent": 85, "diskDegradedPercent": 90}, "actions": [], "assignments": []})";
-
-HttpResponse Reply(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.content_type = "application/json";
-  return r;
-}
-
-// Answers posts from a script; with nothing scripted, the controller is away.
-class FakeTransport final : public ControllerTransport {
- public:
-  void Push(Result<HttpResponse> r) { replies_.push_back(std::move(r)); }
-  void PushOk(const std::string& body = kOkReply) { Push(Reply(200, body)); }
-  void PushDown() { Push(Unavailable("cannot reach http://ctl:8443: Connection")); }
-
-  Result<HttpResponse> Post(const std::string& path, const std::string& body) override {
-    paths.push_back(path);
-    bodies.push_back(nlohmann::json::parse(body));
-    if (on_post) on_post();
-    if (replies_.empty()) return Unavailable("cannot reach http://ctl:8443: Connection");
-    Result<HttpResponse> r = std::move(replies_.front());
-    replies_.pop_front();
-    return r;
-  }
-
-  std::vector<std::string> paths;
-  std::vector<nlohmann::json> bodies;
-  std::function<void()> on_post;
-
- private:
-  std::deque<Result<HttpResponse>> replies_;
-};
-
-// Records the waits instead of waiting; `after_sleep` may stop the agent.
-class FakeSleeper final : public Sleeper {
- public:
-  bool SleepFor(Duration d) override {
-    waits.push_back(d);
-    if (after_sleep) after_sleep();
-    return !interrupted_;
-  }
-  void Interrupt() override { interrupted_ = true; }
-
-  std::vector<Duration> waits;
-  std::function<void()> after_sleep;
-
- private:
-  bool interrupted_ = false;
-};
+using testing::Reply;
 
 class AgentTest : public ::testing::Test {
  protected:
@@ -82,8 +35,9 @@ class AgentTest : public ::testing::Test {
                 [](const std::string&) -> Result<DiskStat> {
                   return DiskStat{100, 37, 37};
                 }),
+        actions_(&executor_),
         agent_(AgentOptions{"drone-izar", "http://ctl:8443", "0.1.0"}, &prober_, &transport_,
-               &sleeper_, &clock_, [] { return 0.0; }) {
+               &sleeper_, &clock_, &actions_, [] { return 0.0; }) {
     dir_.Write("proc/cpuinfo", "processor : 0\nprocessor : 1\n");
     dir_.Write("proc/meminfo", "MemTotal: 1000 kB\nMemAvailable: 250 kB\n");  // 75% used
     dir_.Write("proc/loadavg", "0.50 0.40 0.30 1/100 42\n");
@@ -97,6 +51,8 @@ class AgentTest : public ::testing::Test {
   FakeTransport transport_;
   FakeSleeper sleeper_;
   FakeClock clock_;
+  FakeActionExecutor executor_;
+  ActionRunner actions_;
   Agent agent_;
 };
 
@@ -216,8 +172,10 @@ TEST(AgentStopTest, StopFromAnotherThreadWakesTheWait) {
   transport.on_post = [&] { posted.set_value(); };
   InterruptibleSleeper sleeper;
   FakeClock clock;
+  FakeActionExecutor executor;
+  ActionRunner actions(&executor);
   Agent agent(AgentOptions{"drone-izar", "http://ctl:8443", "0.1.0"}, &prober, &transport, &sleeper,
-              &clock);
+              &clock, &actions);
 
   std::thread run([&] { agent.Run(); });
   posted.get_future().wait();  // the agent is about to wait an hour

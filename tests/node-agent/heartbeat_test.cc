@@ -146,5 +146,40 @@ TEST(BackoffTest, DefaultJitterStaysInRange) {
   }
 }
 
+TEST(HeartbeatTest, SafeActionIds) {
+  EXPECT_TRUE(IsSafeActionId("5f0c1a9e2b7d4c31"));
+  EXPECT_TRUE(IsSafeActionId("a.b_c-D9"));
+  EXPECT_FALSE(IsSafeActionId(""));
+  EXPECT_FALSE(IsSafeActionId(".hidden"));
+  EXPECT_FALSE(IsSafeActionId("../x"));
+  EXPECT_FALSE(IsSafeActionId("a/b"));
+  EXPECT_FALSE(IsSafeActionId("a b"));
+  EXPECT_FALSE(IsSafeActionId("a?b"));
+  EXPECT_FALSE(IsSafeActionId(std::string(129, 'a')));
+}
+
+TEST(HeartbeatTest, ParseActionsSkipsMalformedItems) {
+  auto j = nlohmann::json::parse(R"([
+      {"id": "d1", "type": "deploy", "version": "2026.02.05"},
+      {"id": "x"},
+      "nonsense",
+      {"id": "a/b", "type": "sync"},
+      {"id": "q1", "type": "discover", "targets": ["@world"], "emergeArgs": "--deep",
+       "treeRevision": "b001a8", "deployVersion": "2026.02.05", "future": 1}])");
+  std::vector<std::string> problems;
+  std::vector<api::Action> actions = ParseActions(j, &problems);
+  ASSERT_EQ(actions.size(), 2u);
+  EXPECT_EQ(actions[0].id, "d1");
+  EXPECT_EQ(actions[0].version, "2026.02.05");
+  EXPECT_EQ(actions[1].id, "q1");
+  EXPECT_EQ(actions[1].targets, std::vector<std::string>{"@world"});
+  EXPECT_EQ(actions[1].tree_revision, "b001a8");
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_THAT(problems[0], HasSubstr("actions[1]: "));
+  EXPECT_THAT(problems[1], HasSubstr("actions[2]: "));
+  EXPECT_THAT(problems[2], HasSubstr("actions[3]: id \"a/b\""));
+  for (const auto& p : problems) EXPECT_EQ(p.find('\n'), std::string::npos) << p;
+}
+
 }  // namespace
 }  // namespace swarm::agent

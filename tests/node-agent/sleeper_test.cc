@@ -30,5 +30,26 @@ TEST(InterruptibleSleeperTest, InterruptFromAnotherThreadWakesTheWait) {
   t.join();
 }
 
+TEST(InterruptibleSleeperTest, WakeEndsOneWaitOnly) {
+  InterruptibleSleeper s;
+  s.Wake();  // before the wait: not lost
+  EXPECT_TRUE(s.SleepFor(hours(1)));
+  EXPECT_TRUE(s.SleepFor(Duration(0)));
+}
+
+TEST(InterruptibleSleeperTest, WakeFromAnotherThreadEndsTheWait) {
+  InterruptibleSleeper s;
+  std::thread t([&] { s.Wake(); });
+  EXPECT_TRUE(s.SleepFor(hours(1)));
+  t.join();
+}
+
+TEST(InterruptibleSleeperTest, WakeDoesNotUndoInterrupt) {
+  InterruptibleSleeper s;
+  s.Interrupt();
+  s.Wake();
+  EXPECT_FALSE(s.SleepFor(hours(1)));
+}
+
 }  // namespace
 }  // namespace swarm::agent
