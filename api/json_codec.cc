@@ -172,6 +172,7 @@ nlohmann::json SwarmStatusToJson(const SwarmStatus& s) {
           {"queue",
            {{"treeRevision", q.tree_revision},
             {"deployVersion", q.deploy_version},
+            {"queueSpec", q.queue_spec},
             {"total", q.total},
             {"needed", q.needed},
             {"building", q.building},
@@ -191,6 +192,7 @@ Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {
   JsonFields q(f.Child("queue"), "queue", errors);
   q.String("treeRevision", s.queue.tree_revision);
   q.String("deployVersion", s.queue.deploy_version);
+  q.String("queueSpec", s.queue.queue_spec);
   q.Int("total", s.queue.total);
   q.Int("needed", s.queue.needed);
   q.Int("building", s.queue.building);

@@ -24,6 +24,7 @@ json ActionToJson(const Action& a) {
     j["emergeArgs"] = a.emerge_args;
     j["treeRevision"] = a.tree_revision;
     j["deployVersion"] = a.deploy_version;
+    j["queueSpec"] = a.queue_spec;
   }
   return j;
 }
@@ -40,7 +41,9 @@ Result<Action> ActionFromJson(const json& j) {
   f.String("emergeArgs", a.emerge_args);
   f.String("treeRevision", a.tree_revision);
   f.String("deployVersion", a.deploy_version);
-  if (errors.empty() && (a.id.empty() || a.type.empty())) errors.push_back("id and type are required");
+  f.String("queueSpec", a.queue_spec);
+  if (errors.empty() && (a.id.empty() || a.type.empty()))
+    errors.push_back("id and type are required");
   if (!errors.empty()) return ErrorsToStatus("action", errors);
   return a;
 }
@@ -93,7 +96,8 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
       }
     }
   }
-  if (errors.empty() && (r.id.empty() || r.type.empty())) errors.push_back("id and type are required");
+  if (errors.empty() && (r.id.empty() || r.type.empty()))
+    errors.push_back("id and type are required");
   if (!errors.empty()) return ErrorsToStatus("action result", errors);
   return r;
 }

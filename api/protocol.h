@@ -5,11 +5,10 @@
 // progress the agent reports in heartbeats, and the result it posts when an
 // action ends. Also the Package, the unit of the build queue.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/types.h"
 #include "base/status.h"
@@ -23,8 +22,8 @@ inline constexpr char kActionDiscover[] = "discover";
 // One thing the controller wants a drone to do. A heartbeat reply lists every
 // action the controller currently wants; the agent starts each id once.
 struct Action {
-  std::string id;    // unique; a retry is a new id
-  std::string type;  // kActionDeploy, kActionSync or kActionDiscover
+  std::string id;        // unique; a retry is a new id
+  std::string type;      // kActionDeploy, kActionSync or kActionDiscover
   std::string version;   // deploy: the spec.deploy.version to install
   std::string revision;  // sync: the spec.portage.treeRevision to check out
   // discover: what to resolve, and the tree and deploy the queue will be
@@ -33,6 +32,7 @@ struct Action {
   std::string emerge_args;
   std::string tree_revision;
   std::string deploy_version;
+  std::string queue_spec;  // digest of the spec.queue it resolves (the controller's check)
 };
 
 struct DiscoveredPackage {
@@ -45,11 +45,11 @@ struct ActionResult {
   std::string id;
   std::string type;
   bool succeeded = false;
-  int exit_code = 0;        // of the hook or emerge; -1 when it did not run
-  std::string message;      // one line: what happened
-  std::string output_tail;  // the last lines of the command's output
-  std::string deploy_version;  // observed after the action
-  std::string tree_revision;   // observed after the action
+  int exit_code = 0;                        // of the hook or emerge; -1 when it did not run
+  std::string message;                      // one line: what happened
+  std::string output_tail;                  // the last lines of the command's output
+  std::string deploy_version;               // observed after the action
+  std::string tree_revision;                // observed after the action
   std::vector<DiscoveredPackage> packages;  // discover: the resolved queue
 };
 
@@ -75,8 +75,8 @@ struct Package {
   int attempts = 0;
   std::vector<std::string> excluded_drones;
   std::optional<PackageFailure> last_failure;
-  std::string reason;          // why Blocked or Failed, for a person
-  std::string tree_revision;   // the queue stamp it was discovered against
+  std::string reason;         // why Blocked or Failed, for a person
+  std::string tree_revision;  // the queue stamp it was discovered against
   std::string deploy_version;
 };
 

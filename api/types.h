@@ -106,6 +106,7 @@ struct Condition {
 struct QueueSummary {
   std::string tree_revision;
   std::string deploy_version;
+  std::string queue_spec;  // digest of the spec.queue fields discovery used
   int total = 0;
   int needed = 0;
   int building = 0;

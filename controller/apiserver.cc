@@ -15,6 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxBodyBytes = 8 << 20;
+// A heartbeat is a few hundred bytes; it is stored on every beat.
+constexpr size_t kMaxHeartbeatBytes = 64 << 10;
 
 const char* ReasonFor(int http) {
   switch (http) {
@@ -41,7 +43,9 @@ const char* ReasonFor(int http) {
 
 void WriteJson(httplib::Response& res, int http, const json& body) {
   res.status = http;
-  res.set_content(body.dump(2) + "\n", "application/json");
+  // Replaces invalid UTF-8 rather than throwing after a change was committed.
+  res.set_content(body.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                  "application/json");
 }
 
 void WriteStatus(httplib::Response& res, int http, const std::string& message) {
@@ -207,6 +211,12 @@ void ApiServer::Routes() {
                                      httplib::Response& res) {
                   const std::string name = req.matches[1];
                   if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+                  if (req.body.size() > kMaxHeartbeatBytes) {
+                    return WriteStatus(res, 413,
+                                       "heartbeat body of " + std::to_string(req.body.size()) +
+                                           " bytes is over the limit of " +
+                                           std::to_string(kMaxHeartbeatBytes));
+                  }
                   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
                   if (body.is_discarded() || !body.is_object()) {
                     return WriteStatus(res, 400, "heartbeat body is not a JSON object");

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -11,14 +12,36 @@
 #include "api/quantity.h"
 #include "base/command_runner.h"
 #include "controller/events.h"
+#include "controller/reconcilers/queue.h"
 #include "controller/reconcilers/swarm_status.h"
 
 namespace swarm::controller {
 namespace {
 
-// Periodic resync: reconcilers run at least this often even when nothing
-// woke them, so a lost wake-up never leaves the swarm unreconciled.
-constexpr Duration kResyncPeriod{10000};
+// Messages from agents end up in conditions and events: kept to a size a
+// person reads and the store carries on every write.
+constexpr size_t kMaxMessageBytes = 2048;
+
+// Cuts at a UTF-8 character boundary.
+std::string Truncate(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end) + "...";
+}
+
+// Package names go into `emerge =<name>` and operators' hooks on every drone:
+// only category/name-version characters pass.
+bool IsPackageName(const std::string& s) {
+  const size_t slash = s.find('/');
+  if (s.empty() || s.size() > 256 || slash == std::string::npos || slash == 0 ||
+      slash + 1 == s.size() || s.find('/', slash + 1) != std::string::npos || s[0] == '-') {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '+' || c == '_' || c == '.' || c == '-' || c == '/';
+  });
+}
 
 api::Condition NeverJoinedCondition() {
   return {"Ready",
@@ -65,6 +88,10 @@ Status SwarmController::Start() {
   const SteadyTime now = clock_->SteadyNow();
   for (auto& [name, status] : statuses.value()) {
     leases_.Renew(name, now);
+    // A sync in flight when the controller stopped may have been a forced
+    // re-sync, whose memory is gone: it is asked for again.
+    const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
+    if (synced != nullptr && synced->reason == "Syncing") actions_[name].sync.forced = true;
     statuses_[name] = std::move(status);
   }
   std::string message = "controller started";
@@ -88,10 +115,21 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
                     "; it cannot also take swarm/" + desired.metadata.name);
   }
 
+  // The fresh annotation is the server's (set by RequestFresh only): an
+  // applied manifest neither sets it nor rolls it back to an older request.
+  api::Swarm wanted = desired;
+  wanted.metadata.annotations.erase(api::kFreshAnnotation);
+  if (swarm_) {
+    auto it = swarm_->metadata.annotations.find(api::kFreshAnnotation);
+    if (it != swarm_->metadata.annotations.end()) {
+      wanted.metadata.annotations[api::kFreshAnnotation] = it->second;
+    }
+  }
+
   api::Swarm next;
   ApplyOutcome outcome;
   if (!swarm_) {
-    next = desired;
+    next = wanted;
     next.status = {};
     next.metadata.generation = 1;
     next.metadata.resource_version = 1;
@@ -99,11 +137,11 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
     outcome = ApplyOutcome::kCreated;
   } else {
     next = *swarm_;
-    const bool spec_changed = !SameSpec(swarm_->spec, desired.spec);
-    const bool annotations_changed = swarm_->metadata.annotations != desired.metadata.annotations;
+    const bool spec_changed = !SameSpec(swarm_->spec, wanted.spec);
+    const bool annotations_changed = swarm_->metadata.annotations != wanted.metadata.annotations;
     if (!spec_changed && !annotations_changed) return ApplyResult{ApplyOutcome::kUnchanged, next};
-    next.spec = desired.spec;
-    next.metadata.annotations = desired.metadata.annotations;
+    next.spec = wanted.spec;
+    next.metadata.annotations = wanted.metadata.annotations;
     if (spec_changed) ++next.metadata.generation;
     ++next.metadata.resource_version;
     outcome = ApplyOutcome::kConfigured;
@@ -149,13 +187,37 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   });
   if (!st.ok()) return st;
 
+  const bool deploy_changed =
+      outcome == ApplyOutcome::kCreated || next.spec.deploy.version != swarm_->spec.deploy.version;
+  const bool tree_changed = outcome == ApplyOutcome::kCreated ||
+                            next.spec.portage.tree_revision != swarm_->spec.portage.tree_revision;
   swarm_ = next;
   statuses_ = std::move(statuses);
-  for (const auto& name : removed) leases_.Forget(name);
+  for (const auto& name : removed) {
+    leases_.Forget(name);
+    actions_.erase(name);
+  }
+  // A new wanted value deserves an attempt now, not after the backoff earned
+  // by the old one; a discovery against the old spec would only be discarded.
+  for (auto& [name, acts] : actions_) {
+    if (deploy_changed) acts.deploy.ResetBackoff();
+    if (tree_changed) acts.sync.ResetBackoff();
+    if (deploy_changed || tree_changed) acts.discover.ResetBackoff();
+    if (acts.discover.in_flight &&
+        !reconcilers::DiscoveryMatchesSpec(*acts.discover.in_flight, swarm_->spec)) {
+      acts.discover.in_flight.reset();
+    }
+  }
+  // The reconcilers run now, so no reader sees the old verdicts under the
+  // new generation.
+  Duration ignored{0};
+  if (Status s = ReconcileLocked(&ignored); !s.ok()) {
+    spdlog::error("reconciling after apply: {}", s.ToString());
+  }
   spdlog::info("swarm/{} {} (generation {})", next.metadata.name, ApplyOutcomeName(outcome),
                next.metadata.generation);
   EnqueueLocked(KeysLocked());
-  return ApplyResult{outcome, next};
+  return ApplyResult{outcome, *swarm_};
 }
 
 Result<api::Swarm> SwarmController::GetSwarm() {
@@ -249,18 +311,40 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   statuses_[name] = std::move(status);
   leases_.Renew(name, clock_->SteadyNow());
   if (!was_ready) spdlog::info("drone {} is Ready", name);
-  actions_[name];  // a drone heartbeating holds an action record from now on
+  ForgetLostActionsLocked(name, report);
   // The drone's reconcilers run now, so the reply already carries what it
-  // must do; the swarm's run too, as this report may unblock discovery.
+  // must do; the swarm's run too, as this report may unblock discovery. A
+  // swarm-wide failure is logged and retried by the loop; it does not cost
+  // the drone its reply.
   Duration ignored{0};
   if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
-  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) return s;
+  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
+    spdlog::error("reconciling the swarm after a heartbeat from {}: {}", name, s.ToString());
+  }
   HeartbeatReply reply;
   reply.heartbeat_interval = interval;
   reply.health = swarm_->spec.policy.health;
   reply.actions = ActionsForLocked(name);
   EnqueueLocked({"drone/" + name, "swarm"});
   return reply;
+}
+
+void SwarmController::ForgetLostActionsLocked(const std::string& name,
+                                              const api::DroneReport& report) {
+  DroneActions& acts = actions_[name];
+  for (auto* state : {&acts.deploy, &acts.sync, &acts.discover}) {
+    if (!state->in_flight) continue;
+    const std::string id = state->in_flight->id;
+    const bool held = std::any_of(report.actions.begin(), report.actions.end(),
+                                  [&](const api::ActionProgress& p) { return p.id == id; });
+    state->unheld_beats = held ? 0 : state->unheld_beats + 1;
+    if (state->unheld_beats < reconcilers::kActionLostAfterBeats) continue;
+    // Counted as a failure, so it is issued again (a new id) after the backoff.
+    const std::string why =
+        "the agent no longer holds action " + id + " (it restarted, or the result was refused)";
+    spdlog::warn("drone {}: {}", name, why);
+    reconcilers::RecordActionResult(*state, id, false, why, clock_->SteadyNow(), clock_->Now());
+  }
 }
 
 std::vector<api::Action> SwarmController::ActionsForLocked(const std::string& name) const {
@@ -298,41 +382,85 @@ Status SwarmController::ReportActionResult(const std::string& name,
                     " (stale or already reported)");
   }
   const api::Action action = *state->in_flight;
+  bool succeeded = result.succeeded;
   std::string error = result.message;
   if (!result.output_tail.empty()) error += "; output: " + Tail(result.output_tail, 5);
-  reconcilers::RecordActionResult(*state, result.id, result.succeeded, error, clock_->SteadyNow());
+  if (action.type == api::kActionDiscover && succeeded) {
+    // The agent checks its tree before it resolves; the controller checks
+    // again, so a queue is never taken from a drone on another tree.
+    std::string wrong = CheckDiscoveryResult(result, action, name);
+    if (!wrong.empty()) {
+      succeeded = false;
+      error = wrong;
+    }
+  }
+  error = Truncate(error, kMaxMessageBytes);
   const std::string what = action.type == api::kActionDeploy ? "deploy " + action.version
                            : action.type == api::kActionSync ? "sync to " + action.revision
                                                              : "queue discovery";
-  Status st = result.succeeded
-                  ? RecordEventLocked(api::kKindDrone, name, events::kNormal,
-                                      action.type == api::kActionDeploy ? events::kDeploySucceeded
-                                      : action.type == api::kActionSync ? events::kSyncSucceeded
-                                                                        : events::kQueueDiscovered,
-                                      what + " succeeded on " + name)
-                  : RecordEventLocked(api::kKindDrone, name, events::kWarning,
-                                      action.type == api::kActionDeploy ? events::kDeployFailed
-                                      : action.type == api::kActionSync ? events::kSyncFailed
-                                                                        : events::kDiscoveryFailed,
-                                      what + " failed on " + name + ": " + error);
-  if (!st.ok()) return st;
-  if (!result.succeeded) spdlog::warn("{} failed on {}: {}", what, name, error);
-
+  if (action.type == api::kActionDiscover && succeeded) {
+    if (Status s = HandleDiscoveryLocked(result, action); !s.ok()) return s;
+  }
   // The result carries what the drone observed after the action, fresher
   // than its last heartbeat.
   api::DroneStatus status = statuses_[name];
   if (status.last_heartbeat_time) {
     status.deploy_version = result.deploy_version;
     status.tree_revision = result.tree_revision;
-    if (Status s = PutDroneStatusLocked(name, status); !s.ok()) return s;
   }
-  if (action.type == api::kActionDiscover && result.succeeded) {
-    if (Status s = HandleDiscoveryLocked(result, action); !s.ok()) return s;
-  }
+  Status st = store_->Transaction([&]() -> Status {
+    if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
+    if (succeeded) {
+      return RecordEventLocked(api::kKindDrone, name, events::kNormal,
+                               action.type == api::kActionDeploy ? events::kDeploySucceeded
+                               : action.type == api::kActionSync ? events::kSyncSucceeded
+                                                                 : events::kQueueDiscovered,
+                               what + " succeeded on " + name);
+    }
+    return RecordEventLocked(api::kKindDrone, name, events::kWarning,
+                             action.type == api::kActionDeploy ? events::kDeployFailed
+                             : action.type == api::kActionSync ? events::kSyncFailed
+                                                               : events::kDiscoveryFailed,
+                             what + " failed on " + name + ": " + error);
+  });
+  // Until the result is stored the action stays in flight: the agent posts
+  // it again and it is taken then.
+  if (!st.ok()) return st;
+  statuses_[name] = std::move(status);
+  reconcilers::RecordActionResult(*state, result.id, succeeded, error, clock_->SteadyNow(),
+                                  clock_->Now());
+  if (!succeeded) spdlog::warn("{} failed on {}: {}", what, name, error);
   Duration ignored{0};
   if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
   EnqueueLocked({"drone/" + name, "swarm"});
-  return ReconcileSwarmLocked(&ignored);
+  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
+    spdlog::error("reconciling after a result from {}: {}", name, s.ToString());
+  }
+  return Status::Ok();
+}
+
+std::string SwarmController::CheckDiscoveryResult(const api::ActionResult& result,
+                                                  const api::Action& action,
+                                                  const std::string& drone) const {
+  if (drone != swarm_->spec.queue.discover_on) {
+    return "discovery result from " + drone + ", which is no longer spec.queue.discoverOn";
+  }
+  if (result.tree_revision != action.tree_revision ||
+      result.deploy_version != action.deploy_version) {
+    return "discovery ran on tree " + result.tree_revision + " and deploy " +
+           result.deploy_version + ", not the tree " + action.tree_revision + " and deploy " +
+           action.deploy_version + " it was asked for";
+  }
+  for (const auto& p : result.packages) {
+    if (!IsPackageName(p.name))
+      return "discovery returned \"" + Truncate(p.name, 200) + "\", which is not a cat/pkg-ver";
+    for (const auto& d : p.dependencies) {
+      if (!IsPackageName(d))
+        return "discovery returned dependency \"" + Truncate(d, 200) +
+               "\", which is not a cat/pkg-ver";
+    }
+  }
+  return "";
 }
 
 Result<std::vector<api::Package>> SwarmController::ListPackages() {
@@ -377,12 +505,6 @@ const api::DroneSpec* SwarmController::RosterMemberLocked(const std::string& nam
     if (d.name == name) return &d;
   }
   return nullptr;
-}
-
-Status SwarmController::PutDroneStatusLocked(const std::string& name, api::DroneStatus status) {
-  if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
-  statuses_[name] = std::move(status);
-  return Status::Ok();
 }
 
 Status SwarmController::RecordEventLocked(const std::string& kind, const std::string& name,

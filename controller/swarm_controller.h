@@ -15,9 +15,9 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "controller/auth.h"
+#include "controller/reconcile_loop.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/liveness.h"
-#include "controller/reconcile_loop.h"
 #include "controller/store.h"
 #include "controller/workqueue.h"
 
@@ -117,12 +117,18 @@ class SwarmController {
   // Swarm-wide reconcilers (fresh, queue, status); issues discover actions.
   Status ReconcileSwarmLocked(Duration* next);
   Status HandleFreshLocked();
+  // Empty when a successful discovery result may become the queue, else why not.
+  std::string CheckDiscoveryResult(const api::ActionResult& result, const api::Action& action,
+                                   const std::string& drone) const;
   Status HandleDiscoveryLocked(const api::ActionResult& result, const api::Action& action);
-  Status PutDroneStatusLocked(const std::string& name, api::DroneStatus status);
-  Status SetQueueLocked(std::vector<api::Package> packages, const std::string& tree,
-                        const std::string& deploy);
+  // Replaces the queue and its stamp (tree, deploy, queue spec) in the store, then in memory.
+  Status SetQueueLocked(std::vector<api::Package> packages, const api::QueueSummary& stamp);
+  // After `swarmctl fresh`, until the queue is discovered again.
+  bool FreshPendingLocked() const;
   api::Action NewActionLocked(const std::string& type);
   std::vector<api::Action> ActionsForLocked(const std::string& name) const;
+  // Fails actions the agent has stopped listing in its heartbeats.
+  void ForgetLostActionsLocked(const std::string& name, const api::DroneReport& report);
 
   Store* const store_;
   Clock* const clock_;

@@ -174,15 +174,19 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
   if (api::DroneStatusToJson(status) == api::DroneStatusToJson(before) && to_record.empty()) {
     return Status::Ok();
   }
-  return store_->Transaction([&]() -> Status {
+  // Memory follows the store only once the write is committed.
+  Status st = store_->Transaction([&]() -> Status {
     for (const auto& e : to_record) {
       if (Status s = RecordEventLocked(e.object_kind, e.object_name, e.type, e.reason, e.message);
           !s.ok()) {
         return s;
       }
     }
-    return PutDroneStatusLocked(name, status);
+    return store_->PutDroneStatus(name, status);
   });
+  if (!st.ok()) return st;
+  statuses_[name] = std::move(status);
+  return Status::Ok();
 }
 
 Status SwarmController::HandleFreshLocked() {
@@ -236,16 +240,24 @@ Status SwarmController::HandleFreshLocked() {
       s->retry_at.reset();
     }
     acts.sync.forced = true;
+    // A sync issued before the request does not count for it, nor does a
+    // discovery: both are asked for again.
+    acts.sync.in_flight.reset();
     acts.discover.in_flight.reset();
   }
   spdlog::info("fresh start {} set in motion", requested);
   return Status::Ok();
 }
 
-Status SwarmController::SetQueueLocked(std::vector<api::Package> packages, const std::string& tree,
-                                       const std::string& deploy) {
+bool SwarmController::FreshPendingLocked() const {
+  return !swarm_->status.observed_fresh_request.empty() &&
+         swarm_->status.queue.tree_revision.empty();
+}
+
+Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
+                                       const api::QueueSummary& stamp) {
   api::Swarm next = *swarm_;
-  next.status.queue = reconcilers::SummarizeQueue(packages, tree, deploy);
+  next.status.queue = reconcilers::SummarizeQueue(packages, stamp);
   ++next.metadata.resource_version;
   Status st = store_->Transaction([&]() -> Status {
     if (Status s = store_->ReplacePackages(packages); !s.ok()) return s;
@@ -259,24 +271,23 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages, const
 
 Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
                                               const api::Action& action) {
-  const api::SwarmSpec& spec = swarm_->spec;
-  if (action.tree_revision != spec.portage.tree_revision ||
-      action.deploy_version != spec.deploy.version) {
+  const api::SwarmSpec spec = swarm_->spec;
+  if (!reconcilers::DiscoveryMatchesSpec(action, spec)) {
     // The spec moved while the drone was resolving: that queue is stale already.
     return RecordEventLocked(
         api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kDiscoveryDiscarded,
         "discarded a queue discovered against tree " + action.tree_revision + " and deploy " +
             action.deploy_version + ": the spec has moved on");
   }
-  const bool fresh_pending =
-      !swarm_->status.observed_fresh_request.empty() && swarm_->status.queue.tree_revision.empty();
+  const bool fresh_pending = FreshPendingLocked();
   std::vector<api::Package> queue =
       reconcilers::BuildQueue(result.packages, spec.queue.packages, packages_, !fresh_pending,
                               action.tree_revision, action.deploy_version);
   int kept = 0;
   for (const auto& p : queue) kept += p.phase == api::kPhaseComplete;
   const size_t total = queue.size();
-  if (Status s = SetQueueLocked(std::move(queue), action.tree_revision, action.deploy_version);
+  if (Status s = SetQueueLocked(std::move(queue),
+                                {action.tree_revision, action.deploy_version, action.queue_spec});
       !s.ok()) {
     return s;
   }
@@ -291,28 +302,36 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
 Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
   if (Status s = HandleFreshLocked(); !s.ok()) return s;
-  const api::SwarmSpec& spec = swarm_->spec;
+  // A copy: swarm_ is replaced below as the queue and status are written.
+  const api::SwarmSpec spec = swarm_->spec;
   const SteadyTime steady = clock_->SteadyNow();
-  const std::string& discover_on = spec.queue.discover_on;
+  const std::string discover_on = spec.queue.discover_on;
 
   reconcilers::Discoverer discoverer;
   if (const api::DroneSpec* member = RosterMemberLocked(discover_on)) {
     (void)member;
+    // Judged from what the drone reports against the spec as it is now, not
+    // from its conditions, which may still speak of the previous spec.
     const api::DroneStatus& ds = statuses_[discover_on];
-    discoverer = {true, IsTrue(ds, "Ready"), IsTrue(ds, "Deployed"), IsTrue(ds, "TreeSynced")};
+    const DroneActions& acts = actions_[discover_on];
+    const api::Condition* synced = api::FindCondition(ds.conditions, "TreeSynced");
+    const bool resync_owed = acts.sync.forced || acts.sync.in_flight ||
+                             (synced != nullptr && synced->reason == reconcilers::kResyncRequested);
+    discoverer = {true, IsTrue(ds, "Ready"), ds.deploy_version == spec.deploy.version,
+                  ds.tree_revision == spec.portage.tree_revision && !resync_owed};
   }
   reconcilers::ActionState no_actions;
   reconcilers::ActionState& discover =
       discover_on.empty() ? no_actions : actions_[discover_on].discover;
-  const bool fresh_pending =
-      !swarm_->status.observed_fresh_request.empty() && swarm_->status.queue.tree_revision.empty();
+  const bool fresh_pending = FreshPendingLocked();
   auto queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, fresh_pending, discoverer,
                                            discover, steady);
   if (queue.build_from_packages) {
     auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_, !fresh_pending,
                                             spec.portage.tree_revision, spec.deploy.version);
     if (Status s =
-            SetQueueLocked(std::move(packages), spec.portage.tree_revision, spec.deploy.version);
+            SetQueueLocked(std::move(packages), {spec.portage.tree_revision, spec.deploy.version,
+                                                 reconcilers::QueueSpecDigest(spec.queue)});
         !s.ok()) {
       return s;
     }
@@ -325,6 +344,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
     a.emerge_args = spec.queue.emerge_args;
     a.tree_revision = spec.portage.tree_revision;
     a.deploy_version = spec.deploy.version;
+    a.queue_spec = reconcilers::QueueSpecDigest(spec.queue);
     discover.in_flight = a;
     if (Status s = RecordEventLocked(
             api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kDiscoveryIssued,
@@ -337,8 +357,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   }
   Earliest(next, queue.requeue_after);
 
-  api::QueueSummary summary = reconcilers::SummarizeQueue(
-      packages_, swarm_->status.queue.tree_revision, swarm_->status.queue.deploy_version);
+  api::QueueSummary summary = reconcilers::SummarizeQueue(packages_, swarm_->status.queue);
   api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(
       *swarm_, DronesLocked(), queue.queue_current, summary, clock_->Now());
   if (api::SwarmStatusToJson(status) == api::SwarmStatusToJson(swarm_->status)) {

@@ -13,9 +13,10 @@ Duration ActionBackoff(int failures) {
 }
 
 bool RecordActionResult(ActionState& state, const std::string& result_id, bool succeeded,
-                        const std::string& error, SteadyTime now) {
+                        const std::string& error, SteadyTime now, WallTime wall_now) {
   if (!state.in_flight || state.in_flight->id != result_id) return false;
   state.in_flight.reset();
+  state.unheld_beats = 0;
   if (succeeded) {
     state.failures = 0;
     state.forced = false;
@@ -24,6 +25,7 @@ bool RecordActionResult(ActionState& state, const std::string& result_id, bool s
   } else {
     ++state.failures;
     state.retry_at = now + ActionBackoff(state.failures);
+    state.retry_at_wall = wall_now + ActionBackoff(state.failures);
     state.last_error = error;
   }
   return true;

@@ -17,9 +17,21 @@ struct ActionState {
   std::optional<api::Action> in_flight;  // issued, no result yet
   int failures = 0;                      // consecutive failed results
   std::optional<SteadyTime> retry_at;    // no new action before this
-  std::string last_error;                // message and output tail of the last failure
-  bool forced = false;  // sync only: a re-sync was requested even at the right revision
+  WallTime retry_at_wall{};  // the same moment for people: messages that do not change every pass
+  std::string last_error;    // message and output tail of the last failure
+  bool forced = false;       // sync only: a re-sync was requested even at the right revision
+  int unheld_beats = 0;      // heartbeats in a row that did not list in_flight
+
+  void ResetBackoff() {
+    failures = 0;
+    retry_at.reset();
+  }
 };
+
+// Heartbeats in a row in which the agent may leave an action it was given
+// unlisted (not yet offered, or finished with its result on the way) before
+// the controller counts it lost: an agent restarted, or a result dropped.
+inline constexpr int kActionLostAfterBeats = 3;
 
 // Backoff after `failures` consecutive failures: 5s doubling to 5m.
 Duration ActionBackoff(int failures);
@@ -28,7 +40,7 @@ Duration ActionBackoff(int failures);
 // it and sets the retry time. Returns false (and changes nothing) when
 // `result_id` is not the action in flight.
 bool RecordActionResult(ActionState& state, const std::string& result_id, bool succeeded,
-                        const std::string& error, SteadyTime now);
+                        const std::string& error, SteadyTime now, WallTime wall_now);
 
 // The part of deploy and tree sync that is the same: a drone reports a value,
 // the spec wants another, an action converges them.

@@ -30,8 +30,8 @@ DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStat
       break;
     case Phase::kBackingOff:
       c.reason = "DeployFailed";
-      c.message = "hooks.deploy failed " + std::to_string(deploy.failures) + " time(s), retry in " +
-                  api::FormatDuration(*d.requeue_after) + ": " + deploy.last_error;
+      c.message = "hooks.deploy failed " + std::to_string(deploy.failures) + " time(s), retry at " +
+                  FormatTime(deploy.retry_at_wall) + ": " + deploy.last_error;
       out.requeue_after = d.requeue_after;
       break;
     case Phase::kWantAction:

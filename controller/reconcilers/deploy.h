@@ -22,7 +22,8 @@ struct DroneConvergence {
 };
 
 // Sets the Deployed condition of one member.
-DroneConvergence ReconcileDeploy(const std::string& wanted_version, const api::DroneStatus& observed,
-                                 const ActionState& deploy, SteadyTime now);
+DroneConvergence ReconcileDeploy(const std::string& wanted_version,
+                                 const api::DroneStatus& observed, const ActionState& deploy,
+                                 SteadyTime now);
 
 }  // namespace swarm::controller::reconcilers

@@ -1,17 +1,43 @@
 #include "controller/reconcilers/queue.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
 #include "api/quantity.h"
 
 namespace swarm::controller::reconcilers {
-namespace {
+namespace {}  // namespace
 
-std::string Short(const std::string& rev) { return rev.empty() ? "<none>" : rev.substr(0, 12); }
+std::string ShortRevision(const std::string& rev) {
+  return rev.empty() ? "<none>" : rev.substr(0, 12);
+}
 
-}  // namespace
+bool DiscoveryMatchesSpec(const api::Action& discover, const api::SwarmSpec& spec) {
+  return discover.tree_revision == spec.portage.tree_revision &&
+         discover.deploy_version == spec.deploy.version &&
+         discover.queue_spec == QueueSpecDigest(spec.queue);
+}
+
+std::string QueueSpecDigest(const api::QueueSpec& q) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // field separator: ("ab","c") and ("a","bc") differ
+    h *= 1099511628211ull;
+  };
+  mix(q.discover_on);
+  mix(q.emerge_args);
+  for (const auto& t : q.targets) mix("t:" + t);
+  for (const auto& p : q.packages) mix("p:" + p);
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
 
 QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary& stamp,
                              bool fresh_pending, const Discoverer& discoverer,
@@ -22,13 +48,14 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
   const std::string& tree = spec.portage.tree_revision;
   const std::string& deploy = spec.deploy.version;
   const bool has_queue = !stamp.tree_revision.empty();
-  const bool current =
-      has_queue && !fresh_pending && stamp.tree_revision == tree && stamp.deploy_version == deploy;
+  const std::string queue_spec = QueueSpecDigest(spec.queue);
+  const bool current = has_queue && !fresh_pending && stamp.tree_revision == tree &&
+                       stamp.deploy_version == deploy && stamp.queue_spec == queue_spec;
   if (current) {
     c.status = api::kTrue;
     c.reason = "Current";
-    c.message = std::to_string(stamp.total) + " packages, discovered against tree " + Short(tree) +
-                " and deploy " + deploy;
+    c.message = std::to_string(stamp.total) + " packages, discovered against tree " +
+                ShortRevision(tree) + " and deploy " + deploy;
     return out;
   }
   c.status = api::kFalse;
@@ -40,11 +67,16 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
   } else if (!has_queue) {
     c.reason = "NeverDiscovered";
     c.message = "no queue has been discovered yet";
+  } else if (stamp.tree_revision == tree && stamp.deploy_version == deploy) {
+    c.reason = "Stale";
+    c.message =
+        "spec.queue (discoverOn, targets, emergeArgs or packages) changed since the queue "
+        "was discovered: nothing is dispatched from it";
   } else {
     c.reason = "Stale";
-    c.message = "queue was discovered against tree " + Short(stamp.tree_revision) + " and deploy " +
-                stamp.deploy_version + "; spec wants tree " + Short(tree) + " and deploy " +
-                deploy + ": nothing is dispatched from it";
+    c.message = "queue was discovered against tree " + ShortRevision(stamp.tree_revision) +
+                " and deploy " + stamp.deploy_version + "; spec wants tree " + ShortRevision(tree) +
+                " and deploy " + deploy + ": nothing is dispatched from it";
   }
   if (spec.queue.discover_on.empty()) {
     out.build_from_packages = true;
@@ -54,14 +86,15 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
   if (discover.in_flight) {
     c.reason = "Discovering";
     c.message = "resolving " + std::to_string(spec.queue.targets.size()) + " target(s) on " + who +
-                " against tree " + Short(tree) + " (action " + discover.in_flight->id + ")";
+                " against tree " + ShortRevision(discover.in_flight->tree_revision) + " (action " +
+                discover.in_flight->id + ")";
     return out;
   }
   if (discover.retry_at && *discover.retry_at > now) {
     out.requeue_after = std::chrono::duration_cast<Duration>(*discover.retry_at - now);
     c.reason = "DiscoveryFailed";
     c.message = "discovery on " + who + " failed " + std::to_string(discover.failures) +
-                " time(s), retry in " + api::FormatDuration(*out.requeue_after) + ": " +
+                " time(s), retry at " + FormatTime(discover.retry_at_wall) + ": " +
                 discover.last_error;
     return out;
   }
@@ -74,7 +107,7 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
     add(discoverer.in_roster, "in the roster");
     add(discoverer.ready, "Ready");
     add(discoverer.deployed, "deployed at " + deploy);
-    add(discoverer.synced, "synced to " + Short(tree));
+    add(discoverer.synced, "synced to " + ShortRevision(tree));
     c.reason = "WaitingForDiscoverer";
     c.message = c.message + "; waiting for " + who + " to be " + missing;
     return out;
@@ -132,11 +165,11 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
 }
 
 api::QueueSummary SummarizeQueue(const std::vector<api::Package>& packages,
-                                 const std::string& tree_revision,
-                                 const std::string& deploy_version) {
+                                 const api::QueueSummary& stamp) {
   api::QueueSummary s;
-  s.tree_revision = tree_revision;
-  s.deploy_version = deploy_version;
+  s.tree_revision = stamp.tree_revision;
+  s.deploy_version = stamp.deploy_version;
+  s.queue_spec = stamp.queue_spec;
   for (const auto& p : packages) {
     ++s.total;
     if (p.phase == api::kPhaseNeeded) ++s.needed;

@@ -26,8 +26,8 @@ struct Discoverer {
 
 struct QueueDecision {
   api::Condition queue_current;
-  bool want_discover = false;         // issue a discover action to discoverOn now
-  bool build_from_packages = false;   // no discoverOn: the queue is spec.queue.packages
+  bool want_discover = false;        // issue a discover action to discoverOn now
+  bool build_from_packages = false;  // no discoverOn: the queue is spec.queue.packages
   std::optional<Duration> requeue_after;
 };
 
@@ -48,9 +48,20 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
                                      const std::string& tree_revision,
                                      const std::string& deploy_version);
 
-// Counts by phase, with the stamp.
+// Counts by phase, with the stamp's tree, deploy and queue spec.
 api::QueueSummary SummarizeQueue(const std::vector<api::Package>& packages,
-                                 const std::string& tree_revision,
-                                 const std::string& deploy_version);
+                                 const api::QueueSummary& stamp);
+
+// True when a discover action resolves the spec as it is now (tree, deploy
+// and queue spec): only such a discovery may become the queue.
+bool DiscoveryMatchesSpec(const api::Action& discover, const api::SwarmSpec& spec);
+
+// A stable digest (FNV-1a, hex) of the spec.queue fields that decide what
+// discovery returns: discoverOn, targets, emergeArgs, packages. Part of the
+// stamp, so changing the targets makes the queue stale like a new tree does.
+std::string QueueSpecDigest(const api::QueueSpec& q);
+
+// The first 12 characters of a revision for messages, "<none>" when empty.
+std::string ShortRevision(const std::string& rev);
 
 }  // namespace swarm::controller::reconcilers

@@ -15,7 +15,8 @@ namespace swarm::controller::reconcilers {
 
 // Returns `swarm.status` updated. Condition transition times move only when a
 // condition's status changes.
-api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm, const std::vector<api::Drone>& drones,
+api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
+                                      const std::vector<api::Drone>& drones,
                                       const api::Condition& queue_current,
                                       const api::QueueSummary& queue, WallTime now);
 

@@ -1,14 +1,9 @@
 #include "controller/reconcilers/tree_sync.h"
 
 #include "api/quantity.h"
+#include "controller/reconcilers/queue.h"
 
 namespace swarm::controller::reconcilers {
-namespace {
-
-std::string Short(const std::string& rev) { return rev.empty() ? "<none>" : rev.substr(0, 12); }
-
-}  // namespace
-
 DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneStatus& observed,
                                    bool resync_requested, const ActionState& sync, SteadyTime now) {
   DroneConvergence out;
@@ -32,12 +27,12 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
       break;
     case Phase::kInFlight:
       c.reason = "Syncing";
-      c.message = "syncing to " + Short(wanted) + " (action " + sync.in_flight->id + ")";
+      c.message = "syncing to " + ShortRevision(wanted) + " (action " + sync.in_flight->id + ")";
       break;
     case Phase::kBackingOff:
       c.reason = "SyncFailed";
-      c.message = "hooks.sync failed " + std::to_string(sync.failures) + " time(s), retry in " +
-                  api::FormatDuration(*d.requeue_after) + ": " + sync.last_error;
+      c.message = "hooks.sync failed " + std::to_string(sync.failures) + " time(s), retry at " +
+                  FormatTime(sync.retry_at_wall) + ": " + sync.last_error;
       out.requeue_after = d.requeue_after;
       break;
     case Phase::kWantAction:
@@ -47,7 +42,8 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
         c.message = "re-sync requested by swarmctl fresh";
       } else {
         c.reason = "RevisionMismatch";
-        c.message = "tree at " + Short(observed.tree_revision) + ", spec wants " + Short(wanted);
+        c.message = "tree at " + ShortRevision(observed.tree_revision) + ", spec wants " +
+                    ShortRevision(wanted);
       }
       break;
   }

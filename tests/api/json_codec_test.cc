@@ -55,7 +55,7 @@ TEST(SwarmToJsonTest, WritesTheWireShape) {
   EXPECT_EQ(j["status"], json::parse(R"({"observedGeneration": 2, "conditions": [
       {"type": "Ready", "status": "True", "reason": "AllDronesReady",
        "message": "3 of 3 ready", "lastTransitionTime": "2026-02-05T11:00:00Z"}],
-      "queue": {"treeRevision": "", "deployVersion": "", "total": 0, "needed": 0,
+      "queue": {"treeRevision": "", "deployVersion": "", "queueSpec": "", "total": 0, "needed": 0,
                 "building": 0, "complete": 0, "failed": 0, "blocked": 0},
       "observedFreshRequest": ""})"));
 }

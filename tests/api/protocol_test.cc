@@ -11,7 +11,8 @@ TEST(ActionJsonTest, EachTypeCarriesItsFieldsAndRoundTrips) {
   Action discover{"p-3", kActionDiscover, "", "", {"@world"}, "--update --deep", "rev2", "v1"};
   json j = ActionToJson(discover);
   EXPECT_EQ(j, json::parse(R"({"id": "p-3", "type": "discover", "targets": ["@world"],
-      "emergeArgs": "--update --deep", "treeRevision": "rev2", "deployVersion": "v1"})"));
+      "emergeArgs": "--update --deep", "treeRevision": "rev2", "deployVersion": "v1",
+      "queueSpec": ""})"));
   auto back = ActionFromJson(j);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->targets, discover.targets);

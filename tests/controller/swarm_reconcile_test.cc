@@ -135,9 +135,9 @@ TEST_F(SwarmReconcileTest, DiscoveryWaitsForTheDiscovererThenBuildsTheQueue) {
   EXPECT_EQ(actions[0].tree_revision, "rev2");
   EXPECT_EQ(actions[0].emerge_args, "--update --deep");
   EXPECT_EQ(SwarmCond("QueueCurrent"), "False/Discovering");
-  ASSERT_TRUE(Report("desktop", actions[0], true, "v2", "rev2",
-                     {{"a/lib-1", {}}, {"a/app-1", {"a/lib-1"}}})
-                  .ok());
+  ASSERT_TRUE(
+      Report("desktop", actions[0], true, "v2", "rev2", {{"a/lib-1", {}}, {"a/app-1", {"a/lib-1"}}})
+          .ok());
   EXPECT_EQ(SwarmCond("QueueCurrent"), "True/Current");
   EXPECT_EQ(SwarmCond("Converged"), "True/Converged");
   auto packages = controller_->ListPackages();
@@ -179,7 +179,9 @@ TEST_F(SwarmReconcileTest, ADiscoveryAgainstAnOldSpecIsDiscarded) {
   ASSERT_EQ(discover.size(), 1u);
   swarm_.spec.portage.tree_revision = "rev3";
   ASSERT_TRUE(controller_->Apply(swarm_).ok());
-  ASSERT_TRUE(Report("desktop", discover[0], true, "v2", "rev2", {{"a/lib-1", {}}}).ok());
+  // The apply withdrew it: its result is refused, and nothing becomes the queue.
+  EXPECT_EQ(Report("desktop", discover[0], true, "v2", "rev2", {{"a/lib-1", {}}}).code(),
+            StatusCode::kConflict);
   EXPECT_TRUE(controller_->ListPackages()->empty());
   EXPECT_NE(SwarmCond("QueueCurrent"), "True/Current");
 }
@@ -216,6 +218,54 @@ TEST_F(SwarmReconcileTest, FreshResyncsEveryMemberAndRediscovers) {
   EXPECT_EQ(SwarmCond("Converged"), "True/Converged");
   controller_->ReconcileOnce();
   EXPECT_TRUE(Beat("izar", "v2", "rev2").empty()) << "one fresh request is acted on once";
+}
+
+TEST_F(SwarmReconcileTest, ReapplyingAnOldManifestDoesNotRequestAFreshStart) {
+  Converge();
+  auto discover = Beat("desktop", "v2", "rev2");
+  ASSERT_TRUE(Report("desktop", discover[0], true, "v2", "rev2", {{"a/lib-1", {}}}).ok());
+  auto fresh = controller_->RequestFresh();
+  ASSERT_TRUE(fresh.ok());
+  controller_->ReconcileOnce();
+  api::Swarm old = swarm_;
+  old.metadata.annotations[api::kFreshAnnotation] = "2020-01-01T00:00:00.000Z";
+  auto applied = controller_->Apply(old);
+  ASSERT_TRUE(applied.ok());
+  EXPECT_EQ(applied->swarm.metadata.annotations[api::kFreshAnnotation], fresh->requested_at)
+      << "the annotation is the server's";
+  EXPECT_EQ(applied->outcome, ApplyOutcome::kUnchanged);
+}
+
+TEST_F(SwarmReconcileTest, ADiscoveryFromAnotherTreeIsAFailedDiscovery) {
+  Converge();
+  auto discover = Beat("desktop", "v2", "rev2");
+  ASSERT_EQ(discover.size(), 1u);
+  ASSERT_TRUE(Report("desktop", discover[0], true, "v2", "rev1", {{"a/lib-1", {}}}).ok());
+  EXPECT_TRUE(controller_->ListPackages()->empty());
+  EXPECT_EQ(SwarmCond("QueueCurrent"), "False/DiscoveryFailed");
+}
+
+TEST_F(SwarmReconcileTest, BadPackageNamesFailTheDiscovery) {
+  Converge();
+  auto discover = Beat("desktop", "v2", "rev2");
+  ASSERT_TRUE(Report("desktop", discover[0], true, "v2", "rev2", {{"a/lib-1; rm -rf /", {}}}).ok());
+  EXPECT_TRUE(controller_->ListPackages()->empty());
+  EXPECT_EQ(SwarmCond("QueueCurrent"), "False/DiscoveryFailed");
+}
+
+TEST_F(SwarmReconcileTest, AnActionTheAgentStopsListingIsCountedLost) {
+  auto actions = Beat("izar", "v1", "rev2");
+  ASSERT_EQ(actions.size(), 1u);
+  // The agent restarted and never lists it: after three beats it is lost,
+  // counted as a failure, and asked for again after the backoff.
+  Beat("izar", "v1", "rev2");
+  Beat("izar", "v1", "rev2");
+  EXPECT_EQ(Beat("izar", "v1", "rev2").size(), 0u);
+  EXPECT_EQ(Cond("izar", "Deployed"), "False/DeployFailed");
+  clock_.Advance(seconds(5));
+  auto again = Beat("izar", "v1", "rev2");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_NE(again[0].id, actions[0].id);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ TEST(DeployTest, Table) {
   ActionState failed;
   failed.failures = 2;
   failed.retry_at = now + seconds(10);
+  failed.retry_at_wall = clock.Now() + seconds(10);
   failed.last_error = "hooks.deploy exited 1; output: no space";
   ActionState retry_due = failed;
   retry_due.retry_at = now;
@@ -55,7 +56,8 @@ TEST(DeployTest, Table) {
   auto backing = ReconcileDeploy("v2", Reporting("v1"), failed, now);
   ASSERT_TRUE(backing.requeue_after.has_value());
   EXPECT_EQ(*backing.requeue_after, seconds(10));
-  EXPECT_NE(backing.condition.message.find("failed 2 time(s), retry in 10s: hooks.deploy exited 1"),
+  EXPECT_NE(backing.condition.message.find(
+                "failed 2 time(s), retry at 2025-12-18T00:00:10Z: hooks.deploy exited 1"),
             std::string::npos)
       << backing.condition.message;
 }
@@ -73,19 +75,20 @@ TEST(ActionStateTest, ResultsMatchOnlyTheActionInFlight) {
   ActionState s;
   s.in_flight = api::Action{"a-1", api::kActionSync, "", "r2", {}, "", "", ""};
   s.forced = true;
-  EXPECT_FALSE(RecordActionResult(s, "a-0", true, "", clock.SteadyNow()));
+  EXPECT_FALSE(RecordActionResult(s, "a-0", true, "", clock.SteadyNow(), clock.Now()));
   EXPECT_TRUE(s.in_flight.has_value());
-  EXPECT_TRUE(RecordActionResult(s, "a-1", false, "boom", clock.SteadyNow()));
+  EXPECT_TRUE(RecordActionResult(s, "a-1", false, "boom", clock.SteadyNow(), clock.Now()));
   EXPECT_FALSE(s.in_flight.has_value());
   EXPECT_EQ(s.failures, 1);
   EXPECT_EQ(s.retry_at, clock.SteadyNow() + seconds(5));
   EXPECT_TRUE(s.forced) << "a failed forced sync is still owed";
   s.in_flight = api::Action{"a-2", api::kActionSync, "", "r2", {}, "", "", ""};
-  EXPECT_TRUE(RecordActionResult(s, "a-2", true, "", clock.SteadyNow()));
+  EXPECT_TRUE(RecordActionResult(s, "a-2", true, "", clock.SteadyNow(), clock.Now()));
   EXPECT_EQ(s.failures, 0);
   EXPECT_FALSE(s.retry_at.has_value());
   EXPECT_FALSE(s.forced);
-  EXPECT_FALSE(RecordActionResult(s, "a-2", true, "", clock.SteadyNow())) << "reported twice";
+  EXPECT_FALSE(RecordActionResult(s, "a-2", true, "", clock.SteadyNow(), clock.Now()))
+      << "reported twice";
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ api::QueueSummary Stamp(const std::string& tree, const std::string& deploy, int 
   api::QueueSummary q;
   q.tree_revision = tree;
   q.deploy_version = deploy;
+  q.queue_spec = QueueSpecDigest(Spec().queue);
   q.total = total;
   return q;
 }
@@ -48,12 +49,30 @@ TEST(QueueTest, Table) {
       {"never discovered", {}, false, kReady, idle, api::kFalse, "NeverDiscovered", true},
       {"stale tree", Stamp("rev1", "v1"), false, kReady, idle, api::kFalse, "Stale", true},
       {"stale deploy", Stamp("rev2", "v0"), false, kReady, idle, api::kFalse, "Stale", true},
-      {"discoverer not synced", Stamp("rev1", "v1"), false, {true, true, true, false}, idle,
-       api::kFalse, "WaitingForDiscoverer", false},
-      {"discoverer not deployed", {}, false, {true, true, false, true}, idle, api::kFalse,
-       "WaitingForDiscoverer", false},
-      {"discoverer unreachable", {}, false, {true, false, true, true}, idle, api::kFalse,
-       "WaitingForDiscoverer", false},
+      {"discoverer not synced",
+       Stamp("rev1", "v1"),
+       false,
+       {true, true, true, false},
+       idle,
+       api::kFalse,
+       "WaitingForDiscoverer",
+       false},
+      {"discoverer not deployed",
+       {},
+       false,
+       {true, true, false, true},
+       idle,
+       api::kFalse,
+       "WaitingForDiscoverer",
+       false},
+      {"discoverer unreachable",
+       {},
+       false,
+       {true, false, true, true},
+       idle,
+       api::kFalse,
+       "WaitingForDiscoverer",
+       false},
       {"discovering", Stamp("rev1", "v1"), false, kReady, flying, api::kFalse, "Discovering",
        false},
       {"failed, backing off", Stamp("rev1", "v1"), false, kReady, failed, api::kFalse,
@@ -69,12 +88,28 @@ TEST(QueueTest, Table) {
     EXPECT_EQ(d.want_discover, c.want);
     EXPECT_FALSE(d.build_from_packages);
   }
-  auto stale = ReconcileQueue(Spec(), Stamp("rev1", "v1"), false, {true, true, true, false}, idle,
-                              now);
+  auto stale =
+      ReconcileQueue(Spec(), Stamp("rev1", "v1"), false, {true, true, true, false}, idle, now);
   EXPECT_NE(stale.queue_current.message.find("nothing is dispatched from it"), std::string::npos);
   EXPECT_NE(stale.queue_current.message.find("waiting for desktop to be synced to rev2"),
             std::string::npos)
       << stale.queue_current.message;
+}
+
+TEST(QueueTest, ChangingWhatIsDiscoveredMakesTheQueueStale) {
+  FakeClock clock;
+  api::SwarmSpec spec = Spec();
+  spec.queue.targets = {"@world", "@kde"};
+  auto d = ReconcileQueue(spec, Stamp("rev2", "v1"), false, kReady, {}, clock.SteadyNow());
+  EXPECT_EQ(d.queue_current.reason, "Stale");
+  EXPECT_NE(d.queue_current.message.find("spec.queue"), std::string::npos);
+  EXPECT_TRUE(d.want_discover);
+  EXPECT_NE(QueueSpecDigest(spec.queue), QueueSpecDigest(Spec().queue));
+  api::QueueSpec moved = Spec().queue;
+  moved.targets = {"@worl", "d"};
+  api::QueueSpec joined = Spec().queue;
+  joined.targets = {"@world"};
+  EXPECT_EQ(QueueSpecDigest(joined), QueueSpecDigest(Spec().queue));
 }
 
 TEST(QueueTest, WithoutDiscoverOnTheQueueIsTheExplicitPackages) {
@@ -100,8 +135,8 @@ TEST(BuildQueueTest, KeepsCompletePackagesStillWantedAndStampsEverything) {
       {"dev-libs/openssl-3.3.3", {"sys-apps/systemd-utils-6.22.0", "not/in-queue-1"}},
       {"dev-qt/qtbase-6.8.1", {"dev-libs/openssl-3.3.3"}},
   };
-  auto q = BuildQueue(found, {"=app-misc/extra-1.0", "dev-libs/openssl-3.3.3"}, old, true,
-                      "rev2", "v1");
+  auto q =
+      BuildQueue(found, {"=app-misc/extra-1.0", "dev-libs/openssl-3.3.3"}, old, true, "rev2", "v1");
   ASSERT_EQ(q.size(), 4u);
   EXPECT_EQ(q[0].name, "sys-apps/systemd-utils-6.22.0");
   EXPECT_EQ(q[0].phase, api::kPhaseNeeded);
@@ -117,7 +152,7 @@ TEST(BuildQueueTest, KeepsCompletePackagesStillWantedAndStampsEverything) {
   }
   auto fresh = BuildQueue(found, {}, old, false, "rev2", "v1");
   EXPECT_EQ(fresh[1].phase, api::kPhaseNeeded) << "a fresh start keeps nothing";
-  auto counts = SummarizeQueue(q, "rev2", "v1");
+  auto counts = SummarizeQueue(q, Stamp("rev2", "v1"));
   EXPECT_EQ(counts.total, 4);
   EXPECT_EQ(counts.complete, 1);
   EXPECT_EQ(counts.needed, 3);

@@ -30,11 +30,11 @@ TEST(SwarmStatusTest, ObservesGenerationAndNamesMembersThatLag) {
   s.spec.deploy.version = "v2";
   api::QueueSummary q;
   q.total = 3;
-  auto status = ReconcileSwarmStatus(
-      s,
-      {Member("a", api::kTrue, "HeartbeatReceived"),
-       Member("b", api::kUnknown, "NeverJoined", api::kFalse, api::kFalse)},
-      kCurrent, q, clock.Now());
+  auto status =
+      ReconcileSwarmStatus(s,
+                           {Member("a", api::kTrue, "HeartbeatReceived"),
+                            Member("b", api::kUnknown, "NeverJoined", api::kFalse, api::kFalse)},
+                           kCurrent, q, clock.Now());
   EXPECT_EQ(status.observed_generation, 3);
   EXPECT_EQ(status.queue.total, 3);
   const api::Condition* ready = api::FindCondition(status.conditions, "DronesReady");
@@ -58,8 +58,9 @@ TEST(SwarmStatusTest, ConvergedNeedsDeployedSyncedAndACurrentQueue) {
   auto stale = ReconcileSwarmStatus(s, {Member("a", api::kTrue, "HeartbeatReceived")}, kStale, {},
                                     clock.Now());
   EXPECT_EQ(StatusOf(stale, "Converged"), "False/NotConverged");
-  EXPECT_NE(api::FindCondition(stale.conditions, "Converged")->message.find("QueueCurrent: old tree"),
-            std::string::npos);
+  EXPECT_NE(
+      api::FindCondition(stale.conditions, "Converged")->message.find("QueueCurrent: old tree"),
+      std::string::npos);
 }
 
 TEST(SwarmStatusTest, TransitionTimeMovesOnlyOnStatusChange) {
@@ -71,11 +72,11 @@ TEST(SwarmStatusTest, TransitionTimeMovesOnlyOnStatusChange) {
   const WallTime first =
       api::FindCondition(s.status.conditions, "DronesReady")->last_transition_time;
   clock.Advance(std::chrono::seconds(30));
-  auto again = ReconcileSwarmStatus(s, {Member("a", api::kTrue, "HeartbeatReceived")}, kCurrent,
-                                    {}, clock.Now());
+  auto again = ReconcileSwarmStatus(s, {Member("a", api::kTrue, "HeartbeatReceived")}, kCurrent, {},
+                                    clock.Now());
   EXPECT_EQ(api::FindCondition(again.conditions, "DronesReady")->last_transition_time, first);
-  auto down = ReconcileSwarmStatus(s, {Member("a", api::kUnknown, "HeartbeatMissed")}, kCurrent,
-                                   {}, clock.Now());
+  auto down = ReconcileSwarmStatus(s, {Member("a", api::kUnknown, "HeartbeatMissed")}, kCurrent, {},
+                                   clock.Now());
   const api::Condition* c = api::FindCondition(down.conditions, "DronesReady");
   EXPECT_EQ(c->status, api::kFalse);
   EXPECT_EQ(c->last_transition_time, clock.Now());
