@@ -32,7 +32,7 @@ struct Action {
   std::string emerge_args;
   std::string tree_revision;
   std::string deploy_version;
-  std::string queue_spec;  // digest of the spec.queue it resolves (the controller's check)
+  std::string queue_spec = {};  // digest of the spec.queue it resolves (the controller's check)
 };
 
 struct DiscoveredPackage {

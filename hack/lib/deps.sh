@@ -4,7 +4,7 @@
 SWARM_DEB_PACKAGES=(
   g++ cmake make pkg-config git
   libyaml-cpp-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
-  libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev
+  libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libssl-dev
 )
 
 swarm::install_deps() {

@@ -1,0 +1,46 @@
+#pragma once
+
+// Finds the binary package emerge --buildpkg just wrote to PKGDIR and digests
+// it, so the agent can upload it with a size and a SHA-256 the controller
+// checks (a zero-byte or mismatched file is refused and rebuilt there).
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+
+namespace swarm::agent {
+
+struct Cpv {
+  std::string category;  // "sys-devel"
+  std::string pn;        // "gcc"
+  std::string pf;        // "gcc-14.2.1_p20241221-r1": PN, version and revision
+};
+
+// Splits "cat/pkg-1.2.3-r1" into category, PN and PF following PMS naming and
+// version rules (a PN never ends in "-<valid version>"). InvalidArgument,
+// naming the input, for anything else (no version, operators, slots, repos).
+Result<Cpv> ParseCpv(const std::string& cpv);
+
+struct BinaryPackage {
+  std::string path;           // absolute
+  std::string relative_path;  // to PKGDIR, e.g. "dev-libs/foo/foo-1.0-2.gpkg.tar"
+  int64_t size = 0;
+  std::string sha256;  // lowercase hex
+};
+
+// The binary package of `cpv` (cat/pkg-ver) under `pkgdir`, in any of the
+// layouts portage writes: cat/pn/pf-N.gpkg.tar and cat/pn/pf-N.xpak
+// (FEATURES=binpkg-multi-instance, build id N), cat/pf.gpkg.tar, cat/pf.tbz2.
+// When several exist the newest wins: latest mtime, then highest build id.
+// A zero-byte file is returned (size 0); the caller decides. NotFound, naming
+// the paths looked for, when there is none; InvalidArgument for a bad cpv;
+// Unavailable when a directory or the file cannot be read.
+Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::string& cpv);
+
+// SHA-256 of the file at `path`, read in chunks (binary packages run to
+// gigabytes), as lowercase hex. Unavailable, naming the path, when it cannot
+// be opened or read.
+Result<std::string> Sha256File(const std::string& path);
+
+}  // namespace swarm::agent
