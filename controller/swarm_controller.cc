@@ -18,6 +18,8 @@
 namespace swarm::controller {
 namespace {
 
+constexpr char kNoSwarmYet[] = "no Swarm has been applied yet (swarmctl apply -f swarm.yaml)";
+
 // Messages from agents end up in conditions and events: kept to a size a
 // person reads and the store carries on every write.
 constexpr size_t kMaxMessageBytes = 2048;
@@ -222,7 +224,7 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
 
 Result<api::Swarm> SwarmController::GetSwarm() {
   std::lock_guard<std::mutex> l(mu_);
-  if (!swarm_) return NotFound("no Swarm has been applied yet (swarmctl apply -f swarm.yaml)");
+  if (!swarm_) return NotFound(kNoSwarmYet);
   return *swarm_;
 }
 
@@ -264,10 +266,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
                                                   const api::DroneReport& report) {
   std::lock_guard<std::mutex> l(mu_);
   const WallTime now = clock_->Now();
-  const bool in_roster =
-      swarm_ && std::any_of(swarm_->spec.drones.begin(), swarm_->spec.drones.end(),
-                            [&](const api::DroneSpec& d) { return d.name == name; });
-  if (!in_roster) {
+  if (!RosterMemberLocked(name)) {
     std::string why =
         swarm_ ? "drone \"" + name + "\" is not in the roster of swarm/" + swarm_->metadata.name
                : "drone \"" + name + "\" cannot join: no Swarm has been applied yet";
@@ -332,7 +331,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
 void SwarmController::ForgetLostActionsLocked(const std::string& name,
                                               const api::DroneReport& report) {
   DroneActions& acts = actions_[name];
-  for (auto* state : {&acts.deploy, &acts.sync, &acts.discover}) {
+  for (auto* state : acts.All()) {
     if (!state->in_flight) continue;
     const std::string id = state->in_flight->id;
     const bool held = std::any_of(report.actions.begin(), report.actions.end(),
@@ -351,7 +350,7 @@ std::vector<api::Action> SwarmController::ActionsForLocked(const std::string& na
   std::vector<api::Action> out;
   auto it = actions_.find(name);
   if (it == actions_.end()) return out;
-  for (const auto* state : {&it->second.deploy, &it->second.sync, &it->second.discover}) {
+  for (const auto* state : it->second.All()) {
     if (state->in_flight) out.push_back(*state->in_flight);
   }
   return out;
@@ -373,7 +372,7 @@ Status SwarmController::ReportActionResult(const std::string& name,
   auto it = actions_.find(name);
   reconcilers::ActionState* state = nullptr;
   if (it != actions_.end()) {
-    for (auto* s : {&it->second.deploy, &it->second.sync, &it->second.discover}) {
+    for (auto* s : it->second.All()) {
       if (s->in_flight && s->in_flight->id == result.id) state = s;
     }
   }
@@ -470,7 +469,7 @@ Result<std::vector<api::Package>> SwarmController::ListPackages() {
 
 Result<FreshResult> SwarmController::RequestFresh() {
   std::lock_guard<std::mutex> l(mu_);
-  if (!swarm_) return NotFound("no Swarm has been applied yet (swarmctl apply -f swarm.yaml)");
+  if (!swarm_) return NotFound(kNoSwarmYet);
   api::Swarm next = *swarm_;
   // Milliseconds, so two requests in one second are still two requests.
   const WallTime now = clock_->Now();

@@ -5,6 +5,7 @@
 // process wiring (main.cc) sit on top; tests drive this class directly with a
 // FakeClock and a Store in a temp dir.
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -104,6 +105,11 @@ class SwarmController {
     reconcilers::ActionState deploy;
     reconcilers::ActionState sync;
     reconcilers::ActionState discover;
+    // In the order the agent is asked to run them.
+    std::array<reconcilers::ActionState*, 3> All() { return {&deploy, &sync, &discover}; }
+    std::array<const reconcilers::ActionState*, 3> All() const {
+      return {&deploy, &sync, &discover};
+    }
   };
 
   std::vector<api::Drone> DronesLocked() const;

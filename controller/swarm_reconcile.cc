@@ -235,7 +235,7 @@ Status SwarmController::HandleFreshLocked() {
   // Backoffs are reset and results of discoveries issued before the fresh
   // start are no longer wanted.
   for (auto& [name, acts] : actions_) {
-    for (auto* s : {&acts.deploy, &acts.sync, &acts.discover}) {
+    for (auto* s : acts.All()) {
       s->failures = 0;
       s->retry_at.reset();
     }
