@@ -41,6 +41,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_u
     return InvalidArgument("server URL \"" + base_url + "\" has port out of range");
   }
   auto client = std::make_unique<httplib::Client>(host, port);
+  // Requests go out in more than one write: see the server's TCP_NODELAY.
+  client->set_tcp_nodelay(true);
   client->set_connection_timeout(timeout);
   client->set_read_timeout(timeout);
   client->set_write_timeout(timeout);

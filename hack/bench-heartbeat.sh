@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Measures how many heartbeats per second the controller takes, and their
+# latency, with every heartbeat written to SQLite (synchronous=FULL) as in
+# production. Traffic stays on 127.0.0.1; the run is bounded in time.
+#   BIN_DIR   binaries (default: _out/test/bin, as hack/test.sh builds them)
+#   DRONES    roster size (default: 50)
+#   CLIENTS   concurrent agents-worth of clients (default: 8)
+#   SECONDS_  how long to send (default: 10)
+set -euo pipefail
+SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN_DIR=${BIN_DIR:-$SWARM_ROOT/_out/test/bin}
+DRONES=${DRONES:-50}
+CLIENTS=${CLIENTS:-8}
+DURATION=${SECONDS_:-10}
+command -v python3 >/dev/null || { echo "python3 is needed for the load client" >&2; exit 1; }
+work=$(mktemp -d /tmp/build-swarm-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+{
+  echo "admintoken,admin,admin"
+  for i in $(seq "$DRONES"); do echo "token-$i,drone-$i,agent"; done
+} > "$work/tokens.csv"
+{
+  printf 'apiVersion: buildswarm.io/v1alpha1\nkind: Swarm\nmetadata: {name: bench}\nspec:\n'
+  printf '  portage: {treeRevision: rev}\n  deploy: {version: v1}\n  drones:\n'
+  for i in $(seq "$DRONES"); do printf '    - name: drone-%s\n' "$i"; done
+} > "$work/swarm.yaml"
+
+"$BIN_DIR/swarm-controller" --listen 127.0.0.1:0 --state "$work/state.db" \
+  --token-auth-file "$work/tokens.csv" --address-file "$work/addr" --log-level warn \
+  > "$work/controller.log" 2>&1 &
+for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.1; done
+url=$(cat "$work/addr")
+"$BIN_DIR/swarmctl" --server "$url" --token admintoken apply -f "$work/swarm.yaml" >/dev/null
+
+python3 - "$url" "$DRONES" "$CLIENTS" "$DURATION" <<'PY'
+import json, socket, sys, threading, time
+url, drones, clients, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+host, port = url[len("http://"):].split(":")
+body = json.dumps({"deployVersion": "v1", "treeRevision": "rev", "health": "HEALTHY",
+                   "resources": {"cores": 16, "memoryBytes": 34359738368,
+                                 "memoryUsedPercent": 40.0, "diskUsedPercent": 50.0, "load1": 2.0},
+                   "actions": []})
+lat, errors, lock = [], [0], threading.Lock()
+deadline = time.monotonic() + duration
+def client(k):
+    # One write per request: a request split over two writes would measure
+    # Nagle's algorithm against delayed ACKs (40 ms) instead of the controller.
+    def connect():
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock, sock.makefile("rb")
+    sock, reader = connect()
+    i = k
+    mine = []
+    while time.monotonic() < deadline:
+        d = i % drones + 1
+        i += clients
+        req = (f"POST /api/v1/drones/drone-{d}/heartbeat HTTP/1.1\r\nHost: {host}\r\n"
+               f"Authorization: Bearer token-{d}\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+        t0 = time.monotonic()
+        sock.sendall(req)
+        first = reader.readline()
+        if not first:  # the server ends keep-alive after a few requests: reconnect, resend
+            sock.close()
+            sock, reader = connect()
+            t0 = time.monotonic()
+            sock.sendall(req)
+            first = reader.readline()
+        status = int(first.split()[1])
+        length = 0
+        while True:
+            line = reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        reader.read(length)
+        mine.append(time.monotonic() - t0)
+        if status != 200:
+            with lock: errors[0] += 1
+    with lock: lat.extend(mine)
+threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+[t.start() for t in threads]; [t.join() for t in threads]
+lat.sort()
+n = len(lat)
+pct = lambda p: lat[min(n - 1, int(p * n))] * 1000
+print(f"drones={drones} clients={clients} seconds={duration:g}")
+print(f"heartbeats={n} errors={errors[0]} rate={n/duration:.0f}/s "
+      f"p50={pct(0.5):.2f}ms p99={pct(0.99):.2f}ms max={lat[-1]*1000:.2f}ms")
+PY
