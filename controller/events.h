@@ -16,23 +16,6 @@ inline constexpr char kDroneUnreachable[] = "DroneUnreachable";
 inline constexpr char kDroneRemoved[] = "DroneRemoved";
 inline constexpr char kNotInRoster[] = "NotInRoster";
 
-}  // namespace swarm::controller::events
-
-namespace swarm::controller::reasons {
-
-// Reasons of the Drone Ready condition.
-inline constexpr char kNeverJoined[] = "NeverJoined";
-inline constexpr char kHeartbeatReceived[] = "HeartbeatReceived";
-inline constexpr char kHeartbeatMissed[] = "HeartbeatMissed";
-
-// Reasons of the Swarm DronesReady condition.
-inline constexpr char kAllDronesReady[] = "AllDronesReady";
-inline constexpr char kDronesNotReady[] = "DronesNotReady";
-
-}  // namespace swarm::controller::reasons
-
-namespace swarm::controller::events {
-
 inline constexpr char kDeploySucceeded[] = "DeploySucceeded";
 inline constexpr char kDeployFailed[] = "DeployFailed";
 inline constexpr char kDeployIssued[] = "DeployIssued";
@@ -48,3 +31,16 @@ inline constexpr char kFreshRequested[] = "FreshRequested";
 inline constexpr char kFreshStarted[] = "FreshStarted";
 
 }  // namespace swarm::controller::events
+
+namespace swarm::controller::reasons {
+
+// Reasons of the Drone Ready condition.
+inline constexpr char kNeverJoined[] = "NeverJoined";
+inline constexpr char kHeartbeatReceived[] = "HeartbeatReceived";
+inline constexpr char kHeartbeatMissed[] = "HeartbeatMissed";
+
+// Reasons of the Swarm DronesReady condition.
+inline constexpr char kAllDronesReady[] = "AllDronesReady";
+inline constexpr char kDronesNotReady[] = "DronesNotReady";
+
+}  // namespace swarm::controller::reasons

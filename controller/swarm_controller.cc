@@ -480,16 +480,13 @@ Result<FreshResult> SwarmController::RequestFresh() {
   std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms.count()));
   stamp.insert(stamp.size() - 1, frac);
   next.metadata.annotations[api::kFreshAnnotation] = stamp;
-  ++next.metadata.resource_version;
-  Status st = store_->Transaction([&]() -> Status {
-    if (Status s = store_->PutSwarm(next); !s.ok()) return s;
+  Status st = CommitSwarmLocked(std::move(next), [&] {
     return RecordEventLocked(
-        api::kKindSwarm, next.metadata.name, events::kNormal, events::kFreshRequested,
+        api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kFreshRequested,
         "fresh start requested: re-sync every member, rediscover the queue (" +
             std::to_string(packages_.size()) + " packages discarded), clear every grounding");
   });
   if (!st.ok()) return st;
-  swarm_ = next;
   FreshResult out;
   out.requested_at = stamp;
   for (const auto& d : swarm_->spec.drones) out.members.push_back(d.name);

@@ -6,6 +6,7 @@
 // FakeClock and a Store in a temp dir.
 
 #include <array>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -127,6 +128,9 @@ class SwarmController {
   std::string CheckDiscoveryResult(const api::ActionResult& result, const api::Action& action,
                                    const std::string& drone) const;
   Status HandleDiscoveryLocked(const api::ActionResult& result, const api::Action& action);
+  // Writes `next` with resourceVersion + 1, together with `also` in one
+  // transaction, and makes it the cached Swarm once committed.
+  Status CommitSwarmLocked(api::Swarm next, const std::function<Status()>& also = {});
   // Replaces the queue and its stamp (tree, deploy, queue spec) in the store, then in memory.
   Status SetQueueLocked(std::vector<api::Package> packages, const api::QueueSummary& stamp);
   // After `swarmctl fresh`, until the queue is discovered again.

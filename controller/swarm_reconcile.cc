@@ -200,9 +200,8 @@ Status SwarmController::HandleFreshLocked() {
   api::Swarm next = *swarm_;
   next.status.observed_fresh_request = requested;
   next.status.queue = {};
-  ++next.metadata.resource_version;
   std::map<std::string, api::DroneStatus> statuses = statuses_;
-  Status st = store_->Transaction([&]() -> Status {
+  Status st = CommitSwarmLocked(next, [&]() -> Status {
     for (const auto& member : next.spec.drones) {
       api::DroneStatus& s = statuses[member.name];
       api::SetCondition(s.conditions,
@@ -221,7 +220,6 @@ Status SwarmController::HandleFreshLocked() {
       if (Status e = store_->PutDroneStatus(member.name, s); !e.ok()) return e;
     }
     if (Status e = store_->ReplacePackages({}); !e.ok()) return e;
-    if (Status e = store_->PutSwarm(next); !e.ok()) return e;
     return RecordEventLocked(
         api::kKindSwarm, next.metadata.name, events::kNormal, events::kFreshStarted,
         "fresh start " + requested + ": " + std::to_string(next.spec.drones.size()) +
@@ -230,7 +228,6 @@ Status SwarmController::HandleFreshLocked() {
   });
   if (!st.ok()) return st;
   statuses_ = std::move(statuses);
-  swarm_ = std::move(next);
   packages_.clear();
   // Backoffs are reset and results of discoveries issued before the fresh
   // start are no longer wanted.
@@ -258,14 +255,9 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
                                        const api::QueueSummary& stamp) {
   api::Swarm next = *swarm_;
   next.status.queue = reconcilers::SummarizeQueue(packages, stamp);
-  ++next.metadata.resource_version;
-  Status st = store_->Transaction([&]() -> Status {
-    if (Status s = store_->ReplacePackages(packages); !s.ok()) return s;
-    return store_->PutSwarm(next);
-  });
+  Status st = CommitSwarmLocked(std::move(next), [&] { return store_->ReplacePackages(packages); });
   if (!st.ok()) return st;
   packages_ = std::move(packages);
-  swarm_ = std::move(next);
   return Status::Ok();
 }
 
@@ -368,17 +360,23 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       was != nullptr && was->status == api::kTrue && queue.queue_current.status != api::kTrue;
   api::Swarm updated = *swarm_;
   updated.status = std::move(status);
-  ++updated.metadata.resource_version;
+  return CommitSwarmLocked(std::move(updated), [&]() -> Status {
+    if (!went_stale) return Status::Ok();
+    return RecordEventLocked(api::kKindSwarm, swarm_->metadata.name, events::kWarning,
+                             events::kQueueStale, queue.queue_current.message);
+  });
+}
+
+Status SwarmController::CommitSwarmLocked(api::Swarm next, const std::function<Status()>& also) {
+  ++next.metadata.resource_version;
   Status st = store_->Transaction([&]() -> Status {
-    if (went_stale) {
-      Status s = RecordEventLocked(api::kKindSwarm, updated.metadata.name, events::kWarning,
-                                   events::kQueueStale, queue.queue_current.message);
-      if (!s.ok()) return s;
+    if (also) {
+      if (Status s = also(); !s.ok()) return s;
     }
-    return store_->PutSwarm(updated);
+    return store_->PutSwarm(next);
   });
   if (!st.ok()) return st;
-  swarm_ = std::move(updated);
+  swarm_ = std::move(next);
   return Status::Ok();
 }
 
