@@ -58,6 +58,32 @@ void ReadActionProgressList(const JsonFields& parent, std::vector<ActionProgress
   }
 }
 
+json BuildProgressListToJson(const std::vector<BuildProgress>& builds) {
+  json out = json::array();
+  for (const auto& b : builds) {
+    out.push_back({{"assignment", b.assignment}, {"package", b.package}, {"state", b.state}});
+  }
+  return out;
+}
+
+void ReadBuildProgressList(const JsonFields& parent, std::vector<BuildProgress>& out,
+                           std::vector<std::string>& errors) {
+  const json* v = parent.Get("builds");
+  if (v == nullptr) return;
+  if (!v->is_array()) {
+    errors.push_back(parent.PathOf("builds") + ": expected an array, got " + v->type_name());
+    return;
+  }
+  for (size_t i = 0; i < v->size(); ++i) {
+    JsonFields f((*v)[i], parent.PathOf("builds") + "[" + std::to_string(i) + "]", errors);
+    BuildProgress b;
+    f.String("assignment", b.assignment);
+    f.String("package", b.package);
+    f.String("state", b.state);
+    out.push_back(std::move(b));
+  }
+}
+
 json ResourcesToJson(const Resources& r) {
   return {{"cores", r.cores},
           {"memoryBytes", r.memory_bytes},
@@ -224,6 +250,8 @@ nlohmann::json DroneStatusToJson(const DroneStatus& s) {
           {"resources", ResourcesToJson(s.resources)},
           {"assignments", StringsToJson(s.assignments)},
           {"actions", ActionProgressListToJson(s.actions)},
+          {"builds", BuildProgressListToJson(s.builds)},
+          {"cordoned", s.cordoned},
           {"consecutiveFailures", s.consecutive_failures},
           {"lastHeartbeatTime", std::move(heartbeat)}};
 }
@@ -240,6 +268,8 @@ Result<DroneStatus> DroneStatusFromJson(const nlohmann::json& j) {
   ReadResources(f, s.resources, errors);
   f.StringList("assignments", s.assignments);
   ReadActionProgressList(f, s.actions, errors);
+  ReadBuildProgressList(f, s.builds, errors);
+  f.Bool("cordoned", s.cordoned);
   f.Int("consecutiveFailures", s.consecutive_failures);
   f.OptionalTime("lastHeartbeatTime", s.last_heartbeat_time);
   if (!errors.empty()) return ErrorsToStatus("drone status", errors);
@@ -253,7 +283,8 @@ nlohmann::json DroneReportToJson(const DroneReport& r) {
           {"healthReason", r.health_reason},
           {"resources", ResourcesToJson(r.resources)},
           {"agentVersion", r.agent_version},
-          {"actions", ActionProgressListToJson(r.actions)}};
+          {"actions", ActionProgressListToJson(r.actions)},
+          {"builds", BuildProgressListToJson(r.builds)}};
 }
 
 Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
@@ -271,6 +302,7 @@ Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
   ReadResources(f, r.resources, errors);
   f.String("agentVersion", r.agent_version);
   ReadActionProgressList(f, r.actions, errors);
+  ReadBuildProgressList(f, r.builds, errors);
   if (!errors.empty()) return ErrorsToStatus("heartbeat", errors);
   return r;
 }

@@ -79,6 +79,13 @@ class JsonFields {
     out = static_cast<int>(v);
   }
 
+  void Bool(const std::string& key, bool& out) {
+    const json* v = Get(key);
+    if (v == nullptr) return;
+    if (!v->is_boolean()) return Error(PathOf(key), "expected a boolean", *v);
+    out = v->get<bool>();
+  }
+
   void Double(const std::string& key, double& out) {
     const json* v = Get(key);
     if (v == nullptr) return;

@@ -13,7 +13,95 @@ json Strings(const std::vector<std::string>& v) {
   return out;
 }
 
+json BinpkgToJson(const std::optional<BinaryPackageRef>& b) {
+  if (!b) return nullptr;
+  return {{"path", b->path}, {"size", b->size}, {"sha256", b->sha256}};
+}
+
+std::optional<BinaryPackageRef> ReadBinpkg(const JsonFields& parent, const std::string& key,
+                                           std::vector<std::string>& errors) {
+  const json* v = parent.Get(key);
+  if (v == nullptr) return std::nullopt;
+  JsonFields f(*v, parent.PathOf(key), errors);
+  BinaryPackageRef b;
+  f.String("path", b.path);
+  f.Int64("size", b.size);
+  f.String("sha256", b.sha256);
+  return b;
+}
+
+json OptionalTimeToJson(const std::optional<WallTime>& t) {
+  if (!t) return nullptr;
+  return FormatTime(*t);
+}
+
 }  // namespace
+
+json BuildAssignmentToJson(const BuildAssignment& a) {
+  return {{"id", a.id}, {"package", a.package}, {"attempt", a.attempt}};
+}
+
+Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
+  std::vector<std::string> errors;
+  JsonFields f(j, "", errors);
+  BuildAssignment a;
+  f.String("id", a.id);
+  f.String("package", a.package);
+  f.Int("attempt", a.attempt);
+  if (errors.empty() && (a.id.empty() || a.package.empty()))
+    errors.push_back("id and package are required");
+  if (!errors.empty()) return ErrorsToStatus("assignment", errors);
+  return a;
+}
+
+json BuildResultToJson(const BuildResult& r) {
+  return {{"assignment", r.assignment},   {"package", r.package},
+          {"outcome", r.outcome},         {"failureClass", r.failure_class},
+          {"phase", r.phase},             {"message", r.message},
+          {"logTail", r.log_tail},        {"oomKilled", r.oom_killed},
+          {"durationMs", r.duration_ms},  {"binpkg", BinpkgToJson(r.binpkg)}};
+}
+
+Result<BuildResult> BuildResultFromJson(const json& j) {
+  std::vector<std::string> errors;
+  if (!j.is_object()) {
+    return InvalidArgument("invalid build result: expected a JSON object, got " +
+                           std::string(j.type_name()));
+  }
+  JsonFields f(j, "", errors);
+  BuildResult r;
+  f.String("assignment", r.assignment);
+  f.String("package", r.package);
+  f.String("outcome", r.outcome);
+  f.String("failureClass", r.failure_class);
+  f.String("phase", r.phase);
+  f.String("message", r.message);
+  f.String("logTail", r.log_tail);
+  f.Bool("oomKilled", r.oom_killed);
+  f.Int64("durationMs", r.duration_ms);
+  r.binpkg = ReadBinpkg(f, "binpkg", errors);
+  if (errors.empty()) {
+    if (r.assignment.empty()) errors.push_back("assignment: required");
+    if (r.package.empty()) errors.push_back("package: required");
+    if (r.outcome != kBuildSucceeded && r.outcome != kBuildFailed && r.outcome != kBuildReturned) {
+      errors.push_back("outcome: expected Succeeded, Failed or Returned, got \"" + r.outcome +
+                       "\"");
+    }
+    if (r.outcome == kBuildFailed && r.failure_class != kFailureSystemic &&
+        r.failure_class != kFailureFetch && r.failure_class != kFailureDroneResources &&
+        r.failure_class != kFailurePackage) {
+      errors.push_back(
+          "failureClass: expected Systemic, Fetch, DroneResources or Package, got \"" +
+          r.failure_class + "\"");
+    }
+    if (r.outcome == kBuildSucceeded && !r.binpkg) {
+      errors.push_back("binpkg: required when outcome is Succeeded");
+    }
+    if (r.duration_ms < 0) errors.push_back("durationMs: must not be negative");
+  }
+  if (!errors.empty()) return ErrorsToStatus("build result", errors);
+  return r;
+}
 
 json ActionToJson(const Action& a) {
   json j = {{"id", a.id}, {"type", a.type}};
@@ -110,7 +198,15 @@ json PackageToJson(const Package& p) {
                  {"lastFailure", nullptr},
                  {"reason", p.reason},
                  {"treeRevision", p.tree_revision},
-                 {"deployVersion", p.deploy_version}};
+                 {"deployVersion", p.deploy_version},
+                 {"assignment", p.assignment},
+                 {"startedAt", OptionalTimeToJson(p.started_at)},
+                 {"needsMemoryOver", p.needs_memory_over},
+                 {"needsMemoryCause", p.needs_memory_cause},
+                 {"packageFailureDrones", Strings(p.package_failure_drones)},
+                 {"binpkg", BinpkgToJson(p.binpkg)},
+                 {"buildMs", p.build_ms},
+                 {"completedAt", OptionalTimeToJson(p.completed_at)}};
   if (p.last_failure) {
     status["lastFailure"] = {{"class", p.last_failure->failure_class},
                              {"message", p.last_failure->message},
@@ -139,6 +235,14 @@ Result<Package> PackageFromJson(const json& j) {
   st.String("reason", p.reason);
   st.String("treeRevision", p.tree_revision);
   st.String("deployVersion", p.deploy_version);
+  st.String("assignment", p.assignment);
+  st.OptionalTime("startedAt", p.started_at);
+  st.Int64("needsMemoryOver", p.needs_memory_over);
+  st.String("needsMemoryCause", p.needs_memory_cause);
+  st.StringList("packageFailureDrones", p.package_failure_drones);
+  p.binpkg = ReadBinpkg(st, "binpkg", errors);
+  st.Int64("buildMs", p.build_ms);
+  st.OptionalTime("completedAt", p.completed_at);
   if (const json* lf = st.Get("lastFailure")) {
     JsonFields ff(*lf, "status.lastFailure", errors);
     PackageFailure failure;

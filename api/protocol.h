@@ -53,6 +53,52 @@ struct ActionResult {
   std::vector<DiscoveredPackage> packages;  // discover: the resolved queue
 };
 
+// A package the controller gives a drone to build: a lease on it, fenced by
+// `id`. The heartbeat reply lists every assignment the drone holds; the agent
+// renews each by listing it in its heartbeats (BuildProgress) and must stop
+// any build whose id the reply no longer lists. Reports under an id that is
+// no longer current are refused (409) and the agent stops and drops them.
+struct BuildAssignment {
+  std::string id;       // fencing token: unique, never reused
+  std::string package;  // cat/pkg-ver
+  int attempt = 1;      // 1 for the first time the package is handed out
+};
+
+// How a build ended, as the agent reports it.
+inline constexpr char kBuildSucceeded[] = "Succeeded";
+inline constexpr char kBuildFailed[] = "Failed";
+inline constexpr char kBuildReturned[] = "Returned";  // not finished, given back
+
+// Failure classes, from the agent's reading of emerge's output.
+inline constexpr char kFailureSystemic[] = "Systemic";
+inline constexpr char kFailureFetch[] = "Fetch";
+inline constexpr char kFailureDroneResources[] = "DroneResources";
+inline constexpr char kFailurePackage[] = "Package";
+// Not reported by agents: the controller's name for a build lost with its
+// drone (unreachable past the grace, or an agent that forgot it).
+inline constexpr char kFailureCrash[] = "Crash";
+
+// A binary package as found in PKGDIR and uploaded to the binhost.
+struct BinaryPackageRef {
+  std::string path;    // relative to PKGDIR, e.g. "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"
+  int64_t size = 0;    // bytes
+  std::string sha256;  // lowercase hex
+};
+
+// Posted to /api/v1/drones/<name>/builds/<assignment> when a build ends.
+struct BuildResult {
+  std::string assignment;
+  std::string package;
+  std::string outcome;        // kBuildSucceeded, kBuildFailed or kBuildReturned
+  std::string failure_class;  // Failed: kFailureSystemic, ...Fetch, ...DroneResources, ...Package
+  std::string phase;          // Failed: the ebuild phase that died; "" when unknown
+  std::string message;        // one line: why it failed, or why it was returned
+  std::string log_tail;       // Failed: the last lines of the build log
+  bool oom_killed = false;    // Failed: the kernel's OOM killer ended it
+  int64_t duration_ms = 0;    // how long emerge ran
+  std::optional<BinaryPackageRef> binpkg;  // Succeeded: the package uploaded before
+};
+
 // Phases of a Package.
 inline constexpr char kPhaseNeeded[] = "Needed";
 inline constexpr char kPhaseBuilding[] = "Building";
@@ -78,7 +124,26 @@ struct Package {
   std::string reason;         // why Blocked or Failed, for a person
   std::string tree_revision;  // the queue stamp it was discovered against
   std::string deploy_version;
+  // While Building: the current assignment (the fencing token) and its start.
+  std::string assignment;
+  std::optional<WallTime> started_at;
+  // Learned from an OOM kill: the package needs a drone with more memory than this.
+  int64_t needs_memory_over = 0;
+  std::string needs_memory_cause;  // "OOM on drone-tarn (16Gi)"
+  // Drones on which it failed with class Package (two different ones block it).
+  std::vector<std::string> package_failure_drones;
+  // Once Complete: the published binary package, how long the build took, when.
+  std::optional<BinaryPackageRef> binpkg;
+  int64_t build_ms = 0;
+  std::optional<WallTime> completed_at;
 };
+
+nlohmann::json BuildAssignmentToJson(const BuildAssignment& a);
+Result<BuildAssignment> BuildAssignmentFromJson(const nlohmann::json& j);
+nlohmann::json BuildResultToJson(const BuildResult& r);
+// Checks the form too: outcome one of the three, a known failure class on
+// Failed, a binpkg on Succeeded.
+Result<BuildResult> BuildResultFromJson(const nlohmann::json& j);
 
 nlohmann::json ActionToJson(const Action& a);
 Result<Action> ActionFromJson(const nlohmann::json& j);
@@ -87,7 +152,9 @@ Result<ActionResult> ActionResultFromJson(const nlohmann::json& j);
 
 // The API form: metadata.name, spec.dependencies, status{phase, drone,
 // attempts, excludedDrones, lastFailure{class,message,drone}, reason,
-// treeRevision, deployVersion}.
+// treeRevision, deployVersion, assignment, startedAt, needsMemoryOver,
+// needsMemoryCause, packageFailureDrones, binpkg{path,size,sha256}, buildMs,
+// completedAt}.
 nlohmann::json PackageToJson(const Package& p);
 Result<Package> PackageFromJson(const nlohmann::json& j);
 

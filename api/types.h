@@ -144,6 +144,14 @@ struct ActionProgress {
   std::string state;  // kActionQueued or kActionRunning
 };
 
+// Sent in every heartbeat for each build assignment the agent holds and has
+// not reported an end for: this renews the assignment's lease.
+struct BuildProgress {
+  std::string assignment;  // the assignment id (fencing token)
+  std::string package;     // cat/pkg-ver
+  std::string state;       // kActionQueued or kActionRunning
+};
+
 // What an agent observes on its drone; sent with every heartbeat.
 struct Resources {
   int cores = 0;
@@ -161,6 +169,7 @@ struct DroneReport {
   Resources resources;
   std::string agent_version;
   std::vector<ActionProgress> actions;  // actions held and not finished
+  std::vector<BuildProgress> builds;    // build assignments held and not finished
 };
 
 struct DroneStatus {
@@ -170,8 +179,12 @@ struct DroneStatus {
   std::string deploy_version;
   std::string tree_revision;
   Resources resources;
-  std::vector<std::string> assignments;
+  std::vector<std::string> assignments;  // packages the controller assigned to it
   std::vector<ActionProgress> actions;  // as last reported
+  std::vector<BuildProgress> builds;    // as last reported
+  // Set by `swarmctl cordon` or `drain`: takes no new work until uncordoned.
+  bool cordoned = false;
+  // DroneResources failures and crashes in a row (a success resets it).
   int consecutive_failures = 0;
   std::optional<WallTime> last_heartbeat_time;
 };
