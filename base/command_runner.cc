@@ -292,6 +292,11 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   if (spec.argv.empty() || spec.argv[0].empty()) {
     return InvalidArgument("command has no program to run");
   }
+  if (spec.cancel && spec.cancel->cancelled()) {
+    CommandResult never;
+    never.cancelled = true;
+    return never;
+  }
   ExecPlan plan = MakePlan(spec);
 
   Fd devnull(open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -338,20 +343,30 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   Fd pidfd(OpenPidFd(pid));
   OutputSink sink(spec, out_file.get());
   CommandResult result;
-  auto deadline =
-      spec.timeout ? std::optional(std::chrono::steady_clock::now() + *spec.timeout) : std::nullopt;
+  using SteadyClock = std::chrono::steady_clock;
+  auto deadline = spec.timeout ? std::optional(SteadyClock::now() + *spec.timeout) : std::nullopt;
+  std::optional<SteadyClock::time_point> kill_at;  // after a cancel: SIGKILL past this
   bool out_open = true;
   int wstatus = 0;
   while (true) {
     if (WaitChild(pid, &wstatus, WNOHANG) == pid) break;
+    const auto now = SteadyClock::now();
+    if (!result.cancelled && spec.cancel && spec.cancel->cancelled()) {
+      result.cancelled = true;
+      kill(-pid, SIGTERM);
+      kill(pid, SIGTERM);
+      kill_at = now + spec.cancel_grace;
+    }
     int wait_ms = -1;
-    if (deadline) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline -
-                                                               std::chrono::steady_clock::now());
+    // The earlier of the timeout and the end of a cancel's grace.
+    auto limit = deadline;
+    if (kill_at && (!limit || *kill_at < *limit)) limit = kill_at;
+    if (limit) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*limit - now);
       if (left.count() <= 0) {
         kill(-pid, SIGKILL);
         kill(pid, SIGKILL);
-        result.timed_out = true;
+        result.timed_out = !result.cancelled;
         WaitChild(pid, &wstatus, 0);
         break;
       }
@@ -360,6 +375,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
     // A background grandchild may hold the pipe open after the child exits,
     // so the child's exit (not end of output) ends the run.
     if (!pidfd.valid() && (wait_ms < 0 || wait_ms > kExitPollMs)) wait_ms = kExitPollMs;
+    if (spec.cancel && !result.cancelled && (wait_ms < 0 || wait_ms > kCancelPollMs)) {
+      wait_ms = kCancelPollMs;
+    }
     pollfd pfds[2];
     nfds_t n = 0;
     if (out_open) pfds[n++] = {out_read.get(), POLLIN, 0};
@@ -374,6 +392,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
     if (out_open && r > 0 && pfds[0].revents != 0)
       out_open = ReadAvailable(out_read.get(), sink, 16);
   }
+  // A cancelled command leaves nothing behind: its group had its SIGTERM
+  // (the leader is reaped, but the group id stays reserved while members live).
+  if (result.cancelled) kill(-pid, SIGKILL);
   // Whatever the child wrote before exiting is in the pipe now; the bound
   // (more than a pipe holds) stops at a grandchild that keeps writing.
   if (out_open) ReadAvailable(out_read.get(), sink, 64);

@@ -3,8 +3,12 @@
 // Running other programs goes through CommandRunner (ninja's pattern), so agent
 // logic is tested with a fake runner that drives failures without spawning.
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +17,33 @@
 
 namespace swarm {
 
+// Asks a running command to stop (see CommandSpec::cancel). Once cancelled it
+// stays cancelled. Thread safety: every method may be called from any thread.
+class CancelToken {
+ public:
+  void Cancel() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      cancelled_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool cancelled() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return cancelled_;
+  }
+  // Blocks until Cancel() or `max` has passed; true when cancelled.
+  bool WaitFor(std::chrono::milliseconds max) const {
+    std::unique_lock<std::mutex> l(mu_);
+    return cv_.wait_for(l, max, [this] { return cancelled_; });
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  bool cancelled_ = false;
+};
+
 struct CommandSpec {
   std::vector<std::string> argv;               // argv[0] is looked up in PATH
   std::string cwd;                             // empty: inherit
@@ -20,15 +51,25 @@ struct CommandSpec {
   std::optional<std::chrono::milliseconds> timeout;  // killed (SIGKILL to its group) past this
   std::string output_file;  // when set, output is also appended here (the build log)
   size_t max_captured_bytes = 1 << 20;  // only the tail past this is kept in `output`
+  // When set: once cancelled (noticed within kCancelPollMs) the command's
+  // process group gets SIGTERM, and SIGKILL if it still runs `cancel_grace`
+  // later; once the command has exited, what is left of its group gets
+  // SIGKILL. A token cancelled before Run() starts nothing.
+  std::shared_ptr<const CancelToken> cancel;
+  std::chrono::milliseconds cancel_grace{5000};
 };
+
+// How often a running command's CancelToken is looked at.
+inline constexpr int kCancelPollMs = 50;
 
 struct CommandResult {
   int exit_code = -1;      // valid when !signaled
   bool signaled = false;   // killed by a signal
   int term_signal = 0;
   bool timed_out = false;
+  bool cancelled = false;  // stopped through CommandSpec::cancel (or never started)
   std::string output;      // stdout and stderr interleaved, tail-truncated
-  bool ok() const { return !signaled && !timed_out && exit_code == 0; }
+  bool ok() const { return !signaled && !timed_out && !cancelled && exit_code == 0; }
 };
 
 // Thread safety: implementations may be called from several threads at once.

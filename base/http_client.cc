@@ -1,9 +1,14 @@
 #include "base/http_client.h"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <system_error>
 
 namespace swarm {
 namespace {
@@ -66,10 +71,74 @@ Result<HttpResponse> HttpClient::Post(const std::string& path, const std::string
   return Send("POST", path, &body);
 }
 
+namespace {
+
+httplib::Headers BaseHeaders(const std::string& token, const HttpHeaders& extra) {
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  for (const auto& [k, v] : extra) headers.emplace(k, v);
+  return headers;
+}
+
+HttpResponse ToResponse(const httplib::Response& r) {
+  HttpResponse out;
+  out.status = r.status;
+  out.body = r.body;
+  out.content_type = r.get_header_value("Content-Type");
+  return out;
+}
+
+}  // namespace
+
+Result<HttpResponse> HttpClient::PutBody(const std::string& path, const std::string& body,
+                                         const std::string& content_type,
+                                         const HttpHeaders& headers) {
+  httplib::Result res = client_->Put(path, BaseHeaders(token_, headers), body, content_type);
+  if (!res) {
+    return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
+  }
+  return ToResponse(*res);
+}
+
+Result<HttpResponse> HttpClient::PutFile(const std::string& path, const std::string& file_path,
+                                         const HttpHeaders& headers) {
+  auto errno_text = [](int err) { return std::system_category().message(err); };
+  int fd = open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Unavailable("cannot open \"" + file_path + "\": " + errno_text(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return Unavailable("cannot stat \"" + file_path + "\": " + errno_text(err));
+  }
+  std::string read_error;
+  auto provider = [&](size_t offset, size_t length, httplib::DataSink& sink) {
+    char buf[64 * 1024];
+    ssize_t n;
+    do {
+      n = pread(fd, buf, std::min(length, sizeof buf), static_cast<off_t>(offset));
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      read_error = n == 0 ? "\"" + file_path + "\" shrank while it was sent"
+                          : "cannot read \"" + file_path + "\": " + errno_text(errno);
+      return false;
+    }
+    return sink.write(buf, static_cast<size_t>(n));
+  };
+  httplib::Result res =
+      client_->Put(path, BaseHeaders(token_, headers), static_cast<size_t>(st.st_size), provider,
+                   "application/octet-stream");
+  close(fd);
+  if (!read_error.empty()) return Unavailable(read_error);
+  if (!res) {
+    return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
+  }
+  return ToResponse(*res);
+}
+
 Result<HttpResponse> HttpClient::Send(const char* method, const std::string& path,
                                       const std::string* body) {
-  httplib::Headers headers;
-  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+  httplib::Headers headers = BaseHeaders(token_, {});
   const std::string method_s = method;
   httplib::Result res = method_s == "GET"   ? client_->Get(path, headers)
                         : method_s == "PUT" ? client_->Put(path, headers, *body, "application/json")
@@ -77,11 +146,7 @@ Result<HttpResponse> HttpClient::Send(const char* method, const std::string& pat
   if (!res) {
     return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
   }
-  HttpResponse out;
-  out.status = res->status;
-  out.body = res->body;
-  out.content_type = res->get_header_value("Content-Type");
-  return out;
+  return ToResponse(*res);
 }
 
 std::string DescribeHttpError(const HttpResponse& r) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -15,6 +17,9 @@ class Client;
 }
 
 namespace swarm {
+
+// Extra request headers, sent in order.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResponse {
   int status = 0;
@@ -38,6 +43,15 @@ class HttpClient {
   Result<HttpResponse> Get(const std::string& path);
   Result<HttpResponse> Put(const std::string& path, const std::string& json_body);
   Result<HttpResponse> Post(const std::string& path, const std::string& json_body);
+  // PUTs `body` as `content_type` with the extra `headers`.
+  Result<HttpResponse> PutBody(const std::string& path, const std::string& body,
+                               const std::string& content_type, const HttpHeaders& headers = {});
+  // PUTs the bytes of the file at `file_path` as application/octet-stream,
+  // read in chunks while they are sent (binary packages run to gigabytes).
+  // Unavailable, naming the file, when it cannot be opened, or when it cannot
+  // be read or shrinks while it is sent (the request is then cut short).
+  Result<HttpResponse> PutFile(const std::string& path, const std::string& file_path,
+                               const HttpHeaders& headers = {});
 
   const std::string& base_url() const { return base_url_; }
 

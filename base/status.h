@@ -22,6 +22,7 @@ enum class StatusCode {
   kPermissionDenied,  // known credentials, not allowed to do this
   kUnavailable,       // a peer or resource is away; retrying later may work
   kInternal,          // a broken invariant or an unexpected library failure
+  kRejected,          // well-formed, but its content is refused (a zero-byte binary package)
 };
 
 // Returns the stable lowercase name used in logs and API error bodies.
@@ -53,6 +54,7 @@ inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthentica
 inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status Rejected(std::string m) { return {StatusCode::kRejected, std::move(m)}; }
 
 // Either a T or a non-ok Status. Reading value() of an error is a bug and aborts.
 template <typename T>

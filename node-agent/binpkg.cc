@@ -1,15 +1,11 @@
 #include "node-agent/binpkg.h"
 
-#include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -31,68 +27,6 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
-bool ConsumeDigits(std::string_view& s) {
-  size_t n = 0;
-  while (n < s.size() && IsDigit(s[n])) ++n;
-  s.remove_prefix(n);
-  return n > 0;
-}
-
-// PMS 3.2: digits ('.' digits)* [a-z]? ('_' (alpha|beta|pre|rc|p) digits?)* ('-r' digits)?
-bool IsVersion(std::string_view v) {
-  if (!ConsumeDigits(v)) return false;
-  while (StartsWith(v, ".")) {
-    v.remove_prefix(1);
-    if (!ConsumeDigits(v)) return false;
-  }
-  if (!v.empty() && v[0] >= 'a' && v[0] <= 'z') v.remove_prefix(1);
-  while (StartsWith(v, "_")) {
-    v.remove_prefix(1);
-    bool known = false;
-    // "pre" before "p", which is its prefix.
-    for (std::string_view suffix : {"alpha", "beta", "pre", "rc", "p"}) {
-      if (StartsWith(v, suffix)) {
-        v.remove_prefix(suffix.size());
-        known = true;
-        break;
-      }
-    }
-    if (!known) return false;
-    ConsumeDigits(v);
-  }
-  if (StartsWith(v, "-r")) {
-    v.remove_prefix(2);
-    if (!ConsumeDigits(v)) return false;
-  }
-  return v.empty();
-}
-
-bool IsNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '_' || c == '-';
-}
-
-// PMS 3.1.1.
-bool IsCategory(std::string_view s) {
-  if (s.empty() || s[0] == '-' || s[0] == '.' || s[0] == '+') return false;
-  for (char c : s) {
-    if (!IsNameChar(c) && c != '.') return false;
-  }
-  return true;
-}
-
-// PMS 3.1.2: no leading '-' or '+', and no trailing "-<version>", which is
-// what makes the PN/version split of a cpv unambiguous.
-bool IsPackageName(std::string_view s) {
-  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!IsNameChar(s[i])) return false;
-    if (s[i] == '-' && IsVersion(s.substr(i + 1))) return false;
-  }
-  return true;
 }
 
 struct Candidate {
@@ -143,7 +77,7 @@ Status AddMultiInstance(const std::string& pkgdir, const Cpv& cpv, std::string_v
     // A PF with a revision ("foo-1.0-r1-3") is another package's file.
     if (id.empty() || id.size() > 18) continue;
     bool digits = true;
-    for (char c : id) digits = digits && IsDigit(c);
+    for (char c : id) digits = digits && std::isdigit(static_cast<unsigned char>(c)) != 0;
     if (!digits) continue;
     Status s = AddIfPresent(pkgdir, dir_rel + "/" + name, std::stoll(std::string(id)), out);
     if (!s.ok()) return s;
@@ -152,41 +86,8 @@ Status AddMultiInstance(const std::string& pkgdir, const Cpv& cpv, std::string_v
   return Status::Ok();
 }
 
-struct ScopedFd {
-  int fd;
-  ~ScopedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
 }  // namespace
 
-Result<Cpv> ParseCpv(const std::string& cpv) {
-  const size_t slash = cpv.find('/');
-  if (slash == std::string::npos || cpv.find('/', slash + 1) != std::string::npos) {
-    return InvalidArgument("not a cat/pkg-ver: '" + cpv + "'");
-  }
-  const std::string category = cpv.substr(0, slash);
-  const std::string pf = cpv.substr(slash + 1);
-  if (!IsCategory(category)) return InvalidArgument("bad category in '" + cpv + "'");
-  for (size_t dash = pf.find('-'); dash != std::string::npos; dash = pf.find('-', dash + 1)) {
-    const std::string pn = pf.substr(0, dash);
-    if (IsVersion(std::string_view(pf).substr(dash + 1)) && IsPackageName(pn)) {
-      return Cpv{category, pn, pf};
-    }
-  }
-  return InvalidArgument("no valid package name and version in '" + cpv + "'");
-}
 
 Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::string& cpv) {
   Result<Cpv> parsed = ParseCpv(cpv);
@@ -228,34 +129,6 @@ Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::st
   if (!digest.ok()) return digest.status();
   pkg.sha256 = std::move(digest).value();
   return pkg;
-}
-
-Result<std::string> Sha256File(const std::string& path) {
-  const ScopedFd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
-
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return Internal("cannot start a SHA-256 digest");
-  }
-  std::vector<char> buf(64 * 1024);
-  for (;;) {
-    const ssize_t n = ::read(file.fd, buf.data(), buf.size());
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Unavailable("cannot read " + path + ": " + std::strerror(errno));
-    }
-    if (EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n)) != 1) {
-      return Internal("SHA-256 update failed for " + path);
-    }
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
-    return Internal("SHA-256 final failed for " + path);
-  }
-  return Hex(md, len);
 }
 
 }  // namespace swarm::agent

@@ -7,20 +7,14 @@
 #include <cstdint>
 #include <string>
 
+#include "api/cpv.h"
+#include "base/sha256.h"
 #include "base/status.h"
 
 namespace swarm::agent {
 
-struct Cpv {
-  std::string category;  // "sys-devel"
-  std::string pn;        // "gcc"
-  std::string pf;        // "gcc-14.2.1_p20241221-r1": PN, version and revision
-};
-
-// Splits "cat/pkg-1.2.3-r1" into category, PN and PF following PMS naming and
-// version rules (a PN never ends in "-<valid version>"). InvalidArgument,
-// naming the input, for anything else (no version, operators, slots, repos).
-Result<Cpv> ParseCpv(const std::string& cpv);
+using api::Cpv;
+using api::ParseCpv;
 
 struct BinaryPackage {
   std::string path;           // absolute
@@ -40,7 +34,8 @@ Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::st
 
 // SHA-256 of the file at `path`, read in chunks (binary packages run to
 // gigabytes), as lowercase hex. Unavailable, naming the path, when it cannot
-// be opened or read.
-Result<std::string> Sha256File(const std::string& path);
+// be opened or read. The controller digests uploads the same way: one
+// implementation, in base/sha256.h.
+using ::swarm::Sha256File;
 
 }  // namespace swarm::agent

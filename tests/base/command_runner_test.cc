@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "tests/support/temp_dir.h"
@@ -243,6 +244,120 @@ TEST(ProcessRunnerTest, ConcurrentRunsFromManyThreads) {
   }
   for (auto& t : threads) t.join();
   for (int i = 0; i < 8; ++i) EXPECT_EQ(outputs[i], std::to_string(i) + "\n");
+}
+
+// Waits (polling, bounded) until `path` holds a line, as a started command
+// writes its pid: a cancel must reach a command that runs.
+std::string AwaitFile(const std::string& path) {
+  for (int i = 0; i < 400; ++i) {
+    std::string content = ReadFile(path);
+    if (!content.empty() && content.back() == '\n') return content;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return "";
+}
+
+bool AwaitDead(pid_t pid) {
+  for (int i = 0; i < 200; ++i) {
+    if (IsDead(pid)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
+TEST(ProcessRunnerCancelTest, CancelTerminatesTheProcessGroup) {
+  TempDir dir;
+  std::string pid_file = dir.File("grandchild.pid");
+  CommandSpec spec = ShellCommand("sleep 30 & echo $! > " + pid_file + "; echo started; wait");
+  auto token = std::make_shared<CancelToken>();
+  spec.cancel = token;
+  spec.timeout = std::chrono::seconds(60);
+  CommandResult r;
+  std::thread run([&] { r = MustRun(spec); });
+  std::string pid = AwaitFile(pid_file);
+  ASSERT_FALSE(pid.empty()) << "the command did not start";
+  auto cancelled_at = std::chrono::steady_clock::now();
+  token->Cancel();
+  run.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, std::chrono::seconds(5));
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(r.signaled);
+  EXPECT_EQ(r.term_signal, SIGTERM);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.output, "started\n");
+  EXPECT_TRUE(AwaitDead(std::stoi(pid))) << "grandchild " << pid << " survived the cancel";
+}
+
+TEST(ProcessRunnerCancelTest, CommandIgnoringSigtermIsKilledAfterTheGrace) {
+  TempDir dir;
+  std::string ready = dir.File("ready");
+  // The shell ignores SIGTERM and keeps starting sleeps that die of it.
+  CommandSpec spec =
+      ShellCommand("trap '' TERM; echo $$ > " + ready + "; while :; do sleep 1; done");
+  auto token = std::make_shared<CancelToken>();
+  spec.cancel = token;
+  spec.cancel_grace = std::chrono::milliseconds(200);
+  CommandResult r;
+  std::thread run([&] { r = MustRun(spec); });
+  ASSERT_FALSE(AwaitFile(ready).empty());
+  token->Cancel();
+  run.join();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(r.signaled);
+  EXPECT_EQ(r.term_signal, SIGKILL);
+}
+
+TEST(ProcessRunnerCancelTest, CommandThatExitsCleanlyOnSigtermIsStillCancelled) {
+  TempDir dir;
+  std::string ready = dir.File("ready");
+  CommandSpec spec = ShellCommand("trap 'echo stopping; exit 0' TERM; echo $$ > " + ready +
+                                  "; while :; do sleep 1; done");
+  auto token = std::make_shared<CancelToken>();
+  spec.cancel = token;
+  CommandResult r;
+  std::thread run([&] { r = MustRun(spec); });
+  ASSERT_FALSE(AwaitFile(ready).empty());
+  token->Cancel();
+  run.join();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.ok()) << "a cancelled command never counts as a success";
+  // The shell may also report its sleep's death ("Terminated").
+  EXPECT_NE(r.output.find("stopping\n"), std::string::npos) << r.output;
+}
+
+TEST(ProcessRunnerCancelTest, TokenCancelledBeforehandStartsNothing) {
+  TempDir dir;
+  std::string marker = dir.File("ran");
+  CommandSpec spec = ShellCommand("touch " + marker);
+  auto token = std::make_shared<CancelToken>();
+  token->Cancel();
+  spec.cancel = token;
+  CommandResult r = MustRun(spec);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(ReadFile(marker).empty());
+  EXPECT_FALSE(std::ifstream(marker).good());
+}
+
+TEST(ProcessRunnerCancelTest, UncancelledTokenChangesNothing) {
+  CommandSpec spec = ShellCommand("echo fine");
+  spec.cancel = std::make_shared<CancelToken>();
+  CommandResult r = MustRun(spec);
+  EXPECT_TRUE(r.ok());
+  EXPECT_FALSE(r.cancelled);
+  EXPECT_EQ(r.output, "fine\n");
+}
+
+TEST(CancelTokenTest, WaitForReturnsOnCancel) {
+  CancelToken token;
+  EXPECT_FALSE(token.WaitFor(std::chrono::milliseconds(1)));
+  std::thread canceller([&] { token.Cancel(); });
+  EXPECT_TRUE(token.WaitFor(std::chrono::hours(1)));
+  canceller.join();
+  EXPECT_TRUE(token.cancelled());
 }
 
 TEST(ShellCommandTest, UsesBinSh) {

@@ -1,0 +1,40 @@
+#pragma once
+
+// SHA-256 over OpenSSL's EVP: incremental, for bodies that arrive in pieces
+// (binary packages run to gigabytes), and whole files read in chunks.
+
+#include <cstddef>
+#include <string>
+
+#include "base/status.h"
+
+struct evp_md_ctx_st;
+
+namespace swarm {
+
+// Thread safety: one thread at a time per object.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  // Adds `n` bytes at `data` to the digest.
+  void Update(const void* data, size_t n);
+  // The digest of everything added since construction or the last
+  // HexDigest(), as 64 lowercase hex digits; the object then starts afresh.
+  std::string HexDigest();
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
+
+// SHA-256 of the file at `path` as lowercase hex. Unavailable, naming the path,
+// when it cannot be opened or read (a directory cannot be read).
+Result<std::string> Sha256File(const std::string& path);
+
+// Whether `s` is 64 hex digits (either case).
+bool IsSha256Hex(const std::string& s);
+
+}  // namespace swarm
