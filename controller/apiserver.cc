@@ -8,6 +8,8 @@
 #include "api/codec.h"
 #include "api/protocol.h"
 #include "api/quantity.h"
+#include "controller/binhost.h"
+#include "controller/binhost_http.h"
 
 namespace swarm::controller {
 namespace {
@@ -15,6 +17,10 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxBodyBytes = 8 << 20;
+// Binary packages stream to disk (qtwebengine's is hundreds of megabytes);
+// every other body is held in memory and kept under kMaxBodyBytes by the
+// pre-routing check.
+constexpr size_t kMaxBinpkgBytes = size_t(16) << 30;
 // A heartbeat is a few hundred bytes; it is stored on every beat.
 constexpr size_t kMaxHeartbeatBytes = 64 << 10;
 
@@ -32,8 +38,12 @@ const char* ReasonFor(int http) {
       return "MethodNotAllowed";
     case 409:
       return "Conflict";
+    case 411:
+      return "LengthRequired";
     case 413:
       return "RequestEntityTooLarge";
+    case 422:
+      return "UnprocessableEntity";
     case 503:
       return "ServiceUnavailable";
     default:
@@ -61,6 +71,22 @@ void WriteError(httplib::Response& res, const Status& st) {
   WriteStatus(res, HttpStatusFor(st.code()), st.message());
 }
 
+// A report under an assignment that is not current: the agent must stop that
+// build and drop its reports.
+void WriteBuildError(httplib::Response& res, const Status& st) {
+  WriteError(res, st);
+  if (st.code() != StatusCode::kConflict) return;
+  json body = json::parse(res.body, nullptr, false);
+  body["stop"] = true;
+  WriteJson(res, 409, body);
+}
+
+bool IsBinpkgUpload(const std::string& path) {
+  static const std::string suffix = "/binpkg";
+  return path.rfind("/api/v1/drones/", 0) == 0 && path.size() > suffix.size() &&
+         path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
 int HttpStatusFor(StatusCode code) {
@@ -82,13 +108,34 @@ int HttpStatusFor(StatusCode code) {
       return 503;
     case StatusCode::kInternal:
       return 500;
+    case StatusCode::kRejected:
+      return 422;
   }
   return 500;
 }
 
-ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth)
-    : controller_(controller), auth_(auth), server_(std::make_unique<httplib::Server>()) {
-  server_->set_payload_max_length(kMaxBodyBytes);
+ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth,
+                     Binhost* binhost)
+    : controller_(controller),
+      auth_(auth),
+      binhost_(binhost),
+      server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(kMaxBinpkgBytes);
+  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (IsBinpkgUpload(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    if (req.get_header_value("Transfer-Encoding") == "chunked") {
+      WriteStatus(res, 411, "send a Content-Length; chunked bodies are only taken for binpkg uploads");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const std::string length = req.get_header_value("Content-Length");
+    if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxBodyBytes) {
+      WriteStatus(res, 413,
+                  "body of " + length + " bytes is over the limit of " +
+                      std::to_string(kMaxBodyBytes));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   // Replies go out in more than one write; without TCP_NODELAY each waits
   // for the client's delayed ACK (40 ms on Linux) before the rest is sent.
   server_->set_tcp_nodelay(true);
@@ -230,6 +277,10 @@ void ApiServer::Routes() {
                   if (!reply.ok()) return WriteError(res, reply.status());
                   json actions = json::array();
                   for (const auto& a : reply->actions) actions.push_back(api::ActionToJson(a));
+                  json assignments = json::array();
+                  for (const auto& a : reply->assignments) {
+                    assignments.push_back(api::BuildAssignmentToJson(a));
+                  }
                   WriteJson(res, 200,
                             {{"heartbeatInterval", api::FormatDuration(reply->heartbeat_interval)},
                              {"health",
@@ -237,7 +288,7 @@ void ApiServer::Routes() {
                                {"memoryDegradedPercent", reply->health.memory_degraded_percent},
                                {"diskDegradedPercent", reply->health.disk_degraded_percent}}},
                              {"actions", std::move(actions)},
-                             {"assignments", json::array()}});
+                             {"assignments", std::move(assignments)}});
                 }));
 
   server_->Post(
@@ -274,6 +325,8 @@ void ApiServer::Routes() {
                             {"items", std::move(items)}});
                }));
 
+  BuildRoutes();
+
   server_->Post("/api/v1/swarm/fresh", authed(true, [this](const Identity&, const httplib::Request&,
                                                            httplib::Response& res) {
                   auto fresh = controller_->RequestFresh();
@@ -283,6 +336,122 @@ void ApiServer::Routes() {
                              {"members", fresh->members},
                              {"queuedPackages", fresh->queued_packages}});
                 }));
+}
+
+void ApiServer::BuildRoutes() {
+  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
+  // The drone's own token (or an admin's) only.
+  auto as_drone = [this](Handler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (Status st = AuthorizeDrone(*who, req.matches[1]); !st.ok()) return WriteError(res, st);
+      h(*who, req, res);
+    };
+  };
+  auto admin = [this](Handler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
+      h(*who, req, res);
+    };
+  };
+
+  server_->Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/log)",
+               as_drone([this](const Identity&, const httplib::Request& req,
+                               httplib::Response& res) {
+                 Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
+                 if (!st.ok()) return WriteBuildError(res, st);
+                 WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
+               }));
+
+  server_->Put(
+      R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
+      [this](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& content) {
+        auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+        if (!who.ok()) return WriteError(res, who.status());
+        const std::string name = req.matches[1];
+        const std::string id = req.matches[2];
+        if (Status st = AuthorizeDrone(*who, name); !st.ok()) return WriteError(res, st);
+        auto package = controller_->CurrentAssignment(name, id);
+        if (!package.ok()) return WriteBuildError(res, package.status());
+        if (binhost_ == nullptr) {
+          return WriteStatus(res, 503, "this controller has no binhost directory");
+        }
+        const std::string path = req.get_header_value("X-Binpkg-Path");
+        std::string why;
+        if (!Binhost::IsValidBinpkgPath(path, &why)) {
+          (void)controller_->RejectUpload(name, id, why);
+          return WriteStatus(res, 422, why);
+        }
+        auto upload = binhost_->BeginUpload(id, path);
+        if (!upload.ok()) return WriteError(res, upload.status());
+        // Streamed to disk without the controller's lock: heartbeats go on.
+        Status written;
+        content([&](const char* data, size_t n) {
+          written = (*upload)->Write(data, n);
+          return written.ok();
+        });
+        if (!written.ok()) return WriteStatus(res, 503, written.message());
+        auto staged = (*upload)->Finish(req.get_header_value("X-Binpkg-Sha256"));
+        if (!staged.ok()) {
+          if (staged.status().code() == StatusCode::kInvalidArgument) {
+            (void)controller_->RejectUpload(name, id, staged.status().message());
+            return WriteStatus(res, 422, staged.status().message());
+          }
+          return WriteBuildError(res, staged.status());
+        }
+        WriteJson(res, 200,
+                  {{"staged", true},
+                   {"path", staged->path},
+                   {"size", staged->size},
+                   {"sha256", staged->sha256}});
+      });
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
+                as_drone([this](const Identity&, const httplib::Request& req,
+                                httplib::Response& res) {
+                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+                  if (body.is_discarded() || !body.is_object()) {
+                    return WriteStatus(res, 400, "build result is not a JSON object");
+                  }
+                  auto result = api::BuildResultFromJson(body);
+                  if (!result.ok()) return WriteError(res, result.status());
+                  if (result->assignment != req.matches[2]) {
+                    return WriteStatus(res, 400,
+                                       "build result for assignment \"" + result->assignment +
+                                           "\" posted under another id");
+                  }
+                  auto next = controller_->ReportBuildResult(req.matches[1], *result);
+                  if (!next.ok()) return WriteBuildError(res, next.status());
+                  json assignments = json::array();
+                  for (const auto& a : *next) assignments.push_back(api::BuildAssignmentToJson(a));
+                  WriteJson(res, 200, {{"accepted", true}, {"assignments", std::move(assignments)}});
+                }));
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",
+                admin([this](const Identity&, const httplib::Request& req,
+                             httplib::Response& res) {
+                  const std::string name = req.matches[1];
+                  const std::string verb = req.matches[2];
+                  auto drone = verb == "cordon"     ? controller_->Cordon(name)
+                               : verb == "uncordon" ? controller_->Uncordon(name)
+                               : verb == "drain"    ? controller_->Drain(name)
+                                                    : controller_->Unground(name);
+                  if (!drone.ok()) return WriteError(res, drone.status());
+                  WriteJson(res, 200, api::DroneToJson(*drone));
+                }));
+
+  server_->Get(R"(/api/v1/packages/([^/]+/[^/]+)/log)",
+               admin([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+                 auto log = controller_->BuildLog(req.matches[1]);
+                 if (!log.ok()) return WriteError(res, log.status());
+                 res.set_content(*log, "text/plain; charset=utf-8");
+               }));
+
+  if (binhost_ != nullptr) MountBinhost(*server_, *binhost_);
 }
 
 }  // namespace swarm::controller

@@ -20,8 +20,10 @@ namespace swarm::controller {
 // Thread safety: Bind() then Serve() from one thread; Stop() from any thread.
 class ApiServer {
  public:
-  // Neither is owned; both must outlive this object.
-  ApiServer(SwarmController* controller, const TokenAuthenticator* auth);
+  // None is owned; each must outlive this object. With a `binhost`, binary
+  // package uploads are taken and GET /binhost/ serves it read-only.
+  ApiServer(SwarmController* controller, const TokenAuthenticator* auth,
+            Binhost* binhost = nullptr);
   ~ApiServer();
 
   // Binds host:port (port 0 picks a free one) and returns the bound port.
@@ -33,9 +35,11 @@ class ApiServer {
 
  private:
   void Routes();
+  void BuildRoutes();  // docs/api.md "Builds" and the operator verbs
 
   SwarmController* const controller_;
   const TokenAuthenticator* const auth_;
+  Binhost* const binhost_;
   std::unique_ptr<httplib::Server> server_;
 };
 

@@ -44,3 +44,29 @@ inline constexpr char kAllDronesReady[] = "AllDronesReady";
 inline constexpr char kDronesNotReady[] = "DronesNotReady";
 
 }  // namespace swarm::controller::reasons
+
+namespace swarm::controller::events {
+
+// Builds (objects of kind Package unless said otherwise).
+inline constexpr char kBuildAssigned[] = "BuildAssigned";
+inline constexpr char kBuildSucceeded[] = "BuildSucceeded";
+inline constexpr char kBuildFailed[] = "BuildFailed";
+inline constexpr char kBuildReturned[] = "BuildReturned";
+inline constexpr char kBuildLost[] = "BuildLost";            // the agent stopped listing it
+inline constexpr char kBuildReclaimed[] = "BuildReclaimed";  // taken back (unreachable, drained)
+inline constexpr char kPackageBlocked[] = "PackageBlocked";
+inline constexpr char kPackageUnblocked[] = "PackageUnblocked";
+inline constexpr char kBinpkgRejected[] = "BinpkgRejected";  // an upload or success refused
+inline constexpr char kBinpkgCorrupt[] = "BinpkgCorrupt";    // a published file went bad
+// Drones.
+inline constexpr char kDroneGrounded[] = "DroneGrounded";
+inline constexpr char kDroneUngrounded[] = "DroneUngrounded";
+inline constexpr char kDroneOnProbation[] = "DroneOnProbation";
+inline constexpr char kDroneCordoned[] = "DroneCordoned";
+inline constexpr char kDroneUncordoned[] = "DroneUncordoned";
+inline constexpr char kDroneDrained[] = "DroneDrained";
+// The Swarm.
+inline constexpr char kSystemicFault[] = "SystemicFault";
+inline constexpr char kSystemicFaultCleared[] = "SystemicFaultCleared";
+
+}  // namespace swarm::controller::events

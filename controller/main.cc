@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "api/quantity.h"
 #include "controller/apiserver.h"
+#include "controller/binhost.h"
 #include "controller/auth.h"
 #include "controller/listen_address.h"
 #include "controller/store.h"
@@ -44,12 +46,24 @@ int main(int argc, char** argv) {
   std::string token_file;
   std::string address_file;
   std::string log_level = "info";
+  std::string binhost_dir;
+  std::string build_log_dir;
+  std::string binhost_check = "1m";
   app.add_option("--listen", listen, "HOST:PORT to serve the API on (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--state", state_file, "SQLite state file (created when missing)")->required();
   app.add_option("--token-auth-file", token_file, "CSV file of token,name,role lines")->required();
   app.add_option("--address-file", address_file,
                  "write the served URL here once listening (for scripts using port 0)");
+  app.add_option("--binhost-dir", binhost_dir,
+                 "where verified binary packages are published and served from GET /binhost/ "
+                 "(default: binhost/ beside --state)");
+  app.add_option("--build-log-dir", build_log_dir,
+                 "where the last build log of each package is kept (default: build-logs/ beside "
+                 "--state)");
+  app.add_option("--binhost-check-interval", binhost_check,
+                 "how often published binary packages are checked (size, digest)")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -70,6 +84,21 @@ int main(int argc, char** argv) {
     std::cerr << "swarm-controller: --token-auth-file: " << auth.status().message() << "\n";
     return 2;
   }
+  auto check_interval = swarm::api::ParseDuration(binhost_check);
+  if (!check_interval.ok() || check_interval->count() <= 0) {
+    std::cerr << "swarm-controller: --binhost-check-interval: \"" << binhost_check
+              << "\" is not a positive duration such as 30s or 1m\n";
+    return 2;
+  }
+  const std::filesystem::path beside =
+      std::filesystem::absolute(state_file).parent_path();
+  if (binhost_dir.empty()) binhost_dir = (beside / "binhost").string();
+  if (build_log_dir.empty()) build_log_dir = (beside / "build-logs").string();
+  auto binhost = swarm::controller::Binhost::Open(binhost_dir);
+  if (!binhost.ok()) {
+    std::cerr << "swarm-controller: --binhost-dir: " << binhost.status().message() << "\n";
+    return 1;
+  }
   auto store = swarm::controller::Store::Open(state_file);
   if (!store.ok()) {
     std::cerr << "swarm-controller: --state: " << store.status().message() << "\n";
@@ -85,25 +114,28 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  swarm::controller::SwarmController controller(store->get(), swarm::SystemClock::Get());
+  swarm::controller::SwarmController controller(store->get(), swarm::SystemClock::Get(),
+                                                {binhost->get(), build_log_dir});
   if (auto st = controller.Start(); !st.ok()) {
     std::cerr << "swarm-controller: loading state: " << st.message() << "\n";
     return 1;
   }
-  swarm::controller::ApiServer api(&controller, &*auth);
+  swarm::controller::ApiServer api(&controller, &*auth, binhost->get());
   auto port = api.Bind(address->host, address->port);
   if (!port.ok()) {
     std::cerr << "swarm-controller: " << port.status().message() << "\n";
     return 1;
   }
   const std::string url = "http://" + address->UrlHost() + ":" + std::to_string(*port);
-  spdlog::info("serving the API on {} (state {}, {} tokens)", url, state_file, auth->size());
+  spdlog::info("serving the API on {} (state {}, binhost {}, {} tokens)", url, state_file,
+               (*binhost)->dir(), auth->size());
   if (!address_file.empty() && !WriteAddressFile(address_file, url)) {
     std::cerr << "swarm-controller: cannot write --address-file " << address_file << "\n";
     return 1;
   }
 
   std::thread reconciler([&] { controller.RunLoop(); });
+  std::thread binhost_checks([&] { controller.RunBinhostChecks(*check_interval); });
   std::atomic<bool> serving{true};
   std::thread signal_waiter([&] {
     int sig = 0;
@@ -118,5 +150,6 @@ int main(int argc, char** argv) {
   kill(getpid(), SIGTERM);
   signal_waiter.join();
   reconciler.join();
+  binhost_checks.join();
   return served ? 0 : 1;
 }

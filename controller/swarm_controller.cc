@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/codec.h"
+#include "api/cpv.h"
 #include "api/quantity.h"
 #include "base/command_runner.h"
 #include "controller/events.h"
@@ -33,17 +34,8 @@ std::string Truncate(const std::string& s, size_t max) {
 }
 
 // Package names go into `emerge =<name>` and operators' hooks on every drone:
-// only category/name-version characters pass.
-bool IsPackageName(const std::string& s) {
-  const size_t slash = s.find('/');
-  if (s.empty() || s.size() > 256 || slash == std::string::npos || slash == 0 ||
-      slash + 1 == s.size() || s.find('/', slash + 1) != std::string::npos || s[0] == '-') {
-    return false;
-  }
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '+' || c == '_' || c == '.' || c == '-' || c == '/';
-  });
-}
+// only a PMS cat/pkg-ver passes.
+bool IsPackageName(const std::string& s) { return s.size() <= 256 && api::ParseCpv(s).ok(); }
 
 api::Condition NeverJoinedCondition() {
   return {"Ready",
@@ -71,7 +63,8 @@ const char* ApplyOutcomeName(ApplyOutcome o) {
   return "unchanged";
 }
 
-SwarmController::SwarmController(Store* store, Clock* clock) : store_(store), clock_(clock) {}
+SwarmController::SwarmController(Store* store, Clock* clock, BuildOutputs outputs)
+    : store_(store), clock_(clock), outputs_(std::move(outputs)) {}
 
 Status SwarmController::Start() {
   std::lock_guard<std::mutex> l(mu_);
@@ -95,6 +88,13 @@ Status SwarmController::Start() {
     const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
     if (synced != nullptr && synced->reason == "Syncing") actions_[name].sync.forced = true;
     statuses_[name] = std::move(status);
+  }
+  // A systemic fault whose remediation was under way when the controller
+  // stopped is remediated again; one that persisted waits for a person.
+  if (swarm_) {
+    const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
+    remediation_pending_ =
+        fault != nullptr && fault->status == api::kTrue && fault->reason != "Persistent";
   }
   std::string message = "controller started";
   if (swarm_) {
@@ -210,6 +210,25 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
       acts.discover.in_flight.reset();
     }
   }
+  // A fault that persisted after remediation waits for a person: a new tree
+  // or deploy is one, so it is looked at again from scratch.
+  if ((deploy_changed || tree_changed) && outcome != ApplyOutcome::kCreated) {
+    const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
+    if (fault != nullptr && fault->status == api::kTrue) {
+      Changes changes;
+      changes.swarm = *swarm_;
+      api::SetCondition(changes.swarm->status.conditions,
+                        {"SystemicFault", api::kFalse, "SpecChanged",
+                         "the spec's tree or deploy changed; was: " + fault->message, {}},
+                        now);
+      remediation_pending_ = false;
+      last_remediation_.reset();
+      failing_alike_.Clear();
+      if (Status s = CommitLocked(std::move(changes)); !s.ok()) {
+        spdlog::error("clearing the systemic fault after apply: {}", s.ToString());
+      }
+    }
+  }
   // The reconcilers run now, so no reader sees the old verdicts under the
   // new generation.
   Duration ignored{0};
@@ -237,6 +256,12 @@ std::vector<api::Drone> SwarmController::DronesLocked() const {
     d.spec = spec;
     auto it = statuses_.find(spec.name);
     if (it != statuses_.end()) d.status = it->second;
+    d.status.assignments.clear();
+    for (const auto& p : packages_) {
+      if (p.phase == api::kPhaseBuilding && p.drone == spec.name) {
+        d.status.assignments.push_back(p.name);
+      }
+    }
     drones.push_back(std::move(d));
   }
   std::sort(drones.begin(), drones.end(),
@@ -287,6 +312,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   status.health = report.health;
   status.health_reason = report.health_reason;
   status.actions = report.actions;
+  status.builds = report.builds;
   status.resources = report.resources;
   status.last_heartbeat_time = now;
   const Duration interval = swarm_->spec.policy.heartbeat_interval;
@@ -311,6 +337,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   leases_.Renew(name, clock_->SteadyNow());
   if (!was_ready) spdlog::info("drone {} is Ready", name);
   ForgetLostActionsLocked(name, report);
+  if (Status s = RenewBuildLeasesLocked(name, report); !s.ok()) return s;
   // The drone's reconcilers run now, so the reply already carries what it
   // must do; the swarm's run too, as this report may unblock discovery. A
   // swarm-wide failure is logged and retried by the loop; it does not cost
@@ -324,6 +351,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   reply.heartbeat_interval = interval;
   reply.health = swarm_->spec.policy.health;
   reply.actions = ActionsForLocked(name);
+  reply.assignments = AssignmentsForLocked(name);
   EnqueueLocked({"drone/" + name, "swarm"});
   return reply;
 }
@@ -407,8 +435,25 @@ Status SwarmController::ReportActionResult(const std::string& name,
     status.deploy_version = result.deploy_version;
     status.tree_revision = result.tree_revision;
   }
+  // A grounded drone that re-synced or re-deployed may have shed its cause.
+  std::optional<api::Condition> ungrounded;
+  if (succeeded && action.type != api::kActionDiscover) {
+    ungrounded = reconcilers::Unground(status, reconcilers::kGroundedCauseGone,
+                                       what + " succeeded: the cause may be gone");
+    if (ungrounded) {
+      api::SetCondition(status.conditions, *ungrounded, clock_->Now());
+      status.consecutive_failures = 0;
+    }
+  }
   Status st = store_->Transaction([&]() -> Status {
     if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
+    if (ungrounded) {
+      if (Status s = RecordEventLocked(api::kKindDrone, name, events::kNormal,
+                                       events::kDroneUngrounded, ungrounded->message);
+          !s.ok()) {
+        return s;
+      }
+    }
     if (succeeded) {
       return RecordEventLocked(api::kKindDrone, name, events::kNormal,
                                action.type == api::kActionDeploy ? events::kDeploySucceeded

@@ -6,6 +6,7 @@
 // FakeClock and a Store in a temp dir.
 
 #include <array>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "controller/auth.h"
 #include "controller/reconcile_loop.h"
 #include "controller/reconcilers/action_state.h"
+#include "controller/reconcilers/grounding.h"
 #include "controller/reconcilers/liveness.h"
 #include "controller/store.h"
 #include "controller/workqueue.h"
@@ -38,6 +40,15 @@ struct HeartbeatReply {
   Duration heartbeat_interval{5000};
   api::HealthPolicy health;
   std::vector<api::Action> actions;  // every action the controller wants of the drone now
+  std::vector<api::BuildAssignment> assignments;  // every build the drone holds now
+};
+
+class Binhost;
+
+// Where the controller keeps what builds produce.
+struct BuildOutputs {
+  Binhost* binhost = nullptr;  // not owned; verified uploads are published here
+  std::string log_dir;         // the last build log of each package: <log_dir>/<cat>/<pf>.log
 };
 
 // What `swarmctl fresh` set in motion.
@@ -51,8 +62,10 @@ struct FreshResult {
 // lock serializes them (the API's load is a few drones heartbeating).
 class SwarmController {
  public:
-  // Neither is owned; both must outlive this object.
-  SwarmController(Store* store, Clock* clock);
+  // Neither is owned; both must outlive this object. Without a binhost no
+  // build can complete (every success is refused); without a log dir build
+  // logs are not kept.
+  SwarmController(Store* store, Clock* clock, BuildOutputs outputs = {});
 
   // Loads the stored Swarm and drones and gives every drone a fresh heartbeat
   // lease (a restart never makes a live drone Unreachable). Call once.
@@ -82,6 +95,45 @@ class SwarmController {
 
   // The build queue in queue order.
   Result<std::vector<api::Package>> ListPackages();
+
+  // Builds (docs/api.md, "Builds"). Each takes the assignment id the agent
+  // reports under and returns Conflict, which tells the agent to stop that
+  // build, when it is not the current assignment of a package Building on
+  // `name`: the lease moved on (fencing).
+  //
+  // The package `assignment` is building, or Conflict.
+  Result<std::string> CurrentAssignment(const std::string& name, const std::string& assignment);
+  // Takes a build's end. Rejected when a success cannot be published (no or
+  // another upload): the package is requeued and an event says why. Returns
+  // every assignment the drone holds now, the next one included.
+  Result<std::vector<api::BuildAssignment>> ReportBuildResult(const std::string& name,
+                                                              const api::BuildResult& result);
+  // The drone's upload for `assignment` was refused (`why`): the assignment
+  // ends and the package goes back to Needed.
+  Status RejectUpload(const std::string& name, const std::string& assignment,
+                      const std::string& why);
+  // Keeps `log` (its last kMaxBuildLogBytes) as the package's last build log.
+  Status StoreBuildLog(const std::string& name, const std::string& assignment,
+                       const std::string& log);
+  // The last build log of `package` (cat/pkg-ver); NotFound when none was kept.
+  Result<std::string> BuildLog(const std::string& package);
+  static constexpr size_t kMaxBuildLogBytes = 1 << 20;
+
+  // Operator verbs on a drone; NotFound when it is not in the roster. Each
+  // returns the drone as it is afterwards.
+  Result<api::Drone> Cordon(const std::string& name);
+  Result<api::Drone> Uncordon(const std::string& name);
+  // Cordons, and takes back every assignment (excluding the drone from those packages).
+  Result<api::Drone> Drain(const std::string& name);
+  Result<api::Drone> Unground(const std::string& name);
+
+  // Checks every published binary package on the binhost (a `full` pass
+  // re-hashes them all) and requeues the packages whose file went bad.
+  // Returns how many were requeued. Hashing runs outside the lock.
+  Result<int> VerifyBinhost(bool full);
+  // Calls VerifyBinhost every `interval` (a full pass every `full_every`th
+  // time) until Stop(). The process's loop; tests call VerifyBinhost.
+  void RunBinhostChecks(Duration interval, int full_every = 60);
 
   // Requests a fresh start (re-sync every member, rediscover the queue, clear
   // every grounding) by annotating the Swarm; the reconcilers carry it out.
@@ -113,6 +165,44 @@ class SwarmController {
     }
   };
 
+  // Writes of one decision: packages, drone statuses, the Swarm, events, in
+  // one transaction; memory follows once committed.
+  struct Changes {
+    std::map<std::string, api::Package> packages;      // by name
+    std::map<std::string, api::DroneStatus> drones;    // by name
+    std::optional<api::Swarm> swarm;                   // resourceVersion bumped on commit
+    std::vector<api::Event> events;
+    api::DroneStatus& Drone(const std::map<std::string, api::DroneStatus>& current,
+                            const std::string& name);
+    api::Package& Package(const std::vector<api::Package>& current, size_t index);
+    void Event(const std::string& kind, const std::string& name, const std::string& type,
+               const std::string& reason, std::string message);
+  };
+  Status CommitLocked(Changes changes);
+  // Hands out Needed packages to eligible drones (the scheduler), and moves
+  // packages in and out of capacity-Blocked. Nothing new while the queue is
+  // not current or a systemic fault stands.
+  Status DispatchLocked(bool queue_current);
+  std::vector<api::BuildAssignment> AssignmentsForLocked(const std::string& name) const;
+  // Index of the package Building on `name` under `assignment`, or nullopt.
+  std::optional<size_t> FindAssignmentLocked(const std::string& name,
+                                             const std::string& assignment) const;
+  // Renews the drone's build leases from its report; a build left out of
+  // kActionLostAfterBeats reports in a row is lost (a crash).
+  Status RenewBuildLeasesLocked(const std::string& name, const api::DroneReport& report);
+  // Takes back every assignment of `name`: back to Needed, attempts kept;
+  // `exclude` adds the drone to excludedDrones.
+  Status ReclaimAssignmentsLocked(const std::string& name, const std::string& why, bool exclude,
+                                  Changes& changes);
+  // Raises SystemicFault (into `changes`); unless it persists after a recent
+  // remediation, every member is asked to re-sync and the queue to be discovered again.
+  void RaiseSystemicFaultLocked(const std::string& reason, const std::string& evidence,
+                                Changes& changes);
+  // A remediation's rediscovery is in: clears the fault, ungrounds everyone.
+  void FinishRemediationLocked(Changes& changes);
+  bool SystemicFaultLocked() const;
+  int64_t DroneMemoryLocked(const std::string& name) const;
+  Result<api::Drone> DroneVerbLocked(const std::string& name, const std::function<Status(Changes&)>& change);
   std::vector<api::Drone> DronesLocked() const;
   const api::DroneSpec* RosterMemberLocked(const std::string& name) const;
   Status RecordEventLocked(const std::string& kind, const std::string& name,
@@ -142,6 +232,7 @@ class SwarmController {
 
   Store* const store_;
   Clock* const clock_;
+  const BuildOutputs outputs_;
 
   mutable std::mutex mu_;
   std::optional<api::Swarm> swarm_;                   // cache of the stored Swarm
@@ -151,6 +242,12 @@ class SwarmController {
   std::vector<api::Package> packages_;           // cache of the stored queue
   uint64_t next_action_ = 0;                     // with a random prefix, makes action ids
   std::string action_prefix_;
+  uint64_t next_assignment_ = 0;                 // likewise for assignment ids
+  std::map<std::string, int> unheld_builds_;     // assignment id -> reports in a row without it
+  reconcilers::FailingAlikeWindow failing_alike_;
+  bool remediation_pending_ = false;             // a systemic fault's re-sync and rediscovery
+  std::optional<WallTime> last_remediation_;     // when the last one finished
+  std::condition_variable stop_cv_;              // wakes RunBinhostChecks on Stop()
 
   ReconcileOutcome ReconcileKey(const std::string& key);
   std::vector<std::string> KeysLocked() const;

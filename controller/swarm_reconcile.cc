@@ -97,6 +97,7 @@ void SwarmController::RunLoop(int workers) {
 void SwarmController::Stop() {
   std::lock_guard<std::mutex> l(mu_);
   stop_ = true;
+  stop_cv_.notify_all();
   if (loop_ != nullptr) loop_->Stop();
 }
 
@@ -171,6 +172,27 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
   Earliest(next, sync.requeue_after);
   api::SetCondition(status.conditions, sync.condition, now);
 
+  // Grounding's cooldown: then probation, where one build decides.
+  auto cooldown =
+      reconcilers::ReconcileGroundingCooldown(status, spec.policy.grounding_cooldown, now);
+  if (cooldown.probation) {
+    api::SetCondition(status.conditions, *cooldown.probation, now);
+    event(events::kNormal, events::kDroneOnProbation, name + ": " + cooldown.probation->message);
+  }
+  if (cooldown.requeue_after) Earliest(next, *cooldown.requeue_after + Duration(1));
+
+  // A drone that is not Ready loses its builds at once: back to Needed,
+  // attempts kept, nobody blamed (unreachable is not grounded).
+  if (!ready) {
+    Changes changes;
+    if (Status s = ReclaimAssignmentsLocked(
+            name, name + " is not Ready (no heartbeat within heartbeatGrace)", false, changes);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+  }
+
   if (api::DroneStatusToJson(status) == api::DroneStatusToJson(before) && to_record.empty()) {
     return Status::Ok();
   }
@@ -200,6 +222,13 @@ Status SwarmController::HandleFreshLocked() {
   api::Swarm next = *swarm_;
   next.status.observed_fresh_request = requested;
   next.status.queue = {};
+  if (const api::Condition* fault = api::FindCondition(next.status.conditions, "SystemicFault");
+      fault != nullptr && fault->status == api::kTrue) {
+    api::SetCondition(next.status.conditions,
+                      {"SystemicFault", api::kFalse, "FreshStart",
+                       "cleared by swarmctl fresh; was: " + fault->message, {}},
+                      now);
+  }
   std::map<std::string, api::DroneStatus> statuses = statuses_;
   Status st = CommitSwarmLocked(next, [&]() -> Status {
     for (const auto& member : next.spec.drones) {
@@ -229,6 +258,10 @@ Status SwarmController::HandleFreshLocked() {
   if (!st.ok()) return st;
   statuses_ = std::move(statuses);
   packages_.clear();
+  unheld_builds_.clear();
+  failing_alike_.Clear();
+  remediation_pending_ = false;
+  last_remediation_.reset();
   // Backoffs are reset and results of discoveries issued before the fresh
   // start are no longer wanted.
   for (auto& [name, acts] : actions_) {
@@ -284,6 +317,23 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
     return s;
   }
   spdlog::info("queue discovered: {} packages ({} already complete)", total, kept);
+  {
+    Changes changes;
+    FinishRemediationLocked(changes);
+    // A fresh queue is a cause gone for every grounded drone.
+    for (const auto& member : swarm_->spec.drones) {
+      if (changes.drones.count(member.name)) continue;
+      if (auto c = reconcilers::Unground(statuses_[member.name], reconcilers::kGroundedCauseGone,
+                                         "the queue was discovered again")) {
+        api::DroneStatus& s = changes.Drone(statuses_, member.name);
+        api::SetCondition(s.conditions, *c, clock_->Now());
+        s.consecutive_failures = 0;
+        changes.Event(api::kKindDrone, member.name, events::kNormal, events::kDroneUngrounded,
+                      c->message);
+      }
+    }
+    if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+  }
   return RecordEventLocked(
       api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kQueueDiscovered,
       "discovered " + std::to_string(total) + " packages on " + spec.queue.discover_on +
@@ -317,8 +367,25 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       discover_on.empty() ? no_actions : actions_[discover_on].discover;
   const bool fresh_pending = FreshPendingLocked();
   auto queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, fresh_pending, discoverer,
-                                           discover, steady);
+                                           discover, steady, remediation_pending_);
+  if (queue.build_from_packages && remediation_pending_) {
+    // Without a discoverer the remediation is the re-sync alone: done once
+    // every member has synced again.
+    bool all_synced = true;
+    for (const auto& member : spec.drones) {
+      const api::DroneStatus& ds = statuses_[member.name];
+      const DroneActions& acts = actions_[member.name];
+      all_synced = all_synced && IsTrue(ds, "TreeSynced") && !acts.sync.forced &&
+                   !acts.sync.in_flight;
+    }
+    if (!all_synced) queue.build_from_packages = false;
+  }
   if (queue.build_from_packages) {
+    if (remediation_pending_) {
+      Changes changes;
+      FinishRemediationLocked(changes);
+      if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+    }
     auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_, !fresh_pending,
                                             spec.portage.tree_revision, spec.deploy.version);
     if (Status s =
@@ -328,7 +395,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       return s;
     }
     queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, false, discoverer, discover,
-                                        steady);
+                                        steady, remediation_pending_);
   }
   if (queue.want_discover) {
     api::Action a = NewActionLocked(api::kActionDiscover);
@@ -345,9 +412,11 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       return s;
     }
     queue = reconcilers::ReconcileQueue(spec, swarm_->status.queue, fresh_pending, discoverer,
-                                        discover, steady);
+                                        discover, steady, remediation_pending_);
   }
   Earliest(next, queue.requeue_after);
+
+  if (Status s = DispatchLocked(queue.queue_current.status == api::kTrue); !s.ok()) return s;
 
   api::QueueSummary summary = reconcilers::SummarizeQueue(packages_, swarm_->status.queue);
   api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(

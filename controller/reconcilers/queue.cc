@@ -41,7 +41,7 @@ std::string QueueSpecDigest(const api::QueueSpec& q) {
 
 QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary& stamp,
                              bool fresh_pending, const Discoverer& discoverer,
-                             const ActionState& discover, SteadyTime now) {
+                             const ActionState& discover, SteadyTime now, bool fault_pending) {
   QueueDecision out;
   api::Condition& c = out.queue_current;
   c.type = "QueueCurrent";
@@ -49,7 +49,8 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
   const std::string& deploy = spec.deploy.version;
   const bool has_queue = !stamp.tree_revision.empty();
   const std::string queue_spec = QueueSpecDigest(spec.queue);
-  const bool current = has_queue && !fresh_pending && stamp.tree_revision == tree &&
+  const bool current = has_queue && !fresh_pending && !fault_pending &&
+                       stamp.tree_revision == tree &&
                        stamp.deploy_version == deploy && stamp.queue_spec == queue_spec;
   if (current) {
     c.status = api::kTrue;
@@ -63,6 +64,11 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
     c.reason = "FreshRequested";
     c.message = "swarmctl fresh discarded the queue; it is discovered again once " +
                 (spec.queue.discover_on.empty() ? std::string("the spec is read")
+                                                : spec.queue.discover_on + " has re-synced");
+  } else if (fault_pending) {
+    c.reason = "SystemicFault";
+    c.message = "a systemic fault put the queue in doubt; it is discovered again once " +
+                (spec.queue.discover_on.empty() ? std::string("every member has re-synced")
                                                 : spec.queue.discover_on + " has re-synced");
   } else if (!has_queue) {
     c.reason = "NeverDiscovered";

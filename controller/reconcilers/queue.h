@@ -33,10 +33,12 @@ struct QueueDecision {
 
 // `stamp` is the current queue's stamp (empty when there is none);
 // `fresh_pending` is true after `swarmctl fresh` until the queue is
-// discovered again.
+// discovered again; `fault_pending` likewise after a systemic fault, whose
+// remediation re-syncs every member and discovers the queue again.
 QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary& stamp,
                              bool fresh_pending, const Discoverer& discoverer,
-                             const ActionState& discover, SteadyTime now);
+                             const ActionState& discover, SteadyTime now,
+                             bool fault_pending = false);
 
 // The new queue from a discovery plus spec.queue.packages (a leading '=' is
 // dropped; duplicates are merged). Packages Complete in `old` that the new

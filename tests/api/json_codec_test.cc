@@ -198,6 +198,8 @@ DroneStatus FullDroneStatus() {
   s.tree_revision = "9fc7a49ad6496faebea1c1d1848199fb6278bcec";
   s.resources = {16, 34359738368, 41.5, 63.0, 3.2};
   s.assignments = {"dev-lang/rust-1.75.0", "sys-libs/glibc-2.38"};
+  s.builds = {{"x-b1", "dev-lang/rust-1.75.0", "Running"}};
+  s.cordoned = true;
   s.consecutive_failures = 2;
   s.last_heartbeat_time = At("2026-02-05T10:30:02Z");
   return s;
@@ -230,7 +232,10 @@ TEST(DroneJsonTest, WritesTheApiShapeWithEffectiveRoles) {
       "resources": {"cores": 16, "memoryBytes": 34359738368, "memoryUsedPercent": 41.5,
                     "diskUsedPercent": 63.0, "load1": 3.2},
       "assignments": ["dev-lang/rust-1.75.0", "sys-libs/glibc-2.38"],
-      "actions": [], "consecutiveFailures": 2, "lastHeartbeatTime": "2026-02-05T10:30:02Z"}})"));
+      "actions": [],
+      "builds": [{"assignment": "x-b1", "package": "dev-lang/rust-1.75.0", "state": "Running"}],
+      "cordoned": true,
+      "consecutiveFailures": 2, "lastHeartbeatTime": "2026-02-05T10:30:02Z"}})"));
 
   d.spec.roles = {"discover"};
   d.status = DroneStatus{};
@@ -271,12 +276,12 @@ TEST(DroneStatusJsonTest, RoundTrips) {
 
 TEST(DroneReportJsonTest, RoundTripsTheHeartbeatBody) {
   DroneReport in{"2026.02.05", "9fc7a49", "DEGRADED", "memory 91% >= 85%",
-                 {16, 34359738368, 91.25, 63.0, 3.2}, "0.1.0"};
+                 {16, 34359738368, 91.25, 63.0, 3.2}, "0.1.0", {}, {}};
   json j = DroneReportToJson(in);
   EXPECT_EQ(j, json::parse(R"({"deployVersion": "2026.02.05", "treeRevision": "9fc7a49",
       "health": "DEGRADED", "healthReason": "memory 91% >= 85%", "resources": {"cores": 16, "memoryBytes": 34359738368,
       "memoryUsedPercent": 91.25, "diskUsedPercent": 63.0, "load1": 3.2},
-      "agentVersion": "0.1.0", "actions": []})"));
+      "agentVersion": "0.1.0", "actions": [], "builds": []})"));
   Result<DroneReport> out = DroneReportFromJson(j);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->deploy_version, in.deploy_version);

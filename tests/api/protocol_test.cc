@@ -69,7 +69,16 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
   p.reason = "failed with Package on two drones";
   p.tree_revision = "rev2";
   p.deploy_version = "v1";
+  p.needs_memory_over = int64_t(16) << 30;
+  p.needs_memory_cause = "OOM on drone-tarn (16Gi)";
+  p.package_failure_drones = {"drone-izar"};
+  p.binpkg = BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 31244, "ab12"};
+  p.build_ms = 61000;
+  p.completed_at = ParseTime("2026-02-05T16:30:00Z").value();
   json j = PackageToJson(p);
+  EXPECT_EQ(j["status"]["binpkg"]["size"], 31244);
+  EXPECT_EQ(j["status"]["completedAt"], "2026-02-05T16:30:00Z");
+  EXPECT_TRUE(j["status"]["startedAt"].is_null());
   EXPECT_EQ(j["metadata"]["name"], p.name);
   EXPECT_EQ(j["status"]["lastFailure"]["class"], "Package");
   auto back = PackageFromJson(j);
@@ -78,6 +87,55 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
   Package plain;
   plain.name = "a/b-1";
   EXPECT_TRUE(PackageToJson(plain)["status"]["lastFailure"].is_null());
+}
+
+TEST(BuildJsonTest, AssignmentRoundTripsAndNeedsIdAndPackage) {
+  BuildAssignment a{"x-b7", "dev-libs/openssl-3.3.3", 2};
+  auto back = BuildAssignmentFromJson(BuildAssignmentToJson(a));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->id, "x-b7");
+  EXPECT_EQ(back->attempt, 2);
+  EXPECT_FALSE(BuildAssignmentFromJson(json::parse(R"({"id": "x"})")).ok());
+}
+
+TEST(BuildJsonTest, ResultRoundTrips) {
+  BuildResult r;
+  r.assignment = "x-b7";
+  r.package = "dev-libs/openssl-3.3.3";
+  r.outcome = kBuildSucceeded;
+  r.duration_ms = 5000;
+  r.binpkg = BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 10, "ff"};
+  auto back = BuildResultFromJson(BuildResultToJson(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(BuildResultToJson(*back), BuildResultToJson(r));
+}
+
+TEST(BuildJsonTest, ResultFormIsChecked) {
+  struct Case {
+    const char* body;
+    const char* error;
+  } cases[] = {
+      {R"({"assignment": "a", "package": "p", "outcome": "Done"})", "outcome: expected"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Failed", "failureClass": "Oops"})",
+       "failureClass: expected"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Succeeded"})", "binpkg: required"},
+      {R"({"package": "p", "outcome": "Returned"})", "assignment: required"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Returned", "durationMs": -1})",
+       "durationMs: must not be negative"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Failed", "failureClass": "Package",
+           "oomKilled": "yes"})",
+       "oomKilled: expected a boolean"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Succeeded",
+           "binpkg": {"path": "x", "size": "big"}})",
+       "binpkg.size: expected an integer"},
+      {R"([1, 2])", "expected a JSON object"},
+  };
+  for (const auto& c : cases) {
+    auto r = BuildResultFromJson(json::parse(c.body));
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_NE(r.status().message().find(c.error), std::string::npos)
+        << c.body << " -> " << r.status().message();
+  }
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#include "controller/reconcilers/build_outcome.h"
+
+#include <algorithm>
+
+#include "api/quantity.h"
+
+namespace swarm::controller::reconcilers {
+namespace {
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// Leaves the Building phase: no drone holds it any more.
+void EndAssignment(api::Package& p) {
+  p.assignment.clear();
+  p.started_at.reset();
+}
+
+}  // namespace
+
+void AddUnique(std::vector<std::string>& list, const std::string& name) {
+  if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+}
+
+api::Package Requeue(const api::Package& p, const std::optional<api::PackageFailure>& failure) {
+  api::Package out = p;
+  EndAssignment(out);
+  out.phase = api::kPhaseNeeded;
+  out.drone.clear();
+  out.reason.clear();
+  if (failure) out.last_failure = failure;
+  return out;
+}
+
+BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
+                              const std::string& drone, int64_t drone_memory_bytes,
+                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now) {
+  BuildVerdict v;
+  v.package = p;
+  api::Package& out = v.package;
+  EndAssignment(out);
+  const std::string took = api::FormatDuration(Duration(r.duration_ms));
+
+  if (r.outcome == api::kBuildSucceeded) {
+    out.phase = api::kPhaseComplete;
+    out.drone = drone;
+    out.reason.clear();
+    out.binpkg = binpkg;
+    out.build_ms = r.duration_ms;
+    out.completed_at = now;
+    v.drone_cleared = true;
+    v.event_reason = "BuildSucceeded";
+    v.event_message = p.name + " built on " + drone + " in " + took + "; published " +
+                      (binpkg ? binpkg->path + " (" + std::to_string(binpkg->size) + " bytes)"
+                              : std::string("nothing"));
+    return v;
+  }
+
+  if (r.outcome == api::kBuildReturned) {
+    out = Requeue(out, std::nullopt);
+    AddUnique(out.excluded_drones, drone);
+    v.event_reason = "BuildReturned";
+    v.event_message = drone + " returned " + p.name + ": " +
+                      (r.message.empty() ? std::string("no reason given") : r.message) +
+                      "; it goes to another drone";
+    return v;
+  }
+
+  // Failed.
+  std::string what = r.failure_class;
+  if (!r.phase.empty()) what += " (" + r.phase + " phase)";
+  const std::string message = r.message.empty() ? "emerge failed" : r.message;
+  out = Requeue(out, api::PackageFailure{r.failure_class, message, drone});
+  v.event_reason = "BuildFailed";
+  if (r.failure_class == api::kFailureSystemic) {
+    // The tree or the queue is wrong, not this drone: nobody is excluded, the
+    // package waits for the re-sync and rediscovery the fault sets off.
+    v.systemic = true;
+    v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
+                      "; this is the swarm's fault, not the drone's";
+    return v;
+  }
+  AddUnique(out.excluded_drones, drone);
+  if (r.failure_class == api::kFailureDroneResources) {
+    v.drone_blamed = true;
+    if (r.oom_killed && drone_memory_bytes > 0 && drone_memory_bytes >= out.needs_memory_over) {
+      out.needs_memory_over = drone_memory_bytes;
+      out.needs_memory_cause =
+          "OOM on " + drone + " (" + api::FormatMemory(drone_memory_bytes) + ")";
+    }
+    v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
+                      (r.oom_killed && drone_memory_bytes > 0
+                           ? "; it now needs a drone with more than " +
+                                 api::FormatMemory(out.needs_memory_over) + " of memory"
+                           : std::string("; it goes to another drone"));
+    return v;
+  }
+  if (r.failure_class == api::kFailurePackage) {
+    AddUnique(out.package_failure_drones, drone);
+    if (static_cast<int>(out.package_failure_drones.size()) >= kPackageFailureDronesToBlock) {
+      out.phase = api::kPhaseBlocked;
+      out.reason = kFailedOnDrones + Join(out.package_failure_drones, " and ") + " (last: " +
+                   message + "); fix the package or its USE flags, then swarmctl fresh";
+      v.event_reason = "PackageBlocked";
+      v.event_message = p.name + " " + out.reason;
+      return v;
+    }
+  }
+  v.event_message =
+      p.name + " failed on " + drone + " with " + what + ": " + message + "; it goes to another drone";
+  return v;
+}
+
+}  // namespace swarm::controller::reconcilers

@@ -1,0 +1,50 @@
+#pragma once
+
+// What one ended build means for its package and its drone, as a pure
+// function: the package's next phase, whether the drone is to blame (toward
+// grounding), whether the swarm as a whole is (a systemic fault). The
+// controller applies the verdict; the rules are here so they are tested in a
+// table (docs/api.md, "POST /api/v1/drones/<name>/builds/<assignment>").
+
+#include <cstdint>
+#include <string>
+
+#include "api/protocol.h"
+#include "base/clock.h"
+
+namespace swarm::controller::reconcilers {
+
+// Distinct drones a package may fail on with class Package before it is
+// Blocked: one could be the drone, two are the package.
+inline constexpr int kPackageFailureDronesToBlock = 2;
+
+// Reason prefix of a package Blocked by Package failures; never released by
+// the scheduler (only `swarmctl fresh` or a new queue clears it).
+inline constexpr char kFailedOnDrones[] = "failed to build on ";
+
+struct BuildVerdict {
+  api::Package package;        // the package after the build ended
+  bool drone_blamed = false;   // a DroneResources failure or crash: counts toward grounding
+  bool drone_cleared = false;  // a success: resets the drone's failure count
+  bool systemic = false;       // a Systemic failure: raise SystemicFault, ground nobody
+  std::string event_reason;    // BuildSucceeded, BuildFailed, BuildReturned, PackageBlocked
+  std::string event_message;   // for a person: what happened and what follows
+};
+
+// Applies an accepted (fenced, checked) build end of `drone` to `p`, which is
+// Building on it. `drone_memory_bytes` is the drone's memory (labels, else
+// reported; 0 unknown), learned as the package's floor after an OOM kill.
+// A success needs `binpkg`, the published package (the caller publishes first).
+BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
+                              const std::string& drone, int64_t drone_memory_bytes,
+                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now);
+
+// The package goes back to Needed without blaming or excluding anyone: the
+// assignment was taken back (drone unreachable, drained, upload refused, a
+// stale id reclaimed). `failure` is recorded as lastFailure when given.
+api::Package Requeue(const api::Package& p, const std::optional<api::PackageFailure>& failure);
+
+// Adds `name` to `list` unless it is there already.
+void AddUnique(std::vector<std::string>& list, const std::string& name);
+
+}  // namespace swarm::controller::reconcilers

@@ -1,0 +1,406 @@
+// SwarmController's handling of ended builds: results judged by
+// reconcilers/build_outcome, publication on the binhost, grounding and
+// systemic faults (reconcilers/grounding), build logs, the operator verbs on
+// drones, and the periodic check of the binhost.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/cpv.h"
+#include "api/quantity.h"
+#include "controller/binhost.h"
+#include "controller/events.h"
+#include "controller/reconcilers/build_outcome.h"
+#include "controller/reconcilers/tree_sync.h"
+#include "controller/swarm_controller.h"
+
+namespace swarm::controller {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A systemic fault that comes back this soon after a remediation is not
+// remediated again: re-syncing did not help, a person has to look.
+constexpr Duration kRemediationMemory = std::chrono::hours(1);
+
+bool IsTrue(const std::vector<api::Condition>& conditions, const char* type) {
+  const api::Condition* c = api::FindCondition(conditions, type);
+  return c != nullptr && c->status == api::kTrue;
+}
+
+// Writes `data` to `path` through a temporary file and a rename.
+Status WriteFileAtomically(const fs::path& path, const std::string& data) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return Unavailable("creating " + path.parent_path().string() + ": " + ec.message());
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) return Unavailable("writing " + tmp.string());
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Unavailable("renaming " + tmp.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
+                                               const std::string& evidence, Changes& changes) {
+  if (!changes.swarm) changes.swarm = *swarm_;
+  api::Swarm& next = *changes.swarm;
+  const WallTime now = clock_->Now();
+  if (IsTrue(next.status.conditions, "SystemicFault")) return;  // already raised and acted on
+  const bool persists = last_remediation_ && now - *last_remediation_ < kRemediationMemory;
+  std::string message = evidence;
+  if (persists) {
+    message += "; it persists after the re-sync and rediscovery of " +
+               FormatTime(*last_remediation_) +
+               ": nothing is dispatched until the tree or profile is fixed and swarmctl fresh "
+               "runs (or the spec changes)";
+  } else {
+    message += "; nothing is dispatched: every member re-syncs and the queue is discovered again";
+  }
+  api::SetCondition(next.status.conditions,
+                    {"SystemicFault", api::kTrue, persists ? "Persistent" : reason, message, {}},
+                    now);
+  changes.Event(api::kKindSwarm, next.metadata.name, events::kWarning, events::kSystemicFault,
+                message);
+  spdlog::warn("systemic fault: {}", message);
+  if (persists) return;
+  remediation_pending_ = true;
+  for (const auto& member : next.spec.drones) {
+    api::DroneStatus& s = changes.Drone(statuses_, member.name);
+    api::SetCondition(s.conditions,
+                      {"TreeSynced",
+                       api::kFalse,
+                       reconcilers::kResyncRequested,
+                       "re-sync requested by a systemic fault",
+                       {}},
+                      now);
+    DroneActions& acts = actions_[member.name];
+    acts.sync.forced = true;
+    acts.sync.in_flight.reset();
+    acts.sync.ResetBackoff();
+    acts.discover.in_flight.reset();
+    acts.discover.ResetBackoff();
+  }
+}
+
+void SwarmController::FinishRemediationLocked(Changes& changes) {
+  if (!remediation_pending_) return;
+  remediation_pending_ = false;
+  const WallTime now = clock_->Now();
+  last_remediation_ = now;
+  if (!changes.swarm) changes.swarm = *swarm_;
+  api::SetCondition(changes.swarm->status.conditions,
+                    {"SystemicFault", api::kFalse, "Remediated",
+                     "every member re-synced and the queue was discovered again at " +
+                         FormatTime(now) + "; dispatch resumed",
+                     {}},
+                    now);
+  changes.Event(api::kKindSwarm, swarm_->metadata.name, events::kNormal,
+                events::kSystemicFaultCleared,
+                "systemic fault remediated: members re-synced, queue discovered again");
+  failing_alike_.Clear();
+  for (const auto& member : swarm_->spec.drones) {
+    const api::DroneStatus& cur = statuses_[member.name];
+    if (auto c = reconcilers::Unground(cur, reconcilers::kGroundedCauseGone,
+                                       "the queue was discovered again on a re-synced tree")) {
+      api::DroneStatus& s = changes.Drone(statuses_, member.name);
+      api::SetCondition(s.conditions, *c, now);
+      s.consecutive_failures = 0;
+      changes.Event(api::kKindDrone, member.name, events::kNormal, events::kDroneUngrounded,
+                    c->message);
+    }
+  }
+}
+
+Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
+    const std::string& name, const api::BuildResult& result) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!RosterMemberLocked(name)) {
+    return PermissionDenied("drone \"" + name + "\" is not in the roster");
+  }
+  auto index = FindAssignmentLocked(name, result.assignment);
+  if (!index) {
+    return Conflict("assignment " + result.assignment + " is not current on drone " + name +
+                    ": the package was taken back or given to another drone; stop it");
+  }
+  const api::Package package = packages_[*index];
+  if (package.name != result.package) {
+    return InvalidArgument("assignment " + result.assignment + " is for " + package.name + ", not " +
+                           result.package);
+  }
+  const WallTime now = clock_->Now();
+  Changes changes;
+  std::optional<api::BinaryPackageRef> published;
+  if (result.outcome == api::kBuildSucceeded) {
+    Result<api::BinaryPackageRef> pub =
+        outputs_.binhost == nullptr
+            ? Result<api::BinaryPackageRef>(Rejected("this controller has no binhost directory"))
+            : outputs_.binhost->Publish(result.assignment, *result.binpkg);
+    if (!pub.ok()) {
+      const std::string why = package.name + " from " + name + " refused: " + pub.status().message() +
+                              "; it is built again";
+      changes.Package(packages_, *index) = reconcilers::Requeue(
+          package, api::PackageFailure{"Binpkg", pub.status().message(), name});
+      changes.Event("Package", package.name, events::kWarning, events::kBinpkgRejected, why);
+      if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+      spdlog::warn("{}", why);
+      Duration ignored{0};
+      if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
+        spdlog::error("reconciling after a refused success: {}", s.ToString());
+      }
+      return Rejected(why);
+    }
+    published = *pub;
+  }
+
+  reconcilers::BuildVerdict verdict = reconcilers::ApplyBuildResult(
+      package, result, name, DroneMemoryLocked(name), published, now);
+  changes.Package(packages_, *index) = verdict.package;
+  changes.Event("Package", package.name,
+                result.outcome == api::kBuildSucceeded ? events::kNormal : events::kWarning,
+                verdict.event_reason, verdict.event_message);
+  unheld_builds_.erase(result.assignment);
+
+  api::DroneStatus& s = changes.Drone(statuses_, name);
+  if (verdict.drone_cleared) {
+    s.consecutive_failures = 0;
+    if (auto c = reconcilers::ClearAfterSuccess(s)) {
+      api::SetCondition(s.conditions, *c, now);
+      changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneUngrounded,
+                    c->message + ": " + package.name);
+    }
+  }
+  if (verdict.drone_blamed) {
+    const std::string signature = result.failure_class + ": " + result.message;
+    std::set<std::string> alike = failing_alike_.Record(name, signature, clock_->SteadyNow());
+    int ready = 0;
+    for (const auto& member : swarm_->spec.drones) {
+      if (api::HasRole(member, api::kRoleBuild) &&
+          IsTrue(statuses_[member.name].conditions, "Ready")) {
+        ++ready;
+      }
+    }
+    const api::Policy& policy = swarm_->spec.policy;
+    if (reconcilers::IsFailingAlike(alike.size(), ready, policy.systemic_failure_fraction)) {
+      std::string drones;
+      for (const auto& d : alike) drones += (drones.empty() ? "" : ", ") + d;
+      RaiseSystemicFaultLocked("FailingAlike",
+                               std::to_string(alike.size()) + " of " + std::to_string(ready) +
+                                   " Ready drones failed alike within 10m (" + drones +
+                                   "): " + signature,
+                               changes);
+      // A shared fault is nobody's own: their counts and groundings for it go.
+      for (const auto& d : alike) {
+        api::DroneStatus& ds = changes.Drone(statuses_, d);
+        ds.consecutive_failures = 0;
+        if (auto c = reconcilers::Unground(ds, reconcilers::kGroundedSharedFault,
+                                           "its failures were a swarm-wide fault")) {
+          api::SetCondition(ds.conditions, *c, now);
+          changes.Event(api::kKindDrone, d, events::kNormal, events::kDroneUngrounded, c->message);
+        }
+      }
+    } else {
+      api::DroneStatus& ds = changes.Drone(statuses_, name);
+      ++ds.consecutive_failures;
+      if (auto c = reconcilers::GroundAfterFailure(ds, policy.ground_after_failures, package.name,
+                                                   result.message)) {
+        api::SetCondition(ds.conditions, *c, now);
+        changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneGrounded, c->message);
+        spdlog::warn("drone {} grounded: {}", name, c->message);
+      }
+    }
+  }
+  if (verdict.systemic) {
+    RaiseSystemicFaultLocked("SystemicFailure",
+                             package.name + " failed on " + name + " with " +
+                                 result.failure_class + ": " + result.message,
+                             changes);
+  }
+  // Grounding and faults are stored before anything acts on them.
+  if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  if (result.outcome != api::kBuildSucceeded) {
+    spdlog::warn("{}", verdict.event_message);
+  } else {
+    spdlog::info("{}", verdict.event_message);
+  }
+  Duration ignored{0};
+  if (Status st = ReconcileDroneLocked(name, &ignored); !st.ok()) return st;
+  if (Status st = ReconcileSwarmLocked(&ignored); !st.ok()) {
+    spdlog::error("reconciling after a build result from {}: {}", name, st.ToString());
+  }
+  EnqueueLocked({"drone/" + name, "swarm"});
+  return AssignmentsForLocked(name);
+}
+
+Status SwarmController::RejectUpload(const std::string& name, const std::string& assignment,
+                                     const std::string& why) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto index = FindAssignmentLocked(name, assignment);
+  if (!index) return Status::Ok();  // already ended
+  const api::Package& p = packages_[*index];
+  Changes changes;
+  changes.Package(packages_, *index) =
+      reconcilers::Requeue(p, api::PackageFailure{"Binpkg", why, name});
+  changes.Event("Package", p.name, events::kWarning, events::kBinpkgRejected,
+                "upload of " + p.name + " from " + name + " refused: " + why +
+                    "; it is built again");
+  unheld_builds_.erase(assignment);
+  if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  Duration ignored{0};
+  return ReconcileSwarmLocked(&ignored);
+}
+
+Status SwarmController::StoreBuildLog(const std::string& name, const std::string& assignment,
+                                      const std::string& log) {
+  auto package = CurrentAssignment(name, assignment);
+  if (!package.ok()) return package.status();
+  if (outputs_.log_dir.empty()) return Status::Ok();
+  const std::string kept =
+      log.size() > kMaxBuildLogBytes ? log.substr(log.size() - kMaxBuildLogBytes) : log;
+  // Written outside the lock: a megabyte must not hold up heartbeats.
+  return WriteFileAtomically(fs::path(outputs_.log_dir) / (*package + ".log"), kept);
+}
+
+Result<std::string> SwarmController::BuildLog(const std::string& package) {
+  if (package.size() > 256 || !api::ParseCpv(package).ok()) {
+    return InvalidArgument("\"" + package + "\" is not a cat/pkg-ver");
+  }
+  if (outputs_.log_dir.empty()) return NotFound("no build log for " + package + ": logs are not kept");
+  std::ifstream in(fs::path(outputs_.log_dir) / (package + ".log"), std::ios::binary);
+  if (!in) return NotFound("no build log for " + package + " yet");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Result<api::Drone> SwarmController::DroneVerbLocked(
+    const std::string& name, const std::function<Status(Changes&)>& change) {
+  if (!swarm_) return NotFound("no Swarm has been applied yet (swarmctl apply -f swarm.yaml)");
+  if (!RosterMemberLocked(name)) return NotFound("drone \"" + name + "\" is not in the roster");
+  Changes changes;
+  if (Status s = change(changes); !s.ok()) return s;
+  if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+  Duration ignored{0};
+  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
+    spdlog::error("reconciling after an operator verb on {}: {}", name, s.ToString());
+  }
+  EnqueueLocked({"drone/" + name, "swarm"});
+  for (auto& d : DronesLocked()) {
+    if (d.name == name) return d;
+  }
+  return NotFound("drone \"" + name + "\" is not in the roster");
+}
+
+Result<api::Drone> SwarmController::Cordon(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  return DroneVerbLocked(name, [&](Changes& c) {
+    api::DroneStatus& s = c.Drone(statuses_, name);
+    if (s.cordoned) return Status::Ok();
+    s.cordoned = true;
+    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneCordoned,
+            name + " cordoned: no new work; what it runs finishes");
+    return Status::Ok();
+  });
+}
+
+Result<api::Drone> SwarmController::Uncordon(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  return DroneVerbLocked(name, [&](Changes& c) {
+    api::DroneStatus& s = c.Drone(statuses_, name);
+    if (!s.cordoned) return Status::Ok();
+    s.cordoned = false;
+    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneUncordoned,
+            name + " uncordoned: takes work again");
+    return Status::Ok();
+  });
+}
+
+Result<api::Drone> SwarmController::Drain(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  return DroneVerbLocked(name, [&](Changes& c) {
+    api::DroneStatus& s = c.Drone(statuses_, name);
+    s.cordoned = true;
+    const size_t before = c.packages.size();
+    if (Status st = ReclaimAssignmentsLocked(name, "drained by swarmctl drain", true, c); !st.ok()) {
+      return st;
+    }
+    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneDrained,
+            name + " drained: cordoned, " + std::to_string(c.packages.size() - before) +
+                " build(s) taken back");
+    return Status::Ok();
+  });
+}
+
+Result<api::Drone> SwarmController::Unground(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  return DroneVerbLocked(name, [&](Changes& c) {
+    api::DroneStatus& s = c.Drone(statuses_, name);
+    s.consecutive_failures = 0;
+    if (auto cond = reconcilers::Unground(s, reconcilers::kGroundedByHand,
+                                          "ungrounded by swarmctl unground")) {
+      api::SetCondition(s.conditions, *cond, clock_->Now());
+      c.Event(api::kKindDrone, name, events::kNormal, events::kDroneUngrounded, cond->message);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int> SwarmController::VerifyBinhost(bool full) {
+  if (outputs_.binhost == nullptr) return 0;
+  std::vector<std::pair<std::string, api::BinaryPackageRef>> published;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& p : packages_) {
+      if (p.phase == api::kPhaseComplete && p.binpkg) published.emplace_back(p.name, *p.binpkg);
+    }
+  }
+  std::vector<BinhostProblem> problems = outputs_.binhost->Verify(published, full);
+  if (problems.empty()) return 0;
+  std::lock_guard<std::mutex> l(mu_);
+  Changes changes;
+  for (const auto& problem : problems) {
+    for (size_t i = 0; i < packages_.size(); ++i) {
+      const api::Package& p = packages_[i];
+      // Only if it is still the package and file that were checked.
+      if (p.name != problem.package || p.phase != api::kPhaseComplete || !p.binpkg ||
+          p.binpkg->path != problem.path) {
+        continue;
+      }
+      api::Package next = reconcilers::Requeue(
+          p, api::PackageFailure{"Binpkg", problem.what, p.drone});
+      next.binpkg.reset();
+      next.completed_at.reset();
+      changes.Package(packages_, i) = next;
+      changes.Event("Package", p.name, events::kWarning, events::kBinpkgCorrupt,
+                    problem.what + "; " + p.name + " is built again");
+      spdlog::warn("binhost: {}; {} is built again", problem.what, p.name);
+    }
+  }
+  const int requeued = static_cast<int>(changes.packages.size());
+  if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  Duration ignored{0};
+  if (Status st = ReconcileSwarmLocked(&ignored); !st.ok()) return st;
+  return requeued;
+}
+
+void SwarmController::RunBinhostChecks(Duration interval, int full_every) {
+  for (int pass = 1;; ++pass) {
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      if (stop_cv_.wait_for(l, interval, [this] { return stop_; })) return;
+    }
+    auto n = VerifyBinhost(full_every > 0 && pass % full_every == 0);
+    if (!n.ok()) spdlog::error("checking the binhost: {}", n.status().ToString());
+  }
+}
+
+}  // namespace swarm::controller

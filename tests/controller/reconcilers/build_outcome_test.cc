@@ -1,0 +1,137 @@
+// What an ended build means for its package and drone: one row per outcome.
+
+#include "controller/reconcilers/build_outcome.h"
+
+#include <gtest/gtest.h>
+
+namespace swarm::controller::reconcilers {
+namespace {
+
+constexpr int64_t kGi = int64_t(1) << 30;
+
+api::Package Building(const std::string& drone) {
+  api::Package p;
+  p.name = "dev-qt/qtwebengine-6.8.1";
+  p.phase = api::kPhaseBuilding;
+  p.drone = drone;
+  p.attempts = 1;
+  p.assignment = "x-b1";
+  p.started_at = WallTime{};
+  return p;
+}
+
+api::BuildResult Failed(const std::string& cls, const std::string& message, bool oom = false) {
+  api::BuildResult r;
+  r.assignment = "x-b1";
+  r.package = "dev-qt/qtwebengine-6.8.1";
+  r.outcome = api::kBuildFailed;
+  r.failure_class = cls;
+  r.phase = "compile";
+  r.message = message;
+  r.oom_killed = oom;
+  return r;
+}
+
+struct Row {
+  std::string name;
+  api::BuildResult result;
+  std::string phase;
+  bool excluded;
+  bool blamed;
+  bool systemic;
+};
+
+TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
+  std::vector<Row> rows = {
+      {"oom", Failed("DroneResources", "Killed signal terminated program cc1plus", true),
+       "Needed", true, true, false},
+      {"disk full", Failed("DroneResources", "No space left on device"), "Needed", true, true,
+       false},
+      {"package", Failed("Package", "emerge exited 1"), "Needed", true, false, false},
+      {"fetch", Failed("Fetch", "Couldn't download"), "Needed", true, false, false},
+      {"systemic", Failed("Systemic", "slot conflict"), "Needed", false, false, true},
+  };
+  api::BuildResult returned;
+  returned.outcome = api::kBuildReturned;
+  returned.message = "drone is CRITICAL";
+  rows.push_back({"returned", returned, "Needed", true, false, false});
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.name);
+    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", 16 * kGi, std::nullopt,
+                                      WallTime{});
+    EXPECT_EQ(v.package.phase, row.phase);
+    EXPECT_EQ(v.package.assignment, "") << "the lease ends";
+    EXPECT_EQ(v.package.drone, "");
+    EXPECT_EQ(v.package.attempts, 1) << "attempts are kept";
+    EXPECT_EQ(!v.package.excluded_drones.empty(), row.excluded);
+    EXPECT_EQ(v.drone_blamed, row.blamed);
+    EXPECT_EQ(v.systemic, row.systemic);
+    EXPECT_FALSE(v.drone_cleared);
+  }
+}
+
+TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {
+  BuildVerdict v =
+      ApplyBuildResult(Building("tarn"), Failed("DroneResources", "Killed", true), "tarn",
+                       16 * kGi, std::nullopt, WallTime{});
+  EXPECT_EQ(v.package.needs_memory_over, 16 * kGi);
+  EXPECT_EQ(v.package.needs_memory_cause, "OOM on tarn (16Gi)");
+  EXPECT_NE(v.event_message.find("more than 16Gi"), std::string::npos) << v.event_message;
+  // A later OOM on a smaller drone does not lower it.
+  api::Package p = v.package;
+  p.phase = api::kPhaseBuilding;
+  p.drone = "tiny";
+  BuildVerdict w = ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tiny", 8 * kGi,
+                                    std::nullopt, WallTime{});
+  EXPECT_EQ(w.package.needs_memory_over, 16 * kGi);
+  // A disk-full failure teaches nothing about memory.
+  BuildVerdict d = ApplyBuildResult(Building("tarn"), Failed("DroneResources", "No space"), "tarn",
+                                    16 * kGi, std::nullopt, WallTime{});
+  EXPECT_EQ(d.package.needs_memory_over, 0);
+}
+
+TEST(ApplyBuildResultTest, PackageFailuresOnTwoDronesBlockIt) {
+  BuildVerdict first = ApplyBuildResult(Building("izar"), Failed("Package", "emerge exited 1"),
+                                        "izar", 0, std::nullopt, WallTime{});
+  EXPECT_EQ(first.package.phase, api::kPhaseNeeded);
+  api::Package p = first.package;
+  p.phase = api::kPhaseBuilding;
+  p.drone = "tarn";
+  BuildVerdict second = ApplyBuildResult(p, Failed("Package", "emerge exited 1"), "tarn", 0,
+                                         std::nullopt, WallTime{});
+  EXPECT_EQ(second.package.phase, api::kPhaseBlocked);
+  EXPECT_EQ(second.package.reason.rfind(kFailedOnDrones, 0), 0u) << second.package.reason;
+  EXPECT_NE(second.package.reason.find("izar and tarn"), std::string::npos);
+  EXPECT_FALSE(second.drone_blamed);
+  EXPECT_EQ(second.event_reason, "PackageBlocked");
+}
+
+TEST(ApplyBuildResultTest, ASuccessCompletesAndClearsTheDrone) {
+  api::BuildResult r;
+  r.outcome = api::kBuildSucceeded;
+  r.duration_ms = 90000;
+  api::BinaryPackageRef ref{"dev-qt/qtwebengine/qtwebengine-6.8.1-1.gpkg.tar", 123, "ab"};
+  const WallTime now = WallTime{} + std::chrono::hours(1);
+  BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", 0, ref, now);
+  EXPECT_EQ(v.package.phase, api::kPhaseComplete);
+  EXPECT_EQ(v.package.drone, "tarn") << "who built it";
+  EXPECT_EQ(v.package.build_ms, 90000);
+  ASSERT_TRUE(v.package.binpkg);
+  EXPECT_EQ(v.package.binpkg->size, 123);
+  EXPECT_EQ(v.package.completed_at, now);
+  EXPECT_TRUE(v.drone_cleared);
+}
+
+TEST(RequeueTest, KeepsAttemptsAndExclusions) {
+  api::Package p = Building("tarn");
+  p.excluded_drones = {"izar"};
+  api::Package q = Requeue(p, api::PackageFailure{"Crash", "gone", "tarn"});
+  EXPECT_EQ(q.phase, api::kPhaseNeeded);
+  EXPECT_EQ(q.attempts, 1);
+  EXPECT_EQ(q.excluded_drones, std::vector<std::string>{"izar"});
+  ASSERT_TRUE(q.last_failure);
+  EXPECT_EQ(q.last_failure->failure_class, "Crash");
+}
+
+}  // namespace
+}  // namespace swarm::controller::reconcilers
