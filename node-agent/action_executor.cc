@@ -49,6 +49,7 @@ std::string Describe(const std::string& value, const std::string& problem) {
 
 // Why a command that ran did not exit 0.
 std::string DescribeFailure(const std::string& what, const CommandResult& c, Duration timeout) {
+  if (c.cancelled) return what + " was stopped: the agent is shutting down";
   if (c.timed_out) return what + " timed out after " + api::FormatDuration(timeout);
   if (c.signaled) return what + " was killed by signal " + std::to_string(c.term_signal);
   return what + " exited " + std::to_string(c.exit_code);
@@ -226,6 +227,8 @@ bool HostActionExecutor::Discover(const api::Action& a, api::ActionResult& r) {
 bool HostActionExecutor::RunCommand(const std::string& what, const std::string& id,
                                     CommandSpec spec, api::ActionResult& r, CommandResult* out) {
   spec.timeout = settings_.timeout;
+  spec.cancel = cancel_;
+  spec.cancel_grace = kCancelGrace;
   // Without a log the action still runs: the tail reaches the controller.
   if (Status s = MakeDirs(settings_.state_dir + "/logs"); s.ok()) {
     spec.output_file = ActionLogPath(settings_.state_dir, id);

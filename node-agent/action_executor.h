@@ -7,6 +7,7 @@
 // succeeded.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ class HostActionExecutor final : public ActionExecutor {
 
   api::ActionResult Execute(const api::Action& action) override;
 
+  // Stops the running hook or emerge (SIGTERM to its process group, SIGKILL
+  // after kCancelGrace) and every later one: for shutdown. The action then
+  // fails. Safe from any thread.
+  void Cancel() { cancel_->Cancel(); }
+  static constexpr Duration kCancelGrace{5000};
+
  private:
   // Each runs the action's command and fills the result's exit code, message
   // and output tail; true when the command part succeeded, so that the
@@ -74,6 +81,7 @@ class HostActionExecutor final : public ActionExecutor {
 
   ActionSettings settings_;
   CommandRunner* runner_;
+  std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
 };
 
 }  // namespace swarm::agent

@@ -25,13 +25,22 @@ const char* LinkStateName(LinkState s) {
 
 Agent::Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
              Clock* clock, ActionRunner* actions, std::function<double()> uniform01)
+    : Agent(std::move(options), prober, transport, sleeper, clock, actions, nullptr, nullptr,
+            std::move(uniform01)) {}
+
+Agent::Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
+             Clock* clock, ActionRunner* actions, BuildRunner* builds, SelfChecker* self_check,
+             std::function<double()> uniform01)
     : options_(std::move(options)),
       prober_(prober),
       transport_(transport),
       sleeper_(sleeper),
       clock_(clock),
       actions_(actions),
-      backoff_(std::move(uniform01)) {}
+      builds_(builds),
+      self_check_(self_check),
+      backoff_(uniform01),
+      build_outbox_(clock, uniform01) {}
 
 void Agent::Run() {
   spdlog::info("heartbeating to {} as {}", options_.controller_url, options_.name);
@@ -46,24 +55,32 @@ void Agent::Stop() {
   stop_.store(true);
   sleeper_->Interrupt();
   actions_->Stop();
+  if (builds_) builds_->Stop();
 }
 
 Duration Agent::Beat() {
   ProbeResult probe = prober_->Probe();
   LogProblems(probe.problems);
 
+  const SteadyTime now = clock_->SteadyNow();
   HealthVerdict before = health_.current();
-  const HealthVerdict& verdict = health_.Observe(probe.resources, policy_, clock_->SteadyNow());
+  health_.Observe(probe.resources, policy_, now);
+  TakeBuildsAndSelfCheck(now);
+  const HealthVerdict& verdict = health_.current();
   LogHealth(before, verdict);
+  if (verdict.want_self_check && self_check_) self_check_->Start(policy_);
 
   // Results go before the heartbeat that no longer lists their actions, so
-  // the controller never sees an action vanish without its result.
+  // the controller never sees an action vanish without its result; builds
+  // stay listed until their report is in.
   ActionSnapshot snapshot = actions_->Collect();
   for (auto& r : snapshot.finished) outbox_.Add(std::move(r));
   outbox_.Deliver(*transport_, options_.name);
+  build_outbox_.Deliver(*transport_, options_.name);
 
   api::DroneReport report = BuildDroneReport(probe, verdict, options_.agent_version);
   report.actions = std::move(snapshot.progress);
+  report.builds = HeldBuilds();
   std::string message;
   LinkState next = Exchange(report, &message);
   SetLink(next, message);
@@ -75,11 +92,6 @@ Duration Agent::Beat() {
   spdlog::debug("heartbeat failed ({} in a row): {}; next attempt in {}", backoff_.failures(),
                 message, api::FormatDuration(wait));
   return wait;
-}
-
-size_t Agent::DeliverResults() {
-  for (auto& r : actions_->TakeFinished()) outbox_.Add(std::move(r));
-  return outbox_.Deliver(*transport_, options_.name);
 }
 
 LinkState Agent::Exchange(const api::DroneReport& report, std::string* message) {
@@ -150,6 +162,7 @@ void Agent::ApplyReply(const HeartbeatReply& reply) {
   policy_ = p;
   last_reply_ = reply;
   OfferActions(reply.actions);
+  OfferBuilds(reply.assignments);
 }
 
 void Agent::OfferActions(const nlohmann::json& actions) {

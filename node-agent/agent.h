@@ -1,10 +1,12 @@
 #pragma once
 
-// The heartbeat loop: probe the drone, judge its health, deliver the results
-// of finished actions, report to the controller (with the actions held), apply
-// the reply's interval and health policy, hand its actions to the
-// ActionRunner, wait, repeat. While the controller is away or refuses, the
-// agent retries with backoff and never exits for it; only Stop() ends Run().
+// The heartbeat loop: probe the drone, judge its health (with the builds that
+// ended and the self-check it asked for), deliver the results of finished
+// actions and builds, report to the controller (with the actions and builds
+// held), apply the reply's interval and health policy, hand its actions to the
+// ActionRunner and its assignments to the BuildRunner, wait, repeat. While the
+// controller is away or refuses, the agent retries with backoff and never
+// exits for it; only Stop() ends Run().
 
 #include <atomic>
 #include <deque>
@@ -19,9 +21,12 @@
 #include "base/status.h"
 #include "node-agent/action_results.h"
 #include "node-agent/action_runner.h"
+#include "node-agent/build_reports.h"
+#include "node-agent/build_runner.h"
 #include "node-agent/health.h"
 #include "node-agent/heartbeat.h"
 #include "node-agent/probes.h"
+#include "node-agent/self_check.h"
 #include "node-agent/sleeper.h"
 #include "node-agent/transport.h"
 
@@ -53,24 +58,38 @@ class Agent {
   // its worker (or calls RunNext()).
   Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
         Clock* clock, ActionRunner* actions, std::function<double()> uniform01 = {});
+  // Also builds: `builds` gets the reply's assignments (gated by health) and
+  // `self_check` runs the self-checks health asks for. Either may be null:
+  // assignments are then ignored, or self-checks not run.
+  Agent(AgentOptions options, Prober* prober, ControllerTransport* transport, Sleeper* sleeper,
+        Clock* clock, ActionRunner* actions, BuildRunner* builds, SelfChecker* self_check,
+        std::function<double()> uniform01 = {});
 
   // Heartbeats until Stop(); returns promptly after it.
   void Run();
   // Ends Run(): interrupts the current wait (a request in flight finishes
-  // first, bounded by the HTTP timeout) and Stop()s the ActionRunner, which
-  // starts nothing more. Safe from a signal-handling thread.
+  // first, bounded by the HTTP timeout) and Stop()s the ActionRunner and the
+  // BuildRunner, which start nothing more. Safe from a signal-handling thread.
   void Stop();
 
-  // One iteration: probe, judge health, deliver finished actions' results,
-  // send the heartbeat, read the reply, offer its actions. Returns how long
-  // to wait before the next one: the controller's interval after success, the
-  // backoff delay after a failure.
+  // One iteration: probe, judge health, record ended builds and self-checks
+  // (CRITICAL: return every build), deliver finished actions' results and
+  // builds' reports, send the heartbeat, read the reply, offer its actions and
+  // assignments (new ones are returned at once unless the drone is HEALTHY).
+  // Returns how long to wait before the next one: the controller's interval
+  // after success, the backoff delay after a failure.
   Duration Beat();
 
-  // Takes the results of actions that ended and tries once to deliver every
-  // held result. Beat() does this; main calls it once more at shutdown.
-  // Returns how many results are still undelivered.
+  // Takes the results of actions and builds that ended and tries once to
+  // deliver every held result and build report, whatever their backoff.
+  // Returns how many are still undelivered. For shutdown, after Run().
   size_t DeliverResults();
+
+  // DeliverResults() again every kExitRetryPause (waited on `pause`) until
+  // nothing is left or `max` has passed on the Clock. Returns how many are
+  // still undelivered. For shutdown, after Run().
+  size_t DeliverBeforeExit(Duration max, Sleeper& pause);
+  static constexpr Duration kExitRetryPause{500};
 
   LinkState link_state() const { return link_; }
   // The message of the last failure (empty while joined).
@@ -82,6 +101,8 @@ class Agent {
   const HeartbeatReply& last_reply() const { return last_reply_; }
   // Results not yet accepted or refused by the controller.
   const std::deque<api::ActionResult>& pending_results() const { return outbox_.pending(); }
+  // Builds whose reports are not yet delivered or refused.
+  std::vector<api::BuildProgress> pending_build_reports() const { return build_outbox_.Progress(); }
 
  private:
   // Sends one report; returns the link state it leads to, with a message.
@@ -89,6 +110,15 @@ class Agent {
   void SetLink(LinkState next, const std::string& message);
   void LogProblems(const std::vector<std::string>& problems);
   void OfferActions(const nlohmann::json& actions);
+  // agent_builds.cc: the builds' part of a beat.
+  void OfferBuilds(const nlohmann::json& assignments);
+  // Records each ended build with the health monitor (all but Returned ones)
+  // and holds its report for delivery.
+  void AbsorbBuilds(std::vector<FinishedBuild> finished, SteadyTime now);
+  // Ended builds and self-checks into health; CRITICAL returns every build.
+  void TakeBuildsAndSelfCheck(SteadyTime now);
+  // Every build held or with a report not yet delivered, for the heartbeat.
+  std::vector<api::BuildProgress> HeldBuilds() const;
   void LogHealth(const HealthVerdict& before, const HealthVerdict& after);
   void ApplyReply(const HeartbeatReply& reply);
 
@@ -98,6 +128,8 @@ class Agent {
   Sleeper* sleeper_;
   Clock* clock_;
   ActionRunner* actions_;
+  BuildRunner* builds_;
+  SelfChecker* self_check_;
   std::atomic<bool> stop_{false};
 
   HealthMonitor health_;
@@ -110,7 +142,9 @@ class Agent {
   bool ever_joined_ = false;
   std::set<std::string> problems_;
   ResultOutbox outbox_;
-  std::set<std::string> action_problems_;  // malformed reply items, logged once
+  BuildReportOutbox build_outbox_;
+  std::set<std::string> action_problems_;      // malformed reply items, logged once
+  std::set<std::string> assignment_problems_;  // likewise
 };
 
 }  // namespace swarm::agent

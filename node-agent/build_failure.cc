@@ -54,7 +54,10 @@ struct Signature {
   FailureClass failure_class;
   Matcher match;
   std::string_view text;
+  bool out_of_memory = false;  // the message means the build ran out of memory
 };
+
+constexpr bool kOom = true;
 
 // Matched against each line with colours, surrounding blanks and the leading
 // "* " of ebuild messages removed. Only messages printed when the run is over
@@ -62,21 +65,21 @@ struct Signature {
 // "Refetching") must not turn a later compile error into a fetch failure.
 constexpr Signature kSignatures[] = {
     // A compiler, linker or build tool killed by the kernel's OOM killer.
-    {FailureClass::kDroneResources, Contains, "Killed signal terminated program"},
-    {FailureClass::kDroneResources, Contains, "internal compiler error: Killed (program"},
-    {FailureClass::kDroneResources, Contains, "terminated with signal 9"},
-    {FailureClass::kDroneResources, Contains, "(signal: 9, SIGKILL: kill)"},
-    {FailureClass::kDroneResources, Equals, "Killed"},
-    {FailureClass::kDroneResources, EndsWith, "] Killed"},
-    {FailureClass::kDroneResources, ShellReportsKilled, ""},
+    {FailureClass::kDroneResources, Contains, "Killed signal terminated program", kOom},
+    {FailureClass::kDroneResources, Contains, "internal compiler error: Killed (program", kOom},
+    {FailureClass::kDroneResources, Contains, "terminated with signal 9", kOom},
+    {FailureClass::kDroneResources, Contains, "(signal: 9, SIGKILL: kill)", kOom},
+    {FailureClass::kDroneResources, Equals, "Killed", kOom},
+    {FailureClass::kDroneResources, EndsWith, "] Killed", kOom},
+    {FailureClass::kDroneResources, ShellReportsKilled, "", kOom},
     // Allocation failures reported by the program itself.
-    {FailureClass::kDroneResources, Contains, "virtual memory exhausted"},
-    {FailureClass::kDroneResources, Contains, "Cannot allocate memory"},
-    {FailureClass::kDroneResources, Contains, "Out of memory"},
-    {FailureClass::kDroneResources, Contains, "out of memory allocating"},  // cc1plus
-    {FailureClass::kDroneResources, Contains, "LLVM ERROR: out of memory"},
-    {FailureClass::kDroneResources, StartsWith, "memory allocation of "},
-    {FailureClass::kDroneResources, Contains, "throwing an instance of 'std::bad_alloc'"},
+    {FailureClass::kDroneResources, Contains, "virtual memory exhausted", kOom},
+    {FailureClass::kDroneResources, Contains, "Cannot allocate memory", kOom},
+    {FailureClass::kDroneResources, Contains, "Out of memory", kOom},
+    {FailureClass::kDroneResources, Contains, "out of memory allocating", kOom},  // cc1plus
+    {FailureClass::kDroneResources, Contains, "LLVM ERROR: out of memory", kOom},
+    {FailureClass::kDroneResources, StartsWith, "memory allocation of ", kOom},
+    {FailureClass::kDroneResources, Contains, "throwing an instance of 'std::bad_alloc'", kOom},
     {FailureClass::kDroneResources, Contains, "No space left on device"},
     {FailureClass::kDroneResources, Contains, "Disk quota exceeded"},
     // check-reqs: fatal in pkg_pretend; in pkg_setup only a warning, but the
@@ -178,6 +181,25 @@ bool IsQuotedSource(std::string_view line) {
   return line.substr(i, 2) == " |" || (i == 0 && StartsWith(line, "|"));
 }
 
+// emerge wraps its "!!! " sentences over several lines ("!!! Multiple package
+// instances ... have been pulled" / "!!! into the dependency graph, resulting
+// in a slot conflict:"): a following "!!! " line that starts in lower case
+// continues the sentence, and belongs in the reason.
+std::string WithContinuation(std::string_view line, const std::vector<std::string_view>& lines,
+                             size_t i) {
+  std::string out(line);
+  if (!StartsWith(line, "!!! ")) return out;
+  for (size_t next = i + 1; next < lines.size(); ++next) {
+    const std::string_view more = TrimView(lines[next]);
+    if (!StartsWith(more, "!!! ") || more.size() < 5 ||
+        !std::islower(static_cast<unsigned char>(more[4]))) {
+      break;
+    }
+    out += " " + std::string(more.substr(4));
+  }
+  return out;
+}
+
 struct PhaseError {
   std::string phase;
   std::string reason;
@@ -239,10 +261,11 @@ BuildFailure ClassifyBuildFailure(std::string_view output, int exit_code, bool k
   const std::vector<std::string_view> lines = SplitLines(text);
 
   std::array<std::optional<std::string>, kPriority.size()> evidence;
+  bool evidence_oom = false;  // of the DroneResources evidence
   std::optional<PhaseError> phase_error;
   bool want_die_message = false;
-  for (std::string_view raw : lines) {
-    const std::string_view line = Normalize(raw);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = Normalize(lines[i]);
     if (want_die_message) {
       // die prints its message on the line after the ERROR header.
       want_die_message = false;
@@ -256,7 +279,10 @@ BuildFailure ClassifyBuildFailure(std::string_view output, int exit_code, bool k
     for (const Signature& s : kSignatures) {
       if (!s.match(line, s.text)) continue;
       auto& slot = evidence[PriorityIndex(s.failure_class)];
-      if (!slot) slot = std::string(line);
+      if (!slot) {
+        slot = WithContinuation(line, lines, i);
+        if (s.failure_class == FailureClass::kDroneResources) evidence_oom = s.out_of_memory;
+      }
       break;
     }
   }
@@ -268,6 +294,7 @@ BuildFailure ClassifyBuildFailure(std::string_view output, int exit_code, bool k
     if (!evidence[i]) continue;
     f.failure_class = kPriority[i];
     f.reason = *evidence[i];
+    f.out_of_memory = f.failure_class == FailureClass::kDroneResources && evidence_oom;
     // Fetching is a phase of its own that never reaches die.
     if (f.failure_class == FailureClass::kFetch && f.phase.empty()) f.phase = "fetch";
     return f;

@@ -25,6 +25,9 @@ struct BuildFailure {
   std::string phase;     // ebuild phase that died ("compile", "configure", ...); "" if unknown
   std::string reason;    // one line: the message that decided the class
   std::string log_tail;  // the last lines of the output, for a person
+  // The deciding evidence is memory exhaustion: an OOM-killed compiler or an
+  // allocation failure (not a check-reqs refusal, not a bare SIGKILL).
+  bool out_of_memory = false;
 };
 
 // Classifies a failed emerge run from its combined output and how it ended:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "api/quantity.h"
 
@@ -124,6 +125,30 @@ std::vector<api::Action> ParseActions(const json& actions, std::vector<std::stri
     } else if (!IsSafeActionId(a->id)) {
       problems->push_back(where + ": id \"" + a->id +
                           "\" is not 1 to 128 letters, digits, '.', '_' or '-'");
+    } else {
+      out.push_back(std::move(a).value());
+    }
+  }
+  return out;
+}
+
+std::vector<api::BuildAssignment> ParseAssignments(const json& assignments,
+                                                   std::vector<std::string>* problems) {
+  std::vector<api::BuildAssignment> out;
+  if (!assignments.is_array()) return out;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < assignments.size(); ++i) {
+    const std::string where = "assignments[" + std::to_string(i) + "]";
+    auto a = api::BuildAssignmentFromJson(assignments[i]);
+    if (!a.ok()) {
+      std::string message = a.status().message();
+      std::replace(message.begin(), message.end(), '\n', ' ');
+      problems->push_back(where + ": " + message);
+    } else if (!IsSafeActionId(a->id)) {
+      problems->push_back(where + ": id \"" + a->id +
+                          "\" is not 1 to 128 letters, digits, '.', '_' or '-'");
+    } else if (!seen.insert(a->id).second) {
+      problems->push_back(where + ": id \"" + a->id + "\" is listed twice");
     } else {
       out.push_back(std::move(a).value());
     }

@@ -57,6 +57,14 @@ bool IsSafeActionId(const std::string& id);
 std::vector<api::Action> ParseActions(const nlohmann::json& actions,
                                       std::vector<std::string>* problems);
 
+// The reply's `assignments` array as build assignments. An item that does
+// not decode, whose id is not safe (IsSafeActionId: it names the build log and
+// the report paths), or whose id repeats an earlier item's, is skipped and
+// described in `problems` ("assignments[1]: ..."); the others are returned,
+// in order.
+std::vector<api::BuildAssignment> ParseAssignments(const nlohmann::json& assignments,
+                                                   std::vector<std::string>* problems);
+
 // Delay before retry `attempt` (0 for the first retry): 1s doubling to a 30s
 // cap, shortened by up to 20% by `jitter` (a draw in [0, 1)) so drones that
 // lost the controller together do not come back in lockstep.

@@ -21,9 +21,11 @@
 #include "node-agent/action_executor.h"
 #include "node-agent/action_runner.h"
 #include "node-agent/agent.h"
-#include "node-agent/child_processes.h"
+#include "node-agent/build_executor.h"
+#include "node-agent/build_runner.h"
 #include "node-agent/config.h"
 #include "node-agent/probes.h"
+#include "node-agent/self_check.h"
 #include "node-agent/sleeper.h"
 
 namespace {
@@ -35,7 +37,11 @@ using swarm::agent::ActionRunner;
 using swarm::agent::ActionSettingsFor;
 using swarm::agent::Agent;
 using swarm::agent::AgentOptions;
+using swarm::agent::BuildRunner;
+using swarm::agent::BuildSettingsFor;
 using swarm::agent::HostActionExecutor;
+using swarm::agent::HostBuildExecutor;
+using swarm::agent::HostSelfChecker;
 using swarm::agent::HttpControllerTransport;
 using swarm::agent::InterruptibleSleeper;
 using swarm::agent::kExitConfigError;
@@ -44,13 +50,16 @@ using swarm::agent::kExitRuntimeError;
 using swarm::agent::LoadAgentConfig;
 using swarm::agent::ProbePathsFor;
 using swarm::agent::Prober;
-using swarm::agent::SignalChildProcessGroups;
+using swarm::agent::SelfCheckSettingsFor;
 
 // How long a stopping agent waits for a running action to end on its own,
-// then for it to end after SIGTERM. Together well inside systemd's default
-// 90s stop timeout.
+// then for it to end after its cancel (SIGTERM, SIGKILL 5s later); how long
+// it tries to deliver the returned builds; how long the cancelled builds get
+// to end. Together well inside systemd's default 90s stop timeout.
 constexpr std::chrono::seconds kActionStopGrace{20};
-constexpr std::chrono::seconds kActionTermGrace{5};
+constexpr std::chrono::seconds kActionTermGrace{10};
+constexpr std::chrono::seconds kDeliverGrace{5};
+constexpr std::chrono::seconds kBuildStopGrace{15};
 
 void SetUpLogging(const std::string& drone_name) {
   auto logger = spdlog::stderr_logger_mt("swarm-agent");
@@ -107,18 +116,23 @@ int main(int argc, char** argv) {
   Prober prober(ProbePathsFor(*config), &runner);
   InterruptibleSleeper sleeper;
   HostActionExecutor executor(ActionSettingsFor(*config), &runner);
-  // A finished action brings the next heartbeat forward, so the controller
-  // sees the new deploy version or tree promptly.
+  // A finished action or build brings the next heartbeat forward, so the
+  // controller sees the new deploy version, tree or build result promptly.
   ActionRunner actions(&executor, [&sleeper] { sleeper.Wake(); });
+  HostBuildExecutor build_executor(BuildSettingsFor(*config), &runner, SystemClock::Get());
+  BuildRunner builds(&build_executor, SystemClock::Get(), [&sleeper] { sleeper.Wake(); });
+  HostSelfChecker self_check(SelfCheckSettingsFor(*config), &runner);
   Agent agent(AgentOptions{config->name, config->controller}, &prober, &transport, &sleeper,
-              SystemClock::Get(), &actions);
+              SystemClock::Get(), &actions, &builds, &self_check);
   actions.Start();
 
   std::atomic<bool> signaled{false};
+  std::atomic<int> stop_signal{SIGTERM};
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     signaled.store(true);
+    stop_signal.store(sig);
     spdlog::info("received {}: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     agent.Stop();
   });
@@ -129,21 +143,25 @@ int main(int argc, char** argv) {
   if (!signaled.load()) pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
 
-  // SIGTERM: no new action starts (queued ones are dropped; the controller
-  // issues them again). A running hook or emerge gets kActionStopGrace to end;
-  // then its process group gets SIGTERM, so that no orphan outlives the agent
-  // (it would die at its next write to the closed output pipe anyway, and a
+  // Builds: each running emerge is cancelled (SIGTERM to its process group,
+  // SIGKILL after the build grace) and returned to the controller at once,
+  // so another drone can take it.
+  const std::string why = std::string("agent shutting down (") +
+                          (stop_signal.load() == SIGINT ? "SIGINT" : "SIGTERM") + ")";
+  if (size_t n = builds.ReturnAll(why); n > 0) spdlog::info("returned {} build(s): {}", n, why);
+  InterruptibleSleeper pause;
+  agent.DeliverBeforeExit(kDeliverGrace, pause);
+
+  // Actions: no new one starts (queued ones are dropped; the controller
+  // issues them again). A running hook or emerge gets kActionStopGrace to
+  // end; then it is cancelled, so that no orphan outlives the agent (a
   // restarted agent could start a second deploy beside it). The result, a
-  // failure when it was killed, gets one delivery attempt. A killed deploy
-  // writes no marker: the drone keeps reporting its old version and the
-  // controller issues the deploy again.
+  // failure when it was stopped, gets delivered. A stopped deploy writes no
+  // marker: the drone keeps reporting its old version and the controller
+  // issues the deploy again.
   if (!actions.WaitStopped(kActionStopGrace)) {
-    // The real /proc: a procRoot pointed at fake resource files for a demo
-    // must not hide the real child processes.
-    int groups = SignalChildProcessGroups("/proc", SIGTERM);
-    spdlog::warn(
-        "an action is still running after {}s; sent SIGTERM to {} command process group(s)",
-        kActionStopGrace.count(), groups);
+    spdlog::warn("an action is still running after {}s; stopping it", kActionStopGrace.count());
+    executor.Cancel();
     if (!actions.WaitStopped(kActionTermGrace)) {
       spdlog::warn("the action did not end; exiting without its result");
       spdlog::shutdown();
@@ -151,8 +169,14 @@ int main(int argc, char** argv) {
       std::_Exit(kExitOk);
     }
   }
-  if (size_t left = agent.DeliverResults(); left > 0) {
-    spdlog::warn("{} action result(s) not delivered before exit", left);
+  if (size_t left = agent.DeliverBeforeExit(kDeliverGrace, pause); left > 0) {
+    spdlog::warn("{} result(s) not delivered before exit", left);
+  }
+  if (!builds.WaitIdle(kBuildStopGrace)) {
+    spdlog::warn("a cancelled build did not end within {}s; exiting without waiting for it",
+                 kBuildStopGrace.count());
+    spdlog::shutdown();
+    std::_Exit(kExitOk);
   }
   return kExitOk;
 }

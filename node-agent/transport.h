@@ -1,7 +1,8 @@
 #pragma once
 
-// How the agent reaches the controller: one seam for the heartbeat and the
-// action results, so tests answer both from a script.
+// How the agent reaches the controller: one seam for the heartbeat, the
+// action results and the build reports (log, binary package, result), so
+// tests answer all of them from a script.
 
 #include <memory>
 #include <string>
@@ -20,6 +21,14 @@ class ControllerTransport {
   // POSTs `json_body` to `path`. Any HTTP status is a response; Unavailable
   // when the controller cannot be reached.
   virtual Result<HttpResponse> Post(const std::string& path, const std::string& json_body) = 0;
+  // PUTs `body` as `content_type` with the extra `headers`; as Post.
+  virtual Result<HttpResponse> Put(const std::string& path, const std::string& body,
+                                   const std::string& content_type, const HttpHeaders& headers) = 0;
+  // PUTs the bytes of the file at `file_path` (application/octet-stream),
+  // streamed from disk. As Post; also Unavailable, naming the file, when it
+  // cannot be read.
+  virtual Result<HttpResponse> PutFile(const std::string& path, const std::string& file_path,
+                                       const HttpHeaders& headers) = 0;
 };
 
 // The real transport: base/http_client.h, which carries the bearer token.
@@ -29,6 +38,14 @@ class HttpControllerTransport final : public ControllerTransport {
       : client_(std::move(client)) {}
   Result<HttpResponse> Post(const std::string& path, const std::string& json_body) override {
     return client_->Post(path, json_body);
+  }
+  Result<HttpResponse> Put(const std::string& path, const std::string& body,
+                           const std::string& content_type, const HttpHeaders& headers) override {
+    return client_->PutBody(path, body, content_type, headers);
+  }
+  Result<HttpResponse> PutFile(const std::string& path, const std::string& file_path,
+                               const HttpHeaders& headers) override {
+    return client_->PutFile(path, file_path, headers);
   }
 
  private:

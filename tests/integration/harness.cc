@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -255,8 +257,41 @@ std::string SwarmHarness::Revision(int n) {
   return rev;
 }
 
+namespace {
+
+bool IsShellName(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// `s` in single quotes for sh, each ' written as '\''.
+std::string SingleQuoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
 bool SwarmHarness::StartPortageAgent(const std::string& drone, const std::string& start_tag,
                                      const std::string& marker) {
+  PortageAgentOptions options;
+  options.start_tag = start_tag;
+  options.marker = marker;
+  return StartPortageAgent(drone, options);
+}
+
+bool SwarmHarness::StartPortageAgent(const std::string& drone,
+                                     const PortageAgentOptions& options) {
+  const std::string& start_tag = options.start_tag;
+  const std::string& marker = options.marker;
+  std::string exports;
+  for (const auto& [name, value] : options.emerge_env) {
+    if (!IsShellName(name)) return false;
+    exports += "export " + name + "=" + SingleQuoted(value) + "\n";
+  }
   AddAgentToken(drone);
   const std::string root = DroneDir(drone);
   if (TreeDir().empty()) return false;
@@ -272,8 +307,8 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone, const std::string
   if (!marker.empty()) dir_.Write("drones/" + drone + "/state/DEPLOY_MARKER", marker + "\n");
   const std::string emerge = dir_.Write(
       "drones/" + drone + "/bin/emerge",
-      "#!/bin/sh\nexec " + SourcePath("hack/fake-portage/emerge") + " --fake-repo " + root +
-          "/repo \"$@\"\n");
+      "#!/bin/sh\n" + exports + "exec " + SourcePath("hack/fake-portage/emerge") +
+          " --fake-repo " + root + "/repo \"$@\"\n");
   chmod(emerge.c_str(), 0755);
   const std::string config = dir_.Write(
       "drones/" + drone + "/agent.yaml",

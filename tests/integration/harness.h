@@ -95,6 +95,19 @@ class SwarmHarness {
   // default git sync hook; DEPLOY_MARKER holds `marker` (none when empty).
   bool StartPortageAgent(const std::string& drone, const std::string& start_tag = "rev-1",
                          const std::string& marker = "");
+  struct PortageAgentOptions {
+    std::string start_tag = "rev-1";
+    std::string marker;  // DEPLOY_MARKER's content; none when empty
+    // Exported by the drone's emerge wrapper, for the fake emerge's
+    // injections (hack/fake-portage/emerge): FAKE_EMERGE_MEMORY_BYTES,
+    // FAKE_EMERGE_FAIL_ALL, FAKE_EMERGE_BUILD_SECONDS, FAKE_EMERGE_ZERO_BYTE,
+    // FAKE_EMERGE_BUILD_LOG.
+    // Names must be shell variable names; values may hold anything.
+    std::map<std::string, std::string> emerge_env;
+  };
+  // As above, with the wrapper's environment. False (nothing started) for a
+  // name that is not a shell variable name.
+  bool StartPortageAgent(const std::string& drone, const PortageAgentOptions& options);
   std::string DroneDir(const std::string& drone) const { return dir_.File("drones/" + drone); }
 
   // The condition `type` of a drone as "Status/Reason", "" when absent.

@@ -151,6 +151,25 @@ TEST_F(ActionExecutorTest, DeployTimeoutAndSignalAreDescribed) {
   EXPECT_EQ(CommandsRun().at(0).timeout, std::chrono::milliseconds(250));
 }
 
+TEST_F(ActionExecutorTest, CancelStopsTheRunningHookAndTheActionFails) {
+  HostActionExecutor executor(settings_, &runner_);
+  hook_ = [&](const CommandSpec& spec) -> Result<CommandResult> {
+    EXPECT_TRUE(spec.cancel != nullptr);
+    EXPECT_EQ(spec.cancel_grace, HostActionExecutor::kCancelGrace);
+    executor.Cancel();  // the agent is stopping while the hook runs
+    EXPECT_TRUE(spec.cancel && spec.cancel->cancelled());
+    CommandResult r;
+    r.cancelled = true;
+    r.signaled = true;
+    r.term_signal = 15;
+    return r;
+  };
+  api::ActionResult r = executor.Execute(Deploy("2026.02.05"));
+  EXPECT_FALSE(r.succeeded);
+  EXPECT_EQ(r.message, "hooks.deploy was stopped: the agent is shutting down");
+  EXPECT_EQ(ReadFile(dir_.File("state/DEPLOY_MARKER")), "2026.01.01\n");
+}
+
 TEST_F(ActionExecutorTest, DeployWithoutHookFailsWithoutRunningAnything) {
   settings_.hooks.deploy = "";
   api::ActionResult r = Execute(Deploy("2026.02.05"));

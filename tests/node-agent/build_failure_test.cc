@@ -338,11 +338,41 @@ TEST(ClassifyBuildFailureTest, Table) {
   }
 }
 
+// Only memory exhaustion is an OOM: the agent reports oomKilled from it, and
+// the controller then wants a drone with more memory for the package.
+TEST(ClassifyBuildFailureTest, OutOfMemoryOnlyForMemoryEvidence) {
+  const std::string die = kDieTrailer;
+  EXPECT_TRUE(ClassifyBuildFailure(kCompileOom + die, 1, false, 0).out_of_memory);
+  EXPECT_TRUE(ClassifyBuildFailure(kVirtualMemory + die, 1, false, 0).out_of_memory);
+  EXPECT_TRUE(
+      ClassifyBuildFailure(std::string(kSlotConflict) + kCompileOom, 1, false, 0).out_of_memory);
+  EXPECT_FALSE(ClassifyBuildFailure(kNoSpace + die, 1, false, 0).out_of_memory);
+  EXPECT_FALSE(ClassifyBuildFailure(kCheckReqsRam + die, 1, false, 0).out_of_memory);
+  EXPECT_FALSE(ClassifyBuildFailure(kCompileError + die, 1, false, 0).out_of_memory);
+  EXPECT_FALSE(ClassifyBuildFailure(kSlotConflict, 1, false, 0).out_of_memory);
+  // A bare SIGKILL may be a timeout or a person: DroneResources, not an OOM.
+  const BuildFailure bare = ClassifyBuildFailure(">>> Compiling source ...\n", -1, true, SIGKILL);
+  EXPECT_EQ(bare.failure_class, FailureClass::kDroneResources);
+  EXPECT_FALSE(bare.out_of_memory);
+  // The first DroneResources evidence decides: a full disk first, then a kill.
+  EXPECT_FALSE(ClassifyBuildFailure(std::string(kNoSpace) + kCompileOom, 1, false, 0).out_of_memory);
+}
+
 TEST(ClassifyBuildFailureTest, ReasonIsTheMatchedMessageWithoutMarkers) {
   const BuildFailure f = ClassifyBuildFailure(kCheckReqsRam, 1, false, 0);
   EXPECT_EQ(f.reason, "There is NOT at least 32 GiB RAM");
   const BuildFailure g = ClassifyBuildFailure(kFetch, 1, false, 0);
   EXPECT_EQ(g.reason, "!!! Couldn't download 'foo-1.0.tar.gz'. Aborting.");
+}
+
+TEST(ClassifyBuildFailureTest, ReasonKeepsTheWholeSentenceEmergeWrappedOverLines) {
+  const BuildFailure f = ClassifyBuildFailure(kSlotConflict, 1, false, 0);
+  EXPECT_EQ(f.reason,
+            "!!! Multiple package instances within a single package slot have been pulled "
+            "into the dependency graph, resulting in a slot conflict:");
+  // A new sentence on the next "!!! " line is not part of it.
+  const BuildFailure g = ClassifyBuildFailure(kMasked, 1, false, 0);
+  EXPECT_THAT(g.reason, EndsWith("have been masked."));
 }
 
 TEST(ClassifyBuildFailureTest, LogTailKeepsTheLastLines) {

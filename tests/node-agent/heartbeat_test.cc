@@ -181,5 +181,39 @@ TEST(HeartbeatTest, ParseActionsSkipsMalformedItems) {
   for (const auto& p : problems) EXPECT_EQ(p.find('\n'), std::string::npos) << p;
 }
 
+TEST(HeartbeatTest, ParseAssignmentsSkipsMalformedUnsafeAndRepeatedItems) {
+  auto j = nlohmann::json::parse(R"([
+      {"id": "7c1e09aa-b42", "package": "dev-libs/openssl-3.3.3", "attempt": 2},
+      {"id": "no-package"},
+      42,
+      {"id": "../../etc/passwd", "package": "dev-libs/foo-1.0"},
+      {"id": "a2", "package": "sys-libs/zlib-1.3.1-r1", "attempt": "two"},
+      {"id": "7c1e09aa-b42", "package": "dev-libs/openssl-3.3.3"},
+      {"id": "a3", "package": "sys-libs/zlib-1.3.1-r1", "future": true}])");
+  std::vector<std::string> problems;
+  std::vector<api::BuildAssignment> got = ParseAssignments(j, &problems);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].id, "7c1e09aa-b42");
+  EXPECT_EQ(got[0].package, "dev-libs/openssl-3.3.3");
+  EXPECT_EQ(got[0].attempt, 2);
+  EXPECT_EQ(got[1].id, "a3");
+  EXPECT_EQ(got[1].attempt, 1);
+  ASSERT_EQ(problems.size(), 5u);
+  EXPECT_THAT(problems[0], HasSubstr("assignments[1]: "));
+  EXPECT_THAT(problems[0], HasSubstr("required"));
+  EXPECT_THAT(problems[1], HasSubstr("assignments[2]: "));
+  EXPECT_THAT(problems[2], HasSubstr("assignments[3]: id \"../../etc/passwd\""));
+  EXPECT_THAT(problems[3], HasSubstr("assignments[4]: "));
+  EXPECT_THAT(problems[4], HasSubstr("assignments[5]: id \"7c1e09aa-b42\" is listed twice"));
+  for (const auto& p : problems) EXPECT_EQ(p.find('\n'), std::string::npos) << p;
+}
+
+TEST(HeartbeatTest, ParseAssignmentsOfNothing) {
+  std::vector<std::string> problems;
+  EXPECT_TRUE(ParseAssignments(nlohmann::json::array(), &problems).empty());
+  EXPECT_TRUE(ParseAssignments(nlohmann::json(), &problems).empty());
+  EXPECT_TRUE(problems.empty());
+}
+
 }  // namespace
 }  // namespace swarm::agent

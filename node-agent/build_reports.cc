@@ -1,0 +1,209 @@
+#include "node-agent/build_reports.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <memory>
+#include <random>
+#include <utility>
+
+#include "node-agent/heartbeat.h"
+
+namespace swarm::agent {
+namespace {
+
+bool IsSuccess(int status) { return status >= 200 && status < 300; }
+
+// The controller's "never" for a build report: the assignment is no longer
+// this drone's (409), an upload it refused and requeued (422), or a request
+// that cannot succeed unchanged.
+bool IsFinalRefusal(int status) {
+  return status == 400 || status == 403 || status == 404 || status == 409 || status == 422;
+}
+
+}  // namespace
+
+std::string BuildReportPath(const std::string& drone_name, const std::string& assignment) {
+  return "/api/v1/drones/" + drone_name + "/builds/" + assignment;
+}
+
+Result<std::string> ReadFileTail(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return NotFound("cannot open \"" + path + "\"");
+  const std::streamoff size = in.tellg();
+  if (size < 0) return Unavailable("cannot read \"" + path + "\"");
+  const std::streamoff from = size > static_cast<std::streamoff>(max_bytes)
+                                  ? size - static_cast<std::streamoff>(max_bytes)
+                                  : 0;
+  std::string out(static_cast<size_t>(size - from), '\0');
+  in.seekg(from);
+  if (!in.read(out.data(), static_cast<std::streamsize>(out.size()))) {
+    return Unavailable("cannot read \"" + path + "\"");
+  }
+  return out;
+}
+
+BuildReportOutbox::BuildReportOutbox(Clock* clock, std::function<double()> uniform01)
+    : clock_(clock), uniform01_(std::move(uniform01)) {
+  if (!uniform01_) {
+    auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+    uniform01_ = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+  }
+}
+
+void BuildReportOutbox::Add(FinishedBuild build) {
+  Pending p;
+  p.build = std::move(build);
+  p.due = clock_->SteadyNow();
+  pending_.push_back(std::move(p));
+}
+
+size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::string& drone_name,
+                                  bool ignore_backoff) {
+  const SteadyTime now = clock_->SteadyNow();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Pending& p = *it;
+    if (!ignore_backoff && now < p.due) {
+      ++it;
+      continue;
+    }
+    Outcome o = Outcome::kNext;
+    while (o == Outcome::kNext && p.step != Step::kDone) o = Send(p, transport, drone_name);
+    if (o == Outcome::kNext || o == Outcome::kDropped) {
+      if (o == Outcome::kNext) {
+        spdlog::info("build {} ({}) reported: {}", p.build.result.assignment,
+                     p.build.result.package, p.build.result.outcome);
+      }
+      it = pending_.erase(it);
+      continue;
+    }
+    p.due = now + BackoffDelay(p.failures++, uniform01_());
+    if (o == Outcome::kUnreachable) break;
+    ++it;
+  }
+  return pending_.size();
+}
+
+void BuildReportOutbox::Retain(const std::set<std::string>& current) {
+  std::erase_if(pending_, [&](const Pending& p) {
+    if (current.count(p.build.result.assignment)) return false;
+    spdlog::warn("build {} ({}) taken back by the controller: dropping its report",
+                 p.build.result.assignment, p.build.result.package);
+    return true;
+  });
+}
+
+std::vector<api::BuildProgress> BuildReportOutbox::Progress() const {
+  std::vector<api::BuildProgress> out;
+  for (const auto& p : pending_) {
+    out.push_back({p.build.result.assignment, p.build.result.package, api::kActionRunning});
+  }
+  return out;
+}
+
+BuildReportOutbox::Outcome BuildReportOutbox::Send(Pending& p, ControllerTransport& transport,
+                                                   const std::string& drone_name) {
+  const std::string path = BuildReportPath(drone_name, p.build.result.assignment);
+  switch (p.step) {
+    case Step::kLog:
+      return SendLog(p, transport, path + "/log");
+    case Step::kBinpkg:
+      return SendBinpkg(p, transport, path + "/binpkg");
+    case Step::kResult:
+      return SendResult(p, transport, path);
+    case Step::kDone:
+      break;
+  }
+  return Outcome::kNext;
+}
+
+BuildReportOutbox::Outcome BuildReportOutbox::SendLog(Pending& p, ControllerTransport& transport,
+                                                      const std::string& path) {
+  const FinishedBuild& b = p.build;
+  // A returned build was cut short: its partial log is nobody's last log.
+  if (b.log_path.empty() || b.result.outcome == api::kBuildReturned) {
+    p.step = Step::kBinpkg;
+    return Outcome::kNext;
+  }
+  auto log = ReadFileTail(b.log_path, kMaxLogUploadBytes);
+  if (!log.ok()) {
+    spdlog::warn("build {}: {}; reporting it without its log", b.result.assignment,
+                 log.status().message());
+    p.step = Step::kBinpkg;
+    return Outcome::kNext;
+  }
+  auto res = transport.Put(path, *log, "text/plain", {});
+  if (res.ok() && !IsSuccess(res->status) && res->status >= 400 && res->status < 500 &&
+      res->status != 409 && res->status != 422) {
+    // The log is an extra: a controller that will not take it still gets the result.
+    spdlog::warn("build {}: log refused: {}; reporting it without its log", b.result.assignment,
+                 DescribeHttpError(*res));
+    p.step = Step::kBinpkg;
+    return Outcome::kNext;
+  }
+  Outcome o = Judge(p, "log upload", res);
+  if (o == Outcome::kNext) p.step = Step::kBinpkg;
+  return o;
+}
+
+BuildReportOutbox::Outcome BuildReportOutbox::SendBinpkg(Pending& p, ControllerTransport& transport,
+                                                         const std::string& path) {
+  api::BuildResult& r = p.build.result;
+  if (r.outcome != api::kBuildSucceeded || !r.binpkg || p.build.binpkg_path.empty()) {
+    p.step = Step::kResult;
+    return Outcome::kNext;
+  }
+  if (!std::ifstream(p.build.binpkg_path, std::ios::binary)) {
+    // Gone from PKGDIR since the build (cleaned by hand, or by another
+    // emerge): nothing to publish, and not the package's fault.
+    spdlog::warn("build {}: the binary package {} is gone; returning the build", r.assignment,
+                 p.build.binpkg_path);
+    r.outcome = api::kBuildReturned;
+    r.message = "the binary package " + r.binpkg->path + " vanished from PKGDIR before its upload";
+    r.binpkg.reset();
+    p.step = Step::kResult;
+    return Outcome::kNext;
+  }
+  HttpHeaders headers = {{"X-Binpkg-Path", r.binpkg->path}, {"X-Binpkg-Sha256", r.binpkg->sha256}};
+  Outcome o =
+      Judge(p, "binary package upload", transport.PutFile(path, p.build.binpkg_path, headers));
+  if (o == Outcome::kNext) p.step = Step::kResult;
+  return o;
+}
+
+BuildReportOutbox::Outcome BuildReportOutbox::SendResult(Pending& p, ControllerTransport& transport,
+                                                         const std::string& path) {
+  // Build output need not be UTF-8: replace what is not, rather than throw.
+  const std::string body = api::BuildResultToJson(p.build.result)
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  Result<HttpResponse> res = transport.Post(path, body);
+  Outcome o = Judge(p, "result", res);
+  if (o != Outcome::kNext) return o;
+  p.step = Step::kDone;
+  // The reply lists every assignment the drone holds now, the next one
+  // included: it is offered at once instead of at the next heartbeat.
+  nlohmann::json reply = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (reply.is_object() && reply.contains("assignments") && reply["assignments"].is_array()) {
+    latest_assignments_ = reply["assignments"];
+  }
+  return o;
+}
+
+BuildReportOutbox::Outcome BuildReportOutbox::Judge(const Pending& p, const char* what,
+                                                    const Result<HttpResponse>& res) {
+  const std::string& id = p.build.result.assignment;
+  if (!res.ok()) {
+    spdlog::debug("build {}: {}: {}; retrying", id, what, res.status().message());
+    return Outcome::kUnreachable;
+  }
+  if (IsSuccess(res->status)) return Outcome::kNext;
+  if (IsFinalRefusal(res->status)) {
+    spdlog::warn("build {} ({}): {} refused, dropping its report: {}", id, p.build.result.package,
+                 what, DescribeHttpError(*res));
+    return Outcome::kDropped;
+  }
+  spdlog::debug("build {}: {}: {}; retrying", id, what, DescribeHttpError(*res));
+  return Outcome::kRetry;
+}
+
+}  // namespace swarm::agent

@@ -1,0 +1,321 @@
+// The agent loop's side of builds: offering the reply's assignments (gated by
+// health), listing held builds in heartbeats, delivering their reports before
+// the heartbeat, health fed by their outcomes, and the self-check.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "node-agent/agent.h"
+#include "tests/node-agent/fake_action_executor.h"
+#include "tests/node-agent/fake_build_executor.h"
+#include "tests/node-agent/fake_command_runner.h"
+#include "tests/node-agent/fake_sleeper.h"
+#include "tests/node-agent/fake_transport.h"
+#include "tests/support/temp_dir.h"
+
+namespace swarm::agent {
+namespace {
+
+using nlohmann::json;
+using swarm::testing::TempDir;
+using ::testing::ElementsAre;
+using testing::FailedBuild;
+using testing::FakeActionExecutor;
+using testing::FakeBuildExecutor;
+using testing::FakeCommandRunner;
+using testing::FakeSleeper;
+using testing::FakeTransport;
+using ::testing::IsEmpty;
+using testing::Reply;
+
+constexpr char kAssignsTwo[] = R"({"heartbeatInterval": "5s", "assignments": [
+    {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1},
+    {"id": "a2", "package": "sys-libs/zlib-1.3.1-r1", "attempt": 1}]})";
+constexpr char kAssignsA2[] = R"({"heartbeatInterval": "5s", "assignments": [
+    {"id": "a2", "package": "sys-libs/zlib-1.3.1-r1", "attempt": 1}]})";
+constexpr char kAssignsA3[] = R"({"heartbeatInterval": "5s", "assignments": [
+    {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})";
+constexpr char kAssignsNothing[] = R"({"heartbeatInterval": "5s", "assignments": []})";
+constexpr char kAccepted[] = R"({"accepted": true})";
+constexpr char kHeartbeat[] = "/api/v1/drones/drone-izar/heartbeat";
+constexpr char kBuilds[] = "/api/v1/drones/drone-izar/builds/";
+
+class FakeSelfChecker final : public SelfChecker {
+ public:
+  void Start(const api::HealthPolicy& p) override {
+    ++starts;
+    policy = p;
+  }
+  std::optional<SelfCheckOutcome> TakeOutcome() override {
+    return std::exchange(outcome, std::nullopt);
+  }
+  int starts = 0;
+  api::HealthPolicy policy;
+  std::optional<SelfCheckOutcome> outcome;
+};
+
+class AgentBuildsTest : public ::testing::Test {
+ protected:
+  AgentBuildsTest()
+      : prober_(ProbePaths{dir_.File("proc"), dir_.File("state"), dir_.File("repo"), {"/pkg"}},
+                &runner_,
+                [](const std::string&) -> Result<DiskStat> {
+                  return DiskStat{100, 37, 37};
+                }),
+        actions_(&action_executor_),
+        builds_(&build_executor_, &clock_, {},
+                [this](std::function<void()> task) { tasks_.push_back(std::move(task)); }),
+        agent_(AgentOptions{"drone-izar", "http://ctl:8443", "0.1.0"}, &prober_, &transport_,
+               &sleeper_, &clock_, &actions_, &builds_, &self_check_, [] { return 0.0; }) {
+    dir_.Write("proc/cpuinfo", "processor : 0\n");
+    SetMemoryUsed(50);
+    dir_.Write("proc/loadavg", "0.50 0.40 0.30 1/100 42\n");
+    dir_.Write("state/DEPLOY_MARKER", "2026.02.05\n");
+    dir_.Write("repo/metadata/timestamp.commit", "abc123 1738751400\n");
+  }
+
+  void SetMemoryUsed(int percent) {
+    dir_.Write("proc/meminfo", "MemTotal: 1000 kB\nMemAvailable: " +
+                                   std::to_string((100 - percent) * 10) + " kB\n");
+  }
+  void RunTask(size_t i) {
+    auto task = std::move(tasks_.at(i));
+    task();
+  }
+  // The heartbeats' "builds" fields, in order.
+  std::vector<json> HeartbeatBuilds() const {
+    std::vector<json> out;
+    for (size_t i = 0; i < transport_.paths.size(); ++i) {
+      if (transport_.paths[i] == kHeartbeat) out.push_back(transport_.bodies[i]["builds"]);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  FakeCommandRunner runner_;
+  Prober prober_;
+  FakeTransport transport_;
+  FakeSleeper sleeper_;
+  FakeClock clock_;
+  FakeActionExecutor action_executor_;
+  ActionRunner actions_;
+  FakeBuildExecutor build_executor_;
+  std::vector<std::function<void()>> tasks_;
+  BuildRunner builds_;
+  FakeSelfChecker self_check_;
+  Agent agent_;
+};
+
+TEST_F(AgentBuildsTest, AssignmentsStartOnceAndAreListedUntilTheirResultIsIn) {
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  ASSERT_EQ(tasks_.size(), 2u);
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  EXPECT_EQ(tasks_.size(), 2u);  // listed again: not started again
+  EXPECT_EQ(HeartbeatBuilds()[1], json::parse(R"([
+      {"assignment": "a1", "package": "dev-libs/openssl-3.3.3", "state": "Queued"},
+      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Queued"}])"));
+
+  RunTask(0);
+  RunTask(1);
+  transport_.Push(Reply(200, kAccepted));  // a1's result
+  transport_.Push(Reply(503, "busy"));     // a2's result: kept
+  transport_.PushOk(kAssignsA2);           // the controller still holds a2
+  agent_.Beat();
+  ASSERT_EQ(transport_.paths.size(), 5u);
+  EXPECT_EQ(transport_.paths[2], std::string(kBuilds) + "a1");
+  EXPECT_EQ(transport_.bodies[2]["outcome"], "Succeeded");
+  EXPECT_EQ(transport_.paths[3], std::string(kBuilds) + "a2");
+  // Results go before the heartbeat; a2's is not in yet, so a2 is still held.
+  EXPECT_EQ(HeartbeatBuilds()[2], json::parse(R"([
+      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Running"}])"));
+  EXPECT_EQ(agent_.pending_build_reports().size(), 1u);
+
+  clock_.Advance(std::chrono::seconds(5));
+  transport_.Push(Reply(200, kAccepted));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(transport_.paths[5], std::string(kBuilds) + "a2");
+  EXPECT_EQ(HeartbeatBuilds()[3], json::array());
+  EXPECT_THAT(build_executor_.executed(), ElementsAre("a1", "a2"));
+}
+
+TEST_F(AgentBuildsTest, TheNextAssignmentStartsFromTheCompletionsReply) {
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1}]})");
+  agent_.Beat();
+  ASSERT_EQ(tasks_.size(), 1u);
+  RunTask(0);
+  // The controller accepts a1 and hands out a3 in the same reply.
+  transport_.Push(Reply(200, R"({"accepted": true, "assignments": [
+      {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})"));
+  agent_.DeliverResults();
+  ASSERT_EQ(tasks_.size(), 2u) << "a3 starts without waiting for a heartbeat";
+  RunTask(1);
+  EXPECT_THAT(build_executor_.executed(), ElementsAre("a1", "a3"));
+}
+
+TEST_F(AgentBuildsTest, MalformedAssignmentsAreSkipped) {
+  transport_.PushOk(R"({"assignments": [{"id": "../x", "package": "dev-libs/foo-1.0"},
+      {"package": "dev-libs/foo-1.0"}, {"id": "ok1", "package": "dev-libs/foo-1.0"}]})");
+  agent_.Beat();
+  EXPECT_EQ(tasks_.size(), 1u);
+  EXPECT_EQ(agent_.link_state(), LinkState::kJoined);
+}
+
+TEST_F(AgentBuildsTest, BuildTakenBackIsStoppedAndItsPendingReportDropped) {
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  RunTask(1);                           // a2 ends
+  transport_.Push(Reply(500, "oops"));  // its result: kept
+  transport_.PushOk(kAssignsNothing);   // both taken back (the drone was drained)
+  agent_.Beat();
+  RunTask(0);  // a1's task finds it withdrawn
+  EXPECT_THAT(build_executor_.executed(), ElementsAre("a2"));
+  EXPECT_THAT(agent_.pending_build_reports(), IsEmpty());
+
+  clock_.Advance(std::chrono::minutes(1));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(transport_.paths.back(), kHeartbeat);
+  EXPECT_EQ(transport_.paths.size(), 4u);  // nothing more was posted for a2
+  EXPECT_EQ(HeartbeatBuilds().back(), json::array());
+}
+
+TEST_F(AgentBuildsTest, DegradedDroneReturnsNewAssignmentsAtOnce) {
+  SetMemoryUsed(91);
+  transport_.PushOk(kAssignsA3);
+  agent_.Beat();
+  EXPECT_TRUE(tasks_.empty());
+  transport_.Push(Reply(200, kAccepted));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  ASSERT_EQ(transport_.paths[1], std::string(kBuilds) + "a3");
+  EXPECT_EQ(transport_.bodies[1]["outcome"], "Returned");
+  EXPECT_EQ(transport_.bodies[1]["message"], "drone is DEGRADED: memory 91% >= 85%");
+  EXPECT_EQ(transport_.bodies[2]["health"], "DEGRADED");
+}
+
+TEST_F(AgentBuildsTest, DegradedDroneFinishesWhatItRuns) {
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  SetMemoryUsed(91);
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  EXPECT_FALSE(build_executor_.token("a1"));  // not started yet, not cancelled either
+  RunTask(0);
+  EXPECT_FALSE(build_executor_.token("a1")->cancelled());
+}
+
+TEST_F(AgentBuildsTest, OomKillMakesTheDroneCriticalAndReturnsEveryOtherBuild) {
+  build_executor_.SetAnswer([](const api::BuildAssignment& a) {
+    return FailedBuild(a, api::kFailureDroneResources, "Killed signal terminated program cc1plus",
+                       /*oom=*/true);
+  });
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  RunTask(0);                              // a1 is OOM-killed; a2 waits
+  transport_.Push(Reply(200, kAccepted));  // a1
+  transport_.Push(Reply(200, kAccepted));  // a2, returned
+  transport_.PushOk(kAssignsA3);           // a new one while CRITICAL
+  agent_.Beat();
+  EXPECT_EQ(agent_.health().state, HealthState::kCritical);
+  EXPECT_EQ(transport_.bodies[1]["outcome"], "Failed");
+  EXPECT_EQ(transport_.bodies[1]["oomKilled"], true);
+  EXPECT_EQ(transport_.paths[2], std::string(kBuilds) + "a2");
+  EXPECT_EQ(transport_.bodies[2]["outcome"], "Returned");
+  EXPECT_EQ(transport_.bodies[2]["message"],
+            "drone is CRITICAL: OOM kill while building dev-libs/openssl-3.3.3");
+  EXPECT_EQ(transport_.bodies[3]["health"], "CRITICAL");
+  EXPECT_EQ(HeartbeatBuilds().back(), json::array());
+
+  RunTask(1);  // a2's task: returned before it began
+  EXPECT_THAT(build_executor_.executed(), ElementsAre("a1"));
+  EXPECT_EQ(tasks_.size(), 2u);  // a3 was not started
+  transport_.Push(Reply(200, kAccepted));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(transport_.bodies[4]["assignment"], "a3");
+  EXPECT_THAT(transport_.bodies[4]["message"].get<std::string>(),
+              ::testing::StartsWith("drone is CRITICAL: "));
+}
+
+TEST_F(AgentBuildsTest, SelfCheckRunsWhenRecoveringAndItsPassMakesTheDroneHealthy) {
+  build_executor_.SetAnswer([](const api::BuildAssignment& a) {
+    return FailedBuild(a, api::kFailureDroneResources, "Killed signal terminated program", true);
+  });
+  transport_.PushOk(kAssignsA3);
+  agent_.Beat();
+  RunTask(0);
+  transport_.Push(Reply(200, kAccepted));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  ASSERT_EQ(agent_.health().state, HealthState::kCritical);
+  EXPECT_EQ(self_check_.starts, 0);
+
+  clock_.Advance(std::chrono::seconds(15));  // a quiet probe interval
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(agent_.health().state, HealthState::kRecovering);
+  EXPECT_EQ(self_check_.starts, 1);
+  EXPECT_EQ(self_check_.policy.disk_degraded_percent, 90);
+
+  self_check_.outcome = SelfCheckOutcome{true, ""};
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(agent_.health().state, HealthState::kHealthy);
+  EXPECT_EQ(transport_.bodies.back()["health"], "HEALTHY");
+  EXPECT_EQ(self_check_.starts, 1);
+}
+
+TEST_F(AgentBuildsTest, FailedSelfCheckKeepsTheDroneRecovering) {
+  build_executor_.SetAnswer([](const api::BuildAssignment& a) {
+    return FailedBuild(a, api::kFailureDroneResources, "Killed signal terminated program", true);
+  });
+  transport_.PushOk(kAssignsA3);
+  agent_.Beat();
+  RunTask(0);
+  agent_.Beat();  // controller away: the OOM is recorded all the same
+  clock_.Advance(std::chrono::seconds(15));
+  agent_.Beat();
+  ASSERT_EQ(self_check_.starts, 1);
+  self_check_.outcome = SelfCheckOutcome{false, "disk 93% >= 90%"};
+  agent_.Beat();
+  EXPECT_EQ(agent_.health().state, HealthState::kRecovering);
+  EXPECT_EQ(agent_.health().reason, "self-check failed: disk 93% >= 90%");
+}
+
+TEST_F(AgentBuildsTest, DeliverBeforeExitRetriesUntilTheReportsAreIn) {
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  EXPECT_EQ(builds_.ReturnAll("agent shutting down (SIGTERM)"), 2u);
+  transport_.PushDown();
+  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, kAccepted));
+  FakeSleeper pause;
+  pause.after_sleep = [&] { clock_.Advance(pause.waits.back()); };
+  EXPECT_EQ(agent_.DeliverBeforeExit(std::chrono::seconds(5), pause), 0u);
+  EXPECT_EQ(pause.waits, (std::vector<Duration>{Agent::kExitRetryPause}));
+  EXPECT_EQ(transport_.bodies.back()["message"], "agent shutting down (SIGTERM)");
+}
+
+TEST_F(AgentBuildsTest, DeliverBeforeExitGivesUpAfterItsTime) {
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  builds_.ReturnAll("agent shutting down (SIGTERM)");
+  FakeSleeper pause;
+  pause.after_sleep = [&] { clock_.Advance(pause.waits.back()); };
+  EXPECT_EQ(agent_.DeliverBeforeExit(std::chrono::seconds(2), pause), 2u);
+  EXPECT_EQ(pause.waits.size(), 4u);  // every 500ms for 2s
+}
+
+TEST_F(AgentBuildsTest, StopStopsTheBuildRunner) {
+  agent_.Stop();
+  transport_.PushOk(kAssignsTwo);
+  agent_.Beat();
+  EXPECT_TRUE(tasks_.empty());
+}
+
+}  // namespace
+}  // namespace swarm::agent

@@ -1,0 +1,251 @@
+// The fake portage's build mode (hack/fake-portage/emerge) against what the
+// agent reads from a build: its injections must print what real emerge
+// prints, so that ClassifyBuildFailure, FindBinaryPackage and the host build
+// executor see them as they would on a real drone.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "base/command_runner.h"
+#include "node-agent/build_executor.h"
+#include "node-agent/build_failure.h"
+#include "tests/support/temp_dir.h"
+
+namespace swarm::agent {
+namespace {
+
+using swarm::testing::ReadFile;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kOpenssl[] = "=dev-libs/openssl-3.3.3";
+constexpr char kGiB[] = "1073741824";
+
+std::string Hack(const std::string& file) {
+  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "hack" /
+          "fake-portage" / file)
+      .string();
+}
+
+class FakeEmergeBuildTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CommandSpec make;
+    make.argv = {Hack("make-tree.sh"), tree_};
+    auto made = runner_.Run(make);
+    ASSERT_TRUE(made.ok() && made->exit_code == 0) << (made.ok() ? made->output : "");
+  }
+
+  CommandResult Build(std::map<std::string, std::string> env = {}) {
+    CommandSpec spec;
+    spec.argv = {Hack("emerge"), "--fake-repo", tree_,       "--oneshot",   "--usepkg",
+                 "--getbinpkg",  "--buildpkg",  "--color=n", "--nospinner", kOpenssl};
+    env["PKGDIR"] = pkgdir_;
+    spec.env = std::move(env);
+    spec.timeout = std::chrono::seconds(60);
+    auto r = runner_.Run(spec);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : CommandResult{};
+  }
+
+  static BuildFailure Classify(const CommandResult& r) {
+    return ClassifyBuildFailure(r.output, r.exit_code, r.signaled, r.term_signal);
+  }
+  void Inject(const std::string& kind, const std::string& content) {
+    dir_.Write("tree/metadata/fake-emerge/" + kind + "/dev-libs/openssl-3.3.3", content);
+  }
+  int64_t PackageSize() {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(binpkg_, ec);
+    return ec ? -1 : static_cast<int64_t>(size);
+  }
+
+  swarm::testing::TempDir dir_;
+  std::string tree_ = dir_.File("tree");
+  std::string pkgdir_ = dir_.File("pkgdir");
+  std::string binpkg_ = pkgdir_ + "/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar";
+  ProcessRunner runner_;
+};
+
+TEST_F(FakeEmergeBuildTest, TooLittleMemoryDiesLikeAnOomKilledCompile) {
+  Inject("needs-memory", "8589934592\n");  // 8 GiB
+  CommandResult small = Build({{"FAKE_EMERGE_MEMORY_BYTES", kGiB}});
+  EXPECT_EQ(small.exit_code, 1);
+  EXPECT_THAT(small.output,
+              HasSubstr("g++: fatal error: Killed signal terminated program cc1plus\n"));
+  EXPECT_THAT(small.output,
+              HasSubstr(" * ERROR: dev-libs/openssl-3.3.3::gentoo failed (compile phase):\n"));
+  EXPECT_EQ(PackageSize(), -1);
+  BuildFailure f = Classify(small);
+  EXPECT_EQ(f.failure_class, FailureClass::kDroneResources);
+  EXPECT_EQ(f.phase, "compile");
+  EXPECT_TRUE(f.out_of_memory);
+  EXPECT_THAT(f.reason, HasSubstr("Killed signal terminated program cc1plus"));
+
+  EXPECT_EQ(Build({{"FAKE_EMERGE_MEMORY_BYTES", "17179869184"}}).exit_code, 0);
+  EXPECT_GT(PackageSize(), 0);
+  // A drone whose wrapper does not say its memory builds everything.
+  EXPECT_EQ(Build().exit_code, 0);
+}
+
+TEST_F(FakeEmergeBuildTest, SamplesClassifyAsTheirNamesSay) {
+  struct Sample {
+    const char* file;
+    FailureClass want;
+    const char* phase;
+    const char* reason;
+  };
+  for (const Sample& s : {
+           Sample{"samples/no-space.txt", FailureClass::kDroneResources, "install",
+                  "No space left on device"},
+           Sample{"samples/slot-conflict.txt", FailureClass::kSystemic, "",
+                  "!!! Multiple package instances within a single package slot"},
+           Sample{"samples/compile-failure.txt", FailureClass::kPackage, "compile",
+                  "ninja -v -j16 -l0 failed"},
+       }) {
+    SCOPED_TRACE(s.file);
+    CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(Hack(s.file))}});
+    EXPECT_EQ(r.exit_code, 1);
+    BuildFailure f = Classify(r);
+    EXPECT_EQ(FailureClassName(f.failure_class), FailureClassName(s.want));
+    EXPECT_EQ(f.phase, s.phase);
+    EXPECT_THAT(f.reason, HasSubstr(s.reason));
+    EXPECT_FALSE(f.out_of_memory);
+  }
+}
+
+TEST_F(FakeEmergeBuildTest, SlotConflictFailsBeforeAnyBuild) {
+  CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(Hack("samples/slot-conflict.txt"))}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, Not(HasSubstr(">>> Emerging")));
+}
+
+TEST_F(FakeEmergeBuildTest, BuildSecondsMakeTheBuildTakeThatLong) {
+  // A long build is cancelled once it is under way: the sleep is in the
+  // compile phase, and nothing is installed.
+  std::string log = dir_.File("build.log");
+  CommandSpec spec;
+  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", kOpenssl};
+  spec.env = {{"PKGDIR", pkgdir_}, {"FAKE_EMERGE_BUILD_SECONDS", "600"}};
+  spec.output_file = log;
+  auto token = std::make_shared<CancelToken>();
+  spec.cancel = token;
+  Result<CommandResult> r = Unavailable("not run");
+  std::thread build([&] { r = runner_.Run(spec); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ReadFile(log).find("[1/2]") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the log
+  }
+  token->Cancel();
+  build.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->cancelled);
+  EXPECT_THAT(r->output, HasSubstr(">>> Compiling source in "));
+  EXPECT_THAT(r->output, Not(HasSubstr(">>> Completed")));
+  EXPECT_EQ(PackageSize(), -1);
+
+  // Per package, from the tree.
+  Inject("build-seconds", "0.05\n");
+  CommandResult quick = Build();
+  EXPECT_EQ(quick.exit_code, 0) << quick.output;
+  EXPECT_THAT(quick.output, HasSubstr("[1/2] "));
+
+  Inject("build-seconds", "soon");
+  CommandResult bad = Build();
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("build-seconds for =dev-libs/openssl-3.3.3 is not a number"));
+}
+
+TEST_F(FakeEmergeBuildTest, ZeroBytePackages) {
+  EXPECT_EQ(Build({{"FAKE_EMERGE_ZERO_BYTE", "1"}}).exit_code, 0);
+  EXPECT_EQ(PackageSize(), 0);
+
+  Inject("zero-byte-once", "");
+  CommandResult first = Build();
+  EXPECT_EQ(first.exit_code, 0);
+  EXPECT_THAT(first.output, HasSubstr(">>> Completed (1 of 1) dev-libs/openssl-3.3.3::gentoo"));
+  EXPECT_EQ(PackageSize(), 0);
+  EXPECT_FALSE(std::filesystem::exists(
+      tree_ + "/metadata/fake-emerge/zero-byte-once/dev-libs/openssl-3.3.3"));
+  EXPECT_EQ(Build().exit_code, 0);
+  EXPECT_GT(PackageSize(), 0);
+
+  Inject("zero-byte", "");
+  Build();
+  Build();
+  EXPECT_EQ(PackageSize(), 0);
+}
+
+TEST_F(FakeEmergeBuildTest, BuildLogRecordsStartsAndSuccesses) {
+  const std::string log = dir_.File("builds.log");
+  EXPECT_EQ(Build({{"FAKE_EMERGE_BUILD_LOG", log}}).exit_code, 0);
+  EXPECT_EQ(ReadFile(log), "start dev-libs/openssl-3.3.3\ndone dev-libs/openssl-3.3.3\n");
+  Inject("needs-memory", "8589934592");
+  EXPECT_EQ(Build({{"FAKE_EMERGE_BUILD_LOG", log}, {"FAKE_EMERGE_MEMORY_BYTES", kGiB}}).exit_code,
+            1);
+  const std::string conflict = ReadFile(Hack("samples/slot-conflict.txt"));
+  EXPECT_EQ(Build({{"FAKE_EMERGE_BUILD_LOG", log}, {"FAKE_EMERGE_FAIL_ALL", conflict}}).exit_code,
+            1);
+  // The OOM started and never finished; the resolver refusal never started.
+  EXPECT_EQ(ReadFile(log),
+            "start dev-libs/openssl-3.3.3\ndone dev-libs/openssl-3.3.3\n"
+            "start dev-libs/openssl-3.3.3\n");
+}
+
+TEST_F(FakeEmergeBuildTest, OutputIsTheSameOnEveryRun) {
+  Inject("needs-memory", "8589934592");
+  CommandResult a = Build({{"FAKE_EMERGE_MEMORY_BYTES", kGiB}});
+  CommandResult b = Build({{"FAKE_EMERGE_MEMORY_BYTES", kGiB}});
+  EXPECT_EQ(a.output, b.output);
+}
+
+// The host executor on a drone whose emerge is the fake one, through the
+// one-line wrapper drones use.
+class HostBuildOnFakePortageTest : public FakeEmergeBuildTest {
+ protected:
+  FinishedBuild BuildWith(const std::string& exports) {
+    const std::string wrapper =
+        dir_.Write("bin/emerge", "#!/bin/sh\n" + exports + "exec " + Hack("emerge") +
+                                     " --fake-repo " + tree_ + " \"$@\"\n");
+    chmod(wrapper.c_str(), 0755);
+    BuildSettings settings;
+    settings.state_dir = dir_.File("state");
+    settings.pkg_dir = pkgdir_;
+    settings.emerge = wrapper;
+    HostBuildExecutor executor(settings, &runner_, SystemClock::Get());
+    return executor.Execute(api::BuildAssignment{"b-1", "dev-libs/openssl-3.3.3", 1},
+                            std::make_shared<CancelToken>());
+  }
+};
+
+TEST_F(HostBuildOnFakePortageTest, SuccessFindsAndDigestsThePackage) {
+  FinishedBuild f = BuildWith("");
+  EXPECT_EQ(f.result.outcome, api::kBuildSucceeded) << f.result.message;
+  ASSERT_TRUE(f.result.binpkg.has_value());
+  EXPECT_EQ(f.result.binpkg->path, "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
+  EXPECT_EQ(f.result.binpkg->size, PackageSize());
+  EXPECT_EQ(f.result.binpkg->sha256.size(), 64u);
+  EXPECT_EQ(f.binpkg_path, binpkg_);
+  EXPECT_THAT(ReadFile(f.log_path), HasSubstr(">>> Completed (1 of 1)"));
+}
+
+TEST_F(HostBuildOnFakePortageTest, OomIsReportedAsOne) {
+  Inject("needs-memory", "8589934592");
+  FinishedBuild f = BuildWith("export FAKE_EMERGE_MEMORY_BYTES=1073741824\n");
+  EXPECT_EQ(f.result.outcome, api::kBuildFailed);
+  EXPECT_EQ(f.result.failure_class, api::kFailureDroneResources);
+  EXPECT_EQ(f.result.phase, "compile");
+  EXPECT_TRUE(f.result.oom_killed);
+  EXPECT_THAT(f.result.log_tail, HasSubstr("failed (compile phase)"));
+  EXPECT_THAT(ReadFile(f.log_path), HasSubstr("Killed signal terminated program cc1plus"));
+}
+
+}  // namespace
+}  // namespace swarm::agent
