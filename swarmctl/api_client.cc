@@ -35,10 +35,20 @@ std::string Excerpt(const std::string& body) {
   return s.empty() ? "empty body" : "\"" + s + "\"";
 }
 
-Result<Json> Interpret(const std::string& what, Result<HttpResponse> reply) {
+// The reply when it is a 2xx response; else the transport's error, or the
+// HTTP status mapped to a code with the server's message.
+Result<HttpResponse> Checked(Result<HttpResponse> reply) {
   if (!reply.ok()) return reply.status();
-  const HttpResponse& r = *reply;
-  if (r.status < 200 || r.status > 299) return Status(CodeForHttp(r.status), DescribeHttpError(r));
+  if (reply->status < 200 || reply->status > 299) {
+    return Status(CodeForHttp(reply->status), DescribeHttpError(*reply));
+  }
+  return reply;
+}
+
+Result<Json> Interpret(const std::string& what, Result<HttpResponse> reply) {
+  auto checked = Checked(std::move(reply));
+  if (!checked.ok()) return checked.status();
+  const HttpResponse& r = *checked;
   Json j = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     return Internal("unexpected reply to " + what + ": not JSON: " + Excerpt(r.body));
@@ -60,6 +70,12 @@ Result<std::unique_ptr<HttpApiTransport>> HttpApiTransport::Create(const std::st
 
 Result<Json> GetJson(ApiTransport& api, const std::string& path) {
   return Interpret("GET " + path, api.Get(path));
+}
+
+Result<std::string> GetText(ApiTransport& api, const std::string& path) {
+  auto reply = Checked(api.Get(path));
+  if (!reply.ok()) return reply.status();
+  return std::move(reply->body);
 }
 
 Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::string& body) {

@@ -56,6 +56,10 @@ class HttpApiTransport final : public ApiTransport {
 // InvalidArgument, else Internal) with DescribeHttpError's text; a reply that
 // is not a JSON object is Internal ("unexpected reply ...").
 Result<Json> GetJson(ApiTransport& api, const std::string& path);
+// GET `path` and return the 2xx reply's body as it came, whatever its
+// Content-Type (a build log is text/plain); errors as GetJson, except that
+// any body is accepted.
+Result<std::string> GetText(ApiTransport& api, const std::string& path);
 // PUT `body` to `path`; errors as GetJson.
 Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::string& body);
 // POST `body` to `path`; errors as GetJson.

@@ -31,6 +31,28 @@ std::vector<std::string> Assignments(const Json& drone) {
   return out;
 }
 
+// The builds the agent last reported: "dev-libs/openssl-3.3.3 Running
+// (assignment 7c1e09aa-b42)".
+std::vector<std::string> Builds(const Json& drone) {
+  std::vector<std::string> out;
+  for (const Json* b : ObjectsAt(drone, {"status", "builds"})) {
+    std::string line = StringOr(*b, {"package"}, kNone);
+    const std::string state = StringOr(*b, {"state"}, "");
+    if (!state.empty()) line += " " + state;
+    const std::string id = StringOr(*b, {"assignment"}, "");
+    if (!id.empty()) line += " (assignment " + id + ")";
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+// "true" or "false" as the API says it; an odd value as it came.
+std::string Cordoned(const Json& drone) {
+  const Json* c = Find(drone, {"status", "cordoned"});
+  if (c == nullptr || c->is_null()) return "false";
+  return ScalarText(c);
+}
+
 }  // namespace
 
 void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json*>>& events,
@@ -44,6 +66,7 @@ void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json
   const std::string why = StringOr(drone, {"status", "healthReason"}, "");
   if (!why.empty()) health += " (" + why + ")";
   w.Field(1, "Health", health);
+  w.Field(1, "Cordoned", Cordoned(drone));
   w.Field(1, "Deploy Version", StringOr(drone, {"status", "deployVersion"}, kNone));
   w.Field(1, "Tree Revision", StringOr(drone, {"status", "treeRevision"}, kNone));
   w.Field(1, "Cores", CoresColumn(drone));
@@ -55,6 +78,7 @@ void DescribeDrone(const Json& drone, const std::optional<std::vector<const Json
           TimeWithAge(StringAt(drone, {"status", "lastHeartbeatTime"}), now, "<never>"));
   w.Field(1, "Consecutive Failures", ScalarText(Find(drone, {"status", "consecutiveFailures"})));
   w.Lines(1, "Assignments", Assignments(drone));
+  w.Lines(1, "Builds", Builds(drone));
   w.Field(1, "Actions", ActionsColumn(drone));
   WriteConditions(w, ObjectsAt(drone, {"status", "conditions"}));
   WriteEvents(w, events, now);

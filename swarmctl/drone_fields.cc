@@ -25,6 +25,30 @@ std::string ReadyReason(const Json& drone) {
   return c ? StringOr(*c, {"reason"}, kNone) : kNone;
 }
 
+bool IsCordoned(const Json& drone) {
+  const Json* c = Find(drone, {"status", "cordoned"});
+  return c != nullptr && c->is_boolean() && c->get<bool>();
+}
+
+bool IsGrounded(const Json& drone) {
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Grounded");
+  return c != nullptr && StringAt(*c, {"status"}) == api::kTrue;
+}
+
+std::string StatusColumn(const Json& drone) {
+  const std::string ready = ReadyStatus(drone);
+  std::string s = ready == api::kTrue ? "Ready" : ready == api::kFalse ? "NotReady" : api::kUnknown;
+  if (IsCordoned(drone)) s += ",SchedulingDisabled";
+  if (IsGrounded(drone)) s += ",Grounded";
+  return s;
+}
+
+std::string BuildingColumn(const Json& drone, bool whole) {
+  const auto packages = StringsAt(drone, {"status", "assignments"});
+  if (whole || packages.size() <= 1) return JoinOr(packages, ",", kNone);
+  return packages.front() + " (+" + std::to_string(packages.size() - 1) + " more)";
+}
+
 std::string ConditionColumn(const Json& drone, const std::string& type) {
   const Json* c = FindConditionAt(drone, {"status", "conditions"}, type);
   if (c == nullptr) return kNotReported;

@@ -23,6 +23,21 @@ bool HasJoined(const Json& drone);
 std::string ReadyStatus(const Json& drone);
 std::string ReadyReason(const Json& drone);
 
+// True when status.cordoned is true (`swarmctl cordon` or `drain`).
+bool IsCordoned(const Json& drone);
+// True when the Grounded condition's status is True.
+bool IsGrounded(const Json& drone);
+
+// STATUS as kubectl spells a node's: "Ready", "NotReady" or "Unknown" from the
+// Ready condition, then ",SchedulingDisabled" when cordoned and ",Grounded"
+// when grounded: "Ready,SchedulingDisabled,Grounded".
+std::string StatusColumn(const Json& drone);
+
+// The packages the controller assigned to it (status.assignments): "<none>",
+// "dev-libs/openssl-3.3.3", or the first and a count, "dev-libs/openssl-3.3.3
+// (+1 more)"; `whole` lists them all, comma-separated.
+std::string BuildingColumn(const Json& drone, bool whole);
+
 // A condition as one cell: "True", else its status and reason ("False
 // (DeployFailed)"); "-" when the drone has no condition of that type.
 std::string ConditionColumn(const Json& drone, const std::string& type);

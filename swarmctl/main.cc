@@ -3,15 +3,19 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "swarmctl/api_client.h"
 #include "swarmctl/apply.h"
 #include "swarmctl/connection.h"
 #include "swarmctl/describe.h"
+#include "swarmctl/drone_verbs.h"
 #include "swarmctl/errors.h"
 #include "swarmctl/fresh.h"
 #include "swarmctl/get.h"
+#include "swarmctl/logs.h"
 #include "swarmctl/status.h"
 
 namespace ctl = swarm::ctl;
@@ -55,6 +59,28 @@ int main(int argc, char** argv) {
   auto* fresh_cmd = app.add_subcommand(
       "fresh", "Fresh start: re-sync every member, rediscover the queue, clear groundings");
 
+  struct DroneVerbCommand {
+    ctl::DroneVerb verb;
+    const char* help;
+    CLI::App* cmd = nullptr;
+  };
+  std::vector<DroneVerbCommand> drone_verbs = {
+      {ctl::DroneVerb::kCordon, "Give a drone no new work; what it builds finishes"},
+      {ctl::DroneVerb::kUncordon, "Let a cordoned drone take work again"},
+      {ctl::DroneVerb::kDrain, "Cordon a drone and return its builds to the queue"},
+      {ctl::DroneVerb::kUnground, "Clear a drone's Grounded condition and failure count"},
+  };
+  std::string drone;
+  for (auto& v : drone_verbs) {
+    v.cmd = app.add_subcommand(ctl::DroneVerbName(v.verb), v.help);
+    v.cmd->add_option("drone", drone, "the drone's name")->required();
+  }
+
+  std::string package;
+  auto* logs_cmd = app.add_subcommand("logs", "Print the last build log of a package");
+  logs_cmd->add_option("package", package, "CATEGORY/NAME-VERSION, e.g. dev-libs/openssl-3.3.3")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,5 +104,9 @@ int main(int argc, char** argv) {
   if (*get_cmd) return ctl::RunGet(get, **api, now, std::cout, std::cerr);
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
+  if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);
+  for (const auto& v : drone_verbs) {
+    if (*v.cmd) return ctl::RunDroneVerb(v.verb, drone, **api, std::cout, std::cerr);
+  }
   return ctl::RunDescribe(describe, **api, now, std::cout, std::cerr);
 }

@@ -1,5 +1,6 @@
 #include "swarmctl/package_table.h"
 
+#include "api/protocol.h"
 #include "swarmctl/drone_fields.h"
 #include "swarmctl/table.h"
 #include "swarmctl/text.h"
@@ -9,10 +10,20 @@ namespace swarm::ctl {
 std::string LastFailureColumn(const Json& package) {
   const Json* f = Find(package, {"status", "lastFailure"});
   if (f == nullptr || !f->is_object()) return kNone;
-  const std::string cls = StringOr(*f, {"class"}, "");
+  std::string cls = StringOr(*f, {"class"}, "");
+  const std::string drone = StringOr(*f, {"drone"}, "");
   const std::string message = OneLine(StringOr(*f, {"message"}, ""));
+  if (!cls.empty() && !drone.empty()) cls += " on " + drone;
   if (cls.empty()) return message.empty() ? kNone : message;
   return message.empty() ? cls : cls + ": " + message;
+}
+
+std::string ReasonText(const Json& package) {
+  const std::string reason = OneLine(StringOr(package, {"status", "reason"}, ""));
+  if (!reason.empty()) return reason;
+  if (StringOr(package, {"status", "phase"}, "") == api::kPhaseComplete) return "";
+  const std::string failure = LastFailureColumn(package);
+  return failure == kNone ? "" : failure;
 }
 
 void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std::ostream& out) {
@@ -22,7 +33,9 @@ void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std:
   for (const Json* p : packages) {
     const auto deps = StringsAt(*p, {"spec", "dependencies"});
     const auto attempts = IntAt(*p, {"status", "attempts"});
-    const std::string reason = StringOr(*p, {"status", "reason"}, "");
+    // -o wide has a LAST FAILURE column of its own.
+    const std::string reason =
+        wide ? OneLine(StringOr(*p, {"status", "reason"}, "")) : ReasonText(*p);
     std::vector<std::string> row = {
         StringOr(*p, {"metadata", "name"}, kNone),
         StringOr(*p, {"status", "phase"}, kNone),
@@ -30,7 +43,7 @@ void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std:
         attempts ? std::to_string(*attempts) : kNotReported,
         std::to_string(deps.size()),
         reason.empty() ? kNone
-        : wide         ? OneLine(reason)
+        : wide         ? reason
                        : Abbreviate(reason, kShortReasonWidth),
     };
     if (wide) {

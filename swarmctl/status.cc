@@ -65,9 +65,9 @@ void PrintDrones(const std::vector<const Json*>& drones, std::ostream& out) {
     out << "DRONES: " << kNone << '\n';
     return;
   }
-  Table t({"NAME", "READY", "DEPLOYED", "TREESYNCED", "HEALTH", "ACTIONS", "BUILDING"});
+  Table t({"NAME", "STATUS", "DEPLOYED", "TREESYNCED", "HEALTH", "ACTIONS", "BUILDING"});
   for (const Json* d : drones) {
-    t.AddRow({StringOr(*d, {"metadata", "name"}, kNone), ReadyStatus(*d),
+    t.AddRow({StringOr(*d, {"metadata", "name"}, kNone), StatusColumn(*d),
               ConditionColumn(*d, "Deployed"), ConditionColumn(*d, "TreeSynced"),
               StringOr(*d, {"status", "health"}, kNone), ActionsColumn(*d),
               JoinOr(StringsAt(*d, {"status", "assignments"}), ", ", kNone)});

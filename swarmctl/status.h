@@ -13,8 +13,9 @@ namespace swarm::ctl {
 
 // The screen: Swarm/Generation/Desired fields; CONDITIONS (TYPE, STATUS,
 // REASON, MESSAGE); QUEUE (its stamp, then NEEDED, BUILDING, COMPLETE,
-// FAILED, BLOCKED, TOTAL); DRONES (NAME, READY, DEPLOYED, TREESYNCED,
-// HEALTH, ACTIONS, BUILDING); NEXT ACTION (see next_action.h). `packages` is
+// FAILED, BLOCKED, TOTAL); DRONES (NAME, STATUS as `get drones` shows it,
+// DEPLOYED, TREESYNCED, HEALTH, ACTIONS, BUILDING: every package assigned to
+// it); NEXT ACTION (see next_action.h). `packages` is
 // nullopt when they could not be listed. Times are read at `now`.
 void PrintStatus(const Json& swarm, const std::vector<const Json*>& drones,
                  const std::optional<std::vector<const Json*>>& packages, WallTime now,

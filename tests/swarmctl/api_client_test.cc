@@ -75,6 +75,29 @@ TEST(GetJsonTest, RealTransportReportsAnUnreachableServer) {
       << j.status().message();
 }
 
+TEST(GetTextTest, ReturnsAnyBodyAsItCame) {
+  FakeApi api;
+  api.Reply("GET", "/log", 200, ">>> Emerging (1 of 1) dev-libs/openssl-3.3.3\n\tcc -O2\n",
+            "text/plain");
+  api.Reply("GET", "/empty", 200, "", "text/plain");
+  api.Reply("GET", "/json", 200, R"({"a": 1})");
+  EXPECT_EQ(*GetText(api, "/log"), ">>> Emerging (1 of 1) dev-libs/openssl-3.3.3\n\tcc -O2\n");
+  EXPECT_EQ(*GetText(api, "/empty"), "");
+  EXPECT_EQ(*GetText(api, "/json"), R"({"a": 1})");
+}
+
+TEST(GetTextTest, ErrorsAsGetJson) {
+  FakeApi api;
+  api.Reply("GET", "/missing", 404,
+            R"({"kind":"Status","status":"Failure","code":404,"message":"no log"})");
+  api.Reply("GET", "/plain", 500, "boom\n", "text/plain");
+  api.Fail("GET", "/down", Unavailable("cannot reach http://127.0.0.1:7800: Connection"));
+  EXPECT_EQ(GetText(api, "/missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(GetText(api, "/missing").status().message(), "404 Not Found: no log");
+  EXPECT_EQ(GetText(api, "/plain").status().message(), "500 Internal Server Error: boom");
+  EXPECT_EQ(GetText(api, "/down").status().code(), StatusCode::kUnavailable);
+}
+
 TEST(PostJsonTest, SendsTheBodyAndReadsTheReplyAsGetJsonDoes) {
   FakeApi api;
   api.Reply("POST", "/x", 200, R"({"accepted": true})");

@@ -1,8 +1,9 @@
 #pragma once
 
 // Replies of a controller managing swarm/home with three roster members:
-// drone-izar (Ready), drone-meridian (heartbeats missed) and desktop (never
-// joined), as seen at kNow.
+// drone-izar (Ready), drone-meridian (heartbeats missed past the grace, so
+// its assignment was taken back; its builds are as it last reported them)
+// and desktop (never joined), as seen at kNow.
 
 #include <string>
 
@@ -20,11 +21,15 @@ inline const std::string kIzar = R"({
     "conditions": [{"type": "Ready", "status": "True", "reason": "HeartbeatReceived",
                     "message": "heartbeats arrive", "lastTransitionTime": "2026-02-05T09:00:00Z"}],
     "health": "HEALTHY",
+    "healthReason": "",
     "deployVersion": "2026.02.05",
     "treeRevision": "9fc7a49ad6496faebea1c1d1848199fb6278bcec",
     "resources": {"cores": 16, "memoryBytes": 34359738368, "memoryUsedPercent": 41.5,
                   "diskUsedPercent": 63.0, "load1": 3.2},
     "assignments": [],
+    "actions": [],
+    "builds": [],
+    "cordoned": false,
     "consecutiveFailures": 0,
     "lastHeartbeatTime": "2026-02-05T10:30:00Z"
   }
@@ -38,11 +43,16 @@ inline const std::string kMeridian = R"({
     "conditions": [{"type": "Ready", "status": "Unknown", "reason": "HeartbeatMissed",
                     "message": "no heartbeat for 20s", "lastTransitionTime": "2026-02-05T10:27:20Z"}],
     "health": "DEGRADED",
+    "healthReason": "memory 90% >= 85%",
     "deployVersion": "2026.02.01",
     "treeRevision": "0123456789abcdef0123456789abcdef01234567",
     "resources": {"cores": 24, "memoryBytes": 33300000000, "memoryUsedPercent": 90.2,
                   "diskUsedPercent": 12.4, "load1": 11.75},
-    "assignments": ["dev-qt/qtwebengine-6.8.1"],
+    "assignments": [],
+    "actions": [],
+    "builds": [{"assignment": "3d5f7a21-c09", "package": "dev-qt/qtwebengine-6.8.1",
+                "state": "Running"}],
+    "cordoned": false,
     "consecutiveFailures": 2,
     "lastHeartbeatTime": "2026-02-05T10:27:00Z"
   }
@@ -56,13 +66,46 @@ inline const std::string kDesktop = R"({
     "conditions": [{"type": "Ready", "status": "Unknown", "reason": "NeverJoined",
                     "message": "no heartbeat received yet", "lastTransitionTime": "2026-02-05T08:00:00Z"}],
     "health": "",
+    "healthReason": "",
     "deployVersion": "",
     "treeRevision": "",
     "resources": {"cores": 0, "memoryBytes": 0, "memoryUsedPercent": 0,
                   "diskUsedPercent": 0, "load1": 0},
     "assignments": [],
+    "actions": [],
+    "builds": [],
+    "cordoned": false,
     "consecutiveFailures": 0,
     "lastHeartbeatTime": null
+  }
+})";
+
+// Cordoned by hand after it was grounded for OOM kills: Ready, building
+// nothing, still reporting the build it was told to stop.
+inline const std::string kTarn = R"({
+  "apiVersion": "buildswarm.io/v1alpha1", "kind": "Drone",
+  "metadata": {"name": "drone-tarn"},
+  "spec": {"labels": {"cores": "8", "memory": "16Gi"}, "roles": ["build"]},
+  "status": {
+    "conditions": [
+      {"type": "Ready", "status": "True", "reason": "HeartbeatReceived",
+       "message": "heartbeats arrive", "lastTransitionTime": "2026-02-05T09:00:00Z"},
+      {"type": "Grounded", "status": "True", "reason": "RepeatedFailures",
+       "message": "5 drone failures in a row (groundAfterFailures 5); last: dev-qt/qtwebengine-6.8.1: Killed signal terminated program cc1plus; no work until the cause is gone, the cooldown ends and a probation build succeeds, or swarmctl unground",
+       "lastTransitionTime": "2026-02-05T10:12:00Z"}],
+    "health": "HEALTHY",
+    "healthReason": "",
+    "deployVersion": "2026.02.05",
+    "treeRevision": "9fc7a49ad6496faebea1c1d1848199fb6278bcec",
+    "resources": {"cores": 8, "memoryBytes": 17179869184, "memoryUsedPercent": 22.0,
+                  "diskUsedPercent": 40.0, "load1": 0.5},
+    "assignments": [],
+    "actions": [],
+    "builds": [{"assignment": "9e2b44c0-a17", "package": "dev-qt/qtwebengine-6.8.1",
+                "state": "Running"}],
+    "cordoned": true,
+    "consecutiveFailures": 5,
+    "lastHeartbeatTime": "2026-02-05T10:30:03Z"
   }
 })";
 

@@ -5,6 +5,7 @@
 // and TreeSynced, and a queue of six packages, as seen at CannedNow(). Tests
 // change single conditions to build the other situations.
 
+#include <cstdint>
 #include <string>
 
 namespace swarm::ctl::testing {
@@ -52,9 +53,16 @@ inline const std::string kReconciledSwarm = R"({
 })";
 
 // A converged member: Ready, Deployed and TreeSynced, building `assignment`
-// when it is not empty.
+// (its id `assignment_id`) when it is not empty, with `memory_bytes` of memory.
 inline std::string ConvergedDrone(const std::string& name, const std::string& role,
-                                  const std::string& assignment) {
+                                  const std::string& assignment,
+                                  const std::string& assignment_id = "",
+                                  int64_t memory_bytes = 34359738368) {
+  const std::string assignments = assignment.empty() ? "" : "\"" + assignment + "\"";
+  const std::string builds = assignment.empty()
+                                 ? ""
+                                 : R"({"assignment": ")" + assignment_id + R"(", "package": ")" +
+                                       assignment + R"(", "state": "Running"})";
   return R"({"apiVersion": "buildswarm.io/v1alpha1", "kind": "Drone",
   "metadata": {"name": ")" +
          name + R"("}, "spec": {"labels": {}, "roles": [")" + role + R"("]},
@@ -68,11 +76,15 @@ inline std::string ConvergedDrone(const std::string& name, const std::string& ro
        "message": "has b001a823ca12", "lastTransitionTime": "2026-02-05T09:12:00Z"}],
     "health": "HEALTHY", "healthReason": "",
     "deployVersion": "2026.02.05", "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-    "resources": {"cores": 16, "memoryBytes": 34359738368, "memoryUsedPercent": 40,
+    "resources": {"cores": 16, "memoryBytes": )" +
+         std::to_string(memory_bytes) + R"(, "memoryUsedPercent": 40,
                   "diskUsedPercent": 50, "load1": 2},
     "assignments": [)" +
-         (assignment.empty() ? "" : "\"" + assignment + "\"") + R"(],
+         assignments + R"(],
     "actions": [],
+    "builds": [)" +
+         builds + R"(],
+    "cordoned": false,
     "consecutiveFailures": 0,
     "lastHeartbeatTime": "2026-02-05T10:30:00Z"}})";
 }
@@ -80,39 +92,59 @@ inline std::string ConvergedDrone(const std::string& name, const std::string& ro
 inline const std::string kConvergedDrones =
     R"({"apiVersion": "buildswarm.io/v1alpha1", "kind": "DroneList", "items": [)" +
     ConvergedDrone("desktop", "discover", "") + "," +
-    ConvergedDrone("drone-izar", "build", "dev-libs/openssl-3.3.3") + "," +
-    ConvergedDrone("drone-meridian", "build", "dev-qt/qtwebengine-6.8.1") + "]}";
+    ConvergedDrone("drone-izar", "build", "dev-libs/openssl-3.3.3", "7c1e09aa-b42") + "," +
+    ConvergedDrone("drone-meridian", "build", "dev-qt/qtwebengine-6.8.1", "3d5f7a21-c09",
+                   68719476736) +
+    "]}";
 
-inline const std::string kPackageList = R"({
+// As PackageToJson writes them. mesa is Blocked as build_outcome words it
+// after a Package failure on two drones; qtwebengine was OOM-killed on
+// drone-izar (32Gi) and now builds on drone-meridian (64Gi).
+inline const std::string kPackageList = R"json({
   "apiVersion": "buildswarm.io/v1alpha1", "kind": "PackageList", "items": [
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "sys-apps/systemd-utils-6.22.0"}, "spec": {"dependencies": []},
    "status": {"phase": "Complete", "drone": "drone-izar", "attempts": 1, "excludedDrones": [],
               "lastFailure": null, "reason": "",
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}},
+              "deployVersion": "2026.02.05", "assignment": "",
+              "startedAt": "2026-02-05T09:20:00Z", "needsMemoryOver": 0,
+              "needsMemoryCause": "", "packageFailureDrones": [],
+              "binpkg": {"path": "sys-apps/systemd-utils/systemd-utils-6.22.0-1.gpkg.tar",
+                         "size": 5263360,
+                         "sha256": "0f3a5e8c0d5b2f7c9e1a4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a"},
+              "buildMs": 254000, "completedAt": "2026-02-05T09:24:14Z"}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "dev-libs/openssl-3.3.3"},
    "spec": {"dependencies": ["sys-apps/systemd-utils-6.22.0"]},
    "status": {"phase": "Building", "drone": "drone-izar", "attempts": 1, "excludedDrones": [],
               "lastFailure": null, "reason": "",
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}},
+              "deployVersion": "2026.02.05", "assignment": "7c1e09aa-b42",
+              "startedAt": "2026-02-05T10:10:00Z", "needsMemoryOver": 0,
+              "needsMemoryCause": "", "packageFailureDrones": [], "binpkg": null,
+              "buildMs": 0, "completedAt": null}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "dev-qt/qtwebengine-6.8.1"}, "spec": {"dependencies": []},
    "status": {"phase": "Building", "drone": "drone-meridian", "attempts": 2,
               "excludedDrones": ["drone-izar"],
-              "lastFailure": {"class": "DroneResources", "message": "killed by the OOM killer",
+              "lastFailure": {"class": "DroneResources",
+                              "message": "Killed signal terminated program cc1plus",
                               "drone": "drone-izar"},
               "reason": "", "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}},
+              "deployVersion": "2026.02.05", "assignment": "3d5f7a21-c09",
+              "startedAt": "2026-02-05T10:05:00Z", "needsMemoryOver": 34359738368,
+              "needsMemoryCause": "OOM on drone-izar (32Gi)", "packageFailureDrones": [],
+              "binpkg": null, "buildMs": 0, "completedAt": null}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "net-misc/curl-8.11.1"},
    "spec": {"dependencies": ["dev-libs/openssl-3.3.3", "sys-apps/systemd-utils-6.22.0"]},
    "status": {"phase": "Needed", "drone": "", "attempts": 0, "excludedDrones": [],
               "lastFailure": null, "reason": "",
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}},
+              "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
+              "needsMemoryOver": 0, "needsMemoryCause": "", "packageFailureDrones": [],
+              "binpkg": null, "buildMs": 0, "completedAt": null}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "media-libs/mesa-24.3.3"}, "spec": {"dependencies": []},
    "status": {"phase": "Blocked", "drone": "", "attempts": 2,
@@ -120,9 +152,12 @@ inline const std::string kPackageList = R"({
               "lastFailure": {"class": "Package",
                               "message": "compile error in src/gallium/drivers/radeonsi",
                               "drone": "drone-meridian"},
-              "reason": "failed alike on drone-izar and drone-meridian: compile error",
+              "reason": "failed to build on drone-izar and drone-meridian (last: compile error in src/gallium/drivers/radeonsi); fix the package or its USE flags, then swarmctl fresh",
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}},
+              "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
+              "needsMemoryOver": 0, "needsMemoryCause": "",
+              "packageFailureDrones": ["drone-izar", "drone-meridian"], "binpkg": null,
+              "buildMs": 0, "completedAt": null}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "app-misc/broken-1.0"}, "spec": {"dependencies": []},
    "status": {"phase": "Failed", "drone": "", "attempts": 3, "excludedDrones": [],
@@ -130,7 +165,9 @@ inline const std::string kPackageList = R"({
                               "drone": "drone-izar"},
               "reason": "gave up after 3 fetch failures",
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
-              "deployVersion": "2026.02.05"}}]})";
+              "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
+              "needsMemoryOver": 0, "needsMemoryCause": "", "packageFailureDrones": [],
+              "binpkg": null, "buildMs": 0, "completedAt": null}}]})json";
 
 inline const std::string kFreshReply =
     R"({"requestedAt": "2026-02-05T16:30:00Z", "members": ["desktop", "drone-izar",)"

@@ -30,6 +30,7 @@ TEST(DescribeDroneTest, JoinedDroneWithEvents) {
       "         site=milky-way\n"
       "Status:\n"
       "  Health:                HEALTHY\n"
+      "  Cordoned:              false\n"
       "  Deploy Version:        2026.02.05\n"
       "  Tree Revision:         9fc7a49ad6496faebea1c1d1848199fb6278bcec\n"
       "  Cores:                 16\n"
@@ -40,6 +41,7 @@ TEST(DescribeDroneTest, JoinedDroneWithEvents) {
       "  Last Heartbeat:        2026-02-05T10:30:00Z (5s ago)\n"
       "  Consecutive Failures:  0\n"
       "  Assignments:           <none>\n"
+      "  Builds:                <none>\n"
       "  Actions:               <none>\n"
       "Conditions:\n"
       "  TYPE    STATUS   REASON              MESSAGE             LAST TRANSITION\n"
@@ -59,6 +61,7 @@ TEST(DescribeDroneTest, NeverJoinedDroneWithoutEvents) {
             "Labels:  <none>\n"
             "Status:\n"
             "  Health:                <none>\n"
+            "  Cordoned:              false\n"
             "  Deploy Version:        <none>\n"
             "  Tree Revision:         <none>\n"
             "  Cores:                 -\n"
@@ -69,6 +72,7 @@ TEST(DescribeDroneTest, NeverJoinedDroneWithoutEvents) {
             "  Last Heartbeat:        <never>\n"
             "  Consecutive Failures:  0\n"
             "  Assignments:           <none>\n"
+            "  Builds:                <none>\n"
             "  Actions:               <none>\n"
             "Conditions:\n"
             "  TYPE    STATUS    REASON        MESSAGE                     LAST TRANSITION\n"
@@ -76,16 +80,63 @@ TEST(DescribeDroneTest, NeverJoinedDroneWithoutEvents) {
             "Events:  <none>\n");
 }
 
-TEST(DescribeDroneTest, ListsAssignmentsAndRoundedMemory) {
+TEST(DescribeDroneTest, UnreachableDroneKeepsTheBuildsItLastReported) {
   std::ostringstream out;
   DescribeDrone(Json::parse(testing::kMeridian), std::nullopt, CannedNow(), out);
   const std::string text = out.str();
+  EXPECT_NE(text.find("  Health:                DEGRADED (memory 90% >= 85%)\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("  Memory:                31Gi (33300000000 bytes)\n"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("  Assignments:           dev-qt/qtwebengine-6.8.1\n"), std::string::npos)
+  // Past the grace the controller took its assignment back; the agent's
+  // last report still names the build.
+  EXPECT_NE(text.find("  Consecutive Failures:  2\n"
+                      "  Assignments:           <none>\n"
+                      "  Builds:                dev-qt/qtwebengine-6.8.1 Running (assignment "
+                      "3d5f7a21-c09)\n"),
+            std::string::npos)
       << text;
-  EXPECT_NE(text.find("  Consecutive Failures:  2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nEvents:  <unavailable>\n"), std::string::npos) << text;
+}
+
+TEST(DescribeDroneTest, CordonedGroundedDroneShowsWhyAndItsBuilds) {
+  Json drone = Json::parse(testing::kTarn);
+  drone["status"]["assignments"] = {"dev-libs/openssl-3.3.3", "net-misc/curl-8.11.1"};
+  drone["status"]["builds"].push_back(
+      {{"assignment", "7c1e09aa-b42"}, {"package", "dev-libs/openssl-3.3.3"}, {"state", "Queued"}});
+  std::ostringstream out;
+  DescribeDrone(drone, std::nullopt, CannedNow(), out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("  Health:                HEALTHY\n"
+                      "  Cordoned:              true\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  Consecutive Failures:  5\n"
+                      "  Assignments:           dev-libs/openssl-3.3.3\n"
+                      "                         net-misc/curl-8.11.1\n"
+                      "  Builds:                dev-qt/qtwebengine-6.8.1 Running (assignment "
+                      "9e2b44c0-a17)\n"
+                      "                         dev-libs/openssl-3.3.3 Queued (assignment "
+                      "7c1e09aa-b42)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n  Grounded   True     RepeatedFailures    5 drone failures in a row "
+                      "(groundAfterFailures 5); last: dev-qt/qtwebengine-6.8.1: Killed signal"),
+            std::string::npos)
+      << text;
+}
+
+TEST(DescribeDroneTest, OddBuildsAndCordonedDoNotCrash) {
+  Json drone = Json::parse(
+      R"({"metadata": {"name": "odd"}, "status": {"cordoned": "yes",
+          "builds": [3, {"state": "Running"}, {"package": "a/b-1", "assignment": 7}]}})");
+  std::ostringstream out;
+  DescribeDrone(drone, std::nullopt, CannedNow(), out);
+  EXPECT_NE(out.str().find("  Cordoned:              yes\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  Builds:                <none> Running\n"
+                           "                         a/b-1\n"),
+            std::string::npos)
+      << out.str();
 }
 
 TEST(DescribeDroneTest, ShowsTheActionsItHolds) {

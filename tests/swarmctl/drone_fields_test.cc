@@ -77,6 +77,37 @@ TEST(DroneFieldsTest, ActionsColumnListsTypeAndState) {
   EXPECT_EQ(ActionsColumn(Json::parse(testing::kIzar)), "<none>");
 }
 
+TEST(DroneFieldsTest, StatusColumnAsKubectlSpellsANodes) {
+  EXPECT_EQ(StatusColumn(Json::parse(testing::kIzar)), "Ready");
+  EXPECT_EQ(StatusColumn(Json::parse(testing::kMeridian)), "Unknown");
+  EXPECT_EQ(StatusColumn(Json::parse(testing::kDesktop)), "Unknown");
+  Json tarn = Json::parse(testing::kTarn);
+  EXPECT_TRUE(IsCordoned(tarn));
+  EXPECT_TRUE(IsGrounded(tarn));
+  EXPECT_EQ(StatusColumn(tarn), "Ready,SchedulingDisabled,Grounded");
+  tarn["status"]["conditions"][0]["status"] = "False";
+  tarn["status"]["conditions"][1]["status"] = "False";
+  EXPECT_EQ(StatusColumn(tarn), "NotReady,SchedulingDisabled");
+  tarn["status"]["cordoned"] = "true";  // not a bool: not cordoned
+  EXPECT_FALSE(IsCordoned(tarn));
+  EXPECT_EQ(StatusColumn(tarn), "NotReady");
+  EXPECT_EQ(StatusColumn(Json::object()), "Unknown");
+  EXPECT_FALSE(IsGrounded(Json::parse(R"({"status": {"conditions": "Grounded"}})")));
+}
+
+TEST(DroneFieldsTest, BuildingColumnNamesTheFirstAndCountsTheRest) {
+  Json d = Json::parse(R"({"status": {"assignments": []}})");
+  EXPECT_EQ(BuildingColumn(d, false), "<none>");
+  d["status"]["assignments"] = {"dev-libs/openssl-3.3.3"};
+  EXPECT_EQ(BuildingColumn(d, false), "dev-libs/openssl-3.3.3");
+  d["status"]["assignments"] = {"dev-libs/openssl-3.3.3", "net-misc/curl-8.11.1", 5,
+                                "sys-apps/systemd-utils-6.22.0"};
+  EXPECT_EQ(BuildingColumn(d, false), "dev-libs/openssl-3.3.3 (+2 more)");
+  EXPECT_EQ(BuildingColumn(d, true),
+            "dev-libs/openssl-3.3.3,net-misc/curl-8.11.1,sys-apps/systemd-utils-6.22.0");
+  EXPECT_EQ(BuildingColumn(Json::parse(R"({"status": {"assignments": "x"}})"), false), "<none>");
+}
+
 TEST(DroneFieldsTest, ShortRevisionKeepsTwelveCharacters) {
   EXPECT_EQ(ShortRevision("9fc7a49ad6496faebea1c1d1848199fb6278bcec"), "9fc7a49ad649");
   EXPECT_EQ(ShortRevision("abc"), "abc");

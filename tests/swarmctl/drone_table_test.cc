@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/canned_reconciled.h"
 
 namespace swarm::ctl {
 namespace {
@@ -20,20 +21,58 @@ std::string Render(const std::string& list_json, bool wide) {
   return out.str();
 }
 
-TEST(DroneTableTest, DefaultColumnsIncludingANeverJoinedDrone) {
-  EXPECT_EQ(
-      Render(testing::kDroneList, false),
-      "NAME             READY     HEALTH     DEPLOYED     TREE           CORES   MEMORY       "
-      "LAST SEEN\n"
-      "desktop          Unknown   <none>     <none>       <none>         -       -            "
-      "<never>\n"
-      "drone-izar       True      HEALTHY    2026.02.05   9fc7a49ad649   16      32Gi (42%)   "
-      "5s\n"
-      "drone-meridian   Unknown   DEGRADED   2026.02.01   0123456789ab   24      31Gi (90%)   "
-      "3m\n");
+std::string List(const std::vector<std::string>& drones) {
+  std::string items;
+  for (const auto& d : drones) items += (items.empty() ? "" : ",") + d;
+  return R"({"kind": "DroneList", "items": [)" + items + "]}";
 }
 
-TEST(DroneTableTest, WideAddsDiskLoadRolesLabelsReason) {
+TEST(DroneTableTest, DefaultColumnsIncludingANeverJoinedDrone) {
+  EXPECT_EQ(Render(testing::kDroneList, false),
+            "NAME             READY     STATUS    HEALTH     DEPLOYED     TREE           CORES   "
+            "MEMORY       LAST SEEN   BUILDING\n"
+            "desktop          Unknown   Unknown   <none>     <none>       <none>         -       "
+            "-            <never>     <none>\n"
+            "drone-izar       True      Ready     HEALTHY    2026.02.05   9fc7a49ad649   16      "
+            "32Gi (42%)   5s          <none>\n"
+            "drone-meridian   Unknown   Unknown   DEGRADED   2026.02.01   0123456789ab   24      "
+            "31Gi (90%)   3m          <none>\n");
+}
+
+TEST(DroneTableTest, StatusSaysCordonedAndGroundedAsKubectlDoes) {
+  Json lost = Json::parse(testing::kIzar);
+  lost["metadata"]["name"] = "drone-vega";
+  lost["status"]["conditions"][0]["status"] = "False";
+  lost["status"]["cordoned"] = true;
+  const std::string out = Render(List({testing::kTarn, lost.dump()}), false);
+  EXPECT_EQ(out,
+            "NAME         READY   STATUS                              HEALTH    DEPLOYED     TREE  "
+            "         CORES   MEMORY       LAST SEEN   BUILDING\n"
+            "drone-tarn   True    Ready,SchedulingDisabled,Grounded   HEALTHY   2026.02.05   "
+            "9fc7a49ad649   8       16Gi (22%)   2s          <none>\n"
+            "drone-vega   False   NotReady,SchedulingDisabled         HEALTHY   2026.02.05   "
+            "9fc7a49ad649   16      32Gi (42%)   5s          <none>\n");
+}
+
+TEST(DroneTableTest, BuildingShowsTheFirstPackageAndCountsTheRest) {
+  Json two = Json::parse(
+      testing::ConvergedDrone("drone-izar", "build", "dev-libs/openssl-3.3.3", "7c1e09aa-b42"));
+  two["status"]["assignments"].push_back("net-misc/curl-8.11.1");
+  const std::string list =
+      List({two.dump(), testing::ConvergedDrone("drone-meridian", "build",
+                                                "dev-qt/qtwebengine-6.8.1", "3d5f7a21-c09")});
+  std::string out = Render(list, false);
+  EXPECT_NE(out.find("   5s          dev-libs/openssl-3.3.3 (+1 more)\n"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("   5s          dev-qt/qtwebengine-6.8.1\n"), std::string::npos) << out;
+
+  out = Render(list, true);
+  EXPECT_NE(out.find("   <none>    dev-libs/openssl-3.3.3,net-misc/curl-8.11.1\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(DroneTableTest, WideAddsDiskLoadFailuresRolesLabelsReasonsActions) {
   std::string out = Render(testing::kDroneList, true);
   std::istringstream lines(out);
   std::string header, desktop, izar, meridian;
@@ -41,27 +80,49 @@ TEST(DroneTableTest, WideAddsDiskLoadRolesLabelsReason) {
   std::getline(lines, desktop);
   std::getline(lines, izar);
   std::getline(lines, meridian);
-  EXPECT_NE(header.find("LAST SEEN   DISK   LOAD    ROLES      LABELS"), std::string::npos)
+  EXPECT_NE(header.find("LAST SEEN   DISK   LOAD    FAILURES   ROLES      LABELS"),
+            std::string::npos)
       << header;
-  EXPECT_NE(header.find("   REASON              ACTIONS"), std::string::npos) << header;
-  EXPECT_EQ(header.substr(header.rfind("ACTIONS")), "ACTIONS");
-  EXPECT_NE(desktop.find("<never>     -      -       discover   <none>"), std::string::npos)
+  EXPECT_NE(header.find("   REASON              HEALTH REASON       ACTIONS   BUILDING"),
+            std::string::npos)
+      << header;
+  EXPECT_EQ(header.substr(header.rfind("BUILDING")), "BUILDING");
+  EXPECT_NE(desktop.find("<never>     -      -       0          discover   <none>"),
+            std::string::npos)
       << desktop;
-  EXPECT_EQ(desktop.substr(desktop.size() - 26), "NeverJoined         <none>");
-  EXPECT_NE(izar.find("63%    3.20    build      cores=16,memory=32Gi,site=milky-way   "
+  EXPECT_EQ(desktop.substr(desktop.size() - 56),
+            "NeverJoined         <none>              <none>    <none>");
+  EXPECT_NE(izar.find("63%    3.20    0          build      cores=16,memory=32Gi,site=milky-way   "
                       "HeartbeatReceived"),
             std::string::npos)
       << izar;
-  EXPECT_NE(meridian.find("12%    11.75   build      cores=24,memory=64Gi"), std::string::npos)
+  EXPECT_NE(meridian.find("12%    11.75   2          build      cores=24,memory=64Gi"),
+            std::string::npos)
       << meridian;
-  EXPECT_EQ(meridian.substr(meridian.size() - 26), "HeartbeatMissed     <none>");
+  EXPECT_EQ(meridian.substr(meridian.size() - 56),
+            "HeartbeatMissed     memory 90% >= 85%   <none>    <none>");
 }
 
 TEST(DroneTableTest, DroneWithNothingButANameStillRenders) {
   EXPECT_EQ(Render(R"({"items": [{"metadata": {"name": "bare"}}, {}]})", false),
-            "NAME     READY     HEALTH   DEPLOYED   TREE     CORES   MEMORY   LAST SEEN\n"
-            "bare     Unknown   <none>   <none>     <none>   -       -        <never>\n"
-            "<none>   Unknown   <none>   <none>     <none>   -       -        <never>\n");
+            "NAME     READY     STATUS    HEALTH   DEPLOYED   TREE     CORES   MEMORY   LAST SEEN"
+            "   BUILDING\n"
+            "bare     Unknown   Unknown   <none>   <none>     <none>   -       -        <never>  "
+            "   <none>\n"
+            "<none>   Unknown   Unknown   <none>   <none>     <none>   -       -        <never>  "
+            "   <none>\n");
+}
+
+TEST(DroneTableTest, OddTypesReadAsAbsent) {
+  const std::string out = Render(
+      R"({"items": [{"metadata": {"name": "odd"}, "status": {"cordoned": "yes",
+          "assignments": "dev-libs/openssl-3.3.3", "consecutiveFailures": "many",
+          "conditions": [{"type": "Grounded", "status": true}], "healthReason": 7}}]})",
+      true);
+  EXPECT_NE(out.find("\nodd    Unknown   Unknown   <none>"), std::string::npos) << out;
+  EXPECT_NE(out.find("   -          <none>   <none>   <none>   <none>          <none>    <none>\n"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace

@@ -19,11 +19,12 @@ class FakeApi final : public ApiTransport {
     std::string body;
   };
 
-  void Reply(const std::string& method, const std::string& path, int status, std::string body) {
+  void Reply(const std::string& method, const std::string& path, int status, std::string body,
+             std::string content_type = "application/json") {
     HttpResponse r;
     r.status = status;
     r.body = std::move(body);
-    r.content_type = "application/json";
+    r.content_type = std::move(content_type);
     replies_.insert_or_assign(method + " " + path, Result<HttpResponse>(std::move(r)));
   }
   void Fail(const std::string& method, const std::string& path, Status s) {

@@ -39,9 +39,9 @@ TEST_F(GetTest, DronesTable) {
     out_.str("");
     ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
     EXPECT_EQ(out_.str().substr(0, out_.str().find('\n')),
-              "NAME             READY     HEALTH     DEPLOYED     TREE           CORES   MEMORY"
-              "       LAST SEEN");
-    EXPECT_NE(out_.str().find("\ndesktop          Unknown   <none>"), std::string::npos);
+              "NAME             READY     STATUS    HEALTH     DEPLOYED     TREE           CORES"
+              "   MEMORY       LAST SEEN   BUILDING");
+    EXPECT_NE(out_.str().find("\ndesktop          Unknown   Unknown   <none>"), std::string::npos);
   }
   EXPECT_EQ(err_.str(), "");
 }
@@ -50,9 +50,10 @@ TEST_F(GetTest, OneDroneByName) {
   ASSERT_EQ(Run({"drones", "drone-izar", ""}), 0) << err_.str();
   EXPECT_EQ(api_.requests().back().path, "/api/v1/drones/drone-izar");
   EXPECT_EQ(out_.str(),
-            "NAME         READY   HEALTH    DEPLOYED     TREE           CORES   MEMORY       "
-            "LAST SEEN\n"
-            "drone-izar   True    HEALTHY   2026.02.05   9fc7a49ad649   16      32Gi (42%)   5s\n");
+            "NAME         READY   STATUS   HEALTH    DEPLOYED     TREE           CORES   MEMORY   "
+            "    LAST SEEN   BUILDING\n"
+            "drone-izar   True    Ready    HEALTHY   2026.02.05   9fc7a49ad649   16      32Gi "
+            "(42%)   5s          <none>\n");
 }
 
 TEST_F(GetTest, JsonIsTheServersListIndentedByFour) {
@@ -77,7 +78,10 @@ TEST_F(GetTest, YamlIsTheSameListAsYaml) {
 
 TEST_F(GetTest, WideTable) {
   ASSERT_EQ(Run({"drones", "", "wide"}), 0);
-  EXPECT_NE(out_.str().find("LOAD    ROLES      LABELS"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("LOAD    FAILURES   ROLES      LABELS"), std::string::npos)
+      << out_.str();
+  EXPECT_NE(out_.str().find("   HEALTH REASON       ACTIONS   BUILDING\n"), std::string::npos)
+      << out_.str();
 }
 
 TEST_F(GetTest, SwarmTableCountsReadyDrones) {
@@ -176,16 +180,24 @@ TEST_F(GetTest, OnePackageByNameIsFilteredFromTheList) {
   EXPECT_EQ(out_.str(),
             "NAME                     PHASE     DRONE    ATTEMPTS   DEPS   REASON\n"
             "media-libs/mesa-24.3.3   Blocked   <none>   2          0      "
-            "failed alike on drone-izar and drone-...\n");
+            "failed to build on drone-izar and dro...\n");
+
+  out_.str("");
+  ASSERT_EQ(Run({"pkg", "dev-qt/qtwebengine-6.8.1", ""}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "NAME                       PHASE      DRONE            ATTEMPTS   DEPS   REASON\n"
+            "dev-qt/qtwebengine-6.8.1   Building   drone-meridian   2          0      "
+            "DroneResources on drone-izar: Killed...\n");
 
   out_.str("");
   ASSERT_EQ(Run({"pkg", "dev-qt/qtwebengine-6.8.1", "wide"}), 0) << err_.str();
   EXPECT_EQ(out_.str(),
             "NAME                       PHASE      DRONE            ATTEMPTS   DEPS   REASON   "
-            "DEPENDENCIES   EXCLUDED     LAST FAILURE                               TREE\n"
+            "DEPENDENCIES   EXCLUDED     LAST FAILURE                                          "
+            "                   TREE\n"
             "dev-qt/qtwebengine-6.8.1   Building   drone-meridian   2          0      <none>   "
-            "<none>         drone-izar   DroneResources: killed by the OOM killer   "
-            "b001a823ca12\n");
+            "<none>         drone-izar   DroneResources on drone-izar: Killed signal terminated "
+            "program cc1plus   b001a823ca12\n");
 }
 
 TEST_F(GetTest, PackagesJsonAndYaml) {

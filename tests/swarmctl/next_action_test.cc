@@ -109,12 +109,117 @@ TEST(NextActionTest, Rules) {
        std::nullopt,
        {"queue discovery on desktop fails: emerge exited 1: slot conflict; fix it or run "
         "`swarmctl fresh`"}},
-      {"systemic fault",
-       Swarm({Cond("SystemicFault", "True", "ManyDronesFailingAlike",
+      {"systemic fault: what the controller does about it",
+       Swarm({Cond("SystemicFault", "True", "FailingAlike",
                    "3 of 4 drones fail with \"no ebuilds to satisfy\"")}),
        {},
        std::nullopt,
-       {"systemic fault: 3 of 4 drones fail with \"no ebuilds to satisfy\""}},
+       {"systemic fault: 3 of 4 drones fail with \"no ebuilds to satisfy\"; nothing is "
+        "dispatched while the controller re-syncs every member and rediscovers the queue — "
+        "dispatch resumes on its own once the new queue is in"}},
+      {"systemic fault: the controller's own remedy is not quoted twice",
+       Swarm({Cond("SystemicFault", "True", "SystemicFailure",
+                   "dev-libs/openssl-3.3.3 failed on drone-izar with Systemic: emerge: there are "
+                   "no ebuilds to satisfy \"dev-libs/libfoo\"; nothing is dispatched: every "
+                   "member re-syncs and the queue is discovered again")}),
+       {},
+       std::nullopt,
+       {"systemic fault: dev-libs/openssl-3.3.3 failed on drone-izar with Systemic: emerge: there "
+        "are no ebuilds to satisfy \"dev-libs/libfoo\"; nothing is dispatched while the "
+        "controller re-syncs every member and rediscovers the queue — dispatch resumes on its "
+        "own once the new queue is in"}},
+      {"systemic fault that persists needs a person and swarmctl fresh",
+       Swarm({Cond("SystemicFault", "True", "SystemicFailure",
+                   "dev-libs/openssl-3.3.3 failed on drone-izar with Systemic: no ebuilds to "
+                   "satisfy; persists after re-sync and rediscovery")}),
+       {},
+       std::nullopt,
+       {"systemic fault persists after re-sync and rediscovery: dev-libs/openssl-3.3.3 failed on "
+        "drone-izar with Systemic: no ebuilds to satisfy; persists after re-sync and "
+        "rediscovery; nothing is dispatched until you fix the portage tree or profile and run "
+        "`swarmctl fresh`"}},
+      {"systemic fault that persists, as the controller words it",
+       Swarm({Cond("SystemicFault", "True", "Persistent",
+                   "2 of 3 Ready drones failed alike with DroneResources: No space left on "
+                   "device; it persists after the re-sync and rediscovery of "
+                   "2026-02-05T10:00:00Z: nothing is dispatched until the tree or profile is "
+                   "fixed and swarmctl fresh runs (or the spec changes)")}),
+       {},
+       std::nullopt,
+       {"systemic fault persists after re-sync and rediscovery: 2 of 3 Ready drones failed alike "
+        "with DroneResources: No space left on device; nothing is dispatched until you fix the "
+        "portage tree or profile and run `swarmctl fresh`"}},
+      {"systemic fault without a message",
+       Swarm({Cond("SystemicFault", "True", "SystemicFailure")}),
+       {},
+       std::nullopt,
+       {"systemic fault: see `swarmctl describe swarm`; nothing is dispatched while the "
+        "controller re-syncs every member and rediscovers the queue — dispatch resumes on its "
+        "own once the new queue is in"}},
+      {"grounded drone: why, and how to unground it",
+       [] {
+         Json s = Swarm({});
+         s["spec"]["policy"]["groundingCooldown"] = "5m";
+         return s;
+       }(),
+       {Drone("drone-tarn",
+              {kReady, Cond("Grounded", "True", "RepeatedFailures",
+                            "5 drone failures in a row (groundAfterFailures 5); last: "
+                            "dev-qt/qtwebengine-6.8.1: Killed signal terminated program cc1plus; "
+                            "no work until the cause is gone, the cooldown ends and a probation "
+                            "build succeeds, or swarmctl unground")})},
+       std::nullopt,
+       {"drone-tarn is grounded: 5 drone failures in a row (groundAfterFailures 5); last: "
+        "dev-qt/qtwebengine-6.8.1: Killed signal terminated program cc1plus; find what fails on "
+        "it (`swarmctl describe drone drone-tarn`), fix it and run `swarmctl unground "
+        "drone-tarn` — else it gets one probation build after groundingCooldown (5m)"}},
+      {"on probation or ungrounded needs nobody",
+       Swarm({}),
+       {Drone("drone-tarn", {kReady, Cond("Grounded", "False", "Probation", "one build decides")}),
+        Drone("drone-vega", {kReady, Cond("Grounded", "False", "UngroundedByHand")})},
+       std::nullopt,
+       {}},
+      {"cordoned drone",
+       Swarm({}),
+       {[] {
+         Json d = Drone("drone-izar", {kReady});
+         d["status"]["cordoned"] = true;
+         return d;
+       }()},
+       std::nullopt,
+       {"drone-izar is cordoned: it takes no new work; run `swarmctl uncordon drone-izar` to give "
+        "it work again"}},
+      {"degraded and critical drones with their reason; healthy or unreachable ones not",
+       Swarm({}),
+       {[] {
+          Json d = Drone("drone-izar", {kReady});
+          d["status"]["health"] = "DEGRADED";
+          d["status"]["healthReason"] = "memory 91% >= 85%";
+          return d;
+        }(),
+        [] {
+          Json d = Drone("drone-vega", {kReady});
+          d["status"]["health"] = "CRITICAL";
+          d["status"]["healthReason"] = "";
+          return d;
+        }(),
+        [] {
+          Json d = Drone("drone-meridian",
+                         {Cond("Ready", "Unknown", "HeartbeatMissed", "", "2026-02-05T10:27:20Z")});
+          d["status"]["health"] = "CRITICAL";
+          return d;
+        }(),
+        [] {
+          Json d = Drone("drone-tarn", {kReady});
+          d["status"]["health"] = "HEALTHY";
+          return d;
+        }()},
+       std::nullopt,
+       {"drone-izar is DEGRADED (memory 91% >= 85%): it gets no new builds until it is HEALTHY "
+        "again",
+        "drone-vega is CRITICAL: it gets no new builds until it is HEALTHY again",
+        "drone-meridian is unreachable since 2026-02-05T10:27:20Z (2m ago): check the host and "
+        "its network (its work is reclaimed automatically)"}},
       {"a reason alone does not match: the status must too",
        Swarm({Cond("SystemicFault", "False", "NoFault", "all clear"),
               Cond("QueueCurrent", "True", "DiscoveryFailed")}),
@@ -134,8 +239,48 @@ TEST(NextActionTest, Rules) {
              return p;
            }(),
            Package("a/four-1", "Blocked", "")},
-       {"a/one-1 is blocked: fails alike on two drones",
-        "a/three-1 is blocked: Package: compile error", "a/four-1 is blocked: no reason recorded"}},
+       {"a/one-1 is blocked: fails alike on two drones; fix the cause, then run `swarmctl "
+        "fresh` to rediscover the queue",
+        "a/three-1 is blocked: Package: compile error; fix the cause, then run `swarmctl fresh` "
+        "to rediscover the queue",
+        "a/four-1 is blocked: no reason recorded; fix the cause, then run `swarmctl fresh` to "
+        "rediscover the queue"}},
+      {"blocked after failing on two drones, as the controller words it",
+       Swarm({}),
+       {},
+       std::vector<Json>{Package(
+           "media-libs/mesa-24.3.3", "Blocked",
+           "failed to build on drone-izar and drone-meridian (last: compile error in "
+           "src/gallium/drivers/radeonsi); fix the package or its USE flags, then swarmctl fresh")},
+       {"media-libs/mesa-24.3.3 is blocked: failed to build on drone-izar and drone-meridian "
+        "(last: compile error in src/gallium/drivers/radeonsi); fix the cause, then run "
+        "`swarmctl fresh` to rediscover the queue"}},
+      {"blocked for capacity after an OOM: the memory that would take it",
+       Swarm({}),
+       {},
+       std::vector<Json>{[] {
+         Json p = Package("dev-qt/qtwebengine-6.8.1", "Blocked",
+                          "no drone can take it: needs memory > 32Gi (OOM on drone-izar (32Gi)); "
+                          "none of 2 drones fits (drone-izar: memory 32Gi, returned or failed "
+                          "it; drone-tarn: memory 16Gi (grounded))");
+         p["status"]["needsMemoryOver"] = 34359738368;
+         p["status"]["needsMemoryCause"] = "OOM on drone-izar (32Gi)";
+         return p;
+       }()},
+       {"dev-qt/qtwebengine-6.8.1 is blocked: no drone can take it: needs memory > 32Gi (OOM on "
+        "drone-izar (32Gi)); none of 2 drones fits (drone-izar: memory 32Gi, returned or failed "
+        "it; drone-tarn: memory 16Gi (grounded)); a build drone with more than 32Gi of memory "
+        "would take it: add one to spec.drones — it is dispatched once one fits"}},
+      {"blocked for capacity by a requirement",
+       Swarm({}),
+       {},
+       std::vector<Json>{Package("dev-qt/qtwebengine-6.8.1", "Blocked",
+                                 "no drone can take it: needs memory >= 64Gi (requirement "
+                                 "dev-qt/qtwebengine); the roster has no build drones")},
+       {"dev-qt/qtwebengine-6.8.1 is blocked: no drone can take it: needs memory >= 64Gi "
+        "(requirement dev-qt/qtwebengine); the roster has no build drones; a build drone with "
+        "what it needs would take it: add one to spec.drones or relax spec.queue.requirements — "
+        "it is dispatched once one fits"}},
       {"blocked packages unknown: the queue's count",
        [] {
          Json s = Swarm({});
@@ -154,7 +299,9 @@ TEST(NextActionTest, Rules) {
                Cond("Deployed", "False", "DeployFailed", "exit 1"),
                Cond("TreeSynced", "False", "SyncFailed", "exit 2")})},
        std::vector<Json>{Package("a/b-1", "Blocked", "why")},
-       {"systemic fault: slot conflict",
+       {"systemic fault: slot conflict; nothing is dispatched while the controller re-syncs "
+        "every member and rediscovers the queue — dispatch resumes on its own once the new "
+        "queue is in",
         "queue discovery on desktop fails: boom; fix it or run `swarmctl fresh`",
         "desktop never joined: start swarm-agent on it (token name must be desktop)",
         "drone-izar is unreachable since 2026-02-05T10:29:05Z (1m ago): check the host and its "
@@ -163,7 +310,26 @@ TEST(NextActionTest, Rules) {
         "retried automatically",
         "drone-izar: tree sync hook keeps failing (exit 2); fix hooks.sync on drone-izar — it is "
         "retried automatically",
-        "a/b-1 is blocked: why"}},
+        "a/b-1 is blocked: why; fix the cause, then run `swarmctl fresh` to rediscover the "
+        "queue"}},
+      {"per drone: grounded, then health, then hooks, then cordoned",
+       Swarm({}),
+       {[] {
+         Json d = Drone("drone-tarn", {kReady, Cond("Grounded", "True", "RepeatedFailures", "x"),
+                                       Cond("Deployed", "False", "DeployFailed", "exit 1")});
+         d["status"]["cordoned"] = true;
+         d["status"]["health"] = "DEGRADED";
+         return d;
+       }()},
+       std::nullopt,
+       {"drone-tarn is grounded: x; find what fails on it (`swarmctl describe drone drone-tarn`), "
+        "fix it and run `swarmctl unground drone-tarn` — else it gets one probation build after "
+        "groundingCooldown",
+        "drone-tarn is DEGRADED: it gets no new builds until it is HEALTHY again",
+        "drone-tarn: deploy hook keeps failing (exit 1); fix hooks.deploy on drone-tarn — it is "
+        "retried automatically",
+        "drone-tarn is cordoned: it takes no new work; run `swarmctl uncordon drone-tarn` to give "
+        "it work again"}},
   };
   for (const auto& c : cases) {
     std::optional<std::vector<const Json*>> packages;
@@ -179,7 +345,9 @@ TEST(NextActionTest, NamesTenBlockedPackagesAndCountsTheRest) {
   }
   auto actions = NextActions(Swarm({}), {}, Pointers(packages), CannedNow());
   ASSERT_EQ(actions.size(), 11u);
-  EXPECT_EQ(actions[9], "cat/pkg9-1 is blocked: r");
+  EXPECT_EQ(actions[9],
+            "cat/pkg9-1 is blocked: r; fix the cause, then run `swarmctl fresh` to rediscover the "
+            "queue");
   EXPECT_EQ(actions[10], "and 2 more blocked packages: see `swarmctl get packages -o wide`");
 
   packages.pop_back();
@@ -210,6 +378,27 @@ TEST(NextActionTest, OddRepliesDoNotCrash) {
   Json drone = {{"status", 3}};
   EXPECT_TRUE(NextActions(odd, {&drone}, std::vector<const Json*>{&odd}, CannedNow()).empty());
   EXPECT_TRUE(NextActions(Json::array(), {}, std::nullopt, CannedNow()).empty());
+
+  // Fields of the wrong type read as absent: no cordon, no health, no memory.
+  Json typed = Drone("drone-izar", {kReady});
+  typed["status"]["cordoned"] = "true";
+  typed["status"]["health"] = 3;
+  Json blocked = Package("a/b-1", "Blocked", "no drone can take it: needs cores >= 64");
+  blocked["status"]["needsMemoryOver"] = "lots";
+  const auto actions =
+      NextActions(Swarm({}), {&typed}, std::vector<const Json*>{&blocked}, CannedNow());
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_NE(actions[0].find("relax spec.queue.requirements"), std::string::npos) << actions[0];
+}
+
+TEST(NextActionTest, EvidenceDropsTheControllersRemedy) {
+  EXPECT_EQ(Evidence("boom; nothing is dispatched: every member re-syncs"), "boom");
+  EXPECT_EQ(Evidence("5 failures; last: a: b; no work until the cause is gone"),
+            "5 failures; last: a: b");
+  EXPECT_EQ(Evidence("failed to build on a and b (last: x); fix the package or its USE flags"),
+            "failed to build on a and b (last: x)");
+  EXPECT_EQ(Evidence("no remedy; here"), "no remedy; here");
+  EXPECT_EQ(Evidence(""), "");
 }
 
 }  // namespace

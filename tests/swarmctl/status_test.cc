@@ -100,11 +100,11 @@ TEST_F(StatusTest, Converged) {
       "1        2          1          1        0         5\n"
       "\n"
       "DRONES\n"
-      "NAME             READY   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
-      "desktop          True    True       True         HEALTHY   <none>    <none>\n"
-      "drone-izar       True    True       True         HEALTHY   <none>    "
+      "NAME             STATUS   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
+      "desktop          Ready    True       True         HEALTHY   <none>    <none>\n"
+      "drone-izar       Ready    True       True         HEALTHY   <none>    "
       "dev-libs/openssl-3.3.3\n"
-      "drone-meridian   True    True       True         HEALTHY   <none>    "
+      "drone-meridian   Ready    True       True         HEALTHY   <none>    "
       "dev-qt/qtwebengine-6.8.1\n"
       "\n"
       "NEXT ACTION: none — the swarm is converged\n");
@@ -149,13 +149,16 @@ TEST_F(StatusTest, Converging) {
       "1        2          1          1        0         5\n"
       "\n"
       "DRONES\n"
-      "NAME             READY   DEPLOYED            TREESYNCED        HEALTH    ACTIONS            "
+      "NAME             STATUS   DEPLOYED            TREESYNCED        HEALTH    ACTIONS           "
+      " "
       "           BUILDING\n"
-      "desktop          True    True                True              HEALTHY   <none>             "
+      "desktop          Ready    True                True              HEALTHY   <none>            "
+      " "
       "           <none>\n"
-      "drone-izar       True    True                False (Syncing)   HEALTHY   sync Running       "
+      "drone-izar       Ready    True                False (Syncing)   HEALTHY   sync Running      "
+      " "
       "           <none>\n"
-      "drone-meridian   True    False (Deploying)   True              HEALTHY   deploy Running, "
+      "drone-meridian   Ready    False (Deploying)   True              HEALTHY   deploy Running, "
       "sync Queued   <none>\n"
       "\n"
       "NEXT ACTION: none — the swarm is converging on its own\n");
@@ -196,13 +199,13 @@ TEST_F(StatusTest, FailingHooks) {
       "1        2          1          1        1         6\n"
       "\n"
       "DRONES\n"
-      "NAME             READY   DEPLOYED               TREESYNCED           HEALTH    ACTIONS   "
+      "NAME             STATUS   DEPLOYED               TREESYNCED           HEALTH    ACTIONS   "
       "BUILDING\n"
-      "desktop          True    True                   True                 HEALTHY   <none>    "
+      "desktop          Ready    True                   True                 HEALTHY   <none>    "
       "<none>\n"
-      "drone-izar       True    False (DeployFailed)   True                 HEALTHY   <none>    "
+      "drone-izar       Ready    False (DeployFailed)   True                 HEALTHY   <none>    "
       "<none>\n"
-      "drone-meridian   True    True                   False (SyncFailed)   HEALTHY   <none>    "
+      "drone-meridian   Ready    True                   False (SyncFailed)   HEALTHY   <none>    "
       "<none>\n"
       "\n"
       "NEXT ACTION\n"
@@ -211,8 +214,9 @@ TEST_F(StatusTest, FailingHooks) {
       "  - drone-meridian: tree sync hook keeps failing (hooks.sync exited 128: fatal: reference "
       "is not a tree: b001a823ca12; next try in 5m); fix hooks.sync on drone-meridian — it is "
       "retried automatically\n"
-      "  - media-libs/mesa-24.3.3 is blocked: failed alike on drone-izar and drone-meridian: "
-      "compile error\n");
+      "  - media-libs/mesa-24.3.3 is blocked: failed to build on drone-izar and drone-meridian "
+      "(last: compile error in src/gallium/drivers/radeonsi); fix the cause, then run "
+      "`swarmctl fresh` to rediscover the queue\n");
 }
 
 TEST_F(StatusTest, NeverJoined) {
@@ -243,11 +247,11 @@ TEST_F(StatusTest, NeverJoined) {
             "1        2          1          1        0         5\n"
             "\n"
             "DRONES\n"
-            "NAME             READY     DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
+            "NAME             STATUS    DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
             "desktop          Unknown   -          -            <none>    <none>    <none>\n"
-            "drone-izar       True      True       True         HEALTHY   <none>    "
+            "drone-izar       Ready     True       True         HEALTHY   <none>    "
             "dev-libs/openssl-3.3.3\n"
-            "drone-meridian   True      True       True         HEALTHY   <none>    "
+            "drone-meridian   Ready     True       True         HEALTHY   <none>    "
             "dev-qt/qtwebengine-6.8.1\n"
             "\n"
             "NEXT ACTION\n"
@@ -284,9 +288,9 @@ TEST_F(StatusTest, Unreachable) {
             "1        2          1          1        0         5\n"
             "\n"
             "DRONES\n"
-            "NAME             READY     DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
-            "desktop          True      True       True         HEALTHY   <none>    <none>\n"
-            "drone-izar       True      True       True         HEALTHY   <none>    "
+            "NAME             STATUS    DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
+            "desktop          Ready     True       True         HEALTHY   <none>    <none>\n"
+            "drone-izar       Ready     True       True         HEALTHY   <none>    "
             "dev-libs/openssl-3.3.3\n"
             "drone-meridian   Unknown   True       True         HEALTHY   <none>    <none>\n"
             "\n"
@@ -322,16 +326,106 @@ TEST_F(StatusTest, DiscoveryFailed) {
             "1        2          1          1        0         5\n"
             "\n"
             "DRONES\n"
-            "NAME             READY   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
-            "desktop          True    True       True         HEALTHY   <none>    <none>\n"
-            "drone-izar       True    True       True         HEALTHY   <none>    "
+            "NAME             STATUS   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
+            "desktop          Ready    True       True         HEALTHY   <none>    <none>\n"
+            "drone-izar       Ready    True       True         HEALTHY   <none>    "
             "dev-libs/openssl-3.3.3\n"
-            "drone-meridian   True    True       True         HEALTHY   <none>    "
+            "drone-meridian   Ready    True       True         HEALTHY   <none>    "
             "dev-qt/qtwebengine-6.8.1\n"
             "\n"
             "NEXT ACTION\n"
             "  - queue discovery on desktop fails: emerge --pretend exited 1: slot conflict on "
             "dev-libs/openssl; next try in 2m; fix it or run `swarmctl fresh`\n");
+}
+
+TEST_F(StatusTest, DronesThatNeedAPerson) {
+  UnblockQueue();
+  swarm_["spec"]["policy"]["groundingCooldown"] = "5m";
+  // Cordoned: its running build finishes, it gets no new one.
+  Json& izar = DroneIn(drones_, "drone-izar");
+  izar["status"]["cordoned"] = true;
+  // Grounded after five OOM kills in a row: no work, nothing assigned.
+  Json& meridian = DroneIn(drones_, "drone-meridian");
+  meridian["status"]["conditions"].push_back(
+      {{"type", "Grounded"},
+       {"status", "True"},
+       {"reason", "RepeatedFailures"},
+       {"message",
+        "5 drone failures in a row (groundAfterFailures 5); last: dev-qt/qtwebengine-6.8.1: "
+        "Killed signal terminated program cc1plus; no work until the cause is gone, the "
+        "cooldown ends and a probation build succeeds, or swarmctl unground"},
+       {"lastTransitionTime", "2026-02-05T10:12:00Z"}});
+  meridian["status"]["consecutiveFailures"] = 5;
+  meridian["status"]["assignments"] = Json::array();
+  meridian["status"]["builds"] = Json::array();
+  Json& desktop = DroneIn(drones_, "desktop");
+  desktop["status"]["health"] = "DEGRADED";
+  desktop["status"]["healthReason"] = "disk 93% >= 90%";
+  ASSERT_EQ(Run(), 0);
+  EXPECT_EQ(err_.str(), "");
+  const std::string out = out_.str();
+  EXPECT_NE(
+      out.find("DRONES\n"
+               "NAME             STATUS                     DEPLOYED   TREESYNCED   HEALTH     "
+               "ACTIONS   BUILDING\n"
+               "desktop          Ready                      True       True         DEGRADED   "
+               "<none>    <none>\n"
+               "drone-izar       Ready,SchedulingDisabled   True       True         HEALTHY    "
+               "<none>    dev-libs/openssl-3.3.3\n"
+               "drone-meridian   Ready,Grounded             True       True         HEALTHY    "
+               "<none>    <none>\n"),
+      std::string::npos)
+      << out;
+  EXPECT_EQ(out.substr(out.find("NEXT ACTION")),
+            "NEXT ACTION\n"
+            "  - desktop is DEGRADED (disk 93% >= 90%): it gets no new builds until it is HEALTHY "
+            "again\n"
+            "  - drone-izar is cordoned: it takes no new work; run `swarmctl uncordon drone-izar` "
+            "to give it work again\n"
+            "  - drone-meridian is grounded: 5 drone failures in a row (groundAfterFailures 5); "
+            "last: dev-qt/qtwebengine-6.8.1: Killed signal terminated program cc1plus; find what "
+            "fails on it (`swarmctl describe drone drone-meridian`), fix it and run `swarmctl "
+            "unground drone-meridian` — else it gets one probation build after groundingCooldown "
+            "(5m)\n");
+}
+
+TEST_F(StatusTest, SystemicFaultAndACapacityBlockedPackage) {
+  Set(swarm_, "SystemicFault", "True", "FailingAlike",
+      "2 of 3 Ready drones failed alike within 10m with DroneResources: No space left on device "
+      "(drone-izar, drone-meridian); nothing is dispatched: every member re-syncs and the queue "
+      "is discovered again");
+  // qtwebengine was OOM-killed on drone-meridian (64Gi): no member has more.
+  Json& qt = packages_["items"][2];
+  qt["status"]["phase"] = "Blocked";
+  qt["status"]["drone"] = "";
+  qt["status"]["assignment"] = "";
+  qt["status"]["startedAt"] = nullptr;
+  qt["status"]["excludedDrones"] = {"drone-izar", "drone-meridian"};
+  qt["status"]["lastFailure"] = {{"class", "DroneResources"},
+                                 {"message", "Killed signal terminated program cc1plus"},
+                                 {"drone", "drone-meridian"}};
+  qt["status"]["needsMemoryOver"] = 68719476736;
+  qt["status"]["needsMemoryCause"] = "OOM on drone-meridian (64Gi)";
+  qt["status"]["reason"] =
+      "no drone can take it: needs memory > 64Gi (OOM on drone-meridian (64Gi)); none of 2 "
+      "drones fits (drone-izar: memory 32Gi, returned or failed it; drone-meridian: memory 64Gi, "
+      "returned or failed it)";
+  ASSERT_EQ(Run(), 0);
+  const std::string out = out_.str();
+  EXPECT_EQ(out.substr(out.find("NEXT ACTION")),
+            "NEXT ACTION\n"
+            "  - systemic fault: 2 of 3 Ready drones failed alike within 10m with DroneResources: "
+            "No space left on device (drone-izar, drone-meridian); nothing is dispatched while "
+            "the controller re-syncs every member and rediscovers the queue — dispatch resumes "
+            "on its own once the new queue is in\n"
+            "  - dev-qt/qtwebengine-6.8.1 is blocked: no drone can take it: needs memory > 64Gi "
+            "(OOM on drone-meridian (64Gi)); none of 2 drones fits (drone-izar: memory 32Gi, "
+            "returned or failed it; drone-meridian: memory 64Gi, returned or failed it); a build "
+            "drone with more than 64Gi of memory would take it: add one to spec.drones — it is "
+            "dispatched once one fits\n"
+            "  - media-libs/mesa-24.3.3 is blocked: failed to build on drone-izar and "
+            "drone-meridian (last: compile error in src/gallium/drivers/radeonsi); fix the cause, "
+            "then run `swarmctl fresh` to rediscover the queue\n");
 }
 
 TEST_F(StatusTest, PackagesThatCannotBeListedAreAWarning) {
