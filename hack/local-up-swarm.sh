@@ -13,7 +13,8 @@
 #   AGENTS           drone names to start agents for (default: drone-izar drone-meridian desktop)
 #   WORK_DIR         where state, logs and trees go (default: a new temp dir, removed on exit)
 #   READY_TIMEOUT    seconds to wait for every drone to be Ready (default: 60)
-#   ONESHOT          1: exit once the drones are shown, instead of running until Ctrl-C
+#   ONESHOT          1: exit once the queue is built, instead of running until Ctrl-C
+#   BUILD_SECONDS    how long each fake build takes (default: 1)
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
@@ -26,6 +27,7 @@ SWARM_FILE=${SWARM_FILE:-$SWARM_ROOT/examples/swarm.yaml}
 AGENTS=${AGENTS:-drone-izar drone-meridian desktop}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 ONESHOT=${ONESHOT:-0}
+BUILD_SECONDS=${BUILD_SECONDS:-1}
 own_work_dir=0
 if [ -z "${WORK_DIR:-}" ]; then
   WORK_DIR=$(mktemp -d /tmp/build-swarm-local.XXXXXX)
@@ -93,8 +95,8 @@ for a in $AGENTS; do
   git -C "$d/repo" checkout -q --detach rev-1
   mkdir -p "$d/state" "$d/pkgdir" "$d/tmpdir" "$d/bin"
   # The fake emerge reads this drone's tree; deploys go through the fake hook.
-  printf '#!/bin/sh\nexec %s --fake-repo %s "$@"\n' \
-    "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
+  printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
+    "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
   chmod +x "$d/bin/emerge"
   cat > "$d/agent.yaml" <<YAML
 name: $a
@@ -140,6 +142,23 @@ until "$BIN_DIR/swarmctl" get swarm -o json | grep -q '"reason": "Converged"'; d
 done
 "$BIN_DIR/swarmctl" status
 echo
+# The queue is current: the drones build it, in dependency order, and upload
+# each binary package to the controller's binhost.
+queue_field() {  # queue_field NAME: a count of status.queue
+  "$BIN_DIR/swarmctl" get swarm -o json | sed -n "s/^ *\"$1\": \([0-9]*\).*/\1/p" | head -1
+}
+until total=$(queue_field total) && [ -n "$total" ] && [ "$total" -gt 0 ] &&
+  [ "$(queue_field complete)" = "$total" ]; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "the queue was not built in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    "$BIN_DIR/swarmctl" status >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+"$BIN_DIR/swarmctl" get packages
+echo
+echo "binary packages: $WORK_DIR/binhost (also served at $SWARMCTL_SERVER/binhost/)"
 echo "Try: SWARMCTL_SERVER=$SWARMCTL_SERVER SWARMCTL_TOKEN=$SWARMCTL_TOKEN $BIN_DIR/swarmctl get swarm -o yaml"
 [ "$ONESHOT" = 1 ] && exit 0
 echo "Running; Ctrl-C stops the swarm and removes $WORK_DIR."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates a git repository standing in for the gentoo tree, with two
-# revisions (tags rev-1 and rev-2). Author, committer and dates are fixed, so
+# revisions (tags rev-1 and rev-2) and, on a side branch, a 30-package
+# queue with dependency chains (tag dag-30, child of rev-2). Author, committer and dates are fixed, so
 # the commit ids are the same on every machine and examples/swarm.yaml can
 # name them. Each revision carries metadata/fake-emerge/world.tree, the
 # resolution hack/fake-portage/emerge prints for `--pretend --tree`.
@@ -72,5 +73,24 @@ git add -A
 GIT_AUTHOR_DATE="2026-02-05T10:00:00Z" GIT_COMMITTER_DATE="2026-02-05T10:00:00Z" \
   git commit -q -m "2026-02-05 snapshot"
 git tag rev-2
+
+# dag-30: five applications, each needing two libraries, each library
+# needing a base library (chains three deep), and five packages on their own.
+git checkout -q -b queue-30 rev-2
+dag="$header"
+for a in 1 2 3 4 5; do
+  dag+=$'\n'"0 ebuild app-misc/app$a-1.0"
+  for m in 1 2; do
+    dag+=$'\n'"1 ebuild dev-libs/lib$a$m-1.0"
+    dag+=$'\n'"2 ebuild sys-libs/base$a$m-1.0"
+  done
+done
+for s in 1 2 3 4 5; do dag+=$'\n'"0 ebuild sys-apps/solo$s-1.0"; done
+world "$dag"
+git add -A
+GIT_AUTHOR_DATE="2026-02-06T10:00:00Z" GIT_COMMITTER_DATE="2026-02-06T10:00:00Z" \
+  git commit -q -m "2026-02-06 snapshot: 30 packages"
+git tag dag-30
+git checkout -q master
 
 echo "$(git rev-parse rev-1) $(git rev-parse rev-2)"

@@ -75,7 +75,9 @@ TEST_F(ReconcileTest, MembersWithoutMarkerAreDeployedAndOldTreesSynced) {
   json swarm = h_.GetJson("/api/v1/swarm");
   EXPECT_EQ(swarm["status"]["queue"]["treeRevision"], rev2_);
   EXPECT_EQ(swarm["status"]["queue"]["total"], 10);
-  EXPECT_EQ(swarm["status"]["queue"]["needed"], 10);
+  const json& q = swarm["status"]["queue"];
+  EXPECT_EQ(q["needed"].get<int>() + q["building"].get<int>() + q["complete"].get<int>(), 10)
+      << "the members build the queue as soon as it is current";
   auto packages = h_.Swarmctl({"get", "packages", "-o", "json"});
   ASSERT_EQ(packages.exit_code, 0) << packages.err;
   json list = json::parse(packages.out);
@@ -84,7 +86,7 @@ TEST_F(ReconcileTest, MembersWithoutMarkerAreDeployedAndOldTreesSynced) {
   bool has_systemd = false;
   for (const auto& p : list["items"]) {
     EXPECT_EQ(p["status"]["treeRevision"], rev2_);
-    EXPECT_EQ(p["status"]["phase"], "Needed");
+    EXPECT_NE(p["status"]["phase"], "Failed");
     has_systemd |= p["metadata"]["name"] == "sys-apps/systemd-utils-6.22.0";
   }
   EXPECT_TRUE(has_systemd) << packages.out;
