@@ -97,7 +97,11 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
     if (r.outcome == kBuildSucceeded && !r.binpkg) {
       errors.push_back("binpkg: required when outcome is Succeeded");
     }
-    if (r.duration_ms < 0) errors.push_back("durationMs: must not be negative");
+    // A year: anything longer is a broken clock, and it feeds estimates.
+    constexpr int64_t kMaxDurationMs = int64_t(366) * 24 * 3600 * 1000;
+    if (r.duration_ms < 0 || r.duration_ms > kMaxDurationMs) {
+      errors.push_back("durationMs: must be from 0 to " + std::to_string(kMaxDurationMs));
+    }
   }
   if (!errors.empty()) return ErrorsToStatus("build result", errors);
   return r;

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <regex>
 
 #include "api/codec.h"
 #include "api/protocol.h"
@@ -81,10 +84,42 @@ void WriteBuildError(httplib::Response& res, const Status& st) {
   WriteJson(res, 409, body);
 }
 
-bool IsBinpkgUpload(const std::string& path) {
-  static const std::string suffix = "/binpkg";
-  return path.rfind("/api/v1/drones/", 0) == 0 && path.size() > suffix.size() &&
-         path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+bool IsBinpkgUpload(const httplib::Request& req) {
+  static const std::regex upload(R"(/api/v1/drones/[^/]+/builds/[^/]+/binpkg)");
+  return req.method == "PUT" && std::regex_match(req.path, upload);
+}
+
+bool IsBodyMethod(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+// Checked before any body is read, so no request makes the server hold more
+// than kMaxBodyBytes in memory (a binpkg upload streams to disk): a body must
+// come with a Content-Length, never chunked, and within the route's limit.
+httplib::Server::HandlerResponse CheckBodySize(const httplib::Request& req,
+                                               httplib::Response& res) {
+  using R = httplib::Server::HandlerResponse;
+  std::string encoding = req.get_header_value("Transfer-Encoding");
+  std::transform(encoding.begin(), encoding.end(), encoding.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const std::string length = req.get_header_value("Content-Length");
+  if (!encoding.empty() || (IsBodyMethod(req.method) && length.empty())) {
+    WriteStatus(res, 411, "send the body with a Content-Length (no Transfer-Encoding)");
+    res.set_header("Connection", "close");
+    return R::Handled;
+  }
+  if (length.empty()) return R::Unhandled;
+  const size_t limit = IsBinpkgUpload(req) ? kMaxBinpkgBytes : kMaxBodyBytes;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(length.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE || n > limit) {
+    WriteStatus(res, 413, "body of " + length + " bytes is over the limit of " +
+                              std::to_string(limit) + " for " + req.method + " " + req.path);
+    res.set_header("Connection", "close");
+    return R::Handled;
+  }
+  return R::Unhandled;
 }
 
 }  // namespace
@@ -121,21 +156,7 @@ ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth
       binhost_(binhost),
       server_(std::make_unique<httplib::Server>()) {
   server_->set_payload_max_length(kMaxBinpkgBytes);
-  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (IsBinpkgUpload(req.path)) return httplib::Server::HandlerResponse::Unhandled;
-    if (req.get_header_value("Transfer-Encoding") == "chunked") {
-      WriteStatus(res, 411, "send a Content-Length; chunked bodies are only taken for binpkg uploads");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    const std::string length = req.get_header_value("Content-Length");
-    if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxBodyBytes) {
-      WriteStatus(res, 413,
-                  "body of " + length + " bytes is over the limit of " +
-                      std::to_string(kMaxBodyBytes));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  server_->set_pre_routing_handler(CheckBodySize);
   // Replies go out in more than one write; without TCP_NODELAY each waits
   // for the client's delayed ACK (40 ms on Linux) before the rest is sent.
   server_->set_tcp_nodelay(true);
@@ -370,35 +391,52 @@ void ApiServer::BuildRoutes() {
       R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
       [this](const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& content) {
+        // A reply sent before the body is read ends the connection: the
+        // unread body must not be taken for the next request.
+        auto refuse = [&res](auto write) {
+          write();
+          res.set_header("Connection", "close");
+        };
         auto who = auth_->Authenticate(req.get_header_value("Authorization"));
-        if (!who.ok()) return WriteError(res, who.status());
+        if (!who.ok()) return refuse([&] { WriteError(res, who.status()); });
         const std::string name = req.matches[1];
         const std::string id = req.matches[2];
-        if (Status st = AuthorizeDrone(*who, name); !st.ok()) return WriteError(res, st);
+        if (Status st = AuthorizeDrone(*who, name); !st.ok()) {
+          return refuse([&] { WriteError(res, st); });
+        }
         auto package = controller_->CurrentAssignment(name, id);
-        if (!package.ok()) return WriteBuildError(res, package.status());
+        if (!package.ok()) return refuse([&] { WriteBuildError(res, package.status()); });
         if (binhost_ == nullptr) {
-          return WriteStatus(res, 503, "this controller has no binhost directory");
+          return refuse([&] { WriteStatus(res, 503, "this controller has no binhost directory"); });
         }
         const std::string path = req.get_header_value("X-Binpkg-Path");
         std::string why;
-        if (!Binhost::IsValidBinpkgPath(path, &why)) {
-          (void)controller_->RejectUpload(name, id, why);
-          return WriteStatus(res, 422, why);
+        if (!Binhost::IsValidBinpkgPath(path, &why) ||
+            !BinpkgPathIsFor(path, *package, &why)) {
+          Status rejected = controller_->RejectUpload(name, id, why);
+          return refuse([&] {
+            if (rejected.ok()) return WriteStatus(res, 422, why);
+            WriteError(res, rejected);
+          });
         }
         auto upload = binhost_->BeginUpload(id, path);
-        if (!upload.ok()) return WriteError(res, upload.status());
+        if (!upload.ok()) return refuse([&] { WriteError(res, upload.status()); });
         // Streamed to disk without the controller's lock: heartbeats go on.
         Status written;
-        content([&](const char* data, size_t n) {
+        const bool complete = content([&](const char* data, size_t n) {
           written = (*upload)->Write(data, n);
           return written.ok();
         });
         if (!written.ok()) return WriteStatus(res, 503, written.message());
+        if (!complete) {
+          // The connection broke off: the build is fine, the agent sends it again.
+          return WriteStatus(res, 400, "the upload of " + path + " ended early; send it again");
+        }
         auto staged = (*upload)->Finish(req.get_header_value("X-Binpkg-Sha256"));
         if (!staged.ok()) {
           if (staged.status().code() == StatusCode::kInvalidArgument) {
-            (void)controller_->RejectUpload(name, id, staged.status().message());
+            Status rejected = controller_->RejectUpload(name, id, staged.status().message());
+            if (!rejected.ok()) return WriteError(res, rejected);
             return WriteStatus(res, 422, staged.status().message());
           }
           return WriteBuildError(res, staged.status());

@@ -1,5 +1,7 @@
 #include "controller/binhost.h"
 
+#include "api/cpv.h"
+
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -420,6 +422,33 @@ Status Binhost::DiscardStagedLocked(const std::string& assignment_id) {
   }
   staged_.erase(it);
   return Status::Ok();
+}
+
+bool BinpkgPathIsFor(const std::string& rel, const std::string& package, std::string* why) {
+  auto cpv = api::ParseCpv(package);
+  auto fail = [&](const std::string& what) {
+    if (why) *why = "\"" + rel + "\" is not a binary package of " + package + ": " + what;
+    return false;
+  };
+  if (!cpv.ok()) return fail(cpv.status().message());
+  const std::string single = cpv->category + "/" + cpv->pf;
+  for (const char* ext : {".gpkg.tar", ".tbz2", ".xpak"}) {
+    if (rel == single + ext) return true;
+  }
+  const std::string multi = cpv->category + "/" + cpv->pn + "/" + cpv->pf + "-";
+  if (rel.rfind(multi, 0) == 0) {
+    std::string rest = rel.substr(multi.size());
+    for (const std::string ext : {".gpkg.tar", ".xpak"}) {
+      if (rest.size() > ext.size() && rest.compare(rest.size() - ext.size(), ext.size(), ext) == 0) {
+        const std::string id = rest.substr(0, rest.size() - ext.size());
+        if (!id.empty() && id.size() <= 9 &&
+            std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); })) {
+          return true;
+        }
+      }
+    }
+  }
+  return fail("want " + single + ".gpkg.tar (or .tbz2, .xpak) or " + multi + "<N>.gpkg.tar");
 }
 
 }  // namespace swarm::controller

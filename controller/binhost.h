@@ -78,6 +78,12 @@ class BinhostUpload {
 // the staged uploads and the verification cache; it is never held while a
 // file is hashed or an upload's bytes are written, only for renames (Publish:
 // a rename and the fsync of its directory).
+// Whether `rel` (already a valid binpkg path) is the binary package of
+// `package` (cat/pkg-ver): "cat/pf.gpkg.tar", "cat/pf.tbz2", "cat/pf.xpak",
+// or "cat/pn/pf-N.gpkg.tar" / ".xpak". A drone may publish only the package
+// it was assigned, never over another's file. When not, sets `*why`.
+bool BinpkgPathIsFor(const std::string& rel, const std::string& package, std::string* why);
+
 class Binhost {
  public:
   using PublishedList = std::vector<std::pair<std::string /*package*/, api::BinaryPackageRef>>;

@@ -5,13 +5,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "api/cpv.h"
 #include "api/quantity.h"
+#include "base/sha256.h"
 #include "controller/binhost.h"
 #include "controller/events.h"
 #include "controller/reconcilers/build_outcome.h"
@@ -37,7 +41,10 @@ Status WriteFileAtomically(const fs::path& path, const std::string& data) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return Unavailable("creating " + path.parent_path().string() + ": " + ec.message());
-  const fs::path tmp = path.string() + ".tmp";
+  // Unique, so two writers never share a temporary file.
+  static std::atomic<uint64_t> serial{0};
+  const fs::path tmp = path.string() + "." + std::to_string(getpid()) + "." +
+                       std::to_string(++serial) + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
@@ -48,14 +55,23 @@ Status WriteFileAtomically(const fs::path& path, const std::string& data) {
   return Status::Ok();
 }
 
+// The binhost holds exactly `ref` at its path already.
+bool PublishedAlready(const Binhost& binhost, const api::BinaryPackageRef& ref) {
+  std::error_code ec;
+  const fs::path file = fs::path(binhost.dir()) / ref.path;
+  if (ref.size <= 0 || static_cast<int64_t>(fs::file_size(file, ec)) != ref.size || ec) return false;
+  auto sha = Sha256File(file.string());
+  return sha.ok() && *sha == ref.sha256;
+}
+
 }  // namespace
 
-void SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
+bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
                                                const std::string& evidence, Changes& changes) {
   if (!changes.swarm) changes.swarm = *swarm_;
   api::Swarm& next = *changes.swarm;
   const WallTime now = clock_->Now();
-  if (IsTrue(next.status.conditions, "SystemicFault")) return;  // already raised and acted on
+  if (IsTrue(next.status.conditions, "SystemicFault")) return false;  // already raised
   const bool persists = last_remediation_ && now - *last_remediation_ < kRemediationMemory;
   std::string message = evidence;
   if (persists) {
@@ -71,9 +87,9 @@ void SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
                     now);
   changes.Event(api::kKindSwarm, next.metadata.name, events::kWarning, events::kSystemicFault,
                 message);
-  spdlog::warn("systemic fault: {}", message);
-  if (persists) return;
-  remediation_pending_ = true;
+  if (persists) return true;
+  // The remediation: every member re-syncs (the stored condition asks for
+  // it, so a restart keeps asking), then the queue is discovered again.
   for (const auto& member : next.spec.drones) {
     api::DroneStatus& s = changes.Drone(statuses_, member.name);
     api::SetCondition(s.conditions,
@@ -83,8 +99,15 @@ void SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
                        "re-sync requested by a systemic fault",
                        {}},
                       now);
-    DroneActions& acts = actions_[member.name];
-    acts.sync.forced = true;
+  }
+  return true;
+}
+
+void SwarmController::SystemicFaultRaisedLocked() {
+  spdlog::warn("systemic fault: {}",
+               api::FindCondition(swarm_->status.conditions, "SystemicFault")->message);
+  // Syncs and a discovery issued before the fault do not count for its remediation.
+  for (auto& [name, acts] : actions_) {
     acts.sync.in_flight.reset();
     acts.sync.ResetBackoff();
     acts.discover.in_flight.reset();
@@ -92,11 +115,9 @@ void SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
   }
 }
 
-void SwarmController::FinishRemediationLocked(Changes& changes) {
-  if (!remediation_pending_) return;
-  remediation_pending_ = false;
+bool SwarmController::FinishRemediationLocked(Changes& changes) {
+  if (!remediation_pending_) return false;
   const WallTime now = clock_->Now();
-  last_remediation_ = now;
   if (!changes.swarm) changes.swarm = *swarm_;
   api::SetCondition(changes.swarm->status.conditions,
                     {"SystemicFault", api::kFalse, "Remediated",
@@ -107,10 +128,10 @@ void SwarmController::FinishRemediationLocked(Changes& changes) {
   changes.Event(api::kKindSwarm, swarm_->metadata.name, events::kNormal,
                 events::kSystemicFaultCleared,
                 "systemic fault remediated: members re-synced, queue discovered again");
-  failing_alike_.Clear();
   for (const auto& member : swarm_->spec.drones) {
-    const api::DroneStatus& cur = statuses_[member.name];
-    if (auto c = reconcilers::Unground(cur, reconcilers::kGroundedCauseGone,
+    auto cur = statuses_.find(member.name);
+    if (cur == statuses_.end()) continue;
+    if (auto c = reconcilers::Unground(cur->second, reconcilers::kGroundedCauseGone,
                                        "the queue was discovered again on a re-synced tree")) {
       api::DroneStatus& s = changes.Drone(statuses_, member.name);
       api::SetCondition(s.conditions, *c, now);
@@ -119,6 +140,28 @@ void SwarmController::FinishRemediationLocked(Changes& changes) {
                     c->message);
     }
   }
+  return true;
+}
+
+void SwarmController::DiscardEndedUploadsLocked(const std::vector<api::Package>& before,
+                                                const std::vector<api::Package>& after) {
+  if (outputs_.binhost == nullptr) return;
+  std::set<std::string> held;
+  for (const auto& p : after) held.insert(p.assignment);
+  for (const auto& p : before) {
+    if (p.assignment.empty() || held.count(p.assignment)) continue;
+    unheld_builds_.erase(p.assignment);
+    if (Status d = outputs_.binhost->Discard(p.assignment); !d.ok()) {
+      spdlog::warn("discarding the staged upload of {}: {}", p.assignment, d.ToString());
+    }
+  }
+}
+
+void SwarmController::RemediationFinishedLocked() {
+  remediation_pending_ = false;
+  last_remediation_ = clock_->Now();
+  failing_alike_.Clear();
+  spdlog::info("systemic fault remediated: dispatch resumes");
 }
 
 Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
@@ -141,15 +184,33 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
   Changes changes;
   std::optional<api::BinaryPackageRef> published;
   if (result.outcome == api::kBuildSucceeded) {
+    if (!result.binpkg) return InvalidArgument("a successful build result needs its binpkg");
+    if (outputs_.binhost == nullptr) return Unavailable("this controller has no binhost directory");
+    std::string wrong;
     Result<api::BinaryPackageRef> pub =
-        outputs_.binhost == nullptr
-            ? Result<api::BinaryPackageRef>(Rejected("this controller has no binhost directory"))
-            : outputs_.binhost->Publish(result.assignment, *result.binpkg);
+        BinpkgPathIsFor(result.binpkg->path, package.name, &wrong)
+            ? outputs_.binhost->Publish(result.assignment, *result.binpkg)
+            : Result<api::BinaryPackageRef>(InvalidArgument(wrong));
+    if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument &&
+        PublishedAlready(*outputs_.binhost, *result.binpkg)) {
+      // Published before a store error kept the success from being recorded:
+      // the agent's retry finds the file in place.
+      pub = *result.binpkg;
+    }
+    if (!pub.ok() && pub.status().code() != StatusCode::kInvalidArgument) {
+      return pub.status();  // the binhost's disk: the build is fine, the agent retries
+    }
     if (!pub.ok()) {
       const std::string why = package.name + " from " + name + " refused: " + pub.status().message() +
                               "; it is built again";
-      changes.Package(packages_, *index) = reconcilers::Requeue(
+      api::Package next = reconcilers::Requeue(
           package, api::PackageFailure{"Binpkg", pub.status().message(), name});
+      // Refused twice from the same drone: it goes elsewhere.
+      if (package.last_failure && package.last_failure->failure_class == "Binpkg" &&
+          package.last_failure->drone == name) {
+        reconcilers::AddUnique(next.excluded_drones, name);
+      }
+      changes.Package(packages_, *index) = next;
       changes.Event("Package", package.name, events::kWarning, events::kBinpkgRejected, why);
       if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
       spdlog::warn("{}", why);
@@ -170,6 +231,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
                 verdict.event_reason, verdict.event_message);
   unheld_builds_.erase(result.assignment);
 
+  bool raised = false;
   api::DroneStatus& s = changes.Drone(statuses_, name);
   if (verdict.drone_cleared) {
     s.consecutive_failures = 0;
@@ -180,20 +242,26 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     }
   }
   if (verdict.drone_blamed) {
+    // An OOM kill is the package outgrowing the drone (the learned memory
+    // floor deals with it), not a fault the swarm shares.
     const std::string signature = result.failure_class + ": " + result.message;
-    std::set<std::string> alike = failing_alike_.Record(name, signature, clock_->SteadyNow());
+    std::set<std::string> alike;
+    if (!result.oom_killed) alike = failing_alike_.Record(name, signature, clock_->SteadyNow());
     int ready = 0;
     for (const auto& member : swarm_->spec.drones) {
-      if (api::HasRole(member, api::kRoleBuild) &&
-          IsTrue(statuses_[member.name].conditions, "Ready")) {
-        ++ready;
-      }
+      auto st = statuses_.find(member.name);
+      const bool is_ready = st != statuses_.end() && IsTrue(st->second.conditions, "Ready");
+      if (api::HasRole(member, api::kRoleBuild) && is_ready) ++ready;
+      if (!is_ready) alike.erase(member.name);
+    }
+    for (auto it = alike.begin(); it != alike.end();) {
+      it = RosterMemberLocked(*it) ? std::next(it) : alike.erase(it);
     }
     const api::Policy& policy = swarm_->spec.policy;
     if (reconcilers::IsFailingAlike(alike.size(), ready, policy.systemic_failure_fraction)) {
       std::string drones;
       for (const auto& d : alike) drones += (drones.empty() ? "" : ", ") + d;
-      RaiseSystemicFaultLocked("FailingAlike",
+      raised |= RaiseSystemicFaultLocked("FailingAlike",
                                std::to_string(alike.size()) + " of " + std::to_string(ready) +
                                    " Ready drones failed alike within 10m (" + drones +
                                    "): " + signature,
@@ -220,13 +288,14 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     }
   }
   if (verdict.systemic) {
-    RaiseSystemicFaultLocked("SystemicFailure",
+    raised |= RaiseSystemicFaultLocked("SystemicFailure",
                              package.name + " failed on " + name + " with " +
                                  result.failure_class + ": " + result.message,
                              changes);
   }
   // Grounding and faults are stored before anything acts on them.
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  if (raised) SystemicFaultRaisedLocked();
   if (result.outcome != api::kBuildSucceeded) {
     spdlog::warn("{}", verdict.event_message);
   } else {
@@ -330,9 +399,7 @@ Result<api::Drone> SwarmController::Drain(const std::string& name) {
     api::DroneStatus& s = c.Drone(statuses_, name);
     s.cordoned = true;
     const size_t before = c.packages.size();
-    if (Status st = ReclaimAssignmentsLocked(name, "drained by swarmctl drain", true, c); !st.ok()) {
-      return st;
-    }
+    ReclaimAssignmentsLocked(name, "drained by swarmctl drain", true, c);
     c.Event(api::kKindDrone, name, events::kNormal, events::kDroneDrained,
             name + " drained: cordoned, " + std::to_string(c.packages.size() - before) +
                 " build(s) taken back");
@@ -364,6 +431,9 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
     }
   }
   std::vector<BinhostProblem> problems = outputs_.binhost->Verify(published, full);
+  // A package republished while the check ran is not the file that was checked.
+  std::set<std::pair<std::string, std::string>> checked;
+  for (const auto& [name, ref] : published) checked.insert({name, ref.sha256});
   if (problems.empty()) return 0;
   std::lock_guard<std::mutex> l(mu_);
   Changes changes;
@@ -372,7 +442,7 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
       const api::Package& p = packages_[i];
       // Only if it is still the package and file that were checked.
       if (p.name != problem.package || p.phase != api::kPhaseComplete || !p.binpkg ||
-          p.binpkg->path != problem.path) {
+          p.binpkg->path != problem.path || !checked.count({p.name, p.binpkg->sha256})) {
         continue;
       }
       api::Package next = reconcilers::Requeue(

@@ -77,8 +77,10 @@ Status SwarmController::Start() {
   if (!packages.ok()) return packages.status();
   packages_ = std::move(packages.value());
   std::random_device random;
-  char prefix[16];
-  std::snprintf(prefix, sizeof prefix, "%08x", random());
+  // 64 random bits: ids (action and assignment fencing tokens) of an earlier
+  // run are never issued again.
+  char prefix[24];
+  std::snprintf(prefix, sizeof prefix, "%08x%08x", random(), random());
   action_prefix_ = prefix;
   const SteadyTime now = clock_->SteadyNow();
   for (auto& [name, status] : statuses.value()) {
@@ -89,12 +91,13 @@ Status SwarmController::Start() {
     if (synced != nullptr && synced->reason == "Syncing") actions_[name].sync.forced = true;
     statuses_[name] = std::move(status);
   }
-  // A systemic fault whose remediation was under way when the controller
-  // stopped is remediated again; one that persisted waits for a person.
+  // A remediated fault is remembered, so one that comes back within the hour
+  // after a restart still counts as persisting.
   if (swarm_) {
     const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
-    remediation_pending_ =
-        fault != nullptr && fault->status == api::kTrue && fault->reason != "Persistent";
+    if (fault != nullptr && fault->reason == "Remediated") {
+      last_remediation_ = fault->last_transition_time;
+    }
   }
   std::string message = "controller started";
   if (swarm_) {
@@ -199,6 +202,17 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
     leases_.Forget(name);
     actions_.erase(name);
   }
+  // What a drone that left the roster was building goes back to the queue;
+  // nothing of it would ever be reported again.
+  {
+    Changes changes;
+    for (const auto& name : removed) {
+      ReclaimAssignmentsLocked(name, "it left the roster", false, changes);
+    }
+    if (Status s = CommitLocked(std::move(changes)); !s.ok()) {
+      spdlog::error("requeueing the builds of drones that left the roster: {}", s.ToString());
+    }
+  }
   // A new wanted value deserves an attempt now, not after the backoff earned
   // by the old one; a discovery against the old spec would only be discarded.
   for (auto& [name, acts] : actions_) {
@@ -221,11 +235,12 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
                         {"SystemicFault", api::kFalse, "SpecChanged",
                          "the spec's tree or deploy changed; was: " + fault->message, {}},
                         now);
-      remediation_pending_ = false;
-      last_remediation_.reset();
-      failing_alike_.Clear();
       if (Status s = CommitLocked(std::move(changes)); !s.ok()) {
         spdlog::error("clearing the systemic fault after apply: {}", s.ToString());
+      } else {
+        remediation_pending_ = false;
+        last_remediation_.reset();
+        failing_alike_.Clear();
       }
     }
   }

@@ -192,14 +192,24 @@ class SwarmController {
   Status RenewBuildLeasesLocked(const std::string& name, const api::DroneReport& report);
   // Takes back every assignment of `name`: back to Needed, attempts kept;
   // `exclude` adds the drone to excludedDrones.
-  Status ReclaimAssignmentsLocked(const std::string& name, const std::string& why, bool exclude,
-                                  Changes& changes);
-  // Raises SystemicFault (into `changes`); unless it persists after a recent
-  // remediation, every member is asked to re-sync and the queue to be discovered again.
-  void RaiseSystemicFaultLocked(const std::string& reason, const std::string& evidence,
+  void ReclaimAssignmentsLocked(const std::string& name, const std::string& why, bool exclude,
                                 Changes& changes);
-  // A remediation's rediscovery is in: clears the fault, ungrounds everyone.
-  void FinishRemediationLocked(Changes& changes);
+  // Raises SystemicFault (into `changes`); unless it persists after a recent
+  // remediation, every member is asked to re-sync, and the queue is discovered
+  // again (ReconcileSwarmLocked arms the remediation from the stored fault).
+  // False when a fault stands already. Call SystemicFaultRaisedLocked once committed.
+  bool RaiseSystemicFaultLocked(const std::string& reason, const std::string& evidence,
+                                Changes& changes);
+  void SystemicFaultRaisedLocked();
+  // A remediation's rediscovery is in: clears the fault and ungrounds
+  // everyone (into `changes`); false when none is pending. Call
+  // RemediationFinishedLocked once committed.
+  bool FinishRemediationLocked(Changes& changes);
+  void RemediationFinishedLocked();
+  // Discards the staged uploads of assignments in `before` that `after` no
+  // longer holds (a queue replaced, a fresh start).
+  void DiscardEndedUploadsLocked(const std::vector<api::Package>& before,
+                                 const std::vector<api::Package>& after);
   bool SystemicFaultLocked() const;
   int64_t DroneMemoryLocked(const std::string& name) const;
   Result<api::Drone> DroneVerbLocked(const std::string& name, const std::function<Status(Changes&)>& change);

@@ -272,6 +272,8 @@ Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
     api::Package& next = changes.Package(packages_, i);
     next = reconcilers::Requeue(next, api::PackageFailure{api::kFailureCrash, why, name});
     changes.Event("Package", p.name, events::kWarning, events::kBuildLost, why);
+    // Builds lost together are one crash of the agent, one failure.
+    if (lost.size() > 1) continue;
     api::DroneStatus& s = changes.Drone(statuses_, name);
     ++s.consecutive_failures;
     if (auto c = reconcilers::GroundAfterFailure(s, swarm_->spec.policy.ground_after_failures,
@@ -290,8 +292,8 @@ Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
   return CommitLocked(std::move(changes));
 }
 
-Status SwarmController::ReclaimAssignmentsLocked(const std::string& name, const std::string& why,
-                                                 bool exclude, Changes& changes) {
+void SwarmController::ReclaimAssignmentsLocked(const std::string& name, const std::string& why,
+                                               bool exclude, Changes& changes) {
   for (size_t i = 0; i < packages_.size(); ++i) {
     const api::Package& p = packages_[i];
     if (p.phase != api::kPhaseBuilding || p.drone != name) continue;
@@ -302,7 +304,6 @@ Status SwarmController::ReclaimAssignmentsLocked(const std::string& name, const 
                   "taken back from " + name + ": " + why);
     unheld_builds_.erase(p.assignment);
   }
-  return Status::Ok();
 }
 
 }  // namespace swarm::controller

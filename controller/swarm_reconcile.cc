@@ -185,11 +185,8 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
   // attempts kept, nobody blamed (unreachable is not grounded).
   if (!ready) {
     Changes changes;
-    if (Status s = ReclaimAssignmentsLocked(
-            name, name + " is not Ready (no heartbeat within heartbeatGrace)", false, changes);
-        !s.ok()) {
-      return s;
-    }
+    ReclaimAssignmentsLocked(name, name + " is not Ready (no heartbeat within heartbeatGrace)",
+                             false, changes);
     if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
   }
 
@@ -257,6 +254,7 @@ Status SwarmController::HandleFreshLocked() {
   });
   if (!st.ok()) return st;
   statuses_ = std::move(statuses);
+  DiscardEndedUploadsLocked(packages_, {});
   packages_.clear();
   unheld_builds_.clear();
   failing_alike_.Clear();
@@ -290,6 +288,7 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
   next.status.queue = reconcilers::SummarizeQueue(packages, stamp);
   Status st = CommitSwarmLocked(std::move(next), [&] { return store_->ReplacePackages(packages); });
   if (!st.ok()) return st;
+  DiscardEndedUploadsLocked(packages_, packages);
   packages_ = std::move(packages);
   return Status::Ok();
 }
@@ -319,7 +318,7 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
   spdlog::info("queue discovered: {} packages ({} already complete)", total, kept);
   {
     Changes changes;
-    FinishRemediationLocked(changes);
+    const bool remediated = FinishRemediationLocked(changes);
     // A fresh queue is a cause gone for every grounded drone.
     for (const auto& member : swarm_->spec.drones) {
       if (changes.drones.count(member.name)) continue;
@@ -333,6 +332,7 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
       }
     }
     if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+    if (remediated) RemediationFinishedLocked();
   }
   return RecordEventLocked(
       api::kKindSwarm, swarm_->metadata.name, events::kNormal, events::kQueueDiscovered,
@@ -344,6 +344,12 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
 Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
   if (Status s = HandleFreshLocked(); !s.ok()) return s;
+  // A stored fault that is not Persistent is being remediated: level-triggered,
+  // so a restart or a failed write picks it up again.
+  if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
+      fault != nullptr && fault->status == api::kTrue && fault->reason != "Persistent") {
+    remediation_pending_ = true;
+  }
   // A copy: swarm_ is replaced below as the queue and status are written.
   const api::SwarmSpec spec = swarm_->spec;
   const SteadyTime steady = clock_->SteadyNow();
@@ -370,10 +376,12 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
                                            discover, steady, remediation_pending_);
   if (queue.build_from_packages && remediation_pending_) {
     // Without a discoverer the remediation is the re-sync alone: done once
-    // every member has synced again.
+    // every Ready member has synced again (one that is away keeps its
+    // ResyncRequested, which keeps work from it until it re-syncs).
     bool all_synced = true;
     for (const auto& member : spec.drones) {
       const api::DroneStatus& ds = statuses_[member.name];
+      if (!IsTrue(ds, "Ready")) continue;
       const DroneActions& acts = actions_[member.name];
       all_synced = all_synced && IsTrue(ds, "TreeSynced") && !acts.sync.forced &&
                    !acts.sync.in_flight;
@@ -385,6 +393,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       Changes changes;
       FinishRemediationLocked(changes);
       if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
+      RemediationFinishedLocked();
     }
     auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_, !fresh_pending,
                                             spec.portage.tree_revision, spec.deploy.version);

@@ -6,12 +6,17 @@
 #   DRONES    roster size (default: 50)
 #   CLIENTS   concurrent agents-worth of clients (default: 8)
 #   SECONDS_  how long to send (default: 10)
+#   QUEUE     packages in spec.queue.packages (default: 0). With a queue every
+#             heartbeat also runs dispatch; each client echoes the assignments
+#             its drones were given back in their heartbeats, as agents do,
+#             so the leases stay held and the scheduler sees a busy swarm.
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN_DIR=${BIN_DIR:-$SWARM_ROOT/_out/test/bin}
 DRONES=${DRONES:-50}
 CLIENTS=${CLIENTS:-8}
 DURATION=${SECONDS_:-10}
+QUEUE=${QUEUE:-0}
 command -v python3 >/dev/null || { echo "python3 is needed for the load client" >&2; exit 1; }
 work=$(mktemp -d /tmp/build-swarm-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -22,8 +27,13 @@ trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 } > "$work/tokens.csv"
 {
   printf 'apiVersion: buildswarm.io/v1alpha1\nkind: Swarm\nmetadata: {name: bench}\nspec:\n'
-  printf '  portage: {treeRevision: rev}\n  deploy: {version: v1}\n  drones:\n'
-  for i in $(seq "$DRONES"); do printf '    - name: drone-%s\n' "$i"; done
+  printf '  portage: {treeRevision: rev}\n  deploy: {version: v1}\n'
+  if [ "$QUEUE" -gt 0 ]; then
+    printf '  queue:\n    packages:\n'
+    for i in $(seq "$QUEUE"); do printf '      - dev-libs/pkg%s-1.0\n' "$i"; done
+  fi
+  printf '  drones:\n'
+  for i in $(seq "$DRONES"); do printf '    - name: drone-%s\n      labels: {cores: "16"}\n' "$i"; done
 } > "$work/swarm.yaml"
 
 "$BIN_DIR/swarm-controller" --listen 127.0.0.1:0 --state "$work/state.db" \
@@ -33,14 +43,15 @@ for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.1; done
 url=$(cat "$work/addr")
 "$BIN_DIR/swarmctl" --server "$url" --token admintoken apply -f "$work/swarm.yaml" >/dev/null
 
-python3 - "$url" "$DRONES" "$CLIENTS" "$DURATION" <<'PY'
+python3 - "$url" "$DRONES" "$CLIENTS" "$DURATION" "$QUEUE" <<'PY'
 import json, socket, sys, threading, time
 url, drones, clients, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 host, port = url[len("http://"):].split(":")
-body = json.dumps({"deployVersion": "v1", "treeRevision": "rev", "health": "HEALTHY",
-                   "resources": {"cores": 16, "memoryBytes": 34359738368,
-                                 "memoryUsedPercent": 40.0, "diskUsedPercent": 50.0, "load1": 2.0},
-                   "actions": []})
+report = {"deployVersion": "v1", "treeRevision": "rev", "health": "HEALTHY",
+          "resources": {"cores": 16, "memoryBytes": 34359738368,
+                        "memoryUsedPercent": 40.0, "diskUsedPercent": 50.0, "load1": 2.0},
+          "actions": []}
+held = {}  # drone -> the builds its last reply assigned, echoed back as agents do
 lat, errors, lock = [], [0], threading.Lock()
 deadline = time.monotonic() + duration
 def client(k):
@@ -56,6 +67,9 @@ def client(k):
     while time.monotonic() < deadline:
         d = i % drones + 1
         i += clients
+        with lock:
+            builds = held.get(d, [])
+        body = json.dumps(dict(report, builds=builds))
         req = (f"POST /api/v1/drones/drone-{d}/heartbeat HTTP/1.1\r\nHost: {host}\r\n"
                f"Authorization: Bearer token-{d}\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
@@ -76,8 +90,13 @@ def client(k):
                 break
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
-        reader.read(length)
+        reply = reader.read(length)
         mine.append(time.monotonic() - t0)
+        if status == 200:
+            got = json.loads(reply).get("assignments", [])
+            with lock:
+                held[d] = [{"assignment": a["id"], "package": a["package"], "state": "Running"}
+                           for a in got]
         if status != 200:
             with lock: errors[0] += 1
     with lock: lat.extend(mine)
@@ -86,7 +105,7 @@ threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
 lat.sort()
 n = len(lat)
 pct = lambda p: lat[min(n - 1, int(p * n))] * 1000
-print(f"drones={drones} clients={clients} seconds={duration:g}")
+print(f"drones={drones} clients={clients} seconds={duration:g} queue={sys.argv[5]}")
 print(f"heartbeats={n} errors={errors[0]} rate={n/duration:.0f}/s "
       f"p50={pct(0.5):.2f}ms p99={pct(0.99):.2f}ms max={lat[-1]*1000:.2f}ms")
 PY

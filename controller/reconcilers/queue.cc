@@ -150,6 +150,10 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
       p.phase = api::kPhaseComplete;
       p.drone = prior->second->drone;
       p.attempts = prior->second->attempts;
+      // Its binary package stays published and checked, its time an estimate.
+      p.binpkg = prior->second->binpkg;
+      p.build_ms = prior->second->build_ms;
+      p.completed_at = prior->second->completed_at;
     }
     index[name] = out.size();
     out.push_back(std::move(p));

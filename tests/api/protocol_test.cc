@@ -121,7 +121,7 @@ TEST(BuildJsonTest, ResultFormIsChecked) {
       {R"({"assignment": "a", "package": "p", "outcome": "Succeeded"})", "binpkg: required"},
       {R"({"package": "p", "outcome": "Returned"})", "assignment: required"},
       {R"({"assignment": "a", "package": "p", "outcome": "Returned", "durationMs": -1})",
-       "durationMs: must not be negative"},
+       "durationMs: must be from 0 to"},
       {R"({"assignment": "a", "package": "p", "outcome": "Failed", "failureClass": "Package",
            "oomKilled": "yes"})",
        "oomKilled: expected a boolean"},

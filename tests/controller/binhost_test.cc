@@ -116,6 +116,26 @@ TEST(BinhostPathTest, RefusesEverythingElseSayingWhy) {
   }
 }
 
+TEST(BinhostPathTest, APathBelongsToOnePackage) {
+  const std::string pkg = "dev-qt/qtwebengine-6.8.1-r2";
+  for (const char* ok : {"dev-qt/qtwebengine-6.8.1-r2.gpkg.tar", "dev-qt/qtwebengine-6.8.1-r2.tbz2",
+                         "dev-qt/qtwebengine-6.8.1-r2.xpak",
+                         "dev-qt/qtwebengine/qtwebengine-6.8.1-r2-1.gpkg.tar",
+                         "dev-qt/qtwebengine/qtwebengine-6.8.1-r2-12.xpak"}) {
+    std::string why;
+    EXPECT_TRUE(BinpkgPathIsFor(ok, pkg, &why)) << ok << ": " << why;
+  }
+  for (const char* bad : {"sys-libs/glibc/glibc-2.40-1.gpkg.tar",
+                          "dev-qt/qtwebengine-6.8.1.gpkg.tar",
+                          "dev-qt/qtwebengine/qtwebengine-6.8.1-r2-x.gpkg.tar",
+                          "dev-qt/qtwebengine/qtwebengine-6.8.1-r2-1.tbz2",
+                          "dev-qt/qtbase/qtwebengine-6.8.1-r2-1.gpkg.tar"}) {
+    std::string why;
+    EXPECT_FALSE(BinpkgPathIsFor(bad, pkg, &why)) << bad;
+    EXPECT_NE(why.find("is not a binary package of " + pkg), std::string::npos) << why;
+  }
+}
+
 TEST(BinhostOpenTest, CreatesTheDirectoryAndRemovesStaleStaging) {
   TempDir tmp;
   const std::string dir = tmp.File("a/b/binhost");

@@ -395,7 +395,10 @@ TEST_F(SwarmDispatchTest, ASystemicFailureGroundsNobodyAndSetsOffResyncAndRedisc
   EXPECT_EQ(SwarmCond("SystemicFault"), "False/Remediated");
   EXPECT_EQ(Hold("small").size() + Hold("big").size(), 2u) << "every drone building again";
 
-  // The same fault right after the remediation persists: a person must act.
+  // The same fault right after the remediation persists, even across a
+  // controller restart: a person must act.
+  OpenController();
+  last_.clear();
   auto again = Hold("small");
   ASSERT_TRUE(Fail("small", again[0], "Systemic", conflict).ok());
   EXPECT_EQ(SwarmCond("SystemicFault"), "True/Persistent");
@@ -523,6 +526,52 @@ TEST_F(SwarmDispatchTest, BuildLogsAreKeptPerPackage) {
   EXPECT_EQ(controller_->StoreBuildLog(drone, "stale-id", "x").code(), StatusCode::kConflict);
   EXPECT_EQ(controller_->BuildLog("../../etc/passwd").status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST_F(SwarmDispatchTest, ADroneThatLeavesTheRosterGivesItsBuildsBack) {
+  DiscoverQueue({{"dev-libs/a-1", {}}});
+  auto [drone, held] = HoldAnywhere();
+  ASSERT_EQ(held.size(), 1u);
+  const std::string other = drone == "small" ? "big" : "small";
+  swarm_.spec.drones.erase(
+      std::remove_if(swarm_.spec.drones.begin(), swarm_.spec.drones.end(),
+                     [&](const api::DroneSpec& d) { return d.name == drone; }),
+      swarm_.spec.drones.end());
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  auto moved = Hold(other);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].package, "dev-libs/a-1");
+}
+
+TEST_F(SwarmDispatchTest, ASuccessClaimingAnotherPackagesFileIsRefused) {
+  DiscoverQueue({{"dev-libs/a-1", {}}, {"sys-libs/glibc-2.40", {}}});
+  auto [drone, held] = HoldAnywhere();
+  ASSERT_FALSE(held.empty());
+  api::BuildAssignment a = held[0];
+  api::BuildAssignment wrong = a;
+  wrong.package = a.package == "dev-libs/a-1" ? "sys-libs/glibc-2.40" : "dev-libs/a-1";
+  api::BuildResult r;
+  r.assignment = a.id;
+  r.package = a.package;
+  r.outcome = api::kBuildSucceeded;
+  r.binpkg = Upload(wrong, "not what it claims");
+  auto refused = controller_->ReportBuildResult(drone, r);
+  EXPECT_EQ(refused.status().code(), StatusCode::kRejected) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("is not a binary package of"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(Phase(a.package), "Complete");
+}
+
+TEST_F(SwarmDispatchTest, BuildsLostTogetherCountAsOneFailure) {
+  swarm_.spec.drones[1].labels["cores"] = "32";  // small: four slots
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  ASSERT_TRUE(controller_->Cordon("big").ok());
+  DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}, {"dev-libs/c-1", {}},
+                 {"dev-libs/d-1", {}}});
+  ASSERT_EQ(Hold("small").size(), 4u);
+  for (int i = 0; i < 3; ++i) Beat("small");  // the agent restarted: it holds nothing
+  EXPECT_EQ(controller_->GetDrone("small")->status.consecutive_failures, 1);
+  EXPECT_EQ(Cond("small", "Grounded"), "none");
 }
 
 }  // namespace
