@@ -327,6 +327,47 @@ TEST_F(DispatchTest, EveryDroneFailingWithASlotConflictGroundsNobodyAndRaisesSys
   EXPECT_NE(status.out.find("slot conflict"), std::string::npos) << status.out;
 }
 
+TEST_F(DispatchTest, ASigtermedAgentReturnsItsWorkAndExits) {
+  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "5"}}},
+         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+        dag_);
+  std::vector<std::string> held = WaitBuildingOn("drone-izar");
+  ASSERT_FALSE(held.empty()) << Diagnose();
+  h_.agent("drone-izar")->Signal(SIGTERM);
+  EXPECT_EQ(h_.agent("drone-izar")->Wait(), 0);
+  EXPECT_NE(h_.agent("drone-izar")->Log().find("agent shutting down"), std::string::npos);
+  // Returned at once, not after the grace: each is Needed or built elsewhere
+  // while izar still counts as Ready.
+  for (const auto& name : held) {
+    json p = PackagesByName()[name];
+    EXPECT_EQ(p["status"]["excludedDrones"], json::array({"drone-izar"})) << name;
+    EXPECT_EQ(CountEvents("kind=Package&name=" + name, "BuildReturned"), 1) << name;
+  }
+  ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
+}
+
+TEST_F(DispatchTest, DrainTakesADronesBuildsAwayAndUncordonGivesItWorkAgain) {
+  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
+         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+        dag_);
+  std::vector<std::string> held = WaitBuildingOn("drone-izar");
+  ASSERT_FALSE(held.empty()) << Diagnose();
+  auto drained = h_.Swarmctl({"drain", "drone-izar"});
+  ASSERT_EQ(drained.exit_code, 0) << drained.err;
+  EXPECT_NE(drained.out.find("drone/drone-izar drained"), std::string::npos) << drained.out;
+  EXPECT_TRUE(BuildingOn("drone-izar").empty());
+  auto drones = h_.Swarmctl({"get", "drones"});
+  EXPECT_NE(drones.out.find("SchedulingDisabled"), std::string::npos) << drones.out;
+  // Its emerge is stopped: the agent reports nothing for it, and it never completes there.
+  ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
+  for (const auto& name : held) EXPECT_EQ(PackagesByName()[name]["status"]["drone"], "drone-tarn");
+  EXPECT_NE(h_.agent("drone-izar")->Log().find("taken back by the controller: stopping it"),
+            std::string::npos)
+      << h_.agent("drone-izar")->Log();
+  ASSERT_EQ(h_.Swarmctl({"uncordon", "drone-izar"}).exit_code, 0);
+  EXPECT_EQ(PackagesByName()[held[0]]["status"]["phase"], "Complete");
+}
+
 TEST_F(DispatchTest, AZeroBytePackageIsRefusedAndBuiltAgain) {
   const std::string tree =
       CommitOnDag({{"metadata/fake-emerge/zero-byte-once/sys-apps/solo1-1.0", ""}});
