@@ -1,9 +1,10 @@
 #include "controller/scheduler.h"
 
+#include "api/cpv.h"
+
 #include <algorithm>
 #include <deque>
 #include <optional>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -23,14 +24,6 @@ struct Needs {
   std::string cores_at_least_from;
   std::set<std::string> excluded;  // drones that returned or failed it
 };
-
-// PMS version syntax; a package name never ends in "-<version>", so the first
-// '-' followed by one starts the version.
-bool IsVersion(const std::string& s) {
-  static const std::regex kVersion(
-      "[0-9]+(\\.[0-9]+)*[a-z]?((_alpha|_beta|_pre|_rc|_p)[0-9]*)*(-r[0-9]+)?");
-  return std::regex_match(s, kVersion);
-}
 
 // spec.queue.requirements[].match against a cat/pn: '*' matches any run of
 // characters. Iterative, with one backtrack point.
@@ -236,7 +229,8 @@ std::string PackageKey(const std::string& atom) {
   size_t slash = s.find('/');
   if (slash == std::string::npos) return s;
   for (size_t dash = s.find('-', slash); dash != std::string::npos; dash = s.find('-', dash + 1)) {
-    if (IsVersion(s.substr(dash + 1))) return s.substr(0, dash);
+    // A package name never ends in "-<version>": the first such '-' starts it.
+    if (api::IsVersion(std::string_view(s).substr(dash + 1))) return s.substr(0, dash);
   }
   return s;
 }
