@@ -265,18 +265,17 @@ Result<api::Swarm> SwarmController::GetSwarm() {
 std::vector<api::Drone> SwarmController::DronesLocked() const {
   std::vector<api::Drone> drones;
   if (!swarm_) return drones;
+  std::map<std::string, std::vector<std::string>> building;
+  for (const auto& p : packages_) {
+    if (p.phase == api::kPhaseBuilding) building[p.drone].push_back(p.name);
+  }
   for (const auto& spec : swarm_->spec.drones) {
     api::Drone d;
     d.name = spec.name;
     d.spec = spec;
     auto it = statuses_.find(spec.name);
     if (it != statuses_.end()) d.status = it->second;
-    d.status.assignments.clear();
-    for (const auto& p : packages_) {
-      if (p.phase == api::kPhaseBuilding && p.drone == spec.name) {
-        d.status.assignments.push_back(p.name);
-      }
-    }
+    d.status.assignments = building[spec.name];
     drones.push_back(std::move(d));
   }
   std::sort(drones.begin(), drones.end(),

@@ -283,11 +283,13 @@ Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
     }
   }
   // Forget counters of assignments that ended.
+  std::set<std::string> live;
+  for (const auto& p : packages_) {
+    if (p.phase == api::kPhaseBuilding) live.insert(p.assignment);
+  }
   for (auto it = unheld_builds_.begin(); it != unheld_builds_.end();) {
-    const bool live = std::any_of(packages_.begin(), packages_.end(), [&](const api::Package& p) {
-      return p.phase == api::kPhaseBuilding && p.assignment == it->first;
-    });
-    it = live && !lost.count(it->first) ? std::next(it) : unheld_builds_.erase(it);
+    it = live.count(it->first) && !lost.count(it->first) ? std::next(it)
+                                                         : unheld_builds_.erase(it);
   }
   return CommitLocked(std::move(changes));
 }
