@@ -38,7 +38,8 @@ json OptionalTimeToJson(const std::optional<WallTime>& t) {
 }  // namespace
 
 json BuildAssignmentToJson(const BuildAssignment& a) {
-  return {{"id", a.id}, {"package", a.package}, {"attempt", a.attempt}};
+  return {{"id", a.id}, {"package", a.package}, {"attempt", a.attempt},
+          {"expectedMs", a.expected_ms}};
 }
 
 Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
@@ -48,6 +49,7 @@ Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
   f.String("id", a.id);
   f.String("package", a.package);
   f.Int("attempt", a.attempt);
+  f.Int64("expectedMs", a.expected_ms);
   if (errors.empty() && (a.id.empty() || a.package.empty()))
     errors.push_back("id and package are required");
   if (!errors.empty()) return ErrorsToStatus("assignment", errors);

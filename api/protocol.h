@@ -62,6 +62,9 @@ struct BuildAssignment {
   std::string id;       // fencing token: unique, never reused
   std::string package;  // cat/pkg-ver
   int attempt = 1;      // 1 for the first time the package is handed out
+  // How long the last successful build of the same cat/pn took; 0 unknown.
+  // The agent's health machine counts builds over twice this as slow.
+  int64_t expected_ms = 0;
 };
 
 // How a build ended, as the agent reports it.

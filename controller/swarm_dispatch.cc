@@ -223,9 +223,15 @@ Status SwarmController::DispatchLocked(bool queue_current) {
 std::vector<api::BuildAssignment> SwarmController::AssignmentsForLocked(
     const std::string& name) const {
   std::vector<api::BuildAssignment> out;
+  std::map<std::string, int64_t> last_build_ms;  // by cat/pn
+  for (const auto& p : packages_) {
+    if (p.phase == api::kPhaseComplete && p.build_ms > 0) last_build_ms[PackageKey(p.name)] = p.build_ms;
+  }
   for (const auto& p : packages_) {
     if (p.phase == api::kPhaseBuilding && p.drone == name && !p.assignment.empty()) {
-      out.push_back({p.assignment, p.name, p.attempts});
+      auto expected = last_build_ms.find(PackageKey(p.name));
+      out.push_back({p.assignment, p.name, p.attempts,
+                     expected == last_build_ms.end() ? 0 : expected->second});
     }
   }
   return out;

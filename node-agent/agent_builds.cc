@@ -11,10 +11,12 @@
 namespace swarm::agent {
 namespace {
 
-BuildOutcome OutcomeOf(const api::BuildResult& r) {
+BuildOutcome OutcomeOf(const FinishedBuild& b) {
+  const api::BuildResult& r = b.result;
   BuildOutcome o;
   o.atom = r.package;
   o.took = Duration(r.duration_ms);
+  o.expected = Duration(b.expected_ms);
   o.succeeded = r.outcome == api::kBuildSucceeded;
   o.failure_class = r.failure_class;
   o.failure_reason = r.message;
@@ -34,7 +36,7 @@ std::string Refusal(const HealthVerdict& v) {
 void Agent::AbsorbBuilds(std::vector<FinishedBuild> finished, SteadyTime now) {
   for (auto& b : finished) {
     // A returned build did not finish: it says nothing about the drone.
-    if (b.result.outcome != api::kBuildReturned) health_.RecordBuild(OutcomeOf(b.result), now);
+    if (b.result.outcome != api::kBuildReturned) health_.RecordBuild(OutcomeOf(b), now);
     build_outbox_.Add(std::move(b));
   }
 }

@@ -24,6 +24,7 @@ struct FinishedBuild {
   std::string log_path;     // the whole output; empty when none was written
   std::string binpkg_path;  // Succeeded: the binary package to upload (absolute)
   bool cancelled = false;   // stopped through its CancelToken: nothing to report
+  int64_t expected_ms = 0;  // the assignment's expectedMs, for the health machine
 };
 
 // Runs one build to its end.

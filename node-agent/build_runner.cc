@@ -162,6 +162,7 @@ void BuildRunner::Run(const std::string& id) {
     cancel = it->second.cancel;
   }
   FinishedBuild done = executor_->Execute(assignment, cancel);
+  done.expected_ms = assignment.expected_ms;
   bool report = false;
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -90,11 +90,12 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
 }
 
 TEST(BuildJsonTest, AssignmentRoundTripsAndNeedsIdAndPackage) {
-  BuildAssignment a{"x-b7", "dev-libs/openssl-3.3.3", 2};
+  BuildAssignment a{"x-b7", "dev-libs/openssl-3.3.3", 2, 61000};
   auto back = BuildAssignmentFromJson(BuildAssignmentToJson(a));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->id, "x-b7");
   EXPECT_EQ(back->attempt, 2);
+  EXPECT_EQ(back->expected_ms, 61000);
   EXPECT_FALSE(BuildAssignmentFromJson(json::parse(R"({"id": "x"})")).ok());
 }
 

@@ -197,6 +197,23 @@ TEST_F(AgentBuildsTest, DegradedDroneReturnsNewAssignmentsAtOnce) {
   EXPECT_EQ(transport_.bodies[2]["health"], "DEGRADED");
 }
 
+TEST_F(AgentBuildsTest, ThreeBuildsOverTwiceTheirExpectedTimeDegradeTheDrone) {
+  // Each fake build takes 1s; the controller expects 400ms of them.
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/a-1.0", "attempt": 1, "expectedMs": 400},
+      {"id": "a2", "package": "dev-libs/b-1.0", "attempt": 1, "expectedMs": 400},
+      {"id": "a3", "package": "dev-libs/c-1.0", "attempt": 1, "expectedMs": 400}]})");
+  agent_.Beat();
+  ASSERT_EQ(tasks_.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) RunTask(i);
+  for (int i = 0; i < 3; ++i) transport_.Push(Reply(200, kAccepted));
+  transport_.PushOk(kAssignsNothing);
+  agent_.Beat();
+  EXPECT_EQ(agent_.health().state, HealthState::kDegraded);
+  EXPECT_NE(agent_.health().reason.find("expected time"), std::string::npos)
+      << agent_.health().reason;
+}
+
 TEST_F(AgentBuildsTest, DegradedDroneFinishesWhatItRuns) {
   transport_.PushOk(kAssignsTwo);
   agent_.Beat();
