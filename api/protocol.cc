@@ -1,6 +1,7 @@
 #include "api/protocol.h"
 
 #include "api/json_fields.h"
+#include "api/packages_index.h"
 
 namespace swarm::api {
 namespace {
@@ -57,11 +58,14 @@ Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
 }
 
 json BuildResultToJson(const BuildResult& r) {
-  return {{"assignment", r.assignment},   {"package", r.package},
-          {"outcome", r.outcome},         {"failureClass", r.failure_class},
-          {"phase", r.phase},             {"message", r.message},
-          {"logTail", r.log_tail},        {"oomKilled", r.oom_killed},
-          {"durationMs", r.duration_ms},  {"binpkg", BinpkgToJson(r.binpkg)}};
+  json j = {{"assignment", r.assignment},   {"package", r.package},
+            {"outcome", r.outcome},         {"failureClass", r.failure_class},
+            {"phase", r.phase},             {"message", r.message},
+            {"logTail", r.log_tail},        {"oomKilled", r.oom_killed},
+            {"durationMs", r.duration_ms},  {"binpkg", BinpkgToJson(r.binpkg)}};
+  // Optional: a controller that predates it ignores it.
+  if (!r.index_entry.empty()) j["indexEntry"] = r.index_entry;
+  return j;
 }
 
 Result<BuildResult> BuildResultFromJson(const json& j) {
@@ -82,6 +86,7 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
   f.Bool("oomKilled", r.oom_killed);
   f.Int64("durationMs", r.duration_ms);
   r.binpkg = ReadBinpkg(f, "binpkg", errors);
+  f.String("indexEntry", r.index_entry);
   if (errors.empty()) {
     if (r.assignment.empty()) errors.push_back("assignment: required");
     if (r.package.empty()) errors.push_back("package: required");
@@ -103,6 +108,10 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
     constexpr int64_t kMaxDurationMs = int64_t(366) * 24 * 3600 * 1000;
     if (r.duration_ms < 0 || r.duration_ms > kMaxDurationMs) {
       errors.push_back("durationMs: must be from 0 to " + std::to_string(kMaxDurationMs));
+    }
+    if (r.index_entry.size() > kMaxIndexEntryBytes) {
+      errors.push_back("indexEntry: " + std::to_string(r.index_entry.size()) +
+                       " bytes, over the limit of " + std::to_string(kMaxIndexEntryBytes));
     }
   }
   if (!errors.empty()) return ErrorsToStatus("build result", errors);
@@ -212,7 +221,8 @@ json PackageToJson(const Package& p) {
                  {"packageFailureDrones", Strings(p.package_failure_drones)},
                  {"binpkg", BinpkgToJson(p.binpkg)},
                  {"buildMs", p.build_ms},
-                 {"completedAt", OptionalTimeToJson(p.completed_at)}};
+                 {"completedAt", OptionalTimeToJson(p.completed_at)},
+                 {"indexEntry", p.index_entry}};
   if (p.last_failure) {
     status["lastFailure"] = {{"class", p.last_failure->failure_class},
                              {"message", p.last_failure->message},
@@ -249,6 +259,7 @@ Result<Package> PackageFromJson(const json& j) {
   p.binpkg = ReadBinpkg(st, "binpkg", errors);
   st.Int64("buildMs", p.build_ms);
   st.OptionalTime("completedAt", p.completed_at);
+  st.String("indexEntry", p.index_entry);
   if (const json* lf = st.Get("lastFailure")) {
     JsonFields ff(*lf, "status.lastFailure", errors);
     PackageFailure failure;

@@ -100,6 +100,10 @@ struct BuildResult {
   bool oom_killed = false;    // Failed: the kernel's OOM killer ended it
   int64_t duration_ms = 0;    // how long emerge ran
   std::optional<BinaryPackageRef> binpkg;  // Succeeded: the package uploaded before
+  // Succeeded: the package's block of the drone's $PKGDIR/Packages, as text
+  // (api/packages_index.h), for the binhost's index; empty when the drone had
+  // none. At most kMaxIndexEntryBytes.
+  std::string index_entry;
 };
 
 // Phases of a Package.
@@ -139,13 +143,17 @@ struct Package {
   std::optional<BinaryPackageRef> binpkg;
   int64_t build_ms = 0;
   std::optional<WallTime> completed_at;
+  // Once Complete: the drone's Packages entry for it (BuildResult::index_entry),
+  // the binhost's index lists it from this; empty when the drone sent none.
+  std::string index_entry;
 };
 
 nlohmann::json BuildAssignmentToJson(const BuildAssignment& a);
 Result<BuildAssignment> BuildAssignmentFromJson(const nlohmann::json& j);
 nlohmann::json BuildResultToJson(const BuildResult& r);
 // Checks the form too: outcome one of the three, a known failure class on
-// Failed, a binpkg on Succeeded.
+// Failed, a binpkg on Succeeded, an indexEntry of at most kMaxIndexEntryBytes
+// (its content is the controller's to judge).
 Result<BuildResult> BuildResultFromJson(const nlohmann::json& j);
 
 nlohmann::json ActionToJson(const Action& a);
@@ -157,7 +165,7 @@ Result<ActionResult> ActionResultFromJson(const nlohmann::json& j);
 // attempts, excludedDrones, lastFailure{class,message,drone}, reason,
 // treeRevision, deployVersion, assignment, startedAt, needsMemoryOver,
 // needsMemoryCause, packageFailureDrones, binpkg{path,size,sha256}, buildMs,
-// completedAt}.
+// completedAt, indexEntry}.
 nlohmann::json PackageToJson(const Package& p);
 Result<Package> PackageFromJson(const nlohmann::json& j);
 

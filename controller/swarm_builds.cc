@@ -17,6 +17,7 @@
 #include "api/quantity.h"
 #include "base/sha256.h"
 #include "controller/binhost.h"
+#include "controller/binhost_index.h"
 #include "controller/events.h"
 #include "controller/reconcilers/build_outcome.h"
 #include "controller/reconcilers/tree_sync.h"
@@ -295,6 +296,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
   }
   // Grounding and faults are stored before anything acts on them.
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  if (published) WriteBinhostIndexLocked();
   if (raised) SystemicFaultRaisedLocked();
   if (result.outcome != api::kBuildSucceeded) {
     spdlog::warn("{}", verdict.event_message);
@@ -434,8 +436,11 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   // A package republished while the check ran is not the file that was checked.
   std::set<std::pair<std::string, std::string>> checked;
   for (const auto& [name, ref] : published) checked.insert({name, ref.sha256});
-  if (problems.empty()) return 0;
   std::lock_guard<std::mutex> l(mu_);
+  if (problems.empty()) {
+    if (index_stale_) WriteBinhostIndexLocked();
+    return 0;
+  }
   Changes changes;
   for (const auto& problem : problems) {
     for (size_t i = 0; i < packages_.size(); ++i) {
@@ -449,6 +454,7 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
           p, api::PackageFailure{"Binpkg", problem.what, p.drone});
       next.binpkg.reset();
       next.completed_at.reset();
+      next.index_entry.clear();
       changes.Package(packages_, i) = next;
       changes.Event("Package", p.name, events::kWarning, events::kBinpkgCorrupt,
                     problem.what + "; " + p.name + " is built again");
@@ -457,9 +463,31 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   }
   const int requeued = static_cast<int>(changes.packages.size());
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
+  if (requeued > 0 || index_stale_) WriteBinhostIndexLocked();
   Duration ignored{0};
   if (Status st = ReconcileSwarmLocked(&ignored); !st.ok()) return st;
   return requeued;
+}
+
+void SwarmController::WriteBinhostIndexLocked() {
+  if (outputs_.binhost == nullptr) return;
+  std::vector<PublishedPackage> published;
+  for (const auto& p : packages_) {
+    if (p.phase == api::kPhaseComplete && p.binpkg) {
+      published.push_back({p.name, p.binpkg->path, p.index_entry});
+    }
+  }
+  std::vector<std::string> warnings;
+  Result<int> listed =
+      WriteBinhostIndex(outputs_.binhost->dir(), published, clock_->Now(), &warnings);
+  for (const auto& w : warnings) spdlog::warn("binhost index: {}", w);
+  index_stale_ = !listed.ok();
+  if (!listed.ok()) {
+    spdlog::error("writing the binhost index: {}; the next binhost check writes it again",
+                  listed.status().ToString());
+    return;
+  }
+  spdlog::debug("binhost index: {} packages listed", *listed);
 }
 
 void SwarmController::RunBinhostChecks(Duration interval, int full_every) {

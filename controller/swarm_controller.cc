@@ -76,6 +76,8 @@ Status SwarmController::Start() {
   auto packages = store_->ListPackages();
   if (!packages.ok()) return packages.status();
   packages_ = std::move(packages.value());
+  // The index of a previous run may be missing or older than the store.
+  WriteBinhostIndexLocked();
   std::random_device random;
   // 64 random bits: ids (action and assignment fencing tokens) of an earlier
   // run are never issued again.

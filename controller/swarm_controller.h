@@ -210,6 +210,10 @@ class SwarmController {
   // longer holds (a queue replaced, a fresh start).
   void DiscardEndedUploadsLocked(const std::vector<api::Package>& before,
                                  const std::vector<api::Package>& after);
+  // Rewrites the binhost's Packages index from the Complete packages; call
+  // after every committed change to what is published. A failed write is
+  // logged and retried by the next VerifyBinhost.
+  void WriteBinhostIndexLocked();
   bool SystemicFaultLocked() const;
   int64_t DroneMemoryLocked(const std::string& name) const;
   Result<api::Drone> DroneVerbLocked(const std::string& name, const std::function<Status(Changes&)>& change);
@@ -257,6 +261,7 @@ class SwarmController {
   reconcilers::FailingAlikeWindow failing_alike_;
   bool remediation_pending_ = false;             // a systemic fault's re-sync and rediscovery
   std::optional<WallTime> last_remediation_;     // when the last one finished
+  bool index_stale_ = false;                     // the last binhost index write failed
   std::condition_variable stop_cv_;              // wakes RunBinhostChecks on Stop()
 
   ReconcileOutcome ReconcileKey(const std::string& key);

@@ -256,6 +256,7 @@ Status SwarmController::HandleFreshLocked() {
   statuses_ = std::move(statuses);
   DiscardEndedUploadsLocked(packages_, {});
   packages_.clear();
+  WriteBinhostIndexLocked();
   unheld_builds_.clear();
   failing_alike_.Clear();
   remediation_pending_ = false;
@@ -290,6 +291,7 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
   if (!st.ok()) return st;
   DiscardEndedUploadsLocked(packages_, packages);
   packages_ = std::move(packages);
+  WriteBinhostIndexLocked();
   return Status::Ok();
 }
 

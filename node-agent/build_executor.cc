@@ -9,6 +9,7 @@
 #include "api/quantity.h"
 #include "node-agent/action_executor.h"
 #include "node-agent/binpkg.h"
+#include "node-agent/binpkg_index.h"
 #include "node-agent/build_failure.h"
 #include "node-agent/file_util.h"
 
@@ -121,6 +122,12 @@ void HostBuildExecutor::Succeeded(const api::BuildAssignment& a, const CommandRe
   r.message = "built " + found->relative_path;
   r.binpkg = api::BinaryPackageRef{found->relative_path, found->size, found->sha256};
   out.binpkg_path = found->path;
+  // The binhost lists the package without it; the build stands either way.
+  if (auto entry = IndexEntryFor(settings_.pkg_dir, a.package, *found); entry.ok()) {
+    r.index_entry = std::move(entry).value();
+  } else {
+    spdlog::debug("build {}: no Packages entry sent: {}", a.id, entry.status().message());
+  }
 }
 
 void HostBuildExecutor::Failed(const CommandResult& run, FinishedBuild& out) {

@@ -3,8 +3,9 @@
 // Builds one assigned package on this host (docs/api.md, "Builds"): runs
 // `<emerge> --oneshot --usepkg --getbinpkg --buildpkg --color=n --nospinner
 // =<package>` with PKGDIR set and the whole output in
-// stateDir/logs/<assignment>.log, then finds the binary package it wrote, or
-// says whose fault the failure was (ClassifyBuildFailure).
+// stateDir/logs/<assignment>.log, then finds the binary package it wrote
+// and its entry of PKGDIR/Packages, or says whose fault the failure was
+// (ClassifyBuildFailure).
 
 #include <chrono>
 #include <memory>
@@ -73,8 +74,9 @@ class HostBuildExecutor final : public BuildExecutor {
                         std::shared_ptr<CancelToken> cancel) override;
 
  private:
-  // Fills `out` from a run that exited 0: Succeeded with the binary package,
-  // or Failed when there is none to upload.
+  // Fills `out` from a run that exited 0: Succeeded with the binary package
+  // (and its Packages entry when there is a current one), or Failed when
+  // there is none to upload.
   void Succeeded(const api::BuildAssignment& a, const CommandResult& run, FinishedBuild& out);
   // Fills `out` from a run that failed, as ClassifyBuildFailure reads it.
   void Failed(const CommandResult& run, FinishedBuild& out);

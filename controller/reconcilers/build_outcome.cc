@@ -49,6 +49,7 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
     out.drone = drone;
     out.reason.clear();
     out.binpkg = binpkg;
+    out.index_entry = r.index_entry;
     out.build_ms = r.duration_ms;
     out.completed_at = now;
     v.drone_cleared = true;

@@ -152,6 +152,7 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
       p.attempts = prior->second->attempts;
       // Its binary package stays published and checked, its time an estimate.
       p.binpkg = prior->second->binpkg;
+      p.index_entry = prior->second->index_entry;
       p.build_ms = prior->second->build_ms;
       p.completed_at = prior->second->completed_at;
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/packages_index.h"
+
 namespace swarm::api {
 namespace {
 
@@ -75,7 +77,9 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
   p.binpkg = BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 31244, "ab12"};
   p.build_ms = 61000;
   p.completed_at = ParseTime("2026-02-05T16:30:00Z").value();
+  p.index_entry = "CPV: dev-libs/openssl-3.3.3\nSIZE: 31244\n";
   json j = PackageToJson(p);
+  EXPECT_EQ(j["status"]["indexEntry"], p.index_entry);
   EXPECT_EQ(j["status"]["binpkg"]["size"], 31244);
   EXPECT_EQ(j["status"]["completedAt"], "2026-02-05T16:30:00Z");
   EXPECT_TRUE(j["status"]["startedAt"].is_null());
@@ -87,6 +91,36 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
   Package plain;
   plain.name = "a/b-1";
   EXPECT_TRUE(PackageToJson(plain)["status"]["lastFailure"].is_null());
+}
+
+TEST(BuildJsonTest, IndexEntryIsOptionalAndBounded) {
+  BuildResult r;
+  r.assignment = "x-b7";
+  r.package = "dev-libs/openssl-3.3.3";
+  r.outcome = kBuildSucceeded;
+  r.binpkg = BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 31244, "ab12"};
+  EXPECT_FALSE(BuildResultToJson(r).contains("indexEntry")) << "none is sent when there is none";
+  auto none = BuildResultFromJson(BuildResultToJson(r));
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->index_entry, "");
+
+  r.index_entry = "BUILD_ID: 1\nCPV: dev-libs/openssl-3.3.3\nSIZE: 31244\n";
+  auto back = BuildResultFromJson(BuildResultToJson(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->index_entry, r.index_entry);
+
+  json big = BuildResultToJson(r);
+  big["indexEntry"] = std::string(kMaxIndexEntryBytes + 1, 'x');
+  auto refused = BuildResultFromJson(big);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("indexEntry: 65537 bytes, over the limit of 65536"),
+            std::string::npos)
+      << refused.status().message();
+  big["indexEntry"] = std::string(kMaxIndexEntryBytes, 'x');
+  EXPECT_TRUE(BuildResultFromJson(big).ok()) << "the limit itself is allowed";
+  big["indexEntry"] = 7;
+  EXPECT_FALSE(BuildResultFromJson(big).ok());
 }
 
 TEST(BuildJsonTest, AssignmentRoundTripsAndNeedsIdAndPackage) {

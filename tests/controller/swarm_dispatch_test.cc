@@ -505,6 +505,45 @@ TEST_F(SwarmDispatchTest, APublishedFileThatGoesBadIsBuiltAgain) {
   EXPECT_NE(Phase("dev-libs/a-1"), "Complete");
 }
 
+TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
+  const std::string index = dir_.File("binhost/Packages");
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  EXPECT_EQ(testing::ReadFile(index),
+            "PACKAGES: 0\nTIMESTAMP: " + std::to_string(now) + "\nVERSION: 0\n")
+      << "written at start";
+  DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/d-1", {}}});
+  auto [drone, held] = HoldAnywhere();
+  ASSERT_EQ(held.size(), 1u);
+  const api::BuildAssignment a = *Find(held, held[0].package);
+  api::BuildResult r;
+  r.assignment = a.id;
+  r.package = a.package;
+  r.outcome = api::kBuildSucceeded;
+  r.binpkg = Upload(a, "bytes");
+  r.index_entry = "CPV: " + a.package + "\nEAPI: 8\nSLOT: 0/1\nSIZE: 5\n";
+  ASSERT_TRUE(controller_->ReportBuildResult(drone, r).ok());
+  std::string text = testing::ReadFile(index);
+  EXPECT_NE(text.find("PACKAGES: 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMTIME: "), std::string::npos) << text;
+  EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSIZE: 5\nSLOT: 0/1\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(Package(a.package)->index_entry, r.index_entry) << "kept with the package";
+
+  // A restart writes the same list again.
+  OpenController();
+  EXPECT_NE(testing::ReadFile(index).find("SLOT: 0/1"), std::string::npos);
+
+  // Its file goes bad: requeued, and no longer listed.
+  std::ofstream(dir_.File("binhost/" + r.binpkg->path), std::ios::trunc).close();
+  auto requeued = controller_->VerifyBinhost(false);
+  ASSERT_TRUE(requeued.ok());
+  EXPECT_EQ(*requeued, 1);
+  text = testing::ReadFile(index);
+  EXPECT_NE(text.find("PACKAGES: 0\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("CPV: "), std::string::npos) << text;
+}
+
 TEST_F(SwarmDispatchTest, AssignmentsSurviveAControllerRestart) {
   DiscoverQueue({{"dev-libs/a-1", {}}});
   auto [drone, held] = HoldAnywhere();

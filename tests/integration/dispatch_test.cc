@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "api/packages_index.h"
+#include "base/http_client.h"
 #include "tests/integration/harness.h"
 
 namespace swarm::testing {
@@ -156,6 +158,22 @@ class DispatchTest : public ::testing::Test {
     return held;
   }
 
+  // Waits until `drone`'s agent has started a build the controller still has
+  // on it (an assignment in a reply the agent has not read yet is not
+  // started); those packages (empty on timeout).
+  std::vector<std::string> WaitStartedOn(const std::string& drone) {
+    std::vector<std::string> held;
+    WaitFor([&] {
+      held.clear();
+      const std::string log = h_.agent(drone)->Log();
+      for (const auto& name : BuildingOn(drone)) {
+        if (log.find("(" + name + ", attempt") != std::string::npos) held.push_back(name);
+      }
+      return !held.empty();
+    });
+    return held;
+  }
+
   int CountEvents(const std::string& query, const std::string& reason) {
     json events = h_.GetJson("/api/v1/events?" + query + "&limit=1000");
     int n = 0;
@@ -180,6 +198,55 @@ class DispatchTest : public ::testing::Test {
       EXPECT_EQ(static_cast<int64_t>(content.size()), p["status"]["binpkg"]["size"].get<int64_t>())
           << path;
     }
+  }
+
+  // <binhost>/Packages, portage's index, lists every published package with
+  // the PATH and SIZE of its file and the metadata its drone's portage wrote,
+  // and GET /binhost/Packages serves it, as --getbinpkg fetches it.
+  void ExpectIndexed(size_t count) {
+    const std::string text = ReadFile(h_.dir().File("binhost/Packages"));
+    std::istringstream in(text);
+    api::IndexReader reader(in);
+    api::IndexBlock header, block;
+    bool overlong = false;
+    ASSERT_TRUE(reader.ReadHeader(&header)) << "no binhost/Packages";
+    ASSERT_NE(header.Find("VERSION"), nullptr) << text;
+    EXPECT_EQ(*header.Find("VERSION"), "0");
+    ASSERT_NE(header.Find("PACKAGES"), nullptr) << text;
+    EXPECT_EQ(*header.Find("PACKAGES"), std::to_string(count));
+    std::map<std::string, api::IndexBlock> listed;
+    while (reader.NextPackage(&block, &overlong)) {
+      ASSERT_NE(block.Find("CPV"), nullptr) << text;
+      listed[*block.Find("CPV")] = block;
+    }
+    EXPECT_EQ(listed.size(), count);
+    for (const auto& p : Packages()) {
+      if (p["status"]["phase"] != "Complete") continue;
+      const std::string name = p["metadata"]["name"];
+      auto it = listed.find(name);
+      ASSERT_NE(it, listed.end()) << name << " is not in the index";
+      const std::string path = p["status"]["binpkg"]["path"];
+      const std::string content = ReadFile(h_.dir().File("binhost/" + path));
+      auto value = [&](const char* key) {
+        const std::string* v = it->second.Find(key);
+        return v ? *v : std::string("<absent>");
+      };
+      EXPECT_EQ(value("PATH"), path) << name;
+      EXPECT_EQ(value("SIZE"), std::to_string(content.size())) << name;
+      EXPECT_NE(value("MTIME"), "<absent>") << name;
+      // From the drone's own Packages: its portage's metadata came along.
+      EXPECT_EQ(value("BUILD_ID"), "1") << name;
+      EXPECT_EQ(value("EAPI"), "8") << name;
+      EXPECT_EQ(value("REPO"), "gentoo") << name;
+      EXPECT_EQ(value("CHOST"), "x86_64-pc-linux-gnu") << name << ": inherited from its header";
+      EXPECT_EQ(value("MD5").size(), 32u) << name;
+    }
+    auto client = HttpClient::Create(h_.url(), "");
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    auto served = (*client)->Get("/binhost/Packages");
+    ASSERT_TRUE(served.ok()) << served.status().ToString();
+    EXPECT_EQ(served->status, 200) << served->body;
+    EXPECT_EQ(served->body, text) << "served as written";
   }
 
   SwarmHarness h_;
@@ -221,6 +288,7 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   EXPECT_EQ(builders.size(), 3u) << "the work spreads over the three drones";
   EXPECT_EQ(lines.size(), 60u) << "30 builds, none twice";
   ExpectPublished();
+  ExpectIndexed(30);
   auto status = h_.Swarmctl({"status"});
   EXPECT_NE(status.out.find("30"), std::string::npos) << status.out;
 }
@@ -331,7 +399,7 @@ TEST_F(DispatchTest, ASigtermedAgentReturnsItsWorkAndExits) {
   Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "5"}}},
          {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
-  std::vector<std::string> held = WaitBuildingOn("drone-izar");
+  std::vector<std::string> held = WaitStartedOn("drone-izar");
   ASSERT_FALSE(held.empty()) << Diagnose();
   h_.agent("drone-izar")->Signal(SIGTERM);
   EXPECT_EQ(h_.agent("drone-izar")->Wait(), 0);
@@ -350,7 +418,7 @@ TEST_F(DispatchTest, DrainTakesADronesBuildsAwayAndUncordonGivesItWorkAgain) {
   Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
          {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
-  std::vector<std::string> held = WaitBuildingOn("drone-izar");
+  std::vector<std::string> held = WaitStartedOn("drone-izar");
   ASSERT_FALSE(held.empty()) << Diagnose();
   auto drained = h_.Swarmctl({"drain", "drone-izar"});
   ASSERT_EQ(drained.exit_code, 0) << drained.err;
@@ -389,7 +457,7 @@ TEST_F(DispatchTest, ADroneStoppedPastTheGraceHasItsLateCompletionRefused) {
   // before is not one of them); if it holds nothing then, try again.
   std::vector<std::string> held;
   for (int attempt = 0; attempt < 5 && held.empty(); ++attempt) {
-    ASSERT_FALSE(WaitBuildingOn("drone-izar").empty()) << Diagnose();
+    ASSERT_FALSE(WaitStartedOn("drone-izar").empty()) << Diagnose();
     h_.agent("drone-izar")->Signal(SIGSTOP);
     held = BuildingOn("drone-izar");
     if (held.empty()) h_.agent("drone-izar")->Signal(SIGCONT);

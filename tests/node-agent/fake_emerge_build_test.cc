@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/packages_index.h"
 #include "base/command_runner.h"
 #include "node-agent/build_executor.h"
 #include "node-agent/build_failure.h"
@@ -199,6 +200,64 @@ TEST_F(FakeEmergeBuildTest, BuildLogRecordsStartsAndSuccesses) {
             "start dev-libs/openssl-3.3.3\n");
 }
 
+// Portage's $PKGDIR/Packages after the build: a header, then one block per
+// package, sorted by CPV; a rebuild replaces its block.
+TEST_F(FakeEmergeBuildTest, ASuccessIsIndexedInPackagesAsPortageDoes) {
+  ASSERT_EQ(Build().exit_code, 0);
+  std::ifstream in(pkgdir_ + "/Packages");
+  ASSERT_TRUE(in.good());
+  api::IndexReader reader(in);
+  api::IndexBlock header, block;
+  bool overlong = false;
+  ASSERT_TRUE(reader.ReadHeader(&header));
+  ASSERT_NE(header.Find("VERSION"), nullptr);
+  EXPECT_EQ(*header.Find("VERSION"), "0");
+  EXPECT_EQ(*header.Find("PACKAGES"), "1");
+  EXPECT_EQ(*header.Find("CHOST"), "x86_64-pc-linux-gnu");
+  ASSERT_NE(header.Find("TIMESTAMP"), nullptr);
+  ASSERT_TRUE(reader.NextPackage(&block, &overlong));
+  struct stat st;
+  ASSERT_EQ(::stat(binpkg_.c_str(), &st), 0);
+  EXPECT_EQ(*block.Find("CPV"), "dev-libs/openssl-3.3.3");
+  EXPECT_EQ(*block.Find("PATH"), "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
+  EXPECT_EQ(*block.Find("BUILD_ID"), "1");
+  EXPECT_EQ(*block.Find("SIZE"), std::to_string(st.st_size));
+  EXPECT_EQ(*block.Find("MTIME"), std::to_string(st.st_mtim.tv_sec));
+  EXPECT_EQ(*block.Find("EAPI"), "8");
+  EXPECT_EQ(*block.Find("KEYWORDS"), "amd64");
+  EXPECT_EQ(*block.Find("REPO"), "gentoo");
+  EXPECT_EQ(block.Find("SLOT"), nullptr) << "portage leaves out SLOT 0";
+  EXPECT_EQ(block.Find("MD5")->size(), 32u);
+  EXPECT_EQ(block.Find("SHA1")->size(), 40u);
+  EXPECT_FALSE(reader.NextPackage(&block, &overlong));
+
+  // Rebuilt, and another package next to it: two blocks, sorted by CPV, and
+  // apart from MTIME and TIMESTAMP the same text every time.
+  auto strip = [](const std::string& text) {
+    std::istringstream lines(text);
+    std::string out;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("MTIME: ", 0) != 0 && line.rfind("TIMESTAMP: ", 0) != 0) out += line + "\n";
+    }
+    return out;
+  };
+  const std::string first = strip(ReadFile(pkgdir_ + "/Packages"));
+  ASSERT_EQ(Build().exit_code, 0);
+  EXPECT_EQ(strip(ReadFile(pkgdir_ + "/Packages")), first);
+  CommandSpec spec;
+  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", "=dev-qt/qtbase-6.8.1"};
+  spec.env = {{"PKGDIR", pkgdir_}};
+  auto qt = runner_.Run(spec);
+  ASSERT_TRUE(qt.ok() && qt->exit_code == 0) << (qt.ok() ? qt->output : qt.status().ToString());
+  std::ifstream both(pkgdir_ + "/Packages");
+  api::IndexReader r3(both);
+  r3.ReadHeader(&header);
+  EXPECT_EQ(*header.Find("PACKAGES"), "2");
+  std::vector<std::string> cpvs;
+  while (r3.NextPackage(&block, &overlong)) cpvs.push_back(*block.Find("CPV"));
+  EXPECT_EQ(cpvs, (std::vector<std::string>{"dev-libs/openssl-3.3.3", "dev-qt/qtbase-6.8.1"}));
+}
+
 TEST_F(FakeEmergeBuildTest, OutputIsTheSameOnEveryRun) {
   Inject("needs-memory", "8589934592");
   CommandResult a = Build({{"FAKE_EMERGE_MEMORY_BYTES", kGiB}});
@@ -234,6 +293,20 @@ TEST_F(HostBuildOnFakePortageTest, SuccessFindsAndDigestsThePackage) {
   EXPECT_EQ(f.result.binpkg->sha256.size(), 64u);
   EXPECT_EQ(f.binpkg_path, binpkg_);
   EXPECT_THAT(ReadFile(f.log_path), HasSubstr(">>> Completed (1 of 1)"));
+  // Its block of PKGDIR/Packages rides along, with the header's CHOST.
+  EXPECT_THAT(f.result.index_entry, HasSubstr("CPV: dev-libs/openssl-3.3.3\n"));
+  EXPECT_THAT(f.result.index_entry,
+              HasSubstr("PATH: dev-libs/openssl/openssl-3.3.3-1.gpkg.tar\n"));
+  EXPECT_THAT(f.result.index_entry, HasSubstr("SIZE: " + std::to_string(PackageSize()) + "\n"));
+  EXPECT_THAT(f.result.index_entry, HasSubstr("CHOST: x86_64-pc-linux-gnu\n"));
+}
+
+TEST_F(HostBuildOnFakePortageTest, AnEmptiedPackageSendsNoStaleEntry) {
+  FinishedBuild f = BuildWith("export FAKE_EMERGE_ZERO_BYTE=1\n");
+  EXPECT_EQ(f.result.outcome, api::kBuildSucceeded) << f.result.message;
+  ASSERT_TRUE(f.result.binpkg.has_value());
+  EXPECT_EQ(f.result.binpkg->size, 0);
+  EXPECT_EQ(f.result.index_entry, "") << "Packages describes the file before it was emptied";
 }
 
 TEST_F(HostBuildOnFakePortageTest, OomIsReportedAsOne) {

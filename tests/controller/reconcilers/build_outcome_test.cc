@@ -110,6 +110,7 @@ TEST(ApplyBuildResultTest, ASuccessCompletesAndClearsTheDrone) {
   api::BuildResult r;
   r.outcome = api::kBuildSucceeded;
   r.duration_ms = 90000;
+  r.index_entry = "CPV: dev-qt/qtwebengine-6.8.1\nSLOT: 5/6.8\n";
   api::BinaryPackageRef ref{"dev-qt/qtwebengine/qtwebengine-6.8.1-1.gpkg.tar", 123, "ab"};
   const WallTime now = WallTime{} + std::chrono::hours(1);
   BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", 0, ref, now);
@@ -118,6 +119,7 @@ TEST(ApplyBuildResultTest, ASuccessCompletesAndClearsTheDrone) {
   EXPECT_EQ(v.package.build_ms, 90000);
   ASSERT_TRUE(v.package.binpkg);
   EXPECT_EQ(v.package.binpkg->size, 123);
+  EXPECT_EQ(v.package.index_entry, r.index_entry) << "for the binhost's index";
   EXPECT_EQ(v.package.completed_at, now);
   EXPECT_TRUE(v.drone_cleared);
 }

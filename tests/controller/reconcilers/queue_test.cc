@@ -126,6 +126,8 @@ TEST(BuildQueueTest, KeepsCompletePackagesStillWantedAndStampsEverything) {
   old[0].name = "dev-libs/openssl-3.3.3";
   old[0].phase = api::kPhaseComplete;
   old[0].drone = "izar";
+  old[0].binpkg = api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 5, "ab"};
+  old[0].index_entry = "CPV: dev-libs/openssl-3.3.3\nSLOT: 0/3\n";
   old[1].name = "sys-apps/systemd-utils-6.20.0";
   old[1].phase = api::kPhaseComplete;
   old[2].name = "dev-qt/qtbase-6.8.1";
@@ -143,6 +145,8 @@ TEST(BuildQueueTest, KeepsCompletePackagesStillWantedAndStampsEverything) {
   EXPECT_EQ(q[1].name, "dev-libs/openssl-3.3.3");
   EXPECT_EQ(q[1].phase, api::kPhaseComplete) << "complete and still wanted";
   EXPECT_EQ(q[1].drone, "izar");
+  EXPECT_EQ(q[1].binpkg->path, "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar") << "still published";
+  EXPECT_EQ(q[1].index_entry, old[0].index_entry) << "and still described";
   EXPECT_EQ(q[1].dependencies, std::vector<std::string>{"sys-apps/systemd-utils-6.22.0"});
   EXPECT_EQ(q[2].phase, api::kPhaseNeeded) << "failed before: a new queue tries again";
   EXPECT_EQ(q[3].name, "app-misc/extra-1.0");
