@@ -11,6 +11,11 @@ const Condition* FindCondition(const std::vector<Condition>& conditions, const s
   return nullptr;
 }
 
+bool IsConditionTrue(const std::vector<Condition>& conditions, const std::string& type) {
+  const Condition* c = FindCondition(conditions, type);
+  return c != nullptr && c->status == kTrue;
+}
+
 bool SetCondition(std::vector<Condition>& conditions, Condition c, WallTime now) {
   for (auto& existing : conditions) {
     if (existing.type != c.type) continue;

@@ -211,6 +211,8 @@ struct Event {
 
 // Returns the condition of that type, or nullptr.
 const Condition* FindCondition(const std::vector<Condition>& conditions, const std::string& type);
+// True when the condition of that type is there with status True.
+bool IsConditionTrue(const std::vector<Condition>& conditions, const std::string& type);
 
 // Sets a condition as Kubernetes' meta.SetStatusCondition does: the transition
 // time moves only when status changes. Returns true when anything changed.

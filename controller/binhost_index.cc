@@ -1,13 +1,12 @@
 #include "controller/binhost_index.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
+
+#include "base/file_util.h"
 
 namespace swarm::controller {
 namespace {
@@ -18,51 +17,6 @@ constexpr const char* kClientOnlyKeys[] = {"BASE_URI", "PKGINDEX_URI", "FETCHCOM
                                            "RESUMECOMMAND"};
 
 std::string ErrnoText() { return std::strerror(errno); }
-
-struct ScopedFd {
-  int fd;
-  ~ScopedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-Status WriteAll(int fd, const std::string& data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Unavailable("cannot write " + path + ": " + ErrnoText());
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
-// `data` as `dir`/Packages, through a temporary file in `dir`/.staging.
-Status ReplaceIndexFile(const std::string& dir, const std::string& data) {
-  static std::atomic<uint64_t> serial{0};
-  const std::string target = dir + "/Packages";
-  const std::string tmp = dir + "/.staging/Packages." + std::to_string(::getpid()) + "." +
-                          std::to_string(++serial) + ".tmp";
-  Status st = [&]() -> Status {
-    const ScopedFd fd{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-    if (fd.fd < 0) return Unavailable("cannot create " + tmp + ": " + ErrnoText());
-    if (Status w = WriteAll(fd.fd, data, tmp); !w.ok()) return w;
-    if (::fsync(fd.fd) != 0) return Unavailable("cannot fsync " + tmp + ": " + ErrnoText());
-    if (::rename(tmp.c_str(), target.c_str()) != 0) {
-      return Unavailable("cannot rename " + tmp + " to " + target + ": " + ErrnoText());
-    }
-    return Status::Ok();
-  }();
-  if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  const ScopedFd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.fd < 0 || ::fsync(d.fd) != 0) {
-    return Unavailable("cannot fsync directory " + dir + ": " + ErrnoText());
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -138,7 +92,10 @@ Result<int> WriteBinhostIndex(const std::string& dir,
     listed.push_back({p.package, p.path, static_cast<int64_t>(st.st_size),
                       static_cast<int64_t>(st.st_mtim.tv_sec), p.index_entry});
   }
-  if (Status st = ReplaceIndexFile(dir, FormatBinhostIndex(listed, now, warnings)); !st.ok()) {
+  // The temporary file goes in .staging, which is never served.
+  if (Status st = WriteFileAtomically(dir + "/Packages", FormatBinhostIndex(listed, now, warnings),
+                                      dir + "/.staging");
+      !st.ok()) {
     return st;
   }
   return static_cast<int>(listed.size());

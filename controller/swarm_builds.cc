@@ -5,16 +5,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "api/cpv.h"
 #include "api/quantity.h"
+#include "base/file_util.h"
 #include "base/sha256.h"
 #include "controller/binhost.h"
 #include "controller/binhost_index.h"
@@ -32,30 +30,6 @@ namespace fs = std::filesystem;
 // remediated again: re-syncing did not help, a person has to look.
 constexpr Duration kRemediationMemory = std::chrono::hours(1);
 
-bool IsTrue(const std::vector<api::Condition>& conditions, const char* type) {
-  const api::Condition* c = api::FindCondition(conditions, type);
-  return c != nullptr && c->status == api::kTrue;
-}
-
-// Writes `data` to `path` through a temporary file and a rename.
-Status WriteFileAtomically(const fs::path& path, const std::string& data) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) return Unavailable("creating " + path.parent_path().string() + ": " + ec.message());
-  // Unique, so two writers never share a temporary file.
-  static std::atomic<uint64_t> serial{0};
-  const fs::path tmp = path.string() + "." + std::to_string(getpid()) + "." +
-                       std::to_string(++serial) + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!out) return Unavailable("writing " + tmp.string());
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return Unavailable("renaming " + tmp.string() + ": " + ec.message());
-  return Status::Ok();
-}
-
 // The binhost holds exactly `ref` at its path already.
 bool PublishedAlready(const Binhost& binhost, const api::BinaryPackageRef& ref) {
   std::error_code ec;
@@ -72,7 +46,7 @@ bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
   if (!changes.swarm) changes.swarm = *swarm_;
   api::Swarm& next = *changes.swarm;
   const WallTime now = clock_->Now();
-  if (IsTrue(next.status.conditions, "SystemicFault")) return false;  // already raised
+  if (api::IsConditionTrue(next.status.conditions, "SystemicFault")) return false;  // already raised
   const bool persists = last_remediation_ && now - *last_remediation_ < kRemediationMemory;
   std::string message = evidence;
   if (persists) {
@@ -129,18 +103,7 @@ bool SwarmController::FinishRemediationLocked(Changes& changes) {
   changes.Event(api::kKindSwarm, swarm_->metadata.name, events::kNormal,
                 events::kSystemicFaultCleared,
                 "systemic fault remediated: members re-synced, queue discovered again");
-  for (const auto& member : swarm_->spec.drones) {
-    auto cur = statuses_.find(member.name);
-    if (cur == statuses_.end()) continue;
-    if (auto c = reconcilers::Unground(cur->second, reconcilers::kGroundedCauseGone,
-                                       "the queue was discovered again on a re-synced tree")) {
-      api::DroneStatus& s = changes.Drone(statuses_, member.name);
-      api::SetCondition(s.conditions, *c, now);
-      s.consecutive_failures = 0;
-      changes.Event(api::kKindDrone, member.name, events::kNormal, events::kDroneUngrounded,
-                    c->message);
-    }
-  }
+  UngroundEveryoneLocked("the queue was discovered again on a re-synced tree", changes);
   return true;
 }
 
@@ -155,6 +118,36 @@ void SwarmController::DiscardEndedUploadsLocked(const std::vector<api::Package>&
     if (Status d = outputs_.binhost->Discard(p.assignment); !d.ok()) {
       spdlog::warn("discarding the staged upload of {}: {}", p.assignment, d.ToString());
     }
+  }
+}
+
+void SwarmController::UngroundEveryoneLocked(const std::string& message, Changes& changes) {
+  for (const auto& member : swarm_->spec.drones) {
+    auto changed = changes.drones.find(member.name);
+    auto stored = statuses_.find(member.name);
+    const api::DroneStatus* cur = changed != changes.drones.end() ? &changed->second
+                                  : stored != statuses_.end()    ? &stored->second
+                                                                 : nullptr;
+    if (cur == nullptr) continue;
+    if (auto c = reconcilers::Unground(*cur, reconcilers::kGroundedCauseGone, message)) {
+      api::DroneStatus& s = changes.Drone(statuses_, member.name);
+      api::SetCondition(s.conditions, *c, clock_->Now());
+      s.consecutive_failures = 0;
+      changes.Event(api::kKindDrone, member.name, events::kNormal, events::kDroneUngrounded,
+                    c->message);
+    }
+  }
+}
+
+void SwarmController::CountDroneFailureLocked(const std::string& name, const std::string& package,
+                                              const std::string& why, Changes& changes) {
+  api::DroneStatus& s = changes.Drone(statuses_, name);
+  ++s.consecutive_failures;
+  if (auto c = reconcilers::GroundAfterFailure(s, swarm_->spec.policy.ground_after_failures,
+                                               package, why)) {
+    api::SetCondition(s.conditions, *c, clock_->Now());
+    changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneGrounded, c->message);
+    spdlog::warn("drone {} grounded: {}", name, c->message);
   }
 }
 
@@ -251,7 +244,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     int ready = 0;
     for (const auto& member : swarm_->spec.drones) {
       auto st = statuses_.find(member.name);
-      const bool is_ready = st != statuses_.end() && IsTrue(st->second.conditions, "Ready");
+      const bool is_ready = st != statuses_.end() && api::IsConditionTrue(st->second.conditions, "Ready");
       if (api::HasRole(member, api::kRoleBuild) && is_ready) ++ready;
       if (!is_ready) alike.erase(member.name);
     }
@@ -278,14 +271,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
         }
       }
     } else {
-      api::DroneStatus& ds = changes.Drone(statuses_, name);
-      ++ds.consecutive_failures;
-      if (auto c = reconcilers::GroundAfterFailure(ds, policy.ground_after_failures, package.name,
-                                                   result.message)) {
-        api::SetCondition(ds.conditions, *c, now);
-        changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneGrounded, c->message);
-        spdlog::warn("drone {} grounded: {}", name, c->message);
-      }
+      CountDroneFailureLocked(name, package.name, result.message, changes);
     }
   }
   if (verdict.systemic) {
@@ -338,7 +324,9 @@ Status SwarmController::StoreBuildLog(const std::string& name, const std::string
   const std::string kept =
       log.size() > kMaxBuildLogBytes ? log.substr(log.size() - kMaxBuildLogBytes) : log;
   // Written outside the lock: a megabyte must not hold up heartbeats.
-  return WriteFileAtomically(fs::path(outputs_.log_dir) / (*package + ".log"), kept);
+  const fs::path path = fs::path(outputs_.log_dir) / (*package + ".log");
+  if (Status st = MakeDirs(path.parent_path().string()); !st.ok()) return st;
+  return WriteFileAtomically(path.string(), kept);
 }
 
 Result<std::string> SwarmController::BuildLog(const std::string& package) {

@@ -206,6 +206,13 @@ class SwarmController {
   // RemediationFinishedLocked once committed.
   bool FinishRemediationLocked(Changes& changes);
   void RemediationFinishedLocked();
+  // Grounded=False (CauseGone, `message`) for every member grounded or on
+  // probation, as `changes` leave it; their failure counts reset.
+  void UngroundEveryoneLocked(const std::string& message, Changes& changes);
+  // A failure that is the drone's own: counts it, and grounds the drone at
+  // groundAfterFailures (or at once on probation).
+  void CountDroneFailureLocked(const std::string& name, const std::string& package,
+                               const std::string& why, Changes& changes);
   // Discards the staged uploads of assignments in `before` that `after` no
   // longer holds (a queue replaced, a fresh start).
   void DiscardEndedUploadsLocked(const std::vector<api::Package>& before,

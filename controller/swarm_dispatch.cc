@@ -17,16 +17,11 @@
 namespace swarm::controller {
 namespace {
 
-bool IsTrue(const std::vector<api::Condition>& conditions, const char* type) {
-  const api::Condition* c = api::FindCondition(conditions, type);
-  return c != nullptr && c->status == api::kTrue;
-}
-
 // Why a roster member takes no new work now, or "" when it may.
 std::string IneligibleReason(const api::DroneStatus& s) {
-  if (!IsTrue(s.conditions, "Ready")) return "not Ready";
-  if (!IsTrue(s.conditions, "Deployed")) return "not deployed";
-  if (!IsTrue(s.conditions, "TreeSynced")) return "tree not synced";
+  if (!api::IsConditionTrue(s.conditions, "Ready")) return "not Ready";
+  if (!api::IsConditionTrue(s.conditions, "Deployed")) return "not deployed";
+  if (!api::IsConditionTrue(s.conditions, "TreeSynced")) return "tree not synced";
   if (reconcilers::IsGrounded(s)) return "grounded";
   if (s.cordoned) return "cordoned";
   if (s.health != "HEALTHY") return s.health.empty() ? "health unknown" : "health " + s.health;
@@ -102,7 +97,7 @@ Status SwarmController::CommitLocked(Changes c) {
 }
 
 bool SwarmController::SystemicFaultLocked() const {
-  return swarm_ && IsTrue(swarm_->status.conditions, "SystemicFault");
+  return swarm_ && api::IsConditionTrue(swarm_->status.conditions, "SystemicFault");
 }
 
 int64_t SwarmController::DroneMemoryLocked(const std::string& name) const {
@@ -280,13 +275,7 @@ Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
     changes.Event("Package", p.name, events::kWarning, events::kBuildLost, why);
     // Builds lost together are one crash of the agent, one failure.
     if (lost.size() > 1) continue;
-    api::DroneStatus& s = changes.Drone(statuses_, name);
-    ++s.consecutive_failures;
-    if (auto c = reconcilers::GroundAfterFailure(s, swarm_->spec.policy.ground_after_failures,
-                                                 p.name, why)) {
-      api::SetCondition(s.conditions, *c, clock_->Now());
-      changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneGrounded, c->message);
-    }
+    CountDroneFailureLocked(name, p.name, why, changes);
   }
   // Forget counters of assignments that ended.
   std::set<std::string> live;

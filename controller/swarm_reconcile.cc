@@ -26,11 +26,6 @@ void Earliest(Duration* next, std::optional<Duration> d) {
   if (d) *next = std::min(*next, *d);
 }
 
-bool IsTrue(const api::DroneStatus& s, const char* type) {
-  const api::Condition* c = api::FindCondition(s.conditions, type);
-  return c != nullptr && c->status == api::kTrue;
-}
-
 }  // namespace
 
 Duration SwarmController::ReconcileOnce() {
@@ -139,7 +134,7 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
     spdlog::warn("{}", t.event_message);
   }
   if (liveness.requeue_after) Earliest(next, *liveness.requeue_after + Duration(1));
-  const bool ready = IsTrue(status, "Ready");
+  const bool ready = api::IsConditionTrue(status.conditions, "Ready");
 
   // Deploy and tree sync: actions are issued only to a drone that heartbeats.
   DroneActions& acts = actions_[name];
@@ -322,17 +317,7 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
     Changes changes;
     const bool remediated = FinishRemediationLocked(changes);
     // A fresh queue is a cause gone for every grounded drone.
-    for (const auto& member : swarm_->spec.drones) {
-      if (changes.drones.count(member.name)) continue;
-      if (auto c = reconcilers::Unground(statuses_[member.name], reconcilers::kGroundedCauseGone,
-                                         "the queue was discovered again")) {
-        api::DroneStatus& s = changes.Drone(statuses_, member.name);
-        api::SetCondition(s.conditions, *c, clock_->Now());
-        s.consecutive_failures = 0;
-        changes.Event(api::kKindDrone, member.name, events::kNormal, events::kDroneUngrounded,
-                      c->message);
-      }
-    }
+    UngroundEveryoneLocked("the queue was discovered again", changes);
     if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
     if (remediated) RemediationFinishedLocked();
   }
@@ -367,7 +352,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
     const api::Condition* synced = api::FindCondition(ds.conditions, "TreeSynced");
     const bool resync_owed = acts.sync.forced || acts.sync.in_flight ||
                              (synced != nullptr && synced->reason == reconcilers::kResyncRequested);
-    discoverer = {true, IsTrue(ds, "Ready"), ds.deploy_version == spec.deploy.version,
+    discoverer = {true, api::IsConditionTrue(ds.conditions, "Ready"), ds.deploy_version == spec.deploy.version,
                   ds.tree_revision == spec.portage.tree_revision && !resync_owed};
   }
   reconcilers::ActionState no_actions;
@@ -383,9 +368,9 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
     bool all_synced = true;
     for (const auto& member : spec.drones) {
       const api::DroneStatus& ds = statuses_[member.name];
-      if (!IsTrue(ds, "Ready")) continue;
+      if (!api::IsConditionTrue(ds.conditions, "Ready")) continue;
       const DroneActions& acts = actions_[member.name];
-      all_synced = all_synced && IsTrue(ds, "TreeSynced") && !acts.sync.forced &&
+      all_synced = all_synced && api::IsConditionTrue(ds.conditions, "TreeSynced") && !acts.sync.forced &&
                    !acts.sync.in_flight;
     }
     if (!all_synced) queue.build_from_packages = false;

@@ -69,6 +69,19 @@ class SwarmDispatchTest : public ::testing::Test {
     return last_[name];
   }
 
+  // Reports `action` of `drone` as succeeded at v2/rev2.
+  Status Succeeded(const std::string& drone, const api::Action& action,
+                   std::vector<api::DiscoveredPackage> packages = {}) {
+    api::ActionResult r;
+    r.id = action.id;
+    r.type = action.type;
+    r.succeeded = true;
+    r.deploy_version = "v2";
+    r.tree_revision = "rev2";
+    r.packages = std::move(packages);
+    return controller_->ReportActionResult(drone, r);
+  }
+
   // Members synced, then the queue discovered on desktop: a <- b <- c, and d.
   void DiscoverQueue(std::vector<api::DiscoveredPackage> packages = {}) {
     if (packages.empty()) {
@@ -83,14 +96,7 @@ class SwarmDispatchTest : public ::testing::Test {
     auto reply = Beat("desktop");
     ASSERT_EQ(reply.actions.size(), 1u);
     ASSERT_EQ(reply.actions[0].type, "discover");
-    api::ActionResult r;
-    r.id = reply.actions[0].id;
-    r.type = "discover";
-    r.succeeded = true;
-    r.deploy_version = "v2";
-    r.tree_revision = "rev2";
-    r.packages = std::move(packages);
-    ASSERT_TRUE(controller_->ReportActionResult("desktop", r).ok());
+    ASSERT_TRUE(Succeeded("desktop", reply.actions[0], std::move(packages)).ok());
   }
 
   const api::Package* Package(const std::string& name) {
@@ -370,13 +376,7 @@ TEST_F(SwarmDispatchTest, ASystemicFailureGroundsNobodyAndSetsOffResyncAndRedisc
     ASSERT_EQ(reply.actions.size(), 1u) << d;
     EXPECT_EQ(reply.actions[0].type, "sync");
     EXPECT_TRUE(reply.assignments.empty());
-    api::ActionResult r;
-    r.id = reply.actions[0].id;
-    r.type = "sync";
-    r.succeeded = true;
-    r.deploy_version = "v2";
-    r.tree_revision = "rev2";
-    ASSERT_TRUE(controller_->ReportActionResult(d, r).ok());
+    ASSERT_TRUE(Succeeded(d, reply.actions[0]).ok());
   }
   EXPECT_EQ(SwarmCond("QueueCurrent"), "False/Discovering")
       << "the queue is discovered again once the discoverer re-synced";
@@ -384,14 +384,8 @@ TEST_F(SwarmDispatchTest, ASystemicFailureGroundsNobodyAndSetsOffResyncAndRedisc
   auto reply = Beat("desktop");
   ASSERT_EQ(reply.actions.size(), 1u);
   ASSERT_EQ(reply.actions[0].type, "discover");
-  api::ActionResult r;
-  r.id = reply.actions[0].id;
-  r.type = "discover";
-  r.succeeded = true;
-  r.deploy_version = "v2";
-  r.tree_revision = "rev2";
-  r.packages = {{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}};
-  ASSERT_TRUE(controller_->ReportActionResult("desktop", r).ok());
+  ASSERT_TRUE(
+      Succeeded("desktop", reply.actions[0], {{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}}).ok());
   EXPECT_EQ(SwarmCond("SystemicFault"), "False/Remediated");
   EXPECT_EQ(Hold("small").size() + Hold("big").size(), 2u) << "every drone building again";
 

@@ -1,0 +1,26 @@
+#pragma once
+
+// Durable file writes shared by the agent (DEPLOY_MARKER, state) and the
+// controller (build logs, the binhost index).
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace swarm {
+
+// Replaces the file at `path` with `content` so that a reader, or a crash at
+// any moment, sees either the old file or the whole new one: a temporary file
+// is written, fsync'ed and renamed over it, then the directory is fsync'ed.
+// The temporary file goes beside `path`, or into `tmp_dir` when given (which
+// must be on the same filesystem: e.g. a directory that is not served).
+// Unavailable (naming the path) when any step fails; the old file is then
+// unchanged and no temporary file is left.
+Status WriteFileAtomically(const std::string& path, std::string_view content,
+                           const std::string& tmp_dir = "");
+
+// Creates `path` and its missing parents. Unavailable (naming it) on failure.
+Status MakeDirs(const std::string& path);
+
+}  // namespace swarm

@@ -1,0 +1,66 @@
+// Durable writes: the old file or the whole new one, never half.
+
+#include "base/file_util.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "tests/support/temp_dir.h"
+
+namespace swarm {
+namespace {
+
+using swarm::testing::TempDir;
+using ::testing::HasSubstr;
+
+TEST(FileUtilTest, WriteFileAtomicallyReplacesTheFile) {
+  TempDir dir;
+  std::string path = dir.Write("MARKER", "old\n");
+  ASSERT_TRUE(WriteFileAtomically(path, "new\n").ok());
+  EXPECT_EQ(swarm::testing::ReadFile(path), "new\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);  // no temporary file left beside it
+}
+
+TEST(FileUtilTest, WriteFileAtomicallyFailsIntoAMissingDirectory) {
+  TempDir dir;
+  Status s = WriteFileAtomically(dir.File("nope/MARKER"), "x");
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(s.message(), HasSubstr(dir.File("nope/MARKER")));
+}
+
+TEST(FileUtilTest, WriteFileAtomicallyLeavesTheOldFileWhenTheRenameFails) {
+  TempDir dir;
+  dir.Write("target/keep", "x");  // a non-empty directory cannot be renamed over
+  Status s = WriteFileAtomically(dir.File("target"), "new");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(swarm::testing::ReadFile(dir.File("target/keep")), "x");
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(FileUtilTest, MakeDirsCreatesParents) {
+  TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.File("a/b/c")).ok());
+  EXPECT_TRUE(std::filesystem::is_directory(dir.File("a/b/c")));
+  EXPECT_TRUE(MakeDirs(dir.File("a/b/c")).ok());  // already there
+  dir.Write("file", "");
+  EXPECT_EQ(MakeDirs(dir.File("file/sub")).code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace swarm
