@@ -2,22 +2,18 @@
 
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace swarm::api {
 namespace {
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 bool IsNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '_' || c == '-';
 }
 
-bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
 bool ConsumeDigits(std::string_view& s) {
   size_t n = 0;
-  while (n < s.size() && IsDigit(s[n])) ++n;
+  while (n < s.size() && IsAsciiDigit(s[n])) ++n;
   s.remove_prefix(n);
   return n > 0;
 }
@@ -26,17 +22,17 @@ bool ConsumeDigits(std::string_view& s) {
 
 bool IsVersion(std::string_view v) {
   if (!ConsumeDigits(v)) return false;
-  while (StartsWith(v, ".")) {
+  while (v.starts_with(".")) {
     v.remove_prefix(1);
     if (!ConsumeDigits(v)) return false;
   }
   if (!v.empty() && v[0] >= 'a' && v[0] <= 'z') v.remove_prefix(1);
-  while (StartsWith(v, "_")) {
+  while (v.starts_with("_")) {
     v.remove_prefix(1);
     bool known = false;
     // "pre" before "p", which is its prefix.
     for (std::string_view suffix : {"alpha", "beta", "pre", "rc", "p"}) {
-      if (StartsWith(v, suffix)) {
+      if (v.starts_with(suffix)) {
         v.remove_prefix(suffix.size());
         known = true;
         break;
@@ -45,7 +41,7 @@ bool IsVersion(std::string_view v) {
     if (!known) return false;
     ConsumeDigits(v);
   }
-  if (StartsWith(v, "-r")) {
+  if (v.starts_with("-r")) {
     v.remove_prefix(2);
     if (!ConsumeDigits(v)) return false;
   }

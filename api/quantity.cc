@@ -4,6 +4,8 @@
 #include <limits>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace swarm::api {
 namespace {
 
@@ -13,8 +15,6 @@ constexpr char kDurationForm[] =
 constexpr char kMemoryForm[] =
     "expected a whole positive number of bytes: an integer or decimal number followed by "
     "nothing, Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P or E, such as \"32Gi\" or \"512Mi\"";
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 Status BadDuration(const std::string& s, const std::string& why) {
   return InvalidArgument("invalid duration \"" + s + "\": " + why + "; " + kDurationForm);
@@ -64,7 +64,7 @@ Result<Duration> ParseDuration(const std::string& s) {
   while (i < s.size()) {
     size_t digits_start = i;
     int64_t n = 0;
-    while (i < s.size() && IsDigit(s[i])) {
+    while (i < s.size() && IsAsciiDigit(s[i])) {
       if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, s[i] - '0', &n)) {
         return BadDuration(s, "too large");
       }
@@ -74,7 +74,7 @@ Result<Duration> ParseDuration(const std::string& s) {
       return BadDuration(s, "expected a number at \"" + s.substr(i) + "\"");
     }
     size_t unit_start = i;
-    while (i < s.size() && !IsDigit(s[i])) ++i;
+    while (i < s.size() && !IsAsciiDigit(s[i])) ++i;
     std::string unit = s.substr(unit_start, i - unit_start);
     if (unit.empty()) return BadDuration(s, "missing unit after " + s.substr(digits_start));
     int64_t per_unit = DurationUnit(unit);
@@ -113,7 +113,7 @@ Result<int64_t> ParseMemory(const std::string& s) {
   size_t i = 0;
   __int128 whole = 0;
   const __int128 kMax = std::numeric_limits<int64_t>::max();
-  while (i < s.size() && IsDigit(s[i])) {
+  while (i < s.size() && IsAsciiDigit(s[i])) {
     whole = whole * 10 + (s[i] - '0');
     if (whole > kMax) return BadMemory(s, "too large");
     ++i;
@@ -126,7 +126,7 @@ Result<int64_t> ParseMemory(const std::string& s) {
     ++i;
     size_t start = i;
     std::string digits;
-    while (i < s.size() && IsDigit(s[i])) digits += s[i++];
+    while (i < s.size() && IsAsciiDigit(s[i])) digits += s[i++];
     if (i == start) return BadMemory(s, "expected digits after the decimal point");
     while (!digits.empty() && digits.back() == '0') digits.pop_back();
     if (digits.size() > 18) return BadMemory(s, "too many decimal places");

@@ -6,11 +6,10 @@
 #include <sstream>
 
 #include "api/quantity.h"
+#include "base/strings.h"
 
 namespace swarm::api {
 namespace {
-
-std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
 std::string Index(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";

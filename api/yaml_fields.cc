@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "api/quantity.h"
+#include "base/strings.h"
 
 namespace swarm::api {
 namespace {
@@ -17,24 +18,19 @@ constexpr char kPlainTag[] = "?";
 constexpr char kIntTag[] = "tag:yaml.org,2002:int";
 constexpr char kFloatTag[] = "tag:yaml.org,2002:float";
 
-std::string Quote(const std::string& s) {
-  constexpr size_t kMax = 60;
-  if (s.size() <= kMax) return "\"" + s + "\"";
-  return "\"" + s.substr(0, kMax) + "...\"";
-}
+// How much of a scalar an error message quotes.
+constexpr size_t kMaxQuoted = 60;
 
 std::string FormatPos(const std::string& source, SourcePos pos) {
   if (pos.line <= 0) return source + ": ";
   return source + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": ";
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Digits with an optional sign.
 bool LooksLikeInteger(const std::string& s) {
   size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
   if (i == s.size()) return false;
-  return std::all_of(s.begin() + i, s.end(), IsDigit);
+  return std::all_of(s.begin() + i, s.end(), IsAsciiDigit);
 }
 
 // A decimal number as YAML and JSON write it: sign, digits, optional fraction
@@ -43,17 +39,17 @@ bool LooksLikeNumber(const std::string& s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
   size_t digits = 0;
-  while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+  while (i < s.size() && IsAsciiDigit(s[i])) ++i, ++digits;
   if (i < s.size() && s[i] == '.') {
     ++i;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+    while (i < s.size() && IsAsciiDigit(s[i])) ++i, ++digits;
   }
   if (digits == 0) return false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     size_t exp_start = i;
-    while (i < s.size() && IsDigit(s[i])) ++i;
+    while (i < s.size() && IsAsciiDigit(s[i])) ++i;
     if (i == exp_start) return false;
   }
   return i == s.size();
@@ -156,8 +152,8 @@ std::string DescribeYamlNode(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "null";
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a sequence";
-  if (node.Tag() == "!") return "the quoted string " + Quote(node.Scalar());
-  return Quote(node.Scalar());
+  if (node.Tag() == "!") return "the quoted string " + Quote(node.Scalar(), kMaxQuoted);
+  return Quote(node.Scalar(), kMaxQuoted);
 }
 
 bool ReadYamlString(YamlDiagnostics& diag, const YAML::Node& node, const std::string& path,

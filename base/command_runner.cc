@@ -13,6 +13,9 @@
 #include <cstring>
 #include <system_error>
 
+#include "base/strings.h"
+#include "base/unique_fd.h"
+
 extern char** environ;
 
 namespace swarm {
@@ -22,27 +25,6 @@ namespace {
 // latency with which a child that exited behind a still-open pipe is noticed.
 constexpr int kExitPollMs = 50;
 constexpr size_t kReadChunk = 64 * 1024;
-
-std::string ErrnoText(int err) { return std::system_category().message(err); }
-
-// A file descriptor closed when it goes out of scope.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { Reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void Reset(int fd = -1) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 // What the child reports through the error pipe when it cannot exec.
 struct ChildFailure {
@@ -299,9 +281,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   }
   ExecPlan plan = MakePlan(spec);
 
-  Fd devnull(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  UniqueFd devnull(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!devnull.valid()) return Unavailable("cannot open /dev/null: " + ErrnoText(errno));
-  Fd out_file;
+  UniqueFd out_file;
   if (!spec.output_file.empty()) {
     out_file.Reset(open(spec.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (!out_file.valid()) {
@@ -313,9 +295,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   // time do not inherit this one's pipes (which would hold them open).
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) return Unavailable("pipe: " + ErrnoText(errno));
-  Fd out_read(fds[0]), out_write(fds[1]);
+  UniqueFd out_read(fds[0]), out_write(fds[1]);
   if (pipe2(fds, O_CLOEXEC) < 0) return Unavailable("pipe: " + ErrnoText(errno));
-  Fd err_read(fds[0]), err_write(fds[1]);
+  UniqueFd err_read(fds[0]), err_write(fds[1]);
 
   pid_t pid;
   {
@@ -340,7 +322,7 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   }
 
   fcntl(out_read.get(), F_SETFL, fcntl(out_read.get(), F_GETFL) | O_NONBLOCK);
-  Fd pidfd(OpenPidFd(pid));
+  UniqueFd pidfd(OpenPidFd(pid));
   OutputSink sink(spec, out_file.get());
   CommandResult result;
   using SteadyClock = std::chrono::steady_clock;

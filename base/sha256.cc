@@ -11,6 +11,9 @@
 #include <cstring>
 #include <vector>
 
+#include "base/strings.h"
+#include "base/unique_fd.h"
+
 namespace swarm {
 namespace {
 
@@ -31,13 +34,6 @@ std::string Hex(const unsigned char* data, size_t n) {
   }
   return out;
 }
-
-struct ScopedFd {
-  int fd;
-  ~ScopedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 
@@ -61,17 +57,23 @@ std::string Sha256::HexDigest() {
   return Hex(md, len);
 }
 
+std::string Sha256Hex(std::string_view bytes) {
+  Sha256 sha;
+  sha.Update(bytes.data(), bytes.size());
+  return sha.HexDigest();
+}
+
 Result<std::string> Sha256File(const std::string& path) {
-  const ScopedFd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file.valid()) return Unavailable("cannot open " + path + ": " + ErrnoText());
   Sha256 sha;
   std::vector<char> buf(64 * 1024);
   for (;;) {
-    const ssize_t n = ::read(file.fd, buf.data(), buf.size());
+    const ssize_t n = ::read(file.get(), buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Unavailable("cannot read " + path + ": " + std::strerror(errno));
+      return Unavailable("cannot read " + path + ": " + ErrnoText());
     }
     sha.Update(buf.data(), static_cast<size_t>(n));
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 
@@ -29,6 +30,9 @@ class Sha256 {
  private:
   evp_md_ctx_st* ctx_;
 };
+
+// SHA-256 of `bytes` as lowercase hex.
+std::string Sha256Hex(std::string_view bytes);
 
 // SHA-256 of the file at `path` as lowercase hex. Unavailable, naming the path,
 // when it cannot be opened or read (a directory cannot be read).

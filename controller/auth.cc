@@ -4,15 +4,10 @@
 #include <sstream>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace swarm::controller {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 std::vector<std::string> SplitCsv(const std::string& line) {
   std::vector<std::string> fields;

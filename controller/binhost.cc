@@ -1,6 +1,8 @@
 #include "controller/binhost.h"
 
 #include "api/cpv.h"
+#include "base/strings.h"
+#include "base/unique_fd.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -25,24 +27,13 @@ constexpr size_t kMaxPathBytes = 512;
 constexpr size_t kMaxComponentBytes = 255;
 constexpr size_t kMaxAssignmentIdBytes = 128;
 
-std::string ErrnoText() { return std::strerror(errno); }
-
 // Quotes untrusted text for a message, cut short so a hostile value cannot
 // flood a log line.
-std::string Quote(std::string_view s) {
+std::string QuoteUntrusted(std::string_view s) {
   constexpr size_t kMax = 120;
   std::string out = "'";
   for (char c : s.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   return out + (s.size() > kMax ? "...'" : "'");
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::vector<std::string> Split(const std::string& s) {
@@ -74,20 +65,13 @@ bool IsValidAssignmentId(const std::string& id) {
 Status Refused(std::string message) { return InvalidArgument(std::move(message)); }
 
 Status BadAssignmentId(const std::string& id) {
-  return InvalidArgument("assignment id " + Quote(id) + " is not 1-128 of [A-Za-z0-9_-]");
+  return InvalidArgument("assignment id " + QuoteUntrusted(id) + " is not 1-128 of [A-Za-z0-9_-]");
 }
 
-struct ScopedFd {
-  int fd;
-  ~ScopedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 Status FsyncDir(const std::string& dir) {
-  const ScopedFd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.fd < 0) return Unavailable("cannot open directory " + dir + ": " + ErrnoText());
-  if (::fsync(d.fd) != 0) return Unavailable("cannot fsync directory " + dir + ": " + ErrnoText());
+  const UniqueFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!d.valid()) return Unavailable("cannot open directory " + dir + ": " + ErrnoText());
+  if (::fsync(d.get()) != 0) return Unavailable("cannot fsync directory " + dir + ": " + ErrnoText());
   return Status::Ok();
 }
 
@@ -163,7 +147,7 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
   const std::string what = "the upload of " + rel_path_ + " for assignment " + assignment_id_;
   if (!IsSha256Hex(expected_sha256)) {
     Fail(
-        Refused(what + " names sha256 " + Quote(expected_sha256) + ", which is not 64 hex digits"));
+        Refused(what + " names sha256 " + QuoteUntrusted(expected_sha256) + ", which is not 64 hex digits"));
     return failed_;
   }
   if (size_ == 0) {
@@ -171,9 +155,9 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
     return failed_;
   }
   const std::string digest = sha_.HexDigest();
-  if (digest != Lower(expected_sha256)) {
+  if (digest != AsciiLower(expected_sha256)) {
     Fail(Refused(what + " has sha256 " + digest + " over " + std::to_string(size_) +
-                 " bytes, not the expected " + Lower(expected_sha256)));
+                 " bytes, not the expected " + AsciiLower(expected_sha256)));
     return failed_;
   }
   if (::fsync(fd_) != 0) {
@@ -246,7 +230,7 @@ Result<std::unique_ptr<Binhost>> Binhost::Open(const std::string& dir) {
 
 bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
   auto fail = [&](const std::string& what) {
-    if (why) *why = "path " + Quote(rel) + " " + what;
+    if (why) *why = "path " + QuoteUntrusted(rel) + " " + what;
     return false;
   };
   if (rel.empty()) return fail("is empty");
@@ -257,7 +241,7 @@ bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
   }
   for (const std::string& part : Split(rel)) {
     if (part.empty()) return fail("has an empty component");
-    if (part[0] == '.') return fail("has a component starting with '.': " + Quote(part));
+    if (part[0] == '.') return fail("has a component starting with '.': " + QuoteUntrusted(part));
     if (part.size() > kMaxComponentBytes) return fail("has a component longer than 255 bytes");
   }
   return true;
@@ -267,12 +251,12 @@ bool Binhost::IsValidBinpkgPath(const std::string& rel, std::string* why) {
   if (!IsPlainRelativePath(rel, why)) return false;
   const std::vector<std::string> parts = Split(rel);
   auto fail = [&](const std::string& what) {
-    if (why) *why = "path " + Quote(rel) + " " + what;
+    if (why) *why = "path " + QuoteUntrusted(rel) + " " + what;
     return false;
   };
   const std::string& file = parts.back();
   if (parts.size() == 2) {
-    if (EndsWith(file, ".gpkg.tar") || EndsWith(file, ".tbz2") || EndsWith(file, ".xpak")) {
+    if (file.ends_with(".gpkg.tar") || file.ends_with(".tbz2") || file.ends_with(".xpak")) {
       return true;
     }
     return fail("is not cat/<pf>.gpkg.tar, cat/<pf>.tbz2 or cat/<pf>.xpak");
@@ -282,9 +266,9 @@ bool Binhost::IsValidBinpkgPath(const std::string& rel, std::string* why) {
                 " components; a binary package is cat/<pf>.<ext> or cat/<pn>/<pf>-<N>.<ext>");
   }
   std::string_view stem(file);
-  if (EndsWith(stem, ".gpkg.tar")) {
+  if (stem.ends_with(".gpkg.tar")) {
     stem.remove_suffix(9);
-  } else if (EndsWith(stem, ".xpak")) {
+  } else if (stem.ends_with(".xpak")) {
     stem.remove_suffix(5);
   } else {
     return fail("is not cat/<pn>/<pf>-<N>.gpkg.tar or cat/<pn>/<pf>-<N>.xpak");
@@ -362,13 +346,13 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
   std::lock_guard<std::mutex> lock(mu_);
   auto it = staged_.find(assignment_id);
   if (it == staged_.end()) {
-    return Refused("binary package " + Quote(claimed.path) +
-                   " refused: no upload was staged for assignment " + Quote(assignment_id));
+    return Refused("binary package " + QuoteUntrusted(claimed.path) +
+                   " refused: no upload was staged for assignment " + QuoteUntrusted(assignment_id));
   }
   const api::BinaryPackageRef upload = it->second;
   std::vector<std::string> diffs;
   if (claimed.path != upload.path) {
-    diffs.push_back("path " + Quote(claimed.path) + " differs from the upload's " + upload.path);
+    diffs.push_back("path " + QuoteUntrusted(claimed.path) + " differs from the upload's " + upload.path);
   }
   if (claimed.size == 0) {
     diffs.push_back("size 0 (the upload has " + std::to_string(upload.size) + " bytes)");
@@ -376,8 +360,8 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
     diffs.push_back("size " + std::to_string(claimed.size) + " differs from the upload's " +
                     std::to_string(upload.size));
   }
-  if (Lower(claimed.sha256) != upload.sha256) {
-    diffs.push_back("sha256 differs from the upload (claimed " + Quote(claimed.sha256) +
+  if (AsciiLower(claimed.sha256) != upload.sha256) {
+    diffs.push_back("sha256 differs from the upload (claimed " + QuoteUntrusted(claimed.sha256) +
                     ", uploaded " + upload.sha256 + ")");
   }
   if (!diffs.empty()) {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "base/file_util.h"
+#include "base/strings.h"
 
 namespace swarm::controller {
 namespace {
@@ -15,8 +16,6 @@ namespace {
 // (or refuses them from a remote index) itself, so a drone's are wrong here.
 constexpr const char* kClientOnlyKeys[] = {"BASE_URI", "PKGINDEX_URI", "FETCHCOMMAND",
                                            "RESUMECOMMAND"};
-
-std::string ErrnoText() { return std::strerror(errno); }
 
 }  // namespace
 

@@ -12,17 +12,12 @@
 #include <cstring>
 #include <set>
 
+#include "base/strings.h"
+#include "base/unique_fd.h"
 #include "controller/binhost.h"
 
 namespace swarm::controller {
 namespace {
-
-std::string ErrnoText() { return std::strerror(errno); }
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 int64_t Nanos(const struct timespec& t) {
   return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
@@ -33,23 +28,16 @@ bool SameStat(const struct stat& a, const struct stat& b) {
          Nanos(a.st_mtim) == Nanos(b.st_mtim) && Nanos(a.st_ctim) == Nanos(b.st_ctim);
 }
 
-struct ScopedFd {
-  int fd;
-  ~ScopedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // Hashes the file at `path`; `*before` and `*after` are its stat around the
 // reads, so a file that changed meanwhile is not remembered as verified.
 Result<std::string> HashFile(const std::string& path, struct stat* before, struct stat* after) {
-  const ScopedFd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) return Unavailable("cannot open " + path + ": " + ErrnoText());
-  if (::fstat(file.fd, before) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file.valid()) return Unavailable("cannot open " + path + ": " + ErrnoText());
+  if (::fstat(file.get(), before) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
   Sha256 sha;
   std::vector<char> buf(256 * 1024);
   for (;;) {
-    const ssize_t n = ::read(file.fd, buf.data(), buf.size());
+    const ssize_t n = ::read(file.get(), buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -57,7 +45,7 @@ Result<std::string> HashFile(const std::string& path, struct stat* before, struc
     }
     sha.Update(buf.data(), static_cast<size_t>(n));
   }
-  if (::fstat(file.fd, after) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
+  if (::fstat(file.get(), after) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
   return sha.HexDigest();
 }
 
@@ -94,7 +82,7 @@ std::vector<BinhostProblem> Binhost::Verify(const PublishedList& published, bool
     }
     listed.insert(ref.path);
     const std::string path = root_ + "/" + ref.path;
-    const std::string was = Lower(ref.sha256);
+    const std::string was = AsciiLower(ref.sha256);
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       if (errno == ENOENT || errno == ENOTDIR) {

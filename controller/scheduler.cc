@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "api/quantity.h"
+#include "base/strings.h"
 
 namespace swarm::controller {
 namespace {
@@ -79,12 +80,6 @@ bool Fits(const Needs& n, const DroneCapacity& d) {
 }
 
 // ---- The Blocked reason: what the package needs and what each drone lacks.
-
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
 
 std::string Memory(int64_t bytes) { return bytes > 0 ? api::FormatMemory(bytes) : "unknown"; }
 

@@ -8,7 +8,7 @@ namespace swarm::agent {
 namespace {
 
 // The controller's "never": retrying these unchanged cannot succeed.
-bool IsFinalRefusal(int status) {
+bool IsFinalActionRefusal(int status) {
   return status == 400 || status == 403 || status == 404 || status == 409;
 }
 
@@ -37,7 +37,7 @@ size_t ResultOutbox::Deliver(ControllerTransport& transport, const std::string& 
     }
     if (res->status >= 200 && res->status < 300) {
       spdlog::info("result of action {} ({}) delivered", r.id, r.type);
-    } else if (IsFinalRefusal(res->status)) {
+    } else if (IsFinalActionRefusal(res->status)) {
       spdlog::warn("result of action {} ({}) refused, dropping it: {}", r.id, r.type,
                    DescribeHttpError(*res));
     } else {

@@ -21,14 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 struct Candidate {
   std::string relative;
   int64_t build_id = 0;  // 0 for the single-instance layouts
@@ -71,7 +63,7 @@ Status AddMultiInstance(const std::string& pkgdir, const Cpv& cpv, std::string_v
   const std::string prefix = cpv.pf + "-";
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (!StartsWith(name, prefix) || !EndsWith(name, suffix)) continue;
+    if (!name.starts_with(prefix) || !name.ends_with(suffix)) continue;
     std::string_view id(name);
     id = id.substr(prefix.size(), id.size() - prefix.size() - suffix.size());
     // A PF with a revision ("foo-1.0-r1-3") is another package's file.

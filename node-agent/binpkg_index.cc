@@ -12,10 +12,6 @@
 namespace swarm::agent {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // How a block may name the file `relative` (of `cpv`) when it has no PATH.
 struct FileIdentity {
   std::string build_id;          // multi-instance "cat/pn/pf-N.<ext>": "N"
@@ -33,7 +29,7 @@ FileIdentity IdentityOf(const Cpv& cpv, const std::string& relative) {
   if (relative.compare(0, prefix.size(), prefix) != 0) return id;
   std::string_view rest = std::string_view(relative).substr(prefix.size());
   for (std::string_view ext : {".gpkg.tar", ".xpak"}) {
-    if (EndsWith(rest, ext)) {
+    if (rest.ends_with(ext)) {
       id.build_id = std::string(rest.substr(0, rest.size() - ext.size()));
       break;
     }

@@ -28,12 +28,8 @@ constexpr size_t kTailMaxBytes = 8 * 1024;
 
 using Matcher = bool (*)(std::string_view line, std::string_view text);
 
-bool StartsWith(std::string_view line, std::string_view text) {
-  return line.substr(0, text.size()) == text;
-}
-bool EndsWith(std::string_view line, std::string_view text) {
-  return line.size() >= text.size() && line.substr(line.size() - text.size()) == text;
-}
+bool Prefix(std::string_view line, std::string_view text) { return line.starts_with(text); }
+bool Suffix(std::string_view line, std::string_view text) { return line.ends_with(text); }
 bool Contains(std::string_view line, std::string_view text) {
   return line.find(text) != std::string_view::npos;
 }
@@ -70,7 +66,7 @@ constexpr Signature kSignatures[] = {
     {FailureClass::kDroneResources, Contains, "terminated with signal 9", kOom},
     {FailureClass::kDroneResources, Contains, "(signal: 9, SIGKILL: kill)", kOom},
     {FailureClass::kDroneResources, Equals, "Killed", kOom},
-    {FailureClass::kDroneResources, EndsWith, "] Killed", kOom},
+    {FailureClass::kDroneResources, Suffix, "] Killed", kOom},
     {FailureClass::kDroneResources, ShellReportsKilled, "", kOom},
     // Allocation failures reported by the program itself.
     {FailureClass::kDroneResources, Contains, "virtual memory exhausted", kOom},
@@ -78,40 +74,40 @@ constexpr Signature kSignatures[] = {
     {FailureClass::kDroneResources, Contains, "Out of memory", kOom},
     {FailureClass::kDroneResources, Contains, "out of memory allocating", kOom},  // cc1plus
     {FailureClass::kDroneResources, Contains, "LLVM ERROR: out of memory", kOom},
-    {FailureClass::kDroneResources, StartsWith, "memory allocation of ", kOom},
+    {FailureClass::kDroneResources, Prefix, "memory allocation of ", kOom},
     {FailureClass::kDroneResources, Contains, "throwing an instance of 'std::bad_alloc'", kOom},
     {FailureClass::kDroneResources, Contains, "No space left on device"},
     {FailureClass::kDroneResources, Contains, "Disk quota exceeded"},
     // check-reqs: fatal in pkg_pretend; in pkg_setup only a warning, but the
     // ebuild said this drone is too small for it, so a later failure is
     // charged to the drone rather than to the package.
-    {FailureClass::kDroneResources, StartsWith, "There is NOT at least "},
-    {FailureClass::kDroneResources, StartsWith, "Build requirements not met"},
-    {FailureClass::kDroneResources, StartsWith, "Space constraints set in the ebuild were not met"},
+    {FailureClass::kDroneResources, Prefix, "There is NOT at least "},
+    {FailureClass::kDroneResources, Prefix, "Build requirements not met"},
+    {FailureClass::kDroneResources, Prefix, "Space constraints set in the ebuild were not met"},
 
-    {FailureClass::kSystemic, StartsWith,
+    {FailureClass::kSystemic, Prefix,
      "!!! Multiple package instances within a single package slot"},
-    {FailureClass::kSystemic, StartsWith, "!!! All ebuilds that could satisfy"},
-    {FailureClass::kSystemic, StartsWith, "emerge: there are no ebuilds to satisfy"},
-    {FailureClass::kSystemic, StartsWith,
+    {FailureClass::kSystemic, Prefix, "!!! All ebuilds that could satisfy"},
+    {FailureClass::kSystemic, Prefix, "emerge: there are no ebuilds to satisfy"},
+    {FailureClass::kSystemic, Prefix,
      "emerge: there are no ebuilds built with USE flags to satisfy"},
     // Upper-case B only: "[blocks b" is a blocker emerge resolves by itself.
-    {FailureClass::kSystemic, StartsWith, "[blocks B"},
-    {FailureClass::kSystemic, StartsWith,
+    {FailureClass::kSystemic, Prefix, "[blocks B"},
+    {FailureClass::kSystemic, Prefix,
      "Error: The above package list contains packages which cannot be"},
-    {FailureClass::kSystemic, StartsWith, "For more information about Blocked Packages"},
-    {FailureClass::kSystemic, StartsWith,
+    {FailureClass::kSystemic, Prefix, "For more information about Blocked Packages"},
+    {FailureClass::kSystemic, Prefix,
      "The following REQUIRED_USE flag constraints are unsatisfied"},
-    {FailureClass::kSystemic, StartsWith, "The following USE changes are necessary to proceed"},
-    {FailureClass::kSystemic, StartsWith, "The following keyword changes are necessary to proceed"},
-    {FailureClass::kSystemic, StartsWith, "The following mask changes are necessary to proceed"},
-    {FailureClass::kSystemic, StartsWith, "The following license changes are necessary to proceed"},
-    {FailureClass::kSystemic, StartsWith, "Error: circular dependencies"},
-    {FailureClass::kSystemic, StartsWith, "!!! Problem resolving dependencies"},
+    {FailureClass::kSystemic, Prefix, "The following USE changes are necessary to proceed"},
+    {FailureClass::kSystemic, Prefix, "The following keyword changes are necessary to proceed"},
+    {FailureClass::kSystemic, Prefix, "The following mask changes are necessary to proceed"},
+    {FailureClass::kSystemic, Prefix, "The following license changes are necessary to proceed"},
+    {FailureClass::kSystemic, Prefix, "Error: circular dependencies"},
+    {FailureClass::kSystemic, Prefix, "!!! Problem resolving dependencies"},
 
-    {FailureClass::kFetch, StartsWith, "!!! Couldn't download '"},
-    {FailureClass::kFetch, StartsWith, "Fetch failed for '"},
-    {FailureClass::kFetch, StartsWith, "!!! Some fetch errors were encountered"},
+    {FailureClass::kFetch, Prefix, "!!! Couldn't download '"},
+    {FailureClass::kFetch, Prefix, "Fetch failed for '"},
+    {FailureClass::kFetch, Prefix, "!!! Some fetch errors were encountered"},
 };
 
 // Evidence classes in the order they win.
@@ -157,7 +153,7 @@ std::string_view TrimView(std::string_view s) {
 std::string_view Normalize(std::string_view line) {
   line = TrimView(line);
   if (line == "*") return {};
-  if (StartsWith(line, "* ")) line = TrimView(line.substr(2));
+  if (line.starts_with("* ")) line = TrimView(line.substr(2));
   return line;
 }
 
@@ -178,7 +174,7 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
 bool IsQuotedSource(std::string_view line) {
   size_t i = 0;
   while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i;
-  return line.substr(i, 2) == " |" || (i == 0 && StartsWith(line, "|"));
+  return line.substr(i, 2) == " |" || (i == 0 && line.starts_with("|"));
 }
 
 // emerge wraps its "!!! " sentences over several lines ("!!! Multiple package
@@ -188,10 +184,10 @@ bool IsQuotedSource(std::string_view line) {
 std::string WithContinuation(std::string_view line, const std::vector<std::string_view>& lines,
                              size_t i) {
   std::string out(line);
-  if (!StartsWith(line, "!!! ")) return out;
+  if (!line.starts_with("!!! ")) return out;
   for (size_t next = i + 1; next < lines.size(); ++next) {
     const std::string_view more = TrimView(lines[next]);
-    if (!StartsWith(more, "!!! ") || more.size() < 5 ||
+    if (!more.starts_with("!!! ") || more.size() < 5 ||
         !std::islower(static_cast<unsigned char>(more[4]))) {
       break;
     }
@@ -208,20 +204,20 @@ struct PhaseError {
 // "ERROR: cat/pf::repo failed (compile phase):" (older portage: no "::repo",
 // and no phase when EBUILD_PHASE was unset).
 std::optional<PhaseError> ParsePhaseError(std::string_view line) {
-  if (!StartsWith(line, "ERROR: ")) return std::nullopt;
+  if (!line.starts_with("ERROR: ")) return std::nullopt;
   const size_t failed = line.find(" failed");
   if (failed == std::string_view::npos || line.back() != ':') return std::nullopt;
   PhaseError e;
   e.reason = std::string(line);
   constexpr std::string_view kOpen = " failed (", kClose = " phase):";
-  if (line.substr(failed, kOpen.size()) == kOpen && EndsWith(line, kClose)) {
+  if (line.substr(failed, kOpen.size()) == kOpen && line.ends_with(kClose)) {
     const size_t from = failed + kOpen.size();
     e.phase = std::string(line.substr(from, line.size() - kClose.size() - from));
   }
   return e;
 }
 
-std::string Tail(const std::vector<std::string_view>& lines) {
+std::string LogTail(const std::vector<std::string_view>& lines) {
   size_t end = lines.size();
   while (end > 0 && TrimView(lines[end - 1]).empty()) --end;
   const size_t begin = end > kTailLines ? end - kTailLines : 0;
@@ -288,7 +284,7 @@ BuildFailure ClassifyBuildFailure(std::string_view output, int exit_code, bool k
   }
 
   BuildFailure f;
-  f.log_tail = Tail(lines);
+  f.log_tail = LogTail(lines);
   if (phase_error) f.phase = phase_error->phase;
   for (size_t i = 0; i < kPriority.size(); ++i) {
     if (!evidence[i]) continue;

@@ -17,7 +17,7 @@ bool IsSuccess(int status) { return status >= 200 && status < 300; }
 // The controller's "never" for a build report: the assignment is no longer
 // this drone's (409), an upload it refused and requeued (422), or a request
 // that cannot succeed unchanged.
-bool IsFinalRefusal(int status) {
+bool IsFinalReportRefusal(int status) {
   return status == 400 || status == 403 || status == 404 || status == 409 || status == 422;
 }
 
@@ -197,7 +197,7 @@ BuildReportOutbox::Outcome BuildReportOutbox::Judge(const Pending& p, const char
     return Outcome::kUnreachable;
   }
   if (IsSuccess(res->status)) return Outcome::kNext;
-  if (IsFinalRefusal(res->status)) {
+  if (IsFinalReportRefusal(res->status)) {
     spdlog::warn("build {} ({}): {} refused, dropping its report: {}", id, p.build.result.package,
                  what, DescribeHttpError(*res));
     return Outcome::kDropped;

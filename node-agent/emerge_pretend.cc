@@ -58,10 +58,6 @@ std::string StripAnsi(std::string_view in) {
   return out;
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 bool IsNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '_' || c == '.' ||
          c == '-';
@@ -128,18 +124,18 @@ struct Framing {
 };
 
 void ReadFraming(std::string_view line, Framing& f) {
-  if (StartsWith(line, "These are the packages that would be ")) {
+  if (line.starts_with("These are the packages that would be ")) {
     f.merge_header = true;
     if (line.find("in reverse order") != line.npos) {
       f.reverse_order = true;
     } else if (line.find("in order") != line.npos) {
       f.in_order = true;
     }
-  } else if (StartsWith(line, "Calculating dependencies") && line.find("done!") != line.npos) {
+  } else if (line.starts_with("Calculating dependencies") && line.find("done!") != line.npos) {
     f.calculated = true;
-  } else if (StartsWith(line, "Total: ")) {
+  } else if (line.starts_with("Total: ")) {
     f.total = std::strtol(std::string(line.substr(7)).c_str(), nullptr, 10);
-  } else if (StartsWith(line, "Nothing to merge")) {
+  } else if (line.starts_with("Nothing to merge")) {
     f.nothing_to_merge = true;
   }
 }
@@ -209,7 +205,7 @@ Result<std::vector<api::DiscoveredPackage>> ParseEmergePretend(std::string_view 
                                std::to_string(line_no) + ": " + line + ")");
       }
     }
-    if (StartsWith(line, "[")) {
+    if (line.starts_with("[")) {
       std::optional<TreeLine> t = ReadBracketLine(line);
       if (!t) {
         return InvalidArgument("cannot read emerge output line " + std::to_string(line_no) + ": " +

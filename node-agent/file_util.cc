@@ -41,12 +41,4 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return out;
 }
 
-std::string Trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(kSpace);
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(kSpace);
-  return std::string(s.substr(b, e - b + 1));
-}
-
 }  // namespace swarm::agent

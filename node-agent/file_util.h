@@ -8,6 +8,7 @@
 
 #include "base/file_util.h"
 #include "base/status.h"
+#include "base/strings.h"
 
 namespace swarm::agent {
 
@@ -19,7 +20,6 @@ Result<std::string> ReadWholeFile(const std::string& path);
 using ::swarm::MakeDirs;
 using ::swarm::WriteFileAtomically;
 
-// `s` without leading and trailing whitespace.
-std::string Trim(std::string_view s);
+using ::swarm::Trim;
 
 }  // namespace swarm::agent

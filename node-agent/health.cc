@@ -37,7 +37,7 @@ bool PastCritical(const api::Resources& probe, const api::HealthPolicy& policy) 
          probe.disk_used_percent >= CriticalLimit(policy.disk_degraded_percent);
 }
 
-std::string Join(std::string a, const std::string& b) {
+std::string JoinReasons(std::string a, const std::string& b) {
   if (a.empty()) return b;
   if (!b.empty()) a += ", " + b;
   return a;
@@ -135,7 +135,7 @@ void HealthMonitor::Settle(SteadyTime now) {
         EnterCritical(std::move(critical), now);
         break;
       }
-      std::string reason = Join(pressure, SlowBuildsReason(now));
+      std::string reason = JoinReasons(pressure, SlowBuildsReason(now));
       const HealthState next = reason.empty() ? HealthState::kHealthy : HealthState::kDegraded;
       SetState(next, std::move(reason), now);
       break;

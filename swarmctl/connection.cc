@@ -5,15 +5,10 @@
 #include <cstring>
 #include <fstream>
 
+#include "base/strings.h"
+
 namespace swarm::ctl {
 namespace {
-
-std::string Trim(std::string s) {
-  const char* kSpace = " \t\r\n";
-  s.erase(s.find_last_not_of(kSpace) + 1);
-  s.erase(0, s.find_first_not_of(kSpace));
-  return s;
-}
 
 Result<std::string> ReadTokenFile(const std::string& path) {
   std::ifstream in(path);

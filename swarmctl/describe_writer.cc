@@ -7,7 +7,7 @@ namespace swarm::ctl {
 namespace {
 
 constexpr size_t kIndent = 2;
-constexpr size_t kGap = 2;
+constexpr size_t kValueGap = 2;
 
 std::vector<std::string> SplitLines(const std::string& s) {
   std::vector<std::string> out;
@@ -60,7 +60,7 @@ void DescribeWriter::Print(std::ostream& out) const {
       for (size_t j = i;
            j < entries_.size() && is_field(entries_[j]) && entries_[j].level == e.level; ++j) {
         const Entry& f = entries_[j];
-        column = std::max(column, f.level * kIndent + f.key.size() + 1 + kGap);
+        column = std::max(column, f.level * kIndent + f.key.size() + 1 + kValueGap);
       }
     }
     for (size_t k = 0; k < e.values.size(); ++k) {

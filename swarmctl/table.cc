@@ -6,7 +6,7 @@
 namespace swarm::ctl {
 namespace {
 
-constexpr size_t kGap = 3;
+constexpr size_t kColumnGap = 3;
 
 // Width as a terminal shows it: UTF-8 continuation bytes take no column.
 size_t DisplayWidth(const std::string& s) {
@@ -22,7 +22,7 @@ void PrintLine(std::ostream& out, const std::string& indent, const std::vector<s
   std::string line = indent;
   for (size_t i = 0; i < cells.size(); ++i) {
     line += cells[i];
-    if (i + 1 < cells.size()) line.append(widths[i] - DisplayWidth(cells[i]) + kGap, ' ');
+    if (i + 1 < cells.size()) line.append(widths[i] - DisplayWidth(cells[i]) + kColumnGap, ' ');
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   out << line << '\n';

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "tests/support/known_digests.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm {
@@ -13,19 +14,22 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kEmptySha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-constexpr char kAbcSha[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 // FIPS 180-2's two-block message.
 constexpr char kTwoBlock[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 constexpr char kTwoBlockSha[] = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
 
+TEST(Sha256Test, HexOfBytes) {
+  EXPECT_EQ(Sha256Hex(""), ::swarm::testing::kSha256OfEmpty);
+  EXPECT_EQ(Sha256Hex("abc"), ::swarm::testing::kSha256OfAbc);
+}
+
 TEST(Sha256Test, KnownVectors) {
   Sha256 empty;
-  EXPECT_EQ(empty.HexDigest(), kEmptySha);
+  EXPECT_EQ(empty.HexDigest(), ::swarm::testing::kSha256OfEmpty);
 
   Sha256 abc;
   abc.Update("abc", 3);
-  EXPECT_EQ(abc.HexDigest(), kAbcSha);
+  EXPECT_EQ(abc.HexDigest(), ::swarm::testing::kSha256OfAbc);
 
   Sha256 two;
   two.Update(kTwoBlock, sizeof(kTwoBlock) - 1);
@@ -55,15 +59,15 @@ TEST(Sha256Test, HexDigestStartsAfresh) {
   sha.Update("xyz", 3);
   sha.HexDigest();
   sha.Update("abc", 3);
-  EXPECT_EQ(sha.HexDigest(), kAbcSha);
-  EXPECT_EQ(sha.HexDigest(), kEmptySha);
+  EXPECT_EQ(sha.HexDigest(), ::swarm::testing::kSha256OfAbc);
+  EXPECT_EQ(sha.HexDigest(), ::swarm::testing::kSha256OfEmpty);
 }
 
 TEST(Sha256FileTest, MatchesTheStreamingDigest) {
-  testing::TempDir dir;
+  ::swarm::testing::TempDir dir;
   Result<std::string> empty = Sha256File(dir.Write("empty", ""));
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
-  EXPECT_EQ(*empty, kEmptySha);
+  EXPECT_EQ(*empty, ::swarm::testing::kSha256OfEmpty);
 
   // Larger than one read, so the digest spans chunks.
   const std::string big(3 * 64 * 1024 + 17, 'q');
@@ -75,7 +79,7 @@ TEST(Sha256FileTest, MatchesTheStreamingDigest) {
 }
 
 TEST(Sha256FileTest, UnreadableIsUnavailableNamingThePath) {
-  testing::TempDir dir;
+  ::swarm::testing::TempDir dir;
   Result<std::string> missing = Sha256File(dir.File("nope"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kUnavailable);
@@ -88,11 +92,11 @@ TEST(Sha256FileTest, UnreadableIsUnavailableNamingThePath) {
 }
 
 TEST(IsSha256HexTest, SixtyFourHexDigits) {
-  EXPECT_TRUE(IsSha256Hex(kAbcSha));
+  EXPECT_TRUE(IsSha256Hex(::swarm::testing::kSha256OfAbc));
   EXPECT_TRUE(IsSha256Hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
   EXPECT_FALSE(IsSha256Hex(""));
-  EXPECT_FALSE(IsSha256Hex(std::string(kAbcSha).substr(1)));
-  EXPECT_FALSE(IsSha256Hex(std::string(kAbcSha) + "0"));
+  EXPECT_FALSE(IsSha256Hex(std::string(::swarm::testing::kSha256OfAbc).substr(1)));
+  EXPECT_FALSE(IsSha256Hex(std::string(::swarm::testing::kSha256OfAbc) + "0"));
   EXPECT_FALSE(IsSha256Hex(std::string(63, 'a') + "g"));
 }
 

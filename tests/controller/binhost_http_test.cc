@@ -17,13 +17,7 @@ namespace {
 using ::swarm::testing::TempDir;
 using ::testing::HasSubstr;
 
-constexpr char kPkg[] = "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar";
-
-std::string ShaOf(const std::string& bytes) {
-  Sha256 sha;
-  sha.Update(bytes.data(), bytes.size());
-  return sha.HexDigest();
-}
+constexpr char kServedPkg[] = "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar";
 
 // A binhost served on 127.0.0.1 at a port the kernel picks.
 class BinhostHttpTest : public ::testing::Test {
@@ -49,7 +43,7 @@ class BinhostHttpTest : public ::testing::Test {
     Result<std::unique_ptr<BinhostUpload>> up = binhost_->BeginUpload(id, path);
     ASSERT_TRUE(up.ok()) << up.status().ToString();
     ASSERT_TRUE((*up)->Write(bytes.data(), bytes.size()).ok());
-    Result<api::BinaryPackageRef> staged = (*up)->Finish(ShaOf(bytes));
+    Result<api::BinaryPackageRef> staged = (*up)->Finish(Sha256Hex(bytes));
     ASSERT_TRUE(staged.ok()) << staged.status().ToString();
     ASSERT_TRUE(binhost_->Publish(id, *staged).ok());
   }
@@ -70,22 +64,22 @@ TEST_F(BinhostHttpTest, ServesAPublishedPackageByteForByte) {
   // Several read chunks long, every byte value present.
   std::string bytes(1024 * 1024 + 123, '\0');
   for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 7 + i / 256) % 256);
-  Publish("a1", kPkg, bytes);
+  Publish("a1", kServedPkg, bytes);
 
-  httplib::Result res = Get(std::string("/binhost/") + kPkg);
+  httplib::Result res = Get(std::string("/binhost/") + kServedPkg);
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
   EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(bytes.size()));
   EXPECT_TRUE(res->body == bytes) << "body differs from the published file";
 
-  httplib::Result range = Get(std::string("/binhost/") + kPkg, {{"Range", "bytes=1000-1999"}});
+  httplib::Result range = Get(std::string("/binhost/") + kServedPkg, {{"Range", "bytes=1000-1999"}});
   ASSERT_TRUE(range);
   EXPECT_EQ(range->status, 206);
   EXPECT_TRUE(range->body == bytes.substr(1000, 1000));
 
   httplib::Client client("127.0.0.1", port_);
-  httplib::Result head = client.Head((std::string("/binhost/") + kPkg).c_str());
+  httplib::Result head = client.Head((std::string("/binhost/") + kServedPkg).c_str());
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(bytes.size()));
@@ -93,11 +87,11 @@ TEST_F(BinhostHttpTest, ServesAPublishedPackageByteForByte) {
 }
 
 TEST_F(BinhostHttpTest, RefusesAnythingButPublishedFiles) {
-  Publish("a1", kPkg, "published");
-  Result<std::unique_ptr<BinhostUpload>> up = binhost_->BeginUpload("a2", kPkg);
+  Publish("a1", kServedPkg, "published");
+  Result<std::unique_ptr<BinhostUpload>> up = binhost_->BeginUpload("a2", kServedPkg);
   ASSERT_TRUE(up.ok());
   ASSERT_TRUE((*up)->Write("staged", 6).ok());
-  ASSERT_TRUE((*up)->Finish(ShaOf("staged")).ok());
+  ASSERT_TRUE((*up)->Finish(Sha256Hex("staged")).ok());
   tmp_.Write("binhost/dev-libs/.hidden", "hidden");
   tmp_.Write("secret", "outside the binhost");
 

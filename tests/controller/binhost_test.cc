@@ -27,12 +27,6 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kPkg[] = "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar";
 
-std::string ShaOf(const std::string& bytes) {
-  Sha256 sha;
-  sha.Update(bytes.data(), bytes.size());
-  return sha.HexDigest();
-}
-
 // Bytes that differ from one offset to the next, longer than one write.
 std::string Bytes(size_t n, int seed) {
   std::string out(n, '\0');
@@ -40,7 +34,7 @@ std::string Bytes(size_t n, int seed) {
   return out;
 }
 
-std::unique_ptr<Binhost> MustOpen(const std::string& dir) {
+std::unique_ptr<Binhost> MustOpenBinhost(const std::string& dir) {
   Result<std::unique_ptr<Binhost>> b = Binhost::Open(dir);
   EXPECT_TRUE(b.ok()) << b.status().ToString();
   return b.ok() ? std::move(b).value() : nullptr;
@@ -56,7 +50,7 @@ Result<api::BinaryPackageRef> Upload(Binhost& b, const std::string& id, const st
     step = std::min(step, bytes.size() - at);
     if (Status st = (*up)->Write(bytes.data() + at, step); !st.ok()) return st;
   }
-  return (*up)->Finish(expected.empty() ? ShaOf(bytes) : expected);
+  return (*up)->Finish(expected.empty() ? Sha256Hex(bytes) : expected);
 }
 
 std::vector<std::string> StagingFiles(const Binhost& b) {
@@ -143,7 +137,7 @@ TEST(BinhostOpenTest, CreatesTheDirectoryAndRemovesStaleStaging) {
   tmp.Write("a/b/binhost/.staging/old", "staged before a crash");
   tmp.Write("a/b/binhost/.staging/odd/dir/file", "x");
   tmp.Write(std::string("a/b/binhost/") + kPkg, "published");
-  std::unique_ptr<Binhost> b = MustOpen(dir);
+  std::unique_ptr<Binhost> b = MustOpenBinhost(dir);
   ASSERT_TRUE(b);
   EXPECT_EQ(b->dir(), fs::canonical(dir).string());
   EXPECT_THAT(StagingFiles(*b), IsEmpty());
@@ -164,13 +158,13 @@ TEST(BinhostOpenTest, RefusesBadDirectories) {
 
 TEST(BinhostTest, UploadThenPublishPutsTheExactBytesInPlace) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   const std::string bytes = Bytes(300 * 1024 + 7, 1);
   Result<api::BinaryPackageRef> staged = Upload(*b, "7c1e09aa-b42", kPkg, bytes);
   ASSERT_TRUE(staged.ok()) << staged.status().ToString();
   EXPECT_EQ(staged->path, kPkg);
   EXPECT_EQ(staged->size, static_cast<int64_t>(bytes.size()));
-  EXPECT_EQ(staged->sha256, ShaOf(bytes));
+  EXPECT_EQ(staged->sha256, Sha256Hex(bytes));
   EXPECT_THAT(StagingFiles(*b), UnorderedElementsAre("7c1e09aa-b42"));
   ASSERT_TRUE(b->Staged("7c1e09aa-b42").has_value());
   EXPECT_EQ(b->Staged("7c1e09aa-b42")->sha256, staged->sha256);
@@ -189,18 +183,18 @@ TEST(BinhostTest, UploadThenPublishPutsTheExactBytesInPlace) {
 
 TEST(BinhostTest, UppercaseDigestsAreAccepted) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
-  std::string upper = ShaOf("abc");
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  std::string upper = Sha256Hex("abc");
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   Result<api::BinaryPackageRef> staged = Upload(*b, "a1", kPkg, "abc", upper);
   ASSERT_TRUE(staged.ok()) << staged.status().ToString();
-  EXPECT_EQ(staged->sha256, ShaOf("abc"));
+  EXPECT_EQ(staged->sha256, Sha256Hex("abc"));
   EXPECT_TRUE(b->Publish("a1", {kPkg, 3, upper}).ok());
 }
 
 TEST(BinhostTest, ZeroByteUploadIsRefused) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   Result<api::BinaryPackageRef> r = Upload(*b, "a1", kPkg, "");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -213,12 +207,12 @@ TEST(BinhostTest, ZeroByteUploadIsRefused) {
 
 TEST(BinhostTest, DigestMismatchIsRefused) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
-  const std::string other = ShaOf("something else");
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  const std::string other = Sha256Hex("something else");
   Result<api::BinaryPackageRef> r = Upload(*b, "a1", kPkg, "the bytes", other);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(r.status().message(), HasSubstr(ShaOf("the bytes")));
+  EXPECT_THAT(r.status().message(), HasSubstr(Sha256Hex("the bytes")));
   EXPECT_THAT(r.status().message(), HasSubstr("not the expected " + other));
   EXPECT_THAT(r.status().message(), HasSubstr(kPkg));
   EXPECT_THAT(StagingFiles(*b), IsEmpty());
@@ -231,7 +225,7 @@ TEST(BinhostTest, DigestMismatchIsRefused) {
 
 TEST(BinhostTest, BadIdsAndPathsAreRefusedBeforeAnythingIsWritten) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   for (const std::string& id : {std::string(""), std::string("../x"), std::string("a/b"),
                                 std::string("a.b"), std::string(129, 'a')}) {
     Result<std::unique_ptr<BinhostUpload>> up = b->BeginUpload(id, kPkg);
@@ -248,7 +242,7 @@ TEST(BinhostTest, BadIdsAndPathsAreRefusedBeforeAnythingIsWritten) {
 
 TEST(BinhostTest, AbandonedUploadLeavesNothing) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   {
     Result<std::unique_ptr<BinhostUpload>> up = b->BeginUpload("a1", kPkg);
     ASSERT_TRUE(up.ok());
@@ -262,21 +256,21 @@ TEST(BinhostTest, AbandonedUploadLeavesNothing) {
 
 TEST(BinhostTest, FinishedUploadTakesNoMore) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   Result<std::unique_ptr<BinhostUpload>> up = b->BeginUpload("a1", kPkg);
   ASSERT_TRUE(up.ok());
   ASSERT_TRUE((*up)->Write("abc", 3).ok());
-  ASSERT_TRUE((*up)->Finish(ShaOf("abc")).ok());
+  ASSERT_TRUE((*up)->Finish(Sha256Hex("abc")).ok());
   EXPECT_EQ((*up)->Write("more", 4).code(), StatusCode::kInternal);
-  EXPECT_EQ((*up)->Finish(ShaOf("abc")).status().code(), StatusCode::kInternal);
+  EXPECT_EQ((*up)->Finish(Sha256Hex("abc")).status().code(), StatusCode::kInternal);
   up->reset();
   EXPECT_TRUE(b->Staged("a1").has_value()) << "destroying a finished upload keeps it staged";
 }
 
 TEST(BinhostTest, PublishWithoutAnUploadIsRefused) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
-  Result<api::BinaryPackageRef> r = b->Publish("a1", {kPkg, 3, ShaOf("abc")});
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  Result<api::BinaryPackageRef> r = b->Publish("a1", {kPkg, 3, Sha256Hex("abc")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("no upload was staged for assignment 'a1'"));
@@ -285,7 +279,7 @@ TEST(BinhostTest, PublishWithoutAnUploadIsRefused) {
 
 TEST(BinhostTest, PublishRefusesAClaimOtherThanTheUpload) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   const std::string bytes = "package bytes";
   const int64_t n = static_cast<int64_t>(bytes.size());
   struct Case {
@@ -293,10 +287,10 @@ TEST(BinhostTest, PublishRefusesAClaimOtherThanTheUpload) {
     std::vector<std::string> says;
   };
   const std::vector<Case> cases = {
-      {{kPkg, 0, ShaOf(bytes)}, {"size 0"}},
-      {{kPkg, n + 1, ShaOf(bytes)}, {"size 14 differs from the upload's 13"}},
-      {{kPkg, n, ShaOf("other")}, {"sha256 differs from the upload", ShaOf("other")}},
-      {{"dev-libs/openssl-3.3.3.tbz2", n, ShaOf(bytes)}, {"path 'dev-libs/openssl-3.3.3.tbz2'"}},
+      {{kPkg, 0, Sha256Hex(bytes)}, {"size 0"}},
+      {{kPkg, n + 1, Sha256Hex(bytes)}, {"size 14 differs from the upload's 13"}},
+      {{kPkg, n, Sha256Hex("other")}, {"sha256 differs from the upload", Sha256Hex("other")}},
+      {{"dev-libs/openssl-3.3.3.tbz2", n, Sha256Hex(bytes)}, {"path 'dev-libs/openssl-3.3.3.tbz2'"}},
       {{kPkg, 0, "zz"}, {"size 0", "sha256 differs from the upload (claimed 'zz'"}},
   };
   for (const Case& c : cases) {
@@ -315,7 +309,7 @@ TEST(BinhostTest, PublishRefusesAClaimOtherThanTheUpload) {
 
 TEST(BinhostTest, PublishReplacesAnOlderFileAtomically) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   Result<api::BinaryPackageRef> v1 = Upload(*b, "a1", kPkg, "version one");
   ASSERT_TRUE(v1.ok());
   ASSERT_TRUE(b->Publish("a1", *v1).ok());
@@ -335,7 +329,7 @@ TEST(BinhostTest, PublishReplacesAnOlderFileAtomically) {
 
 TEST(BinhostTest, PublishOverADirectoryFailsNamingIt) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   fs::create_directories(b->dir() + "/" + kPkg);
   Result<api::BinaryPackageRef> up = Upload(*b, "a1", kPkg, "bytes");
   ASSERT_TRUE(up.ok());
@@ -348,25 +342,25 @@ TEST(BinhostTest, PublishOverADirectoryFailsNamingIt) {
 
 TEST(BinhostTest, LastOfOverlappingUploadsWins) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   Result<std::unique_ptr<BinhostUpload>> first = b->BeginUpload("a1", kPkg);
   Result<std::unique_ptr<BinhostUpload>> retry = b->BeginUpload("a1", kPkg);
   ASSERT_TRUE(first.ok() && retry.ok());
   ASSERT_TRUE((*first)->Write("first", 5).ok());
   ASSERT_TRUE((*retry)->Write("retry", 5).ok());
-  ASSERT_TRUE((*retry)->Finish(ShaOf("retry")).ok());
-  ASSERT_TRUE((*first)->Finish(ShaOf("first")).ok());
+  ASSERT_TRUE((*retry)->Finish(Sha256Hex("retry")).ok());
+  ASSERT_TRUE((*first)->Finish(Sha256Hex("first")).ok());
   first->reset();
   retry->reset();
   ASSERT_TRUE(b->Staged("a1").has_value());
-  EXPECT_EQ(b->Staged("a1")->sha256, ShaOf("first"));
+  EXPECT_EQ(b->Staged("a1")->sha256, Sha256Hex("first"));
   EXPECT_THAT(StagingFiles(*b), UnorderedElementsAre("a1"));
   EXPECT_EQ(ReadFile(b->dir() + "/.staging/a1"), "first");
 }
 
 TEST(BinhostTest, DiscardRemovesStagedAndRunningUploads) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   EXPECT_TRUE(b->Discard("nothing-here").ok());
 
   ASSERT_TRUE(Upload(*b, "a1", kPkg, "bytes").ok());
@@ -378,7 +372,7 @@ TEST(BinhostTest, DiscardRemovesStagedAndRunningUploads) {
   ASSERT_TRUE(running.ok());
   ASSERT_TRUE((*running)->Write("bytes", 5).ok());
   EXPECT_TRUE(b->Discard("a2").ok());
-  Result<api::BinaryPackageRef> late = (*running)->Finish(ShaOf("bytes"));
+  Result<api::BinaryPackageRef> late = (*running)->Finish(Sha256Hex("bytes"));
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.status().code(), StatusCode::kConflict);
   EXPECT_THAT(late.status().message(), HasSubstr("assignment a2 was discarded"));
@@ -388,7 +382,7 @@ TEST(BinhostTest, DiscardRemovesStagedAndRunningUploads) {
 
 TEST(BinhostTest, UploadsAndPublishesRunConcurrently) {
   TempDir tmp;
-  std::unique_ptr<Binhost> b = MustOpen(tmp.File("binhost"));
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
   constexpr int kThreads = 4;
   constexpr int kEach = 5;
   std::vector<std::thread> threads;

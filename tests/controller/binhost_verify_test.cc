@@ -24,12 +24,6 @@ using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string ShaOf(const std::string& bytes) {
-  Sha256 sha;
-  sha.Update(bytes.data(), bytes.size());
-  return sha.HexDigest();
-}
-
 // A binhost in a temp dir, with helpers to publish through the real path.
 class BinhostVerifyTest : public ::testing::Test {
  protected:
@@ -45,7 +39,7 @@ class BinhostVerifyTest : public ::testing::Test {
     Result<std::unique_ptr<BinhostUpload>> up = binhost_->BeginUpload(id, path);
     ASSERT_TRUE(up.ok()) << up.status().ToString();
     ASSERT_TRUE((*up)->Write(bytes.data(), bytes.size()).ok());
-    Result<api::BinaryPackageRef> staged = (*up)->Finish(ShaOf(bytes));
+    Result<api::BinaryPackageRef> staged = (*up)->Finish(Sha256Hex(bytes));
     ASSERT_TRUE(staged.ok()) << staged.status().ToString();
     Result<api::BinaryPackageRef> ref = binhost_->Publish(id, *staged);
     ASSERT_TRUE(ref.ok()) << ref.status().ToString();
@@ -106,7 +100,7 @@ TEST_F(BinhostVerifyTest, SameSizeCorruptionIsFoundByAFullPass) {
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].package, "dev-libs/openssl-3.3.3");
   EXPECT_THAT(problems[0].what, HasSubstr(std::string(kOpenssl) + " has changed: sha256 is "));
-  EXPECT_THAT(problems[0].what, HasSubstr("was " + ShaOf(std::string(4096, 'o'))));
+  EXPECT_THAT(problems[0].what, HasSubstr("was " + Sha256Hex(std::string(4096, 'o'))));
   // Found once, remembered: a quick pass reports it too, without re-hashing.
   const int64_t hashed = binhost_->files_hashed();
   EXPECT_THAT(binhost_->Verify(published_),
@@ -148,7 +142,7 @@ TEST_F(BinhostVerifyTest, ReportsOddEntries) {
   ASSERT_EQ(::unlink(Full(kOpenssl).c_str()), 0);
   fs::create_directory(Full(kOpenssl));
   Binhost::PublishedList list = published_;
-  list.push_back({"evil/pkg-1", {"../../etc/passwd", 10, ShaOf("x")}});
+  list.push_back({"evil/pkg-1", {"../../etc/passwd", 10, Sha256Hex("x")}});
   const std::vector<BinhostProblem> problems = binhost_->Verify(list);
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_EQ(problems[0].what, std::string(kOpenssl) + " is not a regular file");
@@ -166,7 +160,7 @@ TEST_F(BinhostVerifyTest, ServesOnlyPublishedRegularFiles) {
   Result<std::unique_ptr<BinhostUpload>> up = binhost_->BeginUpload("a9", kZlib);
   ASSERT_TRUE(up.ok());
   ASSERT_TRUE((*up)->Write("zz", 2).ok());
-  ASSERT_TRUE((*up)->Finish(ShaOf("zz")).ok());
+  ASSERT_TRUE((*up)->Finish(Sha256Hex("zz")).ok());
   tmp_.Write("binhost/dev-libs/.hidden", "h");
   tmp_.Write("binhost/.hidden", "h");
   tmp_.Write("secret", "outside");

@@ -16,7 +16,7 @@ namespace {
 
 using ::swarm::testing::TempDir;
 
-std::unique_ptr<Store> MustOpen(const std::string& path) {
+std::unique_ptr<Store> MustOpenStore(const std::string& path) {
   auto store = Store::Open(path);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
@@ -126,7 +126,7 @@ class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.File("state.db");
-    store_ = MustOpen(path_);
+    store_ = MustOpenStore(path_);
     ASSERT_NE(store_, nullptr);
   }
 
@@ -160,7 +160,7 @@ TEST_F(StoreTest, ReopenKeepsData) {
           .ok());
   store_.reset();
 
-  auto reopened = MustOpen(path_);
+  auto reopened = MustOpenStore(path_);
   ASSERT_NE(reopened, nullptr);
   auto got = reopened->GetSwarm();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -435,7 +435,7 @@ TEST(StoreOpenTest, ForeignSqliteDatabaseIsRefused) {
 TEST(StoreOpenTest, NewerSchemaIsRefused) {
   TempDir dir;
   std::string path = dir.File("state.db");
-  ASSERT_NE(MustOpen(path), nullptr);
+  ASSERT_NE(MustOpenStore(path), nullptr);
   RawExec(path, "PRAGMA user_version = 99");
   auto store = Store::Open(path);
   ASSERT_FALSE(store.ok());
@@ -470,7 +470,7 @@ TEST(StoreOpenTest, CommittedDataSurvivesKill9) {
   ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
   EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
 
-  auto store = MustOpen(path);
+  auto store = MustOpenStore(path);
   ASSERT_NE(store, nullptr);
   auto got = store->GetDroneStatus("drone-izar");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -484,7 +484,7 @@ namespace swarm::controller {
 namespace {
 
 TEST(StorePackagesTest, ReplaceListAndUpdateKeepQueueOrder) {
-  testing::TempDir dir;
+  ::swarm::testing::TempDir dir;
   auto store = Store::Open(dir.File("state.db"));
   ASSERT_TRUE(store.ok());
   std::vector<api::Package> queue(3);

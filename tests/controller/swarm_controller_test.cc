@@ -61,7 +61,7 @@ class SwarmControllerTest : public ::testing::Test {
     return events.ok() ? *events : std::vector<api::Event>{};
   }
 
-  testing::TempDir dir_;
+  ::swarm::testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SwarmController> controller_;

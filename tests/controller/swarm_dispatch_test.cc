@@ -180,7 +180,7 @@ class SwarmDispatchTest : public ::testing::Test {
     return c ? c->status + "/" + c->reason : "none";
   }
 
-  testing::TempDir dir_;
+  ::swarm::testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<Binhost> binhost_;
   std::unique_ptr<Store> store_;
@@ -503,7 +503,7 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   const std::string index = dir_.File("binhost/Packages");
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
-  EXPECT_EQ(testing::ReadFile(index),
+  EXPECT_EQ(::swarm::testing::ReadFile(index),
             "PACKAGES: 0\nTIMESTAMP: " + std::to_string(now) + "\nVERSION: 0\n")
       << "written at start";
   DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/d-1", {}}});
@@ -517,7 +517,7 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   r.binpkg = Upload(a, "bytes");
   r.index_entry = "CPV: " + a.package + "\nEAPI: 8\nSLOT: 0/1\nSIZE: 5\n";
   ASSERT_TRUE(controller_->ReportBuildResult(drone, r).ok());
-  std::string text = testing::ReadFile(index);
+  std::string text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMTIME: "), std::string::npos) << text;
   EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSIZE: 5\nSLOT: 0/1\n"), std::string::npos)
@@ -526,14 +526,14 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
 
   // A restart writes the same list again.
   OpenController();
-  EXPECT_NE(testing::ReadFile(index).find("SLOT: 0/1"), std::string::npos);
+  EXPECT_NE(::swarm::testing::ReadFile(index).find("SLOT: 0/1"), std::string::npos);
 
   // Its file goes bad: requeued, and no longer listed.
   std::ofstream(dir_.File("binhost/" + r.binpkg->path), std::ios::trunc).close();
   auto requeued = controller_->VerifyBinhost(false);
   ASSERT_TRUE(requeued.ok());
   EXPECT_EQ(*requeued, 1);
-  text = testing::ReadFile(index);
+  text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 0\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("CPV: "), std::string::npos) << text;
 }

@@ -77,7 +77,7 @@ class SwarmReconcileTest : public ::testing::Test {
     }
   }
 
-  testing::TempDir dir_;
+  ::swarm::testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SwarmController> controller_;

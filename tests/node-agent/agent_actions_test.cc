@@ -33,7 +33,6 @@ constexpr char kWantsDeployAndSync[] = R"({"heartbeatInterval": "5s", "actions":
     {"id": "s1", "type": "sync", "revision": "b001a8"}]})";
 constexpr char kWantsSync[] =
     R"({"heartbeatInterval": "5s", "actions": [{"id": "s1", "type": "sync", "revision": "b001a8"}]})";
-constexpr char kAccepted[] = R"({"accepted": true})";
 
 ProbePaths PathsIn(const TempDir& dir) {
   return ProbePaths{dir.File("proc"), dir.File("state"), dir.File("repo"), {}};
@@ -86,7 +85,7 @@ TEST_F(AgentActionsTest, ResultIsPostedBeforeTheHeartbeatThatNoLongerListsIt) {
   transport_.PushOk(kWantsSync);
   agent_.Beat();
   actions_.RunNext();
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(R"({"actions": []})");
   agent_.Beat();
   ASSERT_EQ(transport_.paths.size(), 3u);
@@ -136,7 +135,7 @@ TEST_F(AgentActionsTest, DeliverResultsTriesOnceMore) {
   transport_.PushOk(kWantsSync);
   agent_.Beat();
   actions_.RunNext();
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   EXPECT_EQ(agent_.DeliverResults(), 0u);
   EXPECT_EQ(transport_.paths.back(), "/api/v1/drones/drone-izar/actions/s1");
 }
@@ -147,7 +146,7 @@ TEST(AgentActionsLoopTest, AFinishedActionBringsTheNextHeartbeatForward) {
   Prober prober(PathsIn(dir), &runner);
   FakeTransport transport;
   transport.PushOk(R"({"heartbeatInterval": "1h", "actions": [{"id": "s1", "type": "sync"}]})");
-  transport.Push(Reply(200, kAccepted));
+  transport.Push(Reply(200, testing::kAcceptedReply));
   transport.PushOk(R"({"heartbeatInterval": "1h"})");
   std::promise<void> second_heartbeat;
   bool signalled = false;

@@ -36,7 +36,6 @@ constexpr char kAssignsA2[] = R"({"heartbeatInterval": "5s", "assignments": [
 constexpr char kAssignsA3[] = R"({"heartbeatInterval": "5s", "assignments": [
     {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})";
 constexpr char kAssignsNothing[] = R"({"heartbeatInterval": "5s", "assignments": []})";
-constexpr char kAccepted[] = R"({"accepted": true})";
 constexpr char kHeartbeat[] = "/api/v1/drones/drone-izar/heartbeat";
 constexpr char kBuilds[] = "/api/v1/drones/drone-izar/builds/";
 
@@ -119,7 +118,7 @@ TEST_F(AgentBuildsTest, AssignmentsStartOnceAndAreListedUntilTheirResultIsIn) {
 
   RunTask(0);
   RunTask(1);
-  transport_.Push(Reply(200, kAccepted));  // a1's result
+  transport_.Push(Reply(200, testing::kAcceptedReply));  // a1's result
   transport_.Push(Reply(503, "busy"));     // a2's result: kept
   transport_.PushOk(kAssignsA2);           // the controller still holds a2
   agent_.Beat();
@@ -133,7 +132,7 @@ TEST_F(AgentBuildsTest, AssignmentsStartOnceAndAreListedUntilTheirResultIsIn) {
   EXPECT_EQ(agent_.pending_build_reports().size(), 1u);
 
   clock_.Advance(std::chrono::seconds(5));
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   EXPECT_EQ(transport_.paths[5], std::string(kBuilds) + "a2");
@@ -188,7 +187,7 @@ TEST_F(AgentBuildsTest, DegradedDroneReturnsNewAssignmentsAtOnce) {
   transport_.PushOk(kAssignsA3);
   agent_.Beat();
   EXPECT_TRUE(tasks_.empty());
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   ASSERT_EQ(transport_.paths[1], std::string(kBuilds) + "a3");
@@ -206,7 +205,7 @@ TEST_F(AgentBuildsTest, ThreeBuildsOverTwiceTheirExpectedTimeDegradeTheDrone) {
   agent_.Beat();
   ASSERT_EQ(tasks_.size(), 3u);
   for (size_t i = 0; i < 3; ++i) RunTask(i);
-  for (int i = 0; i < 3; ++i) transport_.Push(Reply(200, kAccepted));
+  for (int i = 0; i < 3; ++i) transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   EXPECT_EQ(agent_.health().state, HealthState::kDegraded);
@@ -233,8 +232,8 @@ TEST_F(AgentBuildsTest, OomKillMakesTheDroneCriticalAndReturnsEveryOtherBuild) {
   transport_.PushOk(kAssignsTwo);
   agent_.Beat();
   RunTask(0);                              // a1 is OOM-killed; a2 waits
-  transport_.Push(Reply(200, kAccepted));  // a1
-  transport_.Push(Reply(200, kAccepted));  // a2, returned
+  transport_.Push(Reply(200, testing::kAcceptedReply));  // a1
+  transport_.Push(Reply(200, testing::kAcceptedReply));  // a2, returned
   transport_.PushOk(kAssignsA3);           // a new one while CRITICAL
   agent_.Beat();
   EXPECT_EQ(agent_.health().state, HealthState::kCritical);
@@ -250,7 +249,7 @@ TEST_F(AgentBuildsTest, OomKillMakesTheDroneCriticalAndReturnsEveryOtherBuild) {
   RunTask(1);  // a2's task: returned before it began
   EXPECT_THAT(build_executor_.executed(), ElementsAre("a1"));
   EXPECT_EQ(tasks_.size(), 2u);  // a3 was not started
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   EXPECT_EQ(transport_.bodies[4]["assignment"], "a3");
@@ -265,7 +264,7 @@ TEST_F(AgentBuildsTest, SelfCheckRunsWhenRecoveringAndItsPassMakesTheDroneHealth
   transport_.PushOk(kAssignsA3);
   agent_.Beat();
   RunTask(0);
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   ASSERT_EQ(agent_.health().state, HealthState::kCritical);
@@ -308,8 +307,8 @@ TEST_F(AgentBuildsTest, DeliverBeforeExitRetriesUntilTheReportsAreIn) {
   agent_.Beat();
   EXPECT_EQ(builds_.ReturnAll("agent shutting down (SIGTERM)"), 2u);
   transport_.PushDown();
-  transport_.Push(Reply(200, kAccepted));
-  transport_.Push(Reply(200, kAccepted));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
+  transport_.Push(Reply(200, testing::kAcceptedReply));
   FakeSleeper pause;
   pause.after_sleep = [&] { clock_.Advance(pause.waits.back()); };
   EXPECT_EQ(agent_.DeliverBeforeExit(std::chrono::seconds(5), pause), 0u);

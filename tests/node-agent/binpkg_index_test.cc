@@ -19,11 +19,6 @@ using ::testing::Not;
 
 constexpr time_t kMtime = 1738772413;
 
-void SetMtime(const std::string& path, time_t seconds) {
-  const struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
-}
-
 // A PKGDIR as portage leaves it with FEATURES=binpkg-multi-instance after
 // building openssl twice (build ids 1 and 2) and zlib once.
 class IndexEntryForTest : public ::testing::Test {
@@ -31,7 +26,7 @@ class IndexEntryForTest : public ::testing::Test {
   void SetUp() override {
     for (const char* rel : {"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar",
                             "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar"}) {
-      SetMtime(pkgdir_.Write(rel, "12345"), kMtime);
+      ::swarm::testing::SetMtime(pkgdir_.Write(rel, "12345"), kMtime);
     }
   }
 
@@ -61,7 +56,7 @@ class IndexEntryForTest : public ::testing::Test {
     return IndexEntryFor(pkgdir_.path(), "dev-libs/openssl-3.3.3", Package(rel));
   }
 
-  testing::TempDir pkgdir_;
+  ::swarm::testing::TempDir pkgdir_;
 };
 
 TEST_F(IndexEntryForTest, PicksTheBlockWhosePathIsTheUploadedFile) {
@@ -95,7 +90,7 @@ TEST_F(IndexEntryForTest, WithoutPathTheBuildIdOrTheSingleInstanceFileDecides) {
             StatusCode::kNotFound);
 
   // Neither PATH nor BUILD_ID: portage's cat/pf.tbz2.
-  SetMtime(pkgdir_.Write("dev-libs/openssl-3.3.3.tbz2", "12345"), kMtime);
+  ::swarm::testing::SetMtime(pkgdir_.Write("dev-libs/openssl-3.3.3.tbz2", "12345"), kMtime);
   WriteIndex("CPV: dev-libs/openssl-3.3.3\nEAPI: 8\nMTIME: " + std::to_string(kMtime) +
              "\nSIZE: 5\n");
   Result<std::string> e = EntryFor("dev-libs/openssl-3.3.3.tbz2");
@@ -108,13 +103,13 @@ TEST_F(IndexEntryForTest, WithoutPathTheBuildIdOrTheSingleInstanceFileDecides) {
 
 TEST_F(IndexEntryForTest, AStaleBlockIsNotSent) {
   WriteIndex(Block("1"));
-  SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"), kMtime + 60);
+  ::swarm::testing::SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"), kMtime + 60);
   Result<std::string> moved = EntryFor("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
   EXPECT_EQ(moved.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(moved.status().message(), HasSubstr("stale: MTIME 1738772413"));
 
   pkgdir_.Write("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "");
-  SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"), kMtime);
+  ::swarm::testing::SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"), kMtime);
   Result<std::string> emptied = EntryFor("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
   EXPECT_EQ(emptied.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(emptied.status().message(), HasSubstr("stale: SIZE \"5\", the file has 0 bytes"));

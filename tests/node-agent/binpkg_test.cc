@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/known_digests.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
@@ -17,14 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kEmptySha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-constexpr char kAbcSha[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-
-// Pins a file's mtime so "newest" does not depend on how fast the test runs.
-void SetMtime(const std::string& path, time_t seconds) {
-  const struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
-}
 
 TEST(FindBinaryPackageTest, FindsEachLayout) {
   for (const char* relative : {
@@ -34,45 +27,45 @@ TEST(FindBinaryPackageTest, FindsEachLayout) {
            "dev-libs/foo/foo-1.0-7.xpak",
        }) {
     SCOPED_TRACE(relative);
-    testing::TempDir pkgdir;
+    ::swarm::testing::TempDir pkgdir;
     const std::string path = pkgdir.Write(relative, "abc");
     Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path(), "dev-libs/foo-1.0");
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->relative_path, relative);
     EXPECT_EQ(r->path, path);
     EXPECT_EQ(r->size, 3);
-    EXPECT_EQ(r->sha256, kAbcSha);
+    EXPECT_EQ(r->sha256, ::swarm::testing::kSha256OfAbc);
   }
 }
 
 TEST(FindBinaryPackageTest, NewestMtimeWinsThenHighestBuildId) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   const std::string one = pkgdir.Write("dev-libs/foo/foo-1.0-1.gpkg.tar", "one");
   const std::string two = pkgdir.Write("dev-libs/foo/foo-1.0-2.gpkg.tar", "two");
   const std::string ten = pkgdir.Write("dev-libs/foo/foo-1.0-10.gpkg.tar", "ten");
   const std::string tbz2 = pkgdir.Write("dev-libs/foo-1.0.tbz2", "old");
-  SetMtime(one, 1'700'000'000);
-  SetMtime(two, 1'700'000'000);
-  SetMtime(ten, 1'700'000'000);
-  SetMtime(tbz2, 1'600'000'000);
+  ::swarm::testing::SetMtime(one, 1'700'000'000);
+  ::swarm::testing::SetMtime(two, 1'700'000'000);
+  ::swarm::testing::SetMtime(ten, 1'700'000'000);
+  ::swarm::testing::SetMtime(tbz2, 1'600'000'000);
 
   Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path(), "dev-libs/foo-1.0");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->relative_path, "dev-libs/foo/foo-1.0-10.gpkg.tar");
 
-  SetMtime(two, 1'700'000'100);
+  ::swarm::testing::SetMtime(two, 1'700'000'100);
   r = FindBinaryPackage(pkgdir.path(), "dev-libs/foo-1.0");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->relative_path, "dev-libs/foo/foo-1.0-2.gpkg.tar");
 
-  SetMtime(tbz2, 1'700'000'200);
+  ::swarm::testing::SetMtime(tbz2, 1'700'000'200);
   r = FindBinaryPackage(pkgdir.path(), "dev-libs/foo-1.0");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->relative_path, "dev-libs/foo-1.0.tbz2");
 }
 
 TEST(FindBinaryPackageTest, IgnoresOtherVersionsAndStrayFiles) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   pkgdir.Write("dev-libs/foo/foo-1.0-r1-3.gpkg.tar", "revision");
   pkgdir.Write("dev-libs/foo/foo-1.01-1.gpkg.tar", "other version");
   pkgdir.Write("dev-libs/foo/foo-1.0-.gpkg.tar", "no build id");
@@ -87,7 +80,7 @@ TEST(FindBinaryPackageTest, IgnoresOtherVersionsAndStrayFiles) {
 }
 
 TEST(FindBinaryPackageTest, NoneFoundNamesThePathsLookedFor) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path(), "dev-qt/qt5compat-6.8.1");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
@@ -99,16 +92,16 @@ TEST(FindBinaryPackageTest, NoneFoundNamesThePathsLookedFor) {
 }
 
 TEST(FindBinaryPackageTest, ZeroByteFileIsReturned) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   pkgdir.Write("sys-devel/gcc/gcc-14.2.1_p20241221-1.gpkg.tar", "");
   Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path(), "sys-devel/gcc-14.2.1_p20241221");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->size, 0);
-  EXPECT_EQ(r->sha256, kEmptySha);
+  EXPECT_EQ(r->sha256, ::swarm::testing::kSha256OfEmpty);
 }
 
 TEST(FindBinaryPackageTest, PathIsAbsoluteAndNormalised) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   pkgdir.Write("dev-libs/foo-1.0.gpkg.tar", "abc");
   Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path() + "/./", "dev-libs/foo-1.0");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -117,7 +110,7 @@ TEST(FindBinaryPackageTest, PathIsAbsoluteAndNormalised) {
 }
 
 TEST(FindBinaryPackageTest, BadCpvIsInvalidArgument) {
-  testing::TempDir pkgdir;
+  ::swarm::testing::TempDir pkgdir;
   Result<BinaryPackage> r = FindBinaryPackage(pkgdir.path(), "=dev-libs/foo-1.0");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/node-agent/fake_command_runner.h"
+#include "tests/support/known_digests.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
@@ -19,8 +20,7 @@ using ::testing::ElementsAre;
 using testing::FakeCommandRunner;
 using ::testing::HasSubstr;
 
-constexpr char kAbcSha[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-const api::BuildAssignment kOpenssl{"7c1e09aa-b42", "dev-libs/openssl-3.3.3", 1};
+const api::BuildAssignment kOpensslAssignment{"7c1e09aa-b42", "dev-libs/openssl-3.3.3", 1};
 
 constexpr char kOomOutput[] =
     ">>> Emerging (1 of 1) dev-libs/openssl-3.3.3::gentoo\n"
@@ -47,7 +47,7 @@ class BuildExecutorTest : public ::testing::Test {
     });
   }
 
-  FinishedBuild Execute(const api::BuildAssignment& a = kOpenssl,
+  FinishedBuild Execute(const api::BuildAssignment& a = kOpensslAssignment,
                         std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>()) {
     HostBuildExecutor executor(settings_, &runner_, &clock_);
     return executor.Execute(a, std::move(cancel));
@@ -71,7 +71,7 @@ TEST_F(BuildExecutorTest, RunsEmergeWithPkgdirLogAndCancelToken) {
   dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
   runner_.PushExit(0, ">>> Completed (1 of 1) dev-libs/openssl-3.3.3::gentoo\n");
   auto token = std::make_shared<CancelToken>();
-  Execute(kOpenssl, token);
+  Execute(kOpensslAssignment, token);
   ASSERT_EQ(runner_.specs().size(), 1u);
   const CommandSpec spec = runner_.specs()[0];
   EXPECT_THAT(spec.argv,
@@ -96,7 +96,7 @@ TEST_F(BuildExecutorTest, SuccessCarriesTheBinaryPackageAndTheDuration) {
   ASSERT_TRUE(f.result.binpkg.has_value());
   EXPECT_EQ(f.result.binpkg->path, "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
   EXPECT_EQ(f.result.binpkg->size, 3);
-  EXPECT_EQ(f.result.binpkg->sha256, kAbcSha);
+  EXPECT_EQ(f.result.binpkg->sha256, ::swarm::testing::kSha256OfAbc);
   EXPECT_EQ(f.binpkg_path, dir_.File("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"));
   EXPECT_EQ(f.log_path, dir_.File("state/logs/7c1e09aa-b42.log"));
   EXPECT_EQ(ReadFile(f.log_path), ">>> Completed (1 of 1) dev-libs/openssl-3.3.3::gentoo\n");

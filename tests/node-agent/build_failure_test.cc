@@ -39,7 +39,7 @@ constexpr char kDieTrailer[] =
     "\n"
     ">>>  '/var/tmp/portage/dev-libs/foo-1.0/temp/build.log'\n";
 
-constexpr char kSlotConflict[] =
+constexpr char kSlotConflictLog[] =
     "Calculating dependencies... done!\n"
     "Dependency resolution took 3.12 s (backtrack: 0/20).\n"
     "\n"
@@ -231,7 +231,7 @@ std::vector<Case> Cases() {
   using FC = FailureClass;
   const std::string die = kDieTrailer;
   return {
-      {"SlotConflict", kSlotConflict, 1, false, 0, FC::kSystemic, "",
+      {"SlotConflict", kSlotConflictLog, 1, false, 0, FC::kSystemic, "",
        "!!! Multiple package instances within a single package slot"},
       {"Masked", kMasked, 1, false, 0, FC::kSystemic, "", "have been masked."},
       {"NoEbuilds", kNoEbuilds, 1, false, 0, FC::kSystemic, "",
@@ -293,9 +293,9 @@ std::vector<Case> Cases() {
       // A resolver refusal is never one drone's fault, whatever else went wrong.
       {"SystemicBeatsFetch", std::string(kFetch) + kUseChanges, 1, false, 0, FC::kSystemic, "",
        "USE changes"},
-      {"SystemicBeatsSigkill", kSlotConflict, -1, true, SIGKILL, FC::kSystemic, "",
+      {"SystemicBeatsSigkill", kSlotConflictLog, -1, true, SIGKILL, FC::kSystemic, "",
        "single package slot"},
-      {"OomBeatsSystemic", std::string(kSlotConflict) + kCompileOom, 1, false, 0,
+      {"OomBeatsSystemic", std::string(kSlotConflictLog) + kCompileOom, 1, false, 0,
        FC::kDroneResources, "compile", "Killed signal terminated program"},
       {"FetchBeatsPhaseError",
        std::string(kFetch) + " * ERROR: dev-libs/foo-1.0::gentoo failed (unpack phase):\n"
@@ -345,11 +345,11 @@ TEST(ClassifyBuildFailureTest, OutOfMemoryOnlyForMemoryEvidence) {
   EXPECT_TRUE(ClassifyBuildFailure(kCompileOom + die, 1, false, 0).out_of_memory);
   EXPECT_TRUE(ClassifyBuildFailure(kVirtualMemory + die, 1, false, 0).out_of_memory);
   EXPECT_TRUE(
-      ClassifyBuildFailure(std::string(kSlotConflict) + kCompileOom, 1, false, 0).out_of_memory);
+      ClassifyBuildFailure(std::string(kSlotConflictLog) + kCompileOom, 1, false, 0).out_of_memory);
   EXPECT_FALSE(ClassifyBuildFailure(kNoSpace + die, 1, false, 0).out_of_memory);
   EXPECT_FALSE(ClassifyBuildFailure(kCheckReqsRam + die, 1, false, 0).out_of_memory);
   EXPECT_FALSE(ClassifyBuildFailure(kCompileError + die, 1, false, 0).out_of_memory);
-  EXPECT_FALSE(ClassifyBuildFailure(kSlotConflict, 1, false, 0).out_of_memory);
+  EXPECT_FALSE(ClassifyBuildFailure(kSlotConflictLog, 1, false, 0).out_of_memory);
   // A bare SIGKILL may be a timeout or a person: DroneResources, not an OOM.
   const BuildFailure bare = ClassifyBuildFailure(">>> Compiling source ...\n", -1, true, SIGKILL);
   EXPECT_EQ(bare.failure_class, FailureClass::kDroneResources);
@@ -366,7 +366,7 @@ TEST(ClassifyBuildFailureTest, ReasonIsTheMatchedMessageWithoutMarkers) {
 }
 
 TEST(ClassifyBuildFailureTest, ReasonKeepsTheWholeSentenceEmergeWrappedOverLines) {
-  const BuildFailure f = ClassifyBuildFailure(kSlotConflict, 1, false, 0);
+  const BuildFailure f = ClassifyBuildFailure(kSlotConflictLog, 1, false, 0);
   EXPECT_EQ(f.reason,
             "!!! Multiple package instances within a single package slot have been pulled "
             "into the dependency graph, resulting in a slot conflict:");

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tests/node-agent/fake_transport.h"
+#include "tests/support/known_digests.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
@@ -17,7 +18,6 @@ using testing::FakeTransport;
 using ::testing::HasSubstr;
 using testing::Reply;
 
-constexpr char kAbcSha[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 constexpr char kBase[] = "/api/v1/drones/drone-izar/builds/";
 
 HttpResponse Ok() { return Reply(200, R"({"accepted": true})"); }
@@ -36,7 +36,7 @@ class BuildReportsTest : public ::testing::Test {
     f.result.outcome = api::kBuildSucceeded;
     f.result.duration_ms = 5000;
     f.result.binpkg =
-        api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3, kAbcSha};
+        api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3, ::swarm::testing::kSha256OfAbc};
     f.log_path = dir_.Write("logs/" + id + ".log", "building " + id + "\n");
     f.binpkg_path = dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
     return f;
@@ -77,12 +77,12 @@ TEST_F(BuildReportsTest, SuccessUploadsLogThenPackageThenPostsTheResult) {
   EXPECT_EQ(transport_.raw_bodies[1], "abc");
   EXPECT_EQ(transport_.headers[1],
             (HttpHeaders{{"X-Binpkg-Path", "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"},
-                         {"X-Binpkg-Sha256", kAbcSha}}));
+                         {"X-Binpkg-Sha256", ::swarm::testing::kSha256OfAbc}}));
   const nlohmann::json& result = transport_.bodies[2];
   EXPECT_EQ(result["assignment"], "a1");
   EXPECT_EQ(result["outcome"], "Succeeded");
   EXPECT_EQ(result["durationMs"], 5000);
-  EXPECT_EQ(result["binpkg"]["sha256"], kAbcSha);
+  EXPECT_EQ(result["binpkg"]["sha256"], ::swarm::testing::kSha256OfAbc);
   EXPECT_EQ(result["binpkg"]["size"], 3);
 }
 

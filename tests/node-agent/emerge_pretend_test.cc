@@ -290,7 +290,7 @@ void ExpectRefused(const std::string& output, const std::string& message) {
   EXPECT_THAT(r.status().message(), HasSubstr(message));
 }
 
-constexpr char kSlotConflict[] =
+constexpr char kSlotConflictPretend[] =
     "\n!!! Multiple package instances within a single package slot have been pulled\n"
     "!!! into the dependency graph, resulting in a slot conflict:\n\n"
     "dev-qt/qtbase:6\n\n"
@@ -306,9 +306,9 @@ constexpr char kSlotConflict[] =
     "prevent one of those packages from being selected.\n";
 
 TEST(EmergePretendTest, SlotConflictIsAnError) {
-  ExpectRefused(std::string(kTreeHeader) + kSlotConflict, "Multiple package instances");
+  ExpectRefused(std::string(kTreeHeader) + kSlotConflictPretend, "Multiple package instances");
   ExpectRefused(std::string(kTreeHeader) + "[ebuild     U  ] dev-qt/qtwebengine-6.8.1 [6.7.3]\n" +
-                    kSlotConflict,
+                    kSlotConflictPretend,
                 "Multiple package instances");
 }
 
@@ -413,7 +413,7 @@ TEST_F(EmergeFakePortageTest, RevisionsResolveToTheirQueues) {
 }
 
 TEST_F(EmergeFakePortageTest, PretendFailureIsPrintedWithExitOne) {
-  dir_.Write("tree/metadata/fake-emerge/pretend-fails", kSlotConflict);
+  dir_.Write("tree/metadata/fake-emerge/pretend-fails", kSlotConflictPretend);
   CommandResult r = Run({Hack("emerge"), "--fake-repo", tree_, "-pt", "@world"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(ParseEmergePretend(r.output).ok());

@@ -25,7 +25,7 @@ using swarm::testing::ReadFile;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kOpenssl[] = "=dev-libs/openssl-3.3.3";
+constexpr char kOpensslAtom[] = "=dev-libs/openssl-3.3.3";
 constexpr char kGiB[] = "1073741824";
 
 std::string Hack(const std::string& file) {
@@ -46,7 +46,7 @@ class FakeEmergeBuildTest : public ::testing::Test {
   CommandResult Build(std::map<std::string, std::string> env = {}) {
     CommandSpec spec;
     spec.argv = {Hack("emerge"), "--fake-repo", tree_,       "--oneshot",   "--usepkg",
-                 "--getbinpkg",  "--buildpkg",  "--color=n", "--nospinner", kOpenssl};
+                 "--getbinpkg",  "--buildpkg",  "--color=n", "--nospinner", kOpensslAtom};
     env["PKGDIR"] = pkgdir_;
     spec.env = std::move(env);
     spec.timeout = std::chrono::seconds(60);
@@ -132,7 +132,7 @@ TEST_F(FakeEmergeBuildTest, BuildSecondsMakeTheBuildTakeThatLong) {
   // compile phase, and nothing is installed.
   std::string log = dir_.File("build.log");
   CommandSpec spec;
-  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", kOpenssl};
+  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", kOpensslAtom};
   spec.env = {{"PKGDIR", pkgdir_}, {"FAKE_EMERGE_BUILD_SECONDS", "600"}};
   spec.output_file = log;
   auto token = std::make_shared<CancelToken>();

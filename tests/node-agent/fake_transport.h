@@ -15,6 +15,9 @@
 
 namespace swarm::agent::testing {
 
+// The controller's reply to a report it took.
+inline constexpr char kAcceptedReply[] = R"({"accepted": true})";
+
 inline constexpr char kOkReply[] =
     R"({"heartbeatInterval": "5s", "health": {"probeInterval": "15s",
         "memoryDegradedPercent": 85, "diskDegradedPercent": 90}, "actions": [], "assignments": []})";

@@ -13,7 +13,7 @@ using std::chrono::seconds;
 constexpr SteadyTime kT0{std::chrono::hours(1)};
 constexpr char kQtWebEngine[] = "dev-qt/qtwebengine-6.8.1";
 
-api::Resources Usage(double memory, double disk = 40) {
+api::Resources MachineUsage(double memory, double disk = 40) {
   api::Resources r;
   r.memory_used_percent = memory;
   r.disk_used_percent = disk;
@@ -58,7 +58,7 @@ void ExpectSame(const HealthVerdict& a, const HealthVerdict& b) {
 // CRITICAL since kT0 after an OOM kill, on an idle drone.
 HealthMonitor CriticalMonitor() {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0 - seconds(5));
+  m.Observe(MachineUsage(40), kPolicy, kT0 - seconds(5));
   m.RecordBuild(OomKilled(), kT0);
   return m;
 }
@@ -66,7 +66,7 @@ HealthMonitor CriticalMonitor() {
 // RECOVERING since kT0 + 15s, asking for its self-check.
 HealthMonitor RecoveringMonitor() {
   HealthMonitor m = CriticalMonitor();
-  m.Observe(Usage(40), kPolicy, kT0 + seconds(15));
+  m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(15));
   return m;
 }
 
@@ -90,13 +90,13 @@ TEST(HealthMachineTest, VerdictSaysWhatTheAgentMayDo) {
 
 TEST(HealthMachineTest, ContinuedDegradationIsCritical) {
   HealthMonitor m;
-  HealthVerdict v = m.Observe(Usage(96), kPolicy, kT0);
+  HealthVerdict v = m.Observe(MachineUsage(96), kPolicy, kT0);
   EXPECT_EQ(v.state, HealthState::kDegraded);
   EXPECT_EQ(v.reason, "memory 96% >= 85%");
-  v = m.Observe(Usage(97), kPolicy, kT0 + seconds(10));
+  v = m.Observe(MachineUsage(97), kPolicy, kT0 + seconds(10));
   EXPECT_EQ(v.state, HealthState::kDegraded);
 
-  v = m.Observe(Usage(97), kPolicy, kT0 + seconds(15));
+  v = m.Observe(MachineUsage(97), kPolicy, kT0 + seconds(15));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "memory 97% >= 95% for 15s");
   EXPECT_EQ(v.since, kT0 + seconds(15));
@@ -107,7 +107,7 @@ TEST(HealthMachineTest, ContinuedDegradationIsCritical) {
 TEST(HealthMachineTest, DegradedBelowTheCriticalLevelStaysDegraded) {
   HealthMonitor m;
   for (int i = 0; i <= 60; ++i) {
-    HealthVerdict v = m.Observe(Usage(94.9, 93), kPolicy, kT0 + minutes(i));
+    HealthVerdict v = m.Observe(MachineUsage(94.9, 93), kPolicy, kT0 + minutes(i));
     ASSERT_EQ(v.state, HealthState::kDegraded) << i;
     EXPECT_EQ(v.since, kT0);
   }
@@ -115,10 +115,10 @@ TEST(HealthMachineTest, DegradedBelowTheCriticalLevelStaysDegraded) {
 
 TEST(HealthMachineTest, ADipBelowTheCriticalLevelRestartsTheRun) {
   HealthMonitor m;
-  m.Observe(Usage(40, 96), kPolicy, kT0);
-  m.Observe(Usage(40, 92), kPolicy, kT0 + seconds(10));
-  EXPECT_EQ(m.Observe(Usage(40, 96), kPolicy, kT0 + seconds(20)).state, HealthState::kDegraded);
-  HealthVerdict v = m.Observe(Usage(40, 96), kPolicy, kT0 + seconds(35));
+  m.Observe(MachineUsage(40, 96), kPolicy, kT0);
+  m.Observe(MachineUsage(40, 92), kPolicy, kT0 + seconds(10));
+  EXPECT_EQ(m.Observe(MachineUsage(40, 96), kPolicy, kT0 + seconds(20)).state, HealthState::kDegraded);
+  HealthVerdict v = m.Observe(MachineUsage(40, 96), kPolicy, kT0 + seconds(35));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "disk 96% >= 95% for 15s");
 }
@@ -127,10 +127,10 @@ TEST(HealthMachineTest, CriticalLevelIsNeverBelowTheDegradedThreshold) {
   api::HealthPolicy policy = kPolicy;
   policy.memory_degraded_percent = 97;
   HealthMonitor m;
-  EXPECT_EQ(m.Observe(Usage(96), policy, kT0).state, HealthState::kHealthy);
-  EXPECT_EQ(m.Observe(Usage(96), policy, kT0 + minutes(5)).state, HealthState::kHealthy);
-  EXPECT_EQ(m.Observe(Usage(97), policy, kT0 + minutes(6)).state, HealthState::kDegraded);
-  HealthVerdict v = m.Observe(Usage(98), policy, kT0 + minutes(7));
+  EXPECT_EQ(m.Observe(MachineUsage(96), policy, kT0).state, HealthState::kHealthy);
+  EXPECT_EQ(m.Observe(MachineUsage(96), policy, kT0 + minutes(5)).state, HealthState::kHealthy);
+  EXPECT_EQ(m.Observe(MachineUsage(97), policy, kT0 + minutes(6)).state, HealthState::kDegraded);
+  HealthVerdict v = m.Observe(MachineUsage(98), policy, kT0 + minutes(7));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "memory 98% >= 97% for 1m");
 }
@@ -138,7 +138,7 @@ TEST(HealthMachineTest, CriticalLevelIsNeverBelowTheDegradedThreshold) {
 TEST(HealthMachineTest, OomKillIsCriticalAtOnce) {
   for (HealthState from : {HealthState::kHealthy, HealthState::kDegraded}) {
     HealthMonitor m;
-    m.Observe(Usage(from == HealthState::kHealthy ? 40 : 90), kPolicy, kT0);
+    m.Observe(MachineUsage(from == HealthState::kHealthy ? 40 : 90), kPolicy, kT0);
     ASSERT_EQ(m.current().state, from);
     HealthVerdict v = m.RecordBuild(OomKilled(), kT0 + seconds(3));
     EXPECT_EQ(v.state, HealthState::kCritical);
@@ -150,7 +150,7 @@ TEST(HealthMachineTest, OomKillIsCriticalAtOnce) {
 
 TEST(HealthMachineTest, ThreeDroneFailuresInARowAreCritical) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0);
+  m.Observe(MachineUsage(40), kPolicy, kT0);
   EXPECT_EQ(m.RecordBuild(Failed("DroneResources"), kT0 + minutes(1)).state, HealthState::kHealthy);
   EXPECT_EQ(m.RecordBuild(Failed("DroneResources"), kT0 + minutes(2)).state, HealthState::kHealthy);
   HealthVerdict v = m.RecordBuild(Failed("DroneResources", "sys-devel/llvm-19"), kT0 + minutes(3));
@@ -163,7 +163,7 @@ TEST(HealthMachineTest, ThreeDroneFailuresInARowAreCritical) {
 
 TEST(HealthMachineTest, FailuresThatAreNotTheDronesNeitherCountNorBreakTheRun) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0);
+  m.Observe(MachineUsage(40), kPolicy, kT0);
   for (int i = 0; i < 10; ++i) {
     for (const char* c : {"Package", "Systemic", "Fetch"}) {
       ASSERT_EQ(m.RecordBuild(Failed(c), kT0 + minutes(i)).state, HealthState::kHealthy) << c;
@@ -180,7 +180,7 @@ TEST(HealthMachineTest, FailuresThatAreNotTheDronesNeitherCountNorBreakTheRun) {
 
 TEST(HealthMachineTest, ASuccessEndsTheRun) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0);
+  m.Observe(MachineUsage(40), kPolicy, kT0);
   m.RecordBuild(Failed("DroneResources"), kT0 + minutes(1));
   m.RecordBuild(Failed("DroneResources"), kT0 + minutes(2));
   m.RecordBuild(Succeeded(), kT0 + minutes(3));
@@ -192,7 +192,7 @@ TEST(HealthMachineTest, ASuccessEndsTheRun) {
 
 TEST(HealthMachineTest, ThreeSlowBuildsDegrade) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0);
+  m.Observe(MachineUsage(40), kPolicy, kT0);
   m.RecordBuild(Succeeded(minutes(25), minutes(10)), kT0 + minutes(1));
   // Exactly twice as long is not over twice as long.
   m.RecordBuild(Succeeded(minutes(20), minutes(10)), kT0 + minutes(2));
@@ -209,12 +209,12 @@ TEST(HealthMachineTest, ThreeSlowBuildsDegrade) {
   EXPECT_FALSE(v.accepts_work());
   EXPECT_FALSE(v.must_return_work());
 
-  v = m.Observe(Usage(88), kPolicy, kT0 + minutes(7));
+  v = m.Observe(MachineUsage(88), kPolicy, kT0 + minutes(7));
   EXPECT_EQ(v.reason, "memory 88% >= 85%, last 3 builds took over 2x their expected time");
   EXPECT_EQ(v.since, kT0 + minutes(6));
 
   // A build at its normal pace ends the run.
-  m.Observe(Usage(40), kPolicy, kT0 + minutes(8));
+  m.Observe(MachineUsage(40), kPolicy, kT0 + minutes(8));
   v = m.RecordBuild(Succeeded(), kT0 + minutes(9));
   EXPECT_EQ(v.state, HealthState::kHealthy);
   EXPECT_EQ(v.reason, "");
@@ -223,10 +223,10 @@ TEST(HealthMachineTest, ThreeSlowBuildsDegrade) {
 
 TEST(HealthMachineTest, SlowBuildsAgeOutAndOneMoreDegradesAgain) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0);
+  m.Observe(MachineUsage(40), kPolicy, kT0);
   for (int i = 1; i <= 3; ++i) m.RecordBuild(Succeeded(minutes(30), minutes(10)), kT0 + minutes(i));
-  EXPECT_EQ(m.Observe(Usage(40), kPolicy, kT0 + minutes(12)).state, HealthState::kDegraded);
-  HealthVerdict v = m.Observe(Usage(40), kPolicy, kT0 + minutes(13));
+  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + minutes(12)).state, HealthState::kDegraded);
+  HealthVerdict v = m.Observe(MachineUsage(40), kPolicy, kT0 + minutes(13));
   EXPECT_EQ(v.state, HealthState::kHealthy);
   EXPECT_EQ(v.since, kT0 + minutes(13));
   EXPECT_EQ(m.RecordBuild(Succeeded(minutes(30), minutes(10)), kT0 + minutes(50)).state,
@@ -235,11 +235,11 @@ TEST(HealthMachineTest, SlowBuildsAgeOutAndOneMoreDegradesAgain) {
 
 TEST(HealthMachineTest, CriticalRecoversAfterAQuietProbeInterval) {
   HealthMonitor m = CriticalMonitor();
-  HealthVerdict v = m.Observe(Usage(40), kPolicy, kT0 + seconds(5));
+  HealthVerdict v = m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(5));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_FALSE(v.want_self_check);
 
-  v = m.Observe(Usage(40), kPolicy, kT0 + seconds(15));
+  v = m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(15));
   EXPECT_EQ(v.state, HealthState::kRecovering);
   EXPECT_EQ(v.reason, "self-check pending after: OOM kill while building dev-qt/qtwebengine-6.8.1");
   EXPECT_EQ(v.since, kT0 + seconds(15));
@@ -250,7 +250,7 @@ TEST(HealthMachineTest, CriticalRecoversAfterAQuietProbeInterval) {
 
 TEST(HealthMachineTest, CriticalStaysWhileResourcesArePastAThreshold) {
   HealthMonitor m = CriticalMonitor();
-  HealthVerdict v = m.Observe(Usage(40, 91), kPolicy, kT0 + minutes(5));
+  HealthVerdict v = m.Observe(MachineUsage(40, 91), kPolicy, kT0 + minutes(5));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "OOM kill while building dev-qt/qtwebengine-6.8.1");
   EXPECT_EQ(v.since, kT0);
@@ -259,22 +259,22 @@ TEST(HealthMachineTest, CriticalStaysWhileResourcesArePastAThreshold) {
 TEST(HealthMachineTest, TroubleWhileCriticalRestartsTheQuietInterval) {
   HealthMonitor m = CriticalMonitor();
   m.RecordBuild(Failed("DroneResources"), kT0 + seconds(10));
-  EXPECT_EQ(m.Observe(Usage(40), kPolicy, kT0 + seconds(15)).state, HealthState::kCritical);
+  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(15)).state, HealthState::kCritical);
   BuildOutcome oom = OomKilled();
   oom.atom = "www-client/chromium-131";
   HealthVerdict v = m.RecordBuild(oom, kT0 + seconds(20));
   EXPECT_EQ(v.reason, "OOM kill while building www-client/chromium-131");
   EXPECT_EQ(v.since, kT0);
-  EXPECT_EQ(m.Observe(Usage(40), kPolicy, kT0 + seconds(30)).state, HealthState::kCritical);
-  EXPECT_EQ(m.Observe(Usage(40), kPolicy, kT0 + seconds(35)).state, HealthState::kRecovering);
+  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(30)).state, HealthState::kCritical);
+  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(35)).state, HealthState::kRecovering);
 }
 
 TEST(HealthMachineTest, ContinuedDegradationRecoversOnceUnderTheThresholds) {
   HealthMonitor m;
-  m.Observe(Usage(96), kPolicy, kT0);
-  ASSERT_EQ(m.Observe(Usage(96), kPolicy, kT0 + seconds(15)).state, HealthState::kCritical);
-  EXPECT_EQ(m.Observe(Usage(90), kPolicy, kT0 + seconds(30)).state, HealthState::kCritical);
-  HealthVerdict v = m.Observe(Usage(60), kPolicy, kT0 + seconds(45));
+  m.Observe(MachineUsage(96), kPolicy, kT0);
+  ASSERT_EQ(m.Observe(MachineUsage(96), kPolicy, kT0 + seconds(15)).state, HealthState::kCritical);
+  EXPECT_EQ(m.Observe(MachineUsage(90), kPolicy, kT0 + seconds(30)).state, HealthState::kCritical);
+  HealthVerdict v = m.Observe(MachineUsage(60), kPolicy, kT0 + seconds(45));
   EXPECT_EQ(v.state, HealthState::kRecovering);
   EXPECT_EQ(v.reason, "self-check pending after: memory 96% >= 95% for 15s");
 }
@@ -298,8 +298,8 @@ TEST(HealthMachineTest, FailedSelfCheckStaysRecoveringAndAsksAgainAfterTheBackof
   EXPECT_EQ(v.since, kT0 + seconds(15));
   EXPECT_FALSE(v.want_self_check);
 
-  EXPECT_FALSE(m.Observe(Usage(40), kPolicy, failed_at + seconds(59)).want_self_check);
-  v = m.Observe(Usage(40), kPolicy, failed_at + HealthMonitor::kSelfCheckBackoff);
+  EXPECT_FALSE(m.Observe(MachineUsage(40), kPolicy, failed_at + seconds(59)).want_self_check);
+  v = m.Observe(MachineUsage(40), kPolicy, failed_at + HealthMonitor::kSelfCheckBackoff);
   EXPECT_EQ(v.state, HealthState::kRecovering);
   EXPECT_TRUE(v.want_self_check);
   EXPECT_EQ(v.reason, "self-check failed: tree revision 1a2b != 9fc7");
@@ -310,7 +310,7 @@ TEST(HealthMachineTest, FailedSelfCheckStaysRecoveringAndAsksAgainAfterTheBackof
 
 TEST(HealthMachineTest, RecoveringFallsBackToCriticalWhenThingsGoBadAgain) {
   HealthMonitor m = RecoveringMonitor();
-  HealthVerdict v = m.Observe(Usage(88), kPolicy, kT0 + seconds(20));
+  HealthVerdict v = m.Observe(MachineUsage(88), kPolicy, kT0 + seconds(20));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "memory 88% >= 85% while recovering");
   EXPECT_EQ(v.since, kT0 + seconds(20));
@@ -325,7 +325,7 @@ TEST(HealthMachineTest, RecoveringFallsBackToCriticalWhenThingsGoBadAgain) {
 
 TEST(HealthMachineTest, SelfCheckIsIgnoredUnlessRecovering) {
   HealthMonitor m;
-  const HealthVerdict degraded = m.Observe(Usage(90), kPolicy, kT0);
+  const HealthVerdict degraded = m.Observe(MachineUsage(90), kPolicy, kT0);
   ExpectSame(m.RecordSelfCheck(true, "", kT0 + seconds(1)), degraded);
   HealthMonitor c = CriticalMonitor();
   EXPECT_EQ(c.RecordSelfCheck(true, "", kT0 + seconds(1)).state, HealthState::kCritical);
@@ -333,11 +333,11 @@ TEST(HealthMachineTest, SelfCheckIsIgnoredUnlessRecovering) {
 
 TEST(HealthMachineTest, RecoveryStartsFromACleanBuildHistory) {
   HealthMonitor m;
-  m.Observe(Usage(40), kPolicy, kT0 - minutes(10));
+  m.Observe(MachineUsage(40), kPolicy, kT0 - minutes(10));
   m.RecordBuild(Failed("DroneResources"), kT0 - minutes(3));
   m.RecordBuild(Failed("DroneResources"), kT0 - minutes(2));
   m.RecordBuild(OomKilled(), kT0);
-  m.Observe(Usage(40), kPolicy, kT0 + seconds(15));
+  m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(15));
   m.RecordSelfCheck(true, "", kT0 + seconds(20));
   EXPECT_EQ(m.RecordBuild(Failed("DroneResources"), kT0 + minutes(5)).state, HealthState::kHealthy);
 }
@@ -349,25 +349,25 @@ TEST(HealthMachineTest, ObservingTheSameInputsTwiceChangesNothing) {
     api::Resources probe;
     SteadyTime at;
   } cases[] = {
-      {"healthy", [] { return HealthMonitor(); }, Usage(40), kT0},
-      {"degraded", [] { return HealthMonitor(); }, Usage(90), kT0},
+      {"healthy", [] { return HealthMonitor(); }, MachineUsage(40), kT0},
+      {"degraded", [] { return HealthMonitor(); }, MachineUsage(90), kT0},
       {"entering critical",
        [] {
          HealthMonitor m;
-         m.Observe(Usage(96), kPolicy, kT0);
+         m.Observe(MachineUsage(96), kPolicy, kT0);
          return m;
        },
-       Usage(96), kT0 + seconds(20)},
-      {"critical", CriticalMonitor, Usage(40), kT0 + seconds(5)},
-      {"entering recovering", CriticalMonitor, Usage(40), kT0 + seconds(15)},
-      {"recovering", RecoveringMonitor, Usage(40), kT0 + seconds(30)},
+       MachineUsage(96), kT0 + seconds(20)},
+      {"critical", CriticalMonitor, MachineUsage(40), kT0 + seconds(5)},
+      {"entering recovering", CriticalMonitor, MachineUsage(40), kT0 + seconds(15)},
+      {"recovering", RecoveringMonitor, MachineUsage(40), kT0 + seconds(30)},
       {"recovering after a failed check",
        [] {
          HealthMonitor m = RecoveringMonitor();
          m.RecordSelfCheck(false, "emerge --info failed", kT0 + seconds(20));
          return m;
        },
-       Usage(40), kT0 + minutes(5)},
+       MachineUsage(40), kT0 + minutes(5)},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

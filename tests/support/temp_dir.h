@@ -2,6 +2,7 @@
 
 // A temporary directory removed with everything in it when the object dies.
 
+#include <ctime>
 #include <string>
 
 namespace swarm::testing {
@@ -25,5 +26,10 @@ class TempDir {
 
 // Reads a whole file; empty when it cannot be read.
 std::string ReadFile(const std::string& path);
+
+// Sets a file's access and modification times to `seconds` since the epoch, so
+// that "newest" does not depend on how fast a test runs. A test failure when it
+// cannot.
+void SetMtime(const std::string& path, time_t seconds);
 
 }  // namespace swarm::testing

@@ -12,7 +12,7 @@ namespace {
 
 using testing::CannedNow;
 
-std::string Render(const std::string& list_json, bool wide) {
+std::string RenderDrones(const std::string& list_json, bool wide) {
   Json list = Json::parse(list_json);
   std::vector<const Json*> drones;
   for (const auto& d : list["items"]) drones.push_back(&d);
@@ -28,7 +28,7 @@ std::string List(const std::vector<std::string>& drones) {
 }
 
 TEST(DroneTableTest, DefaultColumnsIncludingANeverJoinedDrone) {
-  EXPECT_EQ(Render(testing::kDroneList, false),
+  EXPECT_EQ(RenderDrones(testing::kDroneList, false),
             "NAME             READY     STATUS    HEALTH     DEPLOYED     TREE           CORES   "
             "MEMORY       LAST SEEN   BUILDING\n"
             "desktop          Unknown   Unknown   <none>     <none>       <none>         -       "
@@ -44,7 +44,7 @@ TEST(DroneTableTest, StatusSaysCordonedAndGroundedAsKubectlDoes) {
   lost["metadata"]["name"] = "drone-vega";
   lost["status"]["conditions"][0]["status"] = "False";
   lost["status"]["cordoned"] = true;
-  const std::string out = Render(List({testing::kTarn, lost.dump()}), false);
+  const std::string out = RenderDrones(List({testing::kTarn, lost.dump()}), false);
   EXPECT_EQ(out,
             "NAME         READY   STATUS                              HEALTH    DEPLOYED     TREE  "
             "         CORES   MEMORY       LAST SEEN   BUILDING\n"
@@ -61,19 +61,19 @@ TEST(DroneTableTest, BuildingShowsTheFirstPackageAndCountsTheRest) {
   const std::string list =
       List({two.dump(), testing::ConvergedDrone("drone-meridian", "build",
                                                 "dev-qt/qtwebengine-6.8.1", "3d5f7a21-c09")});
-  std::string out = Render(list, false);
+  std::string out = RenderDrones(list, false);
   EXPECT_NE(out.find("   5s          dev-libs/openssl-3.3.3 (+1 more)\n"), std::string::npos)
       << out;
   EXPECT_NE(out.find("   5s          dev-qt/qtwebengine-6.8.1\n"), std::string::npos) << out;
 
-  out = Render(list, true);
+  out = RenderDrones(list, true);
   EXPECT_NE(out.find("   <none>    dev-libs/openssl-3.3.3,net-misc/curl-8.11.1\n"),
             std::string::npos)
       << out;
 }
 
 TEST(DroneTableTest, WideAddsDiskLoadFailuresRolesLabelsReasonsActions) {
-  std::string out = Render(testing::kDroneList, true);
+  std::string out = RenderDrones(testing::kDroneList, true);
   std::istringstream lines(out);
   std::string header, desktop, izar, meridian;
   std::getline(lines, header);
@@ -104,7 +104,7 @@ TEST(DroneTableTest, WideAddsDiskLoadFailuresRolesLabelsReasonsActions) {
 }
 
 TEST(DroneTableTest, DroneWithNothingButANameStillRenders) {
-  EXPECT_EQ(Render(R"({"items": [{"metadata": {"name": "bare"}}, {}]})", false),
+  EXPECT_EQ(RenderDrones(R"({"items": [{"metadata": {"name": "bare"}}, {}]})", false),
             "NAME     READY     STATUS    HEALTH   DEPLOYED   TREE     CORES   MEMORY   LAST SEEN"
             "   BUILDING\n"
             "bare     Unknown   Unknown   <none>   <none>     <none>   -       -        <never>  "
@@ -114,7 +114,7 @@ TEST(DroneTableTest, DroneWithNothingButANameStillRenders) {
 }
 
 TEST(DroneTableTest, OddTypesReadAsAbsent) {
-  const std::string out = Render(
+  const std::string out = RenderDrones(
       R"({"items": [{"metadata": {"name": "odd"}, "status": {"cordoned": "yes",
           "assignments": "dev-libs/openssl-3.3.3", "consecutiveFailures": "many",
           "conditions": [{"type": "Grounded", "status": true}], "healthReason": 7}}]})",

@@ -9,7 +9,7 @@
 namespace swarm::ctl {
 namespace {
 
-std::string Render(const std::string& list_json, bool wide) {
+std::string RenderPackages(const std::string& list_json, bool wide) {
   Json list = Json::parse(list_json);
   std::vector<const Json*> packages;
   for (const auto& p : list["items"]) packages.push_back(&p);
@@ -19,7 +19,7 @@ std::string Render(const std::string& list_json, bool wide) {
 }
 
 TEST(PackageTableTest, DefaultColumnsCutTheReasonOrTheLastFailure) {
-  EXPECT_EQ(Render(testing::kPackageList, false),
+  EXPECT_EQ(RenderPackages(testing::kPackageList, false),
             "NAME                            PHASE      DRONE            ATTEMPTS   DEPS   REASON\n"
             "sys-apps/systemd-utils-6.22.0   Complete   drone-izar       1          0      <none>\n"
             "dev-libs/openssl-3.3.3          Building   drone-izar       1          1      <none>\n"
@@ -33,7 +33,7 @@ TEST(PackageTableTest, DefaultColumnsCutTheReasonOrTheLastFailure) {
 }
 
 TEST(PackageTableTest, WideAddsDependenciesExcludedLastFailureTree) {
-  const std::string out = Render(testing::kPackageList, true);
+  const std::string out = RenderPackages(testing::kPackageList, true);
   std::istringstream lines(out);
   std::string header, systemd, openssl, qt, curl, mesa;
   for (std::string* l : {&header, &systemd, &openssl, &qt, &curl, &mesa}) std::getline(lines, *l);
@@ -68,7 +68,7 @@ TEST(PackageTableTest, WideAddsDependenciesExcludedLastFailureTree) {
 }
 
 TEST(PackageTableTest, MissingFieldsShowPlaceholders) {
-  EXPECT_EQ(Render(R"({"items": [{"metadata": {"name": "a/b-1"}}, {}]})", true),
+  EXPECT_EQ(RenderPackages(R"({"items": [{"metadata": {"name": "a/b-1"}}, {}]})", true),
             "NAME     PHASE    DRONE    ATTEMPTS   DEPS   REASON   DEPENDENCIES   EXCLUDED   "
             "LAST FAILURE   TREE\n"
             "a/b-1    <none>   <none>   -          0      <none>   <none>         <none>     "
