@@ -5,7 +5,7 @@
 // progress the agent reports in heartbeats, and the result it posts when an
 // action ends. Also the Package, the unit of the build queue.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
