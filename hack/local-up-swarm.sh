@@ -5,7 +5,8 @@
 # then stops everything and removes what it made.
 #
 # Settings (environment):
-#   BUILD_DIR        build directory (default: _out/local)
+#   BUILD_DIR        build directory, shared with hack/test.sh (default: _out/build);
+#                    only the three programs are built, and only when out of date
 #   BIN_DIR          use binaries from here and skip the build (default: $BUILD_DIR/bin)
 #   SKIP_BUILD       1: do not install packages or build (default: 0)
 #   CONTROLLER_PORT  API port on 127.0.0.1; 0 picks a free one (default: 7800)
@@ -19,7 +20,7 @@ set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
 
-BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/local}
+BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
 BIN_DIR=${BIN_DIR:-$BUILD_DIR/bin}
 SKIP_BUILD=${SKIP_BUILD:-0}
 CONTROLLER_PORT=${CONTROLLER_PORT:-7800}
@@ -42,7 +43,10 @@ cleanup() {
   jobs_left=$(jobs -p)
   [ -n "$jobs_left" ] && kill $jobs_left 2>/dev/null
   wait 2>/dev/null
-  if [ "$own_work_dir" = 1 ]; then rm -rf "$WORK_DIR"; fi
+  if [ "$own_work_dir" = 1 ]; then
+    # A failed run keeps its logs for a person to read.
+    if [ "$rc" = 0 ]; then rm -rf "$WORK_DIR"; else echo "!!! logs kept in $WORK_DIR" >&2; fi
+  fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -50,7 +54,8 @@ trap 'exit 0' INT TERM
 
 if [ "$SKIP_BUILD" != 1 ]; then
   swarm::install_deps
-  swarm::build "$BUILD_DIR" RelWithDebInfo
+  swarm::configure "$BUILD_DIR" "${BUILD_TYPE:-$SWARM_BUILD_TYPE_DEFAULT}"
+  swarm::build "$BUILD_DIR" swarm-controller swarm-agent swarmctl
 fi
 for b in swarm-controller swarm-agent swarmctl; do
   [ -x "$BIN_DIR/$b" ] || { echo "no $BIN_DIR/$b: build first or unset SKIP_BUILD" >&2; exit 1; }
@@ -70,23 +75,26 @@ for a in $AGENTS; do
 done
 chmod 600 "$WORK_DIR/tokens.csv" "$WORK_DIR"/drones/*/token
 
+swarm::say "making a fake portage tree"
 read -r rev1 rev2 < <("$SWARM_ROOT/hack/fake-portage/make-tree.sh" "$WORK_DIR/tree")
-echo "fake portage tree: $WORK_DIR/tree (revisions $rev1, $rev2)"
+echo "    $WORK_DIR/tree (revisions $rev1, $rev2)"
 
+swarm::say "starting the controller (log: $WORK_DIR/controller.log)"
 "$BIN_DIR/swarm-controller" --listen "127.0.0.1:$CONTROLLER_PORT" --state "$WORK_DIR/controller.db" \
   --token-auth-file "$WORK_DIR/tokens.csv" --address-file "$WORK_DIR/controller.address" \
   >"$WORK_DIR/controller.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
   [ -s "$WORK_DIR/controller.address" ] && break
-  kill -0 "${pids[0]}" 2>/dev/null || { cat "$WORK_DIR/controller.log" >&2; exit 1; }
+  kill -0 "${pids[0]}" 2>/dev/null || { swarm::fail "starting the controller" "$WORK_DIR/controller.log"; exit 1; }
   sleep 0.1
 done
-[ -s "$WORK_DIR/controller.address" ] || { echo "controller did not start" >&2; exit 1; }
+[ -s "$WORK_DIR/controller.address" ] || { swarm::fail "starting the controller" "$WORK_DIR/controller.log"; exit 1; }
 export SWARMCTL_SERVER
 SWARMCTL_SERVER=$(cat "$WORK_DIR/controller.address")
 export SWARMCTL_TOKEN=$admin_token
-echo "controller: $SWARMCTL_SERVER (log $WORK_DIR/controller.log)"
+echo "    listening on $SWARMCTL_SERVER"
+swarm::say "starting agents: $AGENTS (logs: $WORK_DIR/drones/<name>/agent.log)"
 
 for a in $AGENTS; do
   d=$WORK_DIR/drones/$a
@@ -116,12 +124,14 @@ YAML
   pids+=($!)
 done
 
-"$BIN_DIR/swarmctl" apply -f "$SWARM_FILE"
+swarm::say "applying $SWARM_FILE"
+"$BIN_DIR/swarmctl" apply -f "$SWARM_FILE" | sed 's/^/    /'
 
 deadline=$((SECONDS + READY_TIMEOUT))
+swarm::say "waiting for the drones to be Ready"
 until [ "$("$BIN_DIR/swarmctl" get drones | awk 'NR > 1 && $2 != "True"' | wc -l)" = 0 ]; do
   if [ $SECONDS -ge $deadline ]; then
-    echo "drones not Ready after ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    echo "!!! waiting for the drones failed: not Ready after ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
     "$BIN_DIR/swarmctl" get drones -o wide >&2
     exit 1
   fi
@@ -132,9 +142,10 @@ echo
 echo
 # Every drone starts without a deploy marker and one tree revision behind:
 # the controller deploys, syncs and discovers the queue on its own.
+swarm::say "waiting for the controller to deploy, sync and discover the queue"
 until "$BIN_DIR/swarmctl" get swarm -o json | grep -q '"reason": "Converged"'; do
   if [ $SECONDS -ge $deadline ]; then
-    echo "the swarm did not converge in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    echo "!!! waiting for convergence failed: not Converged in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
     "$BIN_DIR/swarmctl" status >&2
     exit 1
   fi
@@ -147,10 +158,11 @@ echo
 queue_field() {  # queue_field NAME: a count of status.queue
   "$BIN_DIR/swarmctl" get swarm -o json | sed -n "s/^ *\"$1\": \([0-9]*\).*/\1/p" | head -1
 }
+swarm::say "waiting for the drones to build the queue"
 until total=$(queue_field total) && [ -n "$total" ] && [ "$total" -gt 0 ] &&
   [ "$(queue_field complete)" = "$total" ]; do
   if [ $SECONDS -ge $deadline ]; then
-    echo "the queue was not built in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+    echo "!!! waiting for the queue failed: not built in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
     "$BIN_DIR/swarmctl" status >&2
     exit 1
   fi

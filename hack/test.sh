@@ -1,16 +1,69 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through CTest.
-#   BUILD_DIR   build directory (default: _out/test)
-#   BUILD_TYPE  CMake build type (default: RelWithDebInfo)
+#
+#   hack/test.sh              the shared build (_out/build, as hack/local-up-swarm.sh uses)
+#   hack/test.sh --sanitize   the whole suite again, built with AddressSanitizer and
+#                             UndefinedBehaviorSanitizer in its own directory
+#                             (_out/sanitize); any report, from a test or from a
+#                             program a test started, fails the run
+#
+# Settings (environment):
+#   BUILD_DIR   build directory (default: _out/build, or _out/sanitize)
+#   BUILD_TYPE  CMake build type (default: Debug)
 #   CTEST_ARGS  extra ctest arguments (e.g. "-R Foundation")
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
-BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/test}
-BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
+
+sanitize=0
+case "${1:-}" in
+  "") ;;
+  --sanitize) sanitize=1 ;;
+  *) echo "usage: hack/test.sh [--sanitize]" >&2; exit 2 ;;
+esac
+cmake_args=()
+if [ $sanitize = 1 ]; then
+  BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/sanitize}
+  cmake_args+=(-DSWARM_SANITIZE=ON)
+fi
+BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
+BUILD_TYPE=${BUILD_TYPE:-$SWARM_BUILD_TYPE_DEFAULT}
 
 swarm::install_deps
-swarm::build "$BUILD_DIR" "$BUILD_TYPE"
+swarm::configure "$BUILD_DIR" "$BUILD_TYPE" "${cmake_args[@]}"
+swarm::build "$BUILD_DIR"
+
+if [ $sanitize = 1 ]; then
+  # Every sanitized process, tests and the programs they start, writes its
+  # reports here instead of only to a stderr that a test may not show.
+  reports=$BUILD_DIR/sanitizer-reports
+  rm -rf "$reports" && mkdir -p "$reports"
+  export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0"
+  export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+fi
+
 cd "$BUILD_DIR"
+log=$BUILD_DIR/test.log
+total=$(ctest -N ${CTEST_ARGS:-} | sed -n 's/^Total Tests: //p')
+swarm::say "running ${total:-the} tests (log: $log)"
+start=$SECONDS
+rc=0
 # shellcheck disable=SC2086
-ctest --output-on-failure -j "$(nproc)" --timeout 300 ${CTEST_ARGS:-}
+ctest --output-on-failure -j "$(nproc)" --timeout 300 ${CTEST_ARGS:-} 2>&1 | tee "$log" |
+  swarm::progress "tests: %d of %d done" || rc=$?
+# CTest's closing lines, as it printed them.
+sed -n '/tests passed, .* tests failed out of/,$p' "$log"
+swarm::say "tests took $((SECONDS - start))s"
+
+if [ $sanitize = 1 ] && [ -n "$(ls -A "$reports")" ]; then
+  echo "!!! sanitizer reports were written (in $reports):" >&2
+  for f in "$reports"/*; do
+    echo "--- $f" >&2
+    head -n 60 "$f" >&2
+  done
+  rc=1
+fi
+if [ $rc -ne 0 ]; then
+  echo "!!! tests failed; the output of each failed test is in $log" >&2
+fi
+exit $rc
