@@ -172,6 +172,15 @@ done
 echo
 echo "binary packages: $WORK_DIR/binhost (also served at $SWARMCTL_SERVER/binhost/)"
 echo "Try: SWARMCTL_SERVER=$SWARMCTL_SERVER SWARMCTL_TOKEN=$SWARMCTL_TOKEN $BIN_DIR/swarmctl get swarm -o yaml"
-[ "$ONESHOT" = 1 ] && exit 0
+if [ "$ONESHOT" = 1 ]; then
+  # Built with the sanitizers (hack/test.sh --sanitize), a program prints what
+  # it found to its log and may go on or die: either way the run has failed.
+  if grep -l -e 'runtime error: ' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
+    "$WORK_DIR/controller.log" "$WORK_DIR"/drones/*/agent.log >&2; then
+    echo "!!! sanitizer reports in the logs above" >&2
+    exit 1
+  fi
+  exit 0
+fi
 echo "Running; Ctrl-C stops the swarm and removes $WORK_DIR."
 while true; do sleep 3600 & wait $! || true; done

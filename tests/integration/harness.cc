@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -31,6 +32,21 @@ std::vector<char*> CArgs(const std::vector<std::string>& argv) {
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   return args;
+}
+
+// A program built with the sanitizers (hack/test.sh --sanitize) that finds an
+// error prints it to its stderr and exits. UBSan cannot be pointed at a file
+// when it shares a process with ASan, and a test need not notice a program
+// that died, so the output of every program a test ran is read for reports.
+void FailOnSanitizerReport(const std::string& what, const std::string& output) {
+  for (const char* marker : {"runtime error: ", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer"}) {
+    const size_t at = output.find(marker);
+    if (at == std::string::npos) continue;
+    const size_t from = output.rfind('\n', at);
+    ADD_FAILURE() << "sanitizer report from " << what << ":\n"
+                  << output.substr(from == std::string::npos ? 0 : from + 1, 4000);
+    return;
+  }
 }
 
 }  // namespace
@@ -69,6 +85,7 @@ Process::~Process() {
     kill(pid_, SIGKILL);
     Wait();
   }
+  FailOnSanitizerReport(log_path_, Log());
 }
 
 void Process::Signal(int sig) {
@@ -118,6 +135,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
+  FailOnSanitizerReport(argv[0], result.err);
   return result;
 }
 
