@@ -23,8 +23,10 @@ esac
 # Largest sum of RSS (KiB) of compiler and linker processes, sampled until $1 exists.
 sample_memory() {
   local stop=$1 out=$2 peak=0 sum
+  echo 0 > "$out"
   while [ ! -e "$stop" ]; do
-    sum=$(ps -C cc1plus,ld.lld,ld,as,collect2 -o rss= | awk '{ s += $1 } END { print s + 0 }')
+    # ps fails when no such process runs; the sum is then 0.
+    sum=$(ps -C cc1plus,ld.lld,ld,as,collect2 -o rss= 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') || sum=0
     [ "$sum" -gt $peak ] && peak=$sum
     echo "$peak" > "$out"
     sleep 0.5
@@ -58,7 +60,7 @@ for i in $(seq "$runs"); do
   touch "$clone.stop"
   wait "$sampler"
   status=$(tail -n 1 "$log")
-  units=$(grep -c 'Building CXX object' "$clone/_out/build/build.log" 2>/dev/null || echo 0)
+  units=$(grep -c 'Building CXX object' "$clone/_out/build/build.log" 2>/dev/null) || true
   printf 'run %d (%s, %s): %s; total %.0f s' "$i" "$what" "$rev" "$status" "$total"
   [ -n "$first_table" ] && printf '; first get drones table at %.0f s' "$first_table"
   printf '; %s translation units; build peak memory %d MiB (largest process %d MiB); log %s\n' \
