@@ -4,11 +4,10 @@
 // flow style: the one decoder reads both), and encoding to JSON. Every error
 // names where it is ("<source>:<line>:<column>: <field path>: <what was expected>").
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "api/types.h"
 #include "base/status.h"

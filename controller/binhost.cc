@@ -1,9 +1,5 @@
 #include "controller/binhost.h"
 
-#include "api/cpv.h"
-#include "base/strings.h"
-#include "base/unique_fd.h"
-
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -17,6 +13,10 @@
 #include <filesystem>
 #include <string_view>
 #include <system_error>
+
+#include "api/cpv.h"
+#include "base/strings.h"
+#include "base/unique_fd.h"
 
 namespace swarm::controller {
 namespace {
@@ -71,7 +71,8 @@ Status BadAssignmentId(const std::string& id) {
 Status FsyncDir(const std::string& dir) {
   const UniqueFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!d.valid()) return Unavailable("cannot open directory " + dir + ": " + ErrnoText());
-  if (::fsync(d.get()) != 0) return Unavailable("cannot fsync directory " + dir + ": " + ErrnoText());
+  if (::fsync(d.get()) != 0)
+    return Unavailable("cannot fsync directory " + dir + ": " + ErrnoText());
   return Status::Ok();
 }
 
@@ -146,8 +147,8 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
   if (!failed_.ok()) return failed_;
   const std::string what = "the upload of " + rel_path_ + " for assignment " + assignment_id_;
   if (!IsSha256Hex(expected_sha256)) {
-    Fail(
-        Refused(what + " names sha256 " + QuoteUntrusted(expected_sha256) + ", which is not 64 hex digits"));
+    Fail(Refused(what + " names sha256 " + QuoteUntrusted(expected_sha256) +
+                 ", which is not 64 hex digits"));
     return failed_;
   }
   if (size_ == 0) {
@@ -347,12 +348,14 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
   auto it = staged_.find(assignment_id);
   if (it == staged_.end()) {
     return Refused("binary package " + QuoteUntrusted(claimed.path) +
-                   " refused: no upload was staged for assignment " + QuoteUntrusted(assignment_id));
+                   " refused: no upload was staged for assignment " +
+                   QuoteUntrusted(assignment_id));
   }
   const api::BinaryPackageRef upload = it->second;
   std::vector<std::string> diffs;
   if (claimed.path != upload.path) {
-    diffs.push_back("path " + QuoteUntrusted(claimed.path) + " differs from the upload's " + upload.path);
+    diffs.push_back("path " + QuoteUntrusted(claimed.path) + " differs from the upload's " +
+                    upload.path);
   }
   if (claimed.size == 0) {
     diffs.push_back("size 0 (the upload has " + std::to_string(upload.size) + " bytes)");

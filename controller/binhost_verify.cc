@@ -33,7 +33,8 @@ bool SameStat(const struct stat& a, const struct stat& b) {
 Result<std::string> HashFile(const std::string& path, struct stat* before, struct stat* after) {
   const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!file.valid()) return Unavailable("cannot open " + path + ": " + ErrnoText());
-  if (::fstat(file.get(), before) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
+  if (::fstat(file.get(), before) != 0)
+    return Unavailable("cannot stat " + path + ": " + ErrnoText());
   Sha256 sha;
   std::vector<char> buf(256 * 1024);
   for (;;) {
@@ -45,7 +46,8 @@ Result<std::string> HashFile(const std::string& path, struct stat* before, struc
     }
     sha.Update(buf.data(), static_cast<size_t>(n));
   }
-  if (::fstat(file.get(), after) != 0) return Unavailable("cannot stat " + path + ": " + ErrnoText());
+  if (::fstat(file.get(), after) != 0)
+    return Unavailable("cannot stat " + path + ": " + ErrnoText());
   return sha.HexDigest();
 }
 

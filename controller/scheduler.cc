@@ -1,13 +1,12 @@
 #include "controller/scheduler.h"
 
-#include "api/cpv.h"
-
 #include <algorithm>
 #include <deque>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
+#include "api/cpv.h"
 #include "api/quantity.h"
 #include "base/strings.h"
 

@@ -27,7 +27,7 @@ sample_memory() {
   while [ ! -e "$stop" ]; do
     # ps fails when no such process runs; the sum is then 0.
     sum=$(ps -C cc1plus,ld.lld,ld,as,collect2 -o rss= 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') || sum=0
-    [ "$sum" -gt $peak ] && peak=$sum
+    [ "$sum" -gt "$peak" ] && peak=$sum
     echo "$peak" > "$out"
     sleep 0.5
   done
@@ -43,7 +43,6 @@ for i in $(seq "$runs"); do
   sampler=$!
   start=$(date +%s.%N)
   first_table=""
-  rc=0
   if [ "$what" = demo ]; then
     cmd=(env ONESHOT=1 CONTROLLER_PORT=0 "$clone/hack/local-up-swarm.sh")
   else

@@ -44,6 +44,7 @@ fi
 
 cd "$BUILD_DIR"
 log=$BUILD_DIR/test.log
+# shellcheck disable=SC2086  # CTEST_ARGS is a list of arguments
 total=$(ctest -N ${CTEST_ARGS:-} | sed -n 's/^Total Tests: //p')
 swarm::say "running ${total:-the} tests (log: $log)"
 start=$SECONDS

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by hack/*.sh: installs the Debian packages the build needs when any
 # is missing (as root), configures and builds, saying one line per stage and
 # keeping each stage's full output in a log file.
@@ -10,7 +11,9 @@ SWARM_DEB_PACKAGES=(
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.
+# shellcheck disable=SC2034  # read by the scripts that source this file
 SWARM_BUILD_DIR_DEFAULT=$SWARM_ROOT/_out/build
+# shellcheck disable=SC2034
 SWARM_BUILD_TYPE_DEFAULT=Debug
 
 swarm::say() { echo "==> $*"; }

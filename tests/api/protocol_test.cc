@@ -1,6 +1,7 @@
 #include "api/protocol.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "api/packages_index.h"

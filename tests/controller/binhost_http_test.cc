@@ -73,7 +73,8 @@ TEST_F(BinhostHttpTest, ServesAPublishedPackageByteForByte) {
   EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(bytes.size()));
   EXPECT_TRUE(res->body == bytes) << "body differs from the published file";
 
-  httplib::Result range = Get(std::string("/binhost/") + kServedPkg, {{"Range", "bytes=1000-1999"}});
+  httplib::Result range =
+      Get(std::string("/binhost/") + kServedPkg, {{"Range", "bytes=1000-1999"}});
   ASSERT_TRUE(range);
   EXPECT_EQ(range->status, 206);
   EXPECT_TRUE(range->body == bytes.substr(1000, 1000));

@@ -290,7 +290,8 @@ TEST(BinhostTest, PublishRefusesAClaimOtherThanTheUpload) {
       {{kPkg, 0, Sha256Hex(bytes)}, {"size 0"}},
       {{kPkg, n + 1, Sha256Hex(bytes)}, {"size 14 differs from the upload's 13"}},
       {{kPkg, n, Sha256Hex("other")}, {"sha256 differs from the upload", Sha256Hex("other")}},
-      {{"dev-libs/openssl-3.3.3.tbz2", n, Sha256Hex(bytes)}, {"path 'dev-libs/openssl-3.3.3.tbz2'"}},
+      {{"dev-libs/openssl-3.3.3.tbz2", n, Sha256Hex(bytes)},
+       {"path 'dev-libs/openssl-3.3.3.tbz2'"}},
       {{kPkg, 0, "zz"}, {"size 0", "sha256 differs from the upload (claimed 'zz'"}},
   };
   for (const Case& c : cases) {

@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +39,8 @@ std::vector<char*> CArgs(const std::vector<std::string>& argv) {
 // when it shares a process with ASan, and a test need not notice a program
 // that died, so the output of every program a test ran is read for reports.
 void FailOnSanitizerReport(const std::string& what, const std::string& output) {
-  for (const char* marker : {"runtime error: ", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer"}) {
+  for (const char* marker :
+       {"runtime error: ", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer"}) {
     const size_t at = output.find(marker);
     if (at == std::string::npos) continue;
     const size_t from = output.rfind('\n', at);

@@ -103,7 +103,8 @@ TEST_F(IndexEntryForTest, WithoutPathTheBuildIdOrTheSingleInstanceFileDecides) {
 
 TEST_F(IndexEntryForTest, AStaleBlockIsNotSent) {
   WriteIndex(Block("1"));
-  ::swarm::testing::SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"), kMtime + 60);
+  ::swarm::testing::SetMtime(pkgdir_.File("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"),
+                             kMtime + 60);
   Result<std::string> moved = EntryFor("dev-libs/openssl/openssl-3.3.3-1.gpkg.tar");
   EXPECT_EQ(moved.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(moved.status().message(), HasSubstr("stale: MTIME 1738772413"));

@@ -18,7 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-
 TEST(FindBinaryPackageTest, FindsEachLayout) {
   for (const char* relative : {
            "dev-libs/foo/foo-1.0-1.gpkg.tar",

@@ -35,8 +35,8 @@ class BuildReportsTest : public ::testing::Test {
     f.result.package = "dev-libs/openssl-3.3.3";
     f.result.outcome = api::kBuildSucceeded;
     f.result.duration_ms = 5000;
-    f.result.binpkg =
-        api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3, ::swarm::testing::kSha256OfAbc};
+    f.result.binpkg = api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3,
+                                            ::swarm::testing::kSha256OfAbc};
     f.log_path = dir_.Write("logs/" + id + ".log", "building " + id + "\n");
     f.binpkg_path = dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
     return f;

@@ -117,7 +117,8 @@ TEST(HealthMachineTest, ADipBelowTheCriticalLevelRestartsTheRun) {
   HealthMonitor m;
   m.Observe(MachineUsage(40, 96), kPolicy, kT0);
   m.Observe(MachineUsage(40, 92), kPolicy, kT0 + seconds(10));
-  EXPECT_EQ(m.Observe(MachineUsage(40, 96), kPolicy, kT0 + seconds(20)).state, HealthState::kDegraded);
+  EXPECT_EQ(m.Observe(MachineUsage(40, 96), kPolicy, kT0 + seconds(20)).state,
+            HealthState::kDegraded);
   HealthVerdict v = m.Observe(MachineUsage(40, 96), kPolicy, kT0 + seconds(35));
   EXPECT_EQ(v.state, HealthState::kCritical);
   EXPECT_EQ(v.reason, "disk 96% >= 95% for 15s");
@@ -266,7 +267,8 @@ TEST(HealthMachineTest, TroubleWhileCriticalRestartsTheQuietInterval) {
   EXPECT_EQ(v.reason, "OOM kill while building www-client/chromium-131");
   EXPECT_EQ(v.since, kT0);
   EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(30)).state, HealthState::kCritical);
-  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(35)).state, HealthState::kRecovering);
+  EXPECT_EQ(m.Observe(MachineUsage(40), kPolicy, kT0 + seconds(35)).state,
+            HealthState::kRecovering);
 }
 
 TEST(HealthMachineTest, ContinuedDegradationRecoversOnceUnderTheThresholds) {
