@@ -34,8 +34,10 @@ swarm::configure "$BUILD_DIR" "$BUILD_TYPE" "${cmake_args[@]}"
 swarm::build "$BUILD_DIR"
 
 if [ $sanitize = 1 ]; then
-  # Every sanitized process, tests and the programs they start, writes its
-  # reports here instead of only to a stderr that a test may not show.
+  # ASan and LSan reports of every sanitized process (tests and the programs
+  # they start) land here. UBSan ignores log_path when it shares a process with
+  # ASan (GCC 12) and reports on stderr, halting the process: a test binary then
+  # fails, and the integration harness and the demo read the programs' output.
   reports=$BUILD_DIR/sanitizer-reports
   rm -rf "$reports" && mkdir -p "$reports"
   export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0"
