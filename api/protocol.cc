@@ -39,8 +39,10 @@ json OptionalTimeToJson(const std::optional<WallTime>& t) {
 }  // namespace
 
 json BuildAssignmentToJson(const BuildAssignment& a) {
-  return {{"id", a.id}, {"package", a.package}, {"attempt", a.attempt},
-          {"expectedMs", a.expected_ms}};
+  json j = {{"id", a.id}, {"package", a.package}, {"attempt", a.attempt},
+            {"expectedMs", a.expected_ms}};
+  if (!a.tree_revision.empty()) j["treeRevision"] = a.tree_revision;
+  return j;
 }
 
 Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
@@ -51,6 +53,7 @@ Result<BuildAssignment> BuildAssignmentFromJson(const json& j) {
   f.String("package", a.package);
   f.Int("attempt", a.attempt);
   f.Int64("expectedMs", a.expected_ms);
+  f.String("treeRevision", a.tree_revision);
   if (errors.empty() && (a.id.empty() || a.package.empty()))
     errors.push_back("id and package are required");
   if (!errors.empty()) return ErrorsToStatus("assignment", errors);

@@ -65,6 +65,10 @@ struct BuildAssignment {
   // How long the last successful build of the same cat/pn took; 0 unknown.
   // The agent's health machine counts builds over twice this as slow.
   int64_t expected_ms = 0;
+  // The tree revision the queue was discovered against (its stamp). The
+  // agent builds only on a tree at this revision and returns the assignment
+  // otherwise; empty: unchecked (a controller that predates it).
+  std::string tree_revision = {};
 };
 
 // How a build ended, as the agent reports it.

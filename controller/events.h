@@ -54,6 +54,7 @@ inline constexpr char kBuildFailed[] = "BuildFailed";
 inline constexpr char kBuildReturned[] = "BuildReturned";
 inline constexpr char kBuildLost[] = "BuildLost";            // the agent stopped listing it
 inline constexpr char kBuildReclaimed[] = "BuildReclaimed";  // taken back (unreachable, drained)
+inline constexpr char kBuildWithdrawn[] = "BuildWithdrawn";  // its queue went stale (new tree or deploy)
 inline constexpr char kPackageBlocked[] = "PackageBlocked";
 inline constexpr char kPackageUnblocked[] = "PackageUnblocked";
 inline constexpr char kBinpkgRejected[] = "BinpkgRejected";  // an upload or success refused

@@ -190,6 +190,12 @@ class SwarmController {
   // Renews the drone's build leases from its report; a build left out of
   // kActionLostAfterBeats reports in a row is lost (a crash).
   Status RenewBuildLeasesLocked(const std::string& name, const api::DroneReport& report);
+  // Builds `name` holds now: assigned to it, or still listed in `status`.
+  int BuildsHeldLocked(const std::string& name, const api::DroneStatus& status) const;
+  // While the queue's stamp (tree, deploy) differs from the spec, nothing
+  // built from it is wanted: every assignment is taken back, nobody blamed,
+  // so no member is synced or deployed under a build.
+  Status WithdrawStaleAssignmentsLocked();
   // Takes back every assignment of `name`: back to Needed, attempts kept;
   // `exclude` adds the drone to excludedDrones.
   void ReclaimAssignmentsLocked(const std::string& name, const std::string& why, bool exclude,

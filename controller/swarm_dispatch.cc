@@ -12,6 +12,7 @@
 #include "controller/binhost.h"
 #include "controller/events.h"
 #include "controller/reconcilers/build_outcome.h"
+#include "controller/reconcilers/queue.h"
 #include "controller/scheduler.h"
 #include "controller/swarm_controller.h"
 
@@ -227,7 +228,7 @@ std::vector<api::BuildAssignment> SwarmController::AssignmentsForLocked(
     if (p.phase == api::kPhaseBuilding && p.drone == name && !p.assignment.empty()) {
       auto expected = last_build_ms.find(PackageKey(p.name));
       out.push_back({p.assignment, p.name, p.attempts,
-                     expected == last_build_ms.end() ? 0 : expected->second});
+                     expected == last_build_ms.end() ? 0 : expected->second, p.tree_revision});
     }
   }
   return out;
@@ -286,6 +287,46 @@ Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
   for (auto it = unheld_builds_.begin(); it != unheld_builds_.end();) {
     it = live.count(it->first) && !lost.count(it->first) ? std::next(it)
                                                          : unheld_builds_.erase(it);
+  }
+  return CommitLocked(std::move(changes));
+}
+
+int SwarmController::BuildsHeldLocked(const std::string& name,
+                                      const api::DroneStatus& status) const {
+  std::set<std::string> held;
+  for (const auto& b : status.builds) held.insert(b.assignment);
+  for (const auto& p : packages_) {
+    if (p.phase == api::kPhaseBuilding && p.drone == name) held.insert(p.assignment);
+  }
+  return static_cast<int>(held.size());
+}
+
+Status SwarmController::WithdrawStaleAssignmentsLocked() {
+  const api::QueueSummary& stamp = swarm_->status.queue;
+  const api::SwarmSpec& spec = swarm_->spec;
+  if (stamp.tree_revision.empty() || (stamp.tree_revision == spec.portage.tree_revision &&
+                                      stamp.deploy_version == spec.deploy.version)) {
+    return Status::Ok();
+  }
+  const std::string why = "withdrawn: the queue was computed against tree " +
+                          reconcilers::ShortRevision(stamp.tree_revision) + " and deploy " +
+                          stamp.deploy_version + ", the spec now wants tree " +
+                          reconcilers::ShortRevision(spec.portage.tree_revision) + " and deploy " +
+                          spec.deploy.version + "; nobody is blamed";
+  Changes changes;
+  for (size_t i = 0; i < packages_.size(); ++i) {
+    const api::Package& p = packages_[i];
+    if (p.phase != api::kPhaseBuilding) continue;
+    api::Package& next = changes.Package(packages_, i);
+    next = reconcilers::Requeue(next, std::nullopt);
+    // Not an attempt of the package: its build was stopped, not tried out.
+    next.attempts = std::max(0, next.attempts - 1);
+    changes.Event("Package", p.name, events::kNormal, events::kBuildWithdrawn,
+                  p.drone + "'s build of " + p.name + " " + why);
+    unheld_builds_.erase(p.assignment);
+  }
+  if (!changes.packages.empty()) {
+    spdlog::info("{} build(s) {}", changes.packages.size(), why);
   }
   return CommitLocked(std::move(changes));
 }

@@ -139,22 +139,25 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
 
   // Deploy and tree sync: actions are issued only to a drone that heartbeats.
   DroneActions& acts = actions_[name];
-  auto deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady);
+  // Never under a running build: it would end up on another tree or deploy.
+  const int held = BuildsHeldLocked(name, status);
+  auto deploy =
+      reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady, held);
   if (deploy.want_action && ready) {
     api::Action a = NewActionLocked(api::kActionDeploy);
     a.version = spec.deploy.version;
     acts.deploy.in_flight = a;
     event(events::kNormal, events::kDeployIssued,
           "deploy " + a.version + " asked of " + name + " (" + deploy.condition.reason + ")");
-    deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady);
+    deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady, held);
   }
   Earliest(next, deploy.requeue_after);
   api::SetCondition(status.conditions, deploy.condition, now);
 
   const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
   const bool resync = synced != nullptr && synced->reason == reconcilers::kResyncRequested;
-  auto sync =
-      reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, resync, acts.sync, steady);
+  auto sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, resync, acts.sync,
+                                             steady, held);
   if (sync.want_action && ready) {
     api::Action a = NewActionLocked(api::kActionSync);
     a.revision = spec.portage.tree_revision;
@@ -163,7 +166,7 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
     event(events::kNormal, events::kSyncIssued,
           "sync to " + a.revision + " asked of " + name + " (" + sync.condition.reason + ")");
     sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, false, acts.sync,
-                                          steady);
+                                          steady, held);
   }
   Earliest(next, sync.requeue_after);
   api::SetCondition(status.conditions, sync.condition, now);
@@ -332,6 +335,7 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
 Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
   if (Status s = HandleFreshLocked(); !s.ok()) return s;
+  if (Status s = WithdrawStaleAssignmentsLocked(); !s.ok()) return s;
   // A stored fault that is not Persistent is being remediated: level-triggered,
   // so a restart or a failed write picks it up again.
   if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");

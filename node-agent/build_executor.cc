@@ -33,6 +33,7 @@ BuildSettings BuildSettingsFor(const AgentConfig& c) {
   s.state_dir = c.state_dir;
   s.pkg_dir = c.portage.pkg_dir;
   s.emerge = c.portage.emerge;
+  s.repo_dir = c.portage.repo_dir;
   return s;
 }
 
@@ -55,6 +56,13 @@ FinishedBuild HostBuildExecutor::Execute(const api::BuildAssignment& a,
   // "=<package>" must name one version, and FindBinaryPackage needs its parts.
   if (auto cpv = ParseCpv(a.package); !cpv.ok()) {
     Fail(r, api::kFailurePackage, "cannot build: " + cpv.status().message());
+    return out;
+  }
+  // A queue computed against another tree names versions this tree may not
+  // have (the stale-queue incident): such a build is given back, not run.
+  if (std::string wrong = WrongTree(a); !wrong.empty()) {
+    r.outcome = api::kBuildReturned;
+    r.message = std::move(wrong);
     return out;
   }
 
@@ -96,6 +104,18 @@ FinishedBuild HostBuildExecutor::Execute(const api::BuildAssignment& a,
     Failed(*run, out);
   }
   return out;
+}
+
+std::string HostBuildExecutor::WrongTree(const api::BuildAssignment& a) {
+  if (a.tree_revision.empty()) return "";
+  auto rev = ReadTreeRevision(settings_.repo_dir, *runner_);
+  if (!rev.ok()) {
+    return "not built: the tree revision is unknown (" + rev.status().message() +
+           "); the queue was computed against " + a.tree_revision;
+  }
+  if (*rev == a.tree_revision) return "";
+  return "not built: this drone's tree is at " + *rev + ", the queue was computed against " +
+         a.tree_revision;
 }
 
 void HostBuildExecutor::Succeeded(const api::BuildAssignment& a, const CommandResult& run,

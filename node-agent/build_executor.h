@@ -45,6 +45,7 @@ struct BuildSettings {
   std::string state_dir;  // logs/ lives here
   std::string pkg_dir;    // PKGDIR: where emerge --buildpkg writes
   std::string emerge;     // the emerge program (possibly a wrapper script)
+  std::string repo_dir;   // the portage tree whose revision an assignment must match
   // Past this emerge is killed and the build fails (class Package: a build
   // that hangs, hangs everywhere). Generous: big packages on small drones
   // take the better part of a day.
@@ -74,6 +75,9 @@ class HostBuildExecutor final : public BuildExecutor {
                         std::shared_ptr<CancelToken> cancel) override;
 
  private:
+  // Why `a` must not be built on this tree, or "" when it may (the tree is
+  // at the assignment's stamp, or the assignment carries none).
+  std::string WrongTree(const api::BuildAssignment& a);
   // Fills `out` from a run that exited 0: Succeeded with the binary package
   // (and its Packages entry when there is a current one), or Failed when
   // there is none to upload.

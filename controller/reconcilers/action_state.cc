@@ -31,7 +31,8 @@ bool RecordActionResult(ActionState& state, const std::string& result_id, bool s
   return true;
 }
 
-ConvergeDecision DecideConvergence(bool converged, const ActionState& state, SteadyTime now) {
+ConvergeDecision DecideConvergence(bool converged, const ActionState& state, SteadyTime now,
+                                   int builds_held) {
   using Phase = ConvergeDecision::Phase;
   ConvergeDecision d;
   if (state.in_flight) {
@@ -46,7 +47,7 @@ ConvergeDecision DecideConvergence(bool converged, const ActionState& state, Ste
     d.requeue_after = std::chrono::duration_cast<Duration>(*state.retry_at - now);
     return d;
   }
-  d.phase = Phase::kWantAction;
+  d.phase = builds_held > 0 ? Phase::kWaitingForBuilds : Phase::kWantAction;
   return d;
 }
 

@@ -45,10 +45,19 @@ bool RecordActionResult(ActionState& state, const std::string& result_id, bool s
 // The part of deploy and tree sync that is the same: a drone reports a value,
 // the spec wants another, an action converges them.
 struct ConvergeDecision {
-  enum class Phase { kConverged, kInFlight, kBackingOff, kWantAction };
+  // kWaitingForBuilds: an action is due, but the drone still holds builds.
+  // Neither a deploy nor a sync may change a drone under a running build: a
+  // build that ends up on another tree fails as the swarm's fault (the
+  // stale-queue incident).
+  enum class Phase { kConverged, kInFlight, kBackingOff, kWantAction, kWaitingForBuilds };
   Phase phase = Phase::kConverged;
   std::optional<Duration> requeue_after;  // when backing off: until the retry is due
 };
-ConvergeDecision DecideConvergence(bool converged, const ActionState& state, SteadyTime now);
+// `builds_held`: builds the drone holds now (assigned, or still reported).
+ConvergeDecision DecideConvergence(bool converged, const ActionState& state, SteadyTime now,
+                                   int builds_held = 0);
+
+// The reason of Deployed and TreeSynced while an action waits for builds to stop.
+inline constexpr char kWaitingForBuilds[] = "WaitingForBuilds";
 
 }  // namespace swarm::controller::reconcilers

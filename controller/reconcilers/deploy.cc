@@ -4,8 +4,13 @@
 
 namespace swarm::controller::reconcilers {
 
+std::string WaitingMessage(const std::string& what, int builds_held) {
+  return what + " waits for the drone's " + std::to_string(builds_held) +
+         " build(s) to stop (they are taken back when the queue is stale)";
+}
+
 DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStatus& observed,
-                                 const ActionState& deploy, SteadyTime now) {
+                                 const ActionState& deploy, SteadyTime now, int builds_held) {
   DroneConvergence out;
   api::Condition& c = out.condition;
   c.type = "Deployed";
@@ -16,7 +21,7 @@ DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStat
     return out;
   }
   const bool converged = observed.deploy_version == wanted;
-  const ConvergeDecision d = DecideConvergence(converged, deploy, now);
+  const ConvergeDecision d = DecideConvergence(converged, deploy, now, builds_held);
   using Phase = ConvergeDecision::Phase;
   c.status = d.phase == Phase::kConverged ? api::kTrue : api::kFalse;
   switch (d.phase) {
@@ -33,6 +38,10 @@ DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStat
       c.message = "hooks.deploy failed " + std::to_string(deploy.failures) + " time(s), retry at " +
                   FormatTime(deploy.retry_at_wall) + ": " + deploy.last_error;
       out.requeue_after = d.requeue_after;
+      break;
+    case Phase::kWaitingForBuilds:
+      c.reason = kWaitingForBuilds;
+      c.message = WaitingMessage("deploy " + wanted, builds_held);
       break;
     case Phase::kWantAction:
       out.want_action = true;

@@ -21,9 +21,13 @@ struct DroneConvergence {
   std::optional<Duration> requeue_after;
 };
 
-// Sets the Deployed condition of one member.
+// Sets the Deployed condition of one member. No deploy is asked for while
+// the drone holds `builds_held` > 0 builds.
 DroneConvergence ReconcileDeploy(const std::string& wanted_version,
                                  const api::DroneStatus& observed, const ActionState& deploy,
-                                 SteadyTime now);
+                                 SteadyTime now, int builds_held = 0);
+
+// "WaitingForBuilds" message: what waits, for how many builds.
+std::string WaitingMessage(const std::string& what, int builds_held);
 
 }  // namespace swarm::controller::reconcilers

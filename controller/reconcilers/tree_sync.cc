@@ -5,7 +5,8 @@
 
 namespace swarm::controller::reconcilers {
 DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneStatus& observed,
-                                   bool resync_requested, const ActionState& sync, SteadyTime now) {
+                                   bool resync_requested, const ActionState& sync, SteadyTime now,
+                                   int builds_held) {
   DroneConvergence out;
   api::Condition& c = out.condition;
   c.type = "TreeSynced";
@@ -17,7 +18,7 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
   }
   const bool forced = resync_requested || sync.forced;
   const bool converged = observed.tree_revision == wanted && !forced;
-  const ConvergeDecision d = DecideConvergence(converged, sync, now);
+  const ConvergeDecision d = DecideConvergence(converged, sync, now, builds_held);
   using Phase = ConvergeDecision::Phase;
   c.status = d.phase == Phase::kConverged ? api::kTrue : api::kFalse;
   switch (d.phase) {
@@ -34,6 +35,10 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
       c.message = "hooks.sync failed " + std::to_string(sync.failures) + " time(s), retry at " +
                   FormatTime(sync.retry_at_wall) + ": " + sync.last_error;
       out.requeue_after = d.requeue_after;
+      break;
+    case Phase::kWaitingForBuilds:
+      c.reason = kWaitingForBuilds;
+      c.message = WaitingMessage("sync to " + ShortRevision(wanted), builds_held);
       break;
     case Phase::kWantAction:
       out.want_action = true;

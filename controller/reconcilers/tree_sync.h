@@ -16,9 +16,10 @@ namespace swarm::controller::reconcilers {
 inline constexpr char kResyncRequested[] = "ResyncRequested";
 
 // Sets the TreeSynced condition of one member. `resync_requested` forces a
-// sync even at the right revision.
+// sync even at the right revision. No sync is asked for while the drone
+// holds `builds_held` > 0 builds.
 DroneConvergence ReconcileTreeSync(const std::string& wanted_revision,
                                    const api::DroneStatus& observed, bool resync_requested,
-                                   const ActionState& sync, SteadyTime now);
+                                   const ActionState& sync, SteadyTime now, int builds_held = 0);
 
 }  // namespace swarm::controller::reconcilers

@@ -126,12 +126,17 @@ TEST(BuildJsonTest, IndexEntryIsOptionalAndBounded) {
 }
 
 TEST(BuildJsonTest, AssignmentRoundTripsAndNeedsIdAndPackage) {
-  BuildAssignment a{"x-b7", "dev-libs/openssl-3.3.3", 2, 61000};
+  BuildAssignment a{"x-b7", "dev-libs/openssl-3.3.3", 2, 61000, "9fc7a49a"};
   auto back = BuildAssignmentFromJson(BuildAssignmentToJson(a));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->id, "x-b7");
   EXPECT_EQ(back->attempt, 2);
   EXPECT_EQ(back->expected_ms, 61000);
+  EXPECT_EQ(back->tree_revision, "9fc7a49a");
+  // From a controller that predates the stamp: unchecked.
+  auto old = BuildAssignmentFromJson(json::parse(R"({"id": "x", "package": "a/b-1"})"));
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->tree_revision, "");
   EXPECT_FALSE(BuildAssignmentFromJson(json::parse(R"({"id": "x"})")).ok());
 }
 

@@ -607,5 +607,74 @@ TEST_F(SwarmDispatchTest, BuildsLostTogetherCountAsOneFailure) {
   EXPECT_EQ(Cond("small", "Grounded"), "none");
 }
 
+// The seeds' stale-queue day in small: the spec moves to a new tree while
+// one drone runs a build and another holds one it has not started. Both are
+// withdrawn before anyone syncs, nobody is blamed, no SystemicFault; a drone
+// is synced only once it no longer reports a build.
+TEST_F(SwarmDispatchTest, ATreeBumpWithdrawsAssignedAndRunningBuildsBeforeAnySync) {
+  DiscoverQueue();
+  auto running = Hold("small");
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_EQ(running[0].tree_revision, "rev2") << "assignments carry the queue's stamp";
+  Hold("small");  // now listed as running
+  auto unstarted = Beat("big").assignments;
+  ASSERT_EQ(unstarted.size(), 1u);
+
+  swarm_.spec.portage.tree_revision = "rev3";
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  for (const auto& a : {running[0], unstarted[0]}) {
+    EXPECT_EQ(Phase(a.package), "Needed") << a.package;
+    EXPECT_EQ(Package(a.package)->attempts, 0) << "a withdrawn build is not an attempt";
+    EXPECT_TRUE(Package(a.package)->excluded_drones.empty());
+    EXPECT_FALSE(Package(a.package)->last_failure.has_value());
+  }
+  auto events = controller_->ListEvents({"Package", "", 100});
+  ASSERT_TRUE(events.ok());
+  int withdrawn = 0;
+  for (const auto& e : *events) withdrawn += e.reason == "BuildWithdrawn";
+  EXPECT_EQ(withdrawn, 2);
+
+  // small still reports its build: the reply takes it back and asks for no sync.
+  HeartbeatReply r = Beat("small", {{running[0].id, running[0].package, "Running"}});
+  EXPECT_TRUE(r.assignments.empty());
+  EXPECT_TRUE(r.actions.empty());
+  EXPECT_EQ(Cond("small", "TreeSynced"), "False/WaitingForBuilds");
+  // The agent stopped it: the next heartbeat gets the sync.
+  r = Beat("small");
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].type, "sync");
+  EXPECT_EQ(r.actions[0].revision, "rev3");
+  // big never started its build: its first heartbeat is synced at once.
+  r = Beat("big");
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].type, "sync");
+  EXPECT_TRUE(r.assignments.empty());
+
+  // A late failure of the withdrawn build (it ran on a tree that moved) is
+  // refused, and raises nothing.
+  auto late = Fail("small", running[0], api::kFailureSystemic,
+                   "there are no ebuilds to satisfy \"=" + running[0].package + "\"");
+  EXPECT_EQ(late.status().code(), StatusCode::kConflict);
+  EXPECT_NE(SwarmCond("SystemicFault"), "True/SystemicFailure");
+  EXPECT_EQ(Cond("small", "Grounded"), "none");
+  auto drone = controller_->GetDrone("small");
+  EXPECT_EQ(drone->status.consecutive_failures, 0);
+}
+
+TEST_F(SwarmDispatchTest, ADeployBumpWithdrawsBuildsAndDeploysOnlyIdleDrones) {
+  DiscoverQueue();
+  auto running = Hold("small");
+  ASSERT_EQ(running.size(), 1u);
+  swarm_.spec.deploy.version = "v3";
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  EXPECT_EQ(Phase(running[0].package), "Needed");
+  HeartbeatReply r = Beat("small", {{running[0].id, running[0].package, "Running"}});
+  EXPECT_TRUE(r.actions.empty());
+  EXPECT_EQ(Cond("small", "Deployed"), "False/WaitingForBuilds");
+  r = Beat("small");
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].type, "deploy");
+}
+
 }  // namespace
 }  // namespace swarm::controller

@@ -249,6 +249,27 @@ class DispatchTest : public ::testing::Test {
     EXPECT_EQ(served->body, text) << "served as written";
   }
 
+  // A commit on top of dag-30 that bumps every package of the queue from
+  // 1.0 to 1.1 (ebuilds renamed, the merge list rewritten), pushed to the
+  // origin the drones fetch from; returns its id. A build of a 1.0 atom on
+  // it fails as emerge does: "there are no ebuilds to satisfy".
+  std::string BumpEveryVersionOnDag() {
+    const std::string work = h_.dir().File("bump-work");
+    RunCommand({"/usr/bin/git", "clone", "-q", h_.TreeDir(), work});
+    RunCommand({"/usr/bin/git", "-C", work, "checkout", "-q", "--detach", dag_});
+    auto run = RunCommand(
+        {"/bin/sh", "-c",
+         "cd \"$0\" && w=metadata/fake-emerge/world.tree && "
+         "for cpv in $(awk '/^[0-9]/ {print $3}' $w); do "
+         "  p=${cpv%-1.0}; git mv -f \"$p/${p#*/}-1.0.ebuild\" \"$p/${p#*/}-1.1.ebuild\" || exit 1; "
+         "done && sed -i 's/-1\\.0$/-1.1/' $w && "
+         "git add -A && git -c user.name=t -c user.email=t@localhost commit -q -m bump && "
+         "git push -q origin HEAD:refs/heads/bumped",
+         work});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    return Git({"rev-parse", "bumped"});
+  }
+
   SwarmHarness h_;
   std::string dag_;
   std::string start_tag_;
@@ -506,6 +527,46 @@ TEST_F(DispatchTest, AControllerKilledMidRunLeavesEveryPackageCompleteExactlyOnc
     EXPECT_EQ(CountEvents("kind=Package&name=" + name, "BuildSucceeded"), 1) << name;
   }
   ExpectPublished();
+}
+
+// The seeds' stale-queue day: the spec moves to a tree where every queued
+// version is gone while builds run and more are assigned. The old queue's
+// builds are withdrawn before any drone syncs, the queue is discovered again
+// on the new tree, and everything completes: no build fails, nobody is
+// grounded, no SystemicFault.
+TEST_F(DispatchTest, ATreeBumpMidRunWithdrawsTheOldQueueAndBuildsTheNewOne) {
+  std::map<std::string, std::string> slow = {{"FAKE_EMERGE_BUILD_SECONDS", "1"}};
+  Start({{"drone-izar", "16", "32Gi", slow}, {"drone-tarn", "16", "32Gi", slow}}, dag_);
+  ASSERT_FALSE(WaitStartedOn("drone-izar").empty()) << Diagnose();
+  const std::string bumped = BumpEveryVersionOnDag();
+  ASSERT_EQ(bumped.size(), 40u);
+  std::string yaml = ReadFile(h_.dir().File("swarm.yaml"));
+  yaml.replace(yaml.find(dag_), dag_.size(), bumped);
+  auto r = h_.Swarmctl({"apply", "-f", h_.dir().Write("swarm-bumped.yaml", yaml)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        int done = 0;
+        for (const auto& p : Packages()) {
+          const std::string name = p["metadata"]["name"];
+          done += p["status"]["phase"] == "Complete" && name.size() > 4 &&
+                  name.compare(name.size() - 4, 4, "-1.1") == 0;
+        }
+        return done == 30;
+      },
+      seconds(120)))
+      << Diagnose();
+  EXPECT_GE(CountEvents("kind=Package", "BuildWithdrawn"), 1) << Diagnose();
+  EXPECT_EQ(CountEvents("kind=Package", "BuildFailed"), 0) << Diagnose();
+  EXPECT_EQ(CountEvents("kind=Swarm", "SystemicFault"), 0) << Diagnose();
+  EXPECT_EQ(CountEvents("kind=Drone", "DroneGrounded"), 0) << Diagnose();
+  // No 1.0 build started on a tree without it: emerge never said so.
+  const std::string builds = ReadFile(h_.dir().File("builds.log"));
+  EXPECT_EQ(builds.find("no ebuilds"), std::string::npos);
+  for (const std::string d : {"drone-izar", "drone-tarn"}) {
+    EXPECT_EQ(h_.agent(d)->Log().find("there are no ebuilds to satisfy"), std::string::npos) << d;
+  }
 }
 
 }  // namespace

@@ -84,6 +84,43 @@ TEST_F(BuildExecutorTest, RunsEmergeWithPkgdirLogAndCancelToken) {
   EXPECT_EQ(spec.max_captured_bytes, kBuildCaptureBytes);
 }
 
+// The stale-queue incident: an assignment from a queue computed against
+// another tree is given back before emerge runs.
+TEST_F(BuildExecutorTest, AssignmentStampedWithAnotherTreeIsReturnedUnbuilt) {
+  settings_.repo_dir = dir_.File("repo");
+  const std::string here(40, 'a'), queued(40, 'b');
+  runner_.PushExit(0, here + "\n");  // git rev-parse HEAD
+  api::BuildAssignment a = kOpensslAssignment;
+  a.tree_revision = queued;
+  FinishedBuild f = Execute(a);
+  EXPECT_EQ(f.result.outcome, api::kBuildReturned);
+  EXPECT_THAT(f.result.message, HasSubstr("tree is at " + here));
+  EXPECT_THAT(f.result.message, HasSubstr("computed against " + queued));
+  ASSERT_EQ(runner_.calls().size(), 1u) << "emerge must not run";
+  EXPECT_EQ(runner_.calls()[0][0], "git");
+}
+
+TEST_F(BuildExecutorTest, AssignmentStampedWithThisTreeIsBuilt) {
+  settings_.repo_dir = dir_.File("repo");
+  const std::string here(40, 'a');
+  dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
+  runner_.PushExit(0, here + "\n");
+  runner_.PushExit(0, ">>> Completed (1 of 1) dev-libs/openssl-3.3.3::gentoo\n");
+  api::BuildAssignment a = kOpensslAssignment;
+  a.tree_revision = here;
+  EXPECT_EQ(Execute(a).result.outcome, api::kBuildSucceeded);
+  EXPECT_EQ(runner_.calls().size(), 2u);
+}
+
+TEST_F(BuildExecutorTest, AssignmentOnATreeOfUnknownRevisionIsReturnedUnbuilt) {
+  settings_.repo_dir = dir_.File("repo");  // no git answer, no timestamp.commit
+  api::BuildAssignment a = kOpensslAssignment;
+  a.tree_revision = std::string(40, 'b');
+  FinishedBuild f = Execute(a);
+  EXPECT_EQ(f.result.outcome, api::kBuildReturned);
+  EXPECT_THAT(f.result.message, HasSubstr("tree revision is unknown"));
+}
+
 TEST_F(BuildExecutorTest, SuccessCarriesTheBinaryPackageAndTheDuration) {
   dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
   runner_.PushExit(0, ">>> Completed (1 of 1) dev-libs/openssl-3.3.3::gentoo\n");
