@@ -33,11 +33,13 @@ struct Action {
   std::string tree_revision;
   std::string deploy_version;
   std::string queue_spec = {};  // digest of the spec.queue it resolves (the controller's check)
+  bool operator==(const Action&) const = default;
 };
 
 struct DiscoveredPackage {
   std::string name;                       // cat/pkg-ver
   std::vector<std::string> dependencies;  // cat/pkg-ver of in-queue dependencies
+  bool operator==(const DiscoveredPackage&) const = default;
 };
 
 // Posted to /api/v1/drones/<name>/actions/<id> when an action ends.
@@ -51,6 +53,7 @@ struct ActionResult {
   std::string deploy_version;               // observed after the action
   std::string tree_revision;                // observed after the action
   std::vector<DiscoveredPackage> packages;  // discover: the resolved queue
+  bool operator==(const ActionResult&) const = default;
 };
 
 // A package the controller gives a drone to build: a lease on it, fenced by
@@ -69,6 +72,7 @@ struct BuildAssignment {
   // agent builds only on a tree at this revision and returns the assignment
   // otherwise; empty: unchecked (a controller that predates it).
   std::string tree_revision = {};
+  bool operator==(const BuildAssignment&) const = default;
 };
 
 // How a build ended, as the agent reports it.
@@ -90,6 +94,7 @@ struct BinaryPackageRef {
   std::string path;    // relative to PKGDIR, e.g. "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"
   int64_t size = 0;    // bytes
   std::string sha256;  // lowercase hex
+  bool operator==(const BinaryPackageRef&) const = default;
 };
 
 // Posted to /api/v1/drones/<name>/builds/<assignment> when a build ends.
@@ -108,6 +113,7 @@ struct BuildResult {
   // (api/packages_index.h), for the binhost's index; empty when the drone had
   // none. At most kMaxIndexEntryBytes.
   std::string index_entry;
+  bool operator==(const BuildResult&) const = default;
 };
 
 // Phases of a Package.
@@ -121,6 +127,7 @@ struct PackageFailure {
   std::string failure_class;  // Systemic, Fetch, DroneResources, Package
   std::string message;
   std::string drone;
+  bool operator==(const PackageFailure&) const = default;
 };
 
 // One cat/pkg-ver of the build queue.
@@ -150,6 +157,7 @@ struct Package {
   // Once Complete: the drone's Packages entry for it (BuildResult::index_entry),
   // the binhost's index lists it from this; empty when the drone sent none.
   std::string index_entry;
+  bool operator==(const Package&) const = default;
 };
 
 nlohmann::json BuildAssignmentToJson(const BuildAssignment& a);

@@ -34,14 +34,17 @@ struct ObjectMeta {
   int64_t resource_version = 0; // bumped on every write of the object
   std::optional<WallTime> creation_timestamp;
   std::map<std::string, std::string> annotations;
+  bool operator==(const ObjectMeta&) const = default;
 };
 
 struct PortageSpec {
   std::string tree_revision;  // gentoo repository commit every member must have
+  bool operator==(const PortageSpec&) const = default;
 };
 
 struct DeploySpec {
   std::string version;  // agent + build configuration bundle every member must run
+  bool operator==(const DeploySpec&) const = default;
 };
 
 struct Requirement {
@@ -49,6 +52,7 @@ struct Requirement {
   std::string memory;        // as written, e.g. "32Gi"; empty when not given
   int64_t memory_bytes = 0;  // parsed from memory; 0 when not given
   std::optional<int> cores;  // minimum cores label, when given
+  bool operator==(const Requirement&) const = default;
 };
 
 struct QueueSpec {
@@ -57,18 +61,21 @@ struct QueueSpec {
   std::string emerge_args;
   std::vector<std::string> packages;
   std::vector<Requirement> requirements;
+  bool operator==(const QueueSpec&) const = default;
 };
 
 struct DroneSpec {
   std::string name;
   std::map<std::string, std::string> labels;
   std::vector<std::string> roles;  // empty means {"build"}
+  bool operator==(const DroneSpec&) const = default;
 };
 
 struct HealthPolicy {
   Duration probe_interval{15000};
   int memory_degraded_percent = 85;
   int disk_degraded_percent = 90;
+  bool operator==(const HealthPolicy&) const = default;
 };
 
 struct Policy {
@@ -78,6 +85,7 @@ struct Policy {
   Duration grounding_cooldown{300000};
   double systemic_failure_fraction = 0.5;
   HealthPolicy health;
+  bool operator==(const Policy&) const = default;
 };
 
 struct SwarmSpec {
@@ -86,6 +94,7 @@ struct SwarmSpec {
   QueueSpec queue;
   std::vector<DroneSpec> drones;
   Policy policy;
+  bool operator==(const SwarmSpec&) const = default;
 };
 
 // Condition status values, as Kubernetes spells them.
@@ -99,6 +108,7 @@ struct Condition {
   std::string reason;  // CamelCase, machine-readable
   std::string message; // for a person
   WallTime last_transition_time{};
+  bool operator==(const Condition&) const = default;
 };
 
 // The build queue as a whole: the tree and deploy it was discovered against
@@ -113,6 +123,7 @@ struct QueueSummary {
   int complete = 0;
   int failed = 0;
   int blocked = 0;
+  bool operator==(const QueueSummary&) const = default;
 };
 
 // Annotation that `swarmctl fresh` sets to request a fresh start; the
@@ -124,6 +135,7 @@ struct SwarmStatus {
   std::vector<Condition> conditions;
   QueueSummary queue;
   std::string observed_fresh_request;
+  bool operator==(const SwarmStatus&) const = default;
 };
 
 struct Swarm {
@@ -132,6 +144,7 @@ struct Swarm {
   ObjectMeta metadata;
   SwarmSpec spec;
   SwarmStatus status;
+  bool operator==(const Swarm&) const = default;
 };
 
 inline constexpr char kActionQueued[] = "Queued";
@@ -142,6 +155,7 @@ struct ActionProgress {
   std::string id;
   std::string type;
   std::string state;  // kActionQueued or kActionRunning
+  bool operator==(const ActionProgress&) const = default;
 };
 
 // Sent in every heartbeat for each build assignment the agent holds and has
@@ -150,6 +164,7 @@ struct BuildProgress {
   std::string assignment;  // the assignment id (fencing token)
   std::string package;     // cat/pkg-ver
   std::string state;       // kActionQueued or kActionRunning
+  bool operator==(const BuildProgress&) const = default;
 };
 
 // What an agent observes on its drone; sent with every heartbeat.
@@ -159,6 +174,7 @@ struct Resources {
   double memory_used_percent = 0;
   double disk_used_percent = 0;
   double load1 = 0;
+  bool operator==(const Resources&) const = default;
 };
 
 struct DroneReport {
@@ -170,6 +186,7 @@ struct DroneReport {
   std::string agent_version;
   std::vector<ActionProgress> actions;  // actions held and not finished
   std::vector<BuildProgress> builds;    // build assignments held and not finished
+  bool operator==(const DroneReport&) const = default;
 };
 
 struct DroneStatus {
@@ -187,6 +204,7 @@ struct DroneStatus {
   // DroneResources failures and crashes in a row (a success resets it).
   int consecutive_failures = 0;
   std::optional<WallTime> last_heartbeat_time;
+  bool operator==(const DroneStatus&) const = default;
 };
 
 // A roster member together with what the controller knows of it.
@@ -194,6 +212,7 @@ struct Drone {
   std::string name;
   DroneSpec spec;  // from the Swarm's roster
   DroneStatus status;
+  bool operator==(const Drone&) const = default;
 };
 
 // Kubernetes-style event: repeated identical events are folded into a count.
@@ -207,6 +226,7 @@ struct Event {
   int count = 1;
   WallTime first_timestamp{};
   WallTime last_timestamp{};
+  bool operator==(const Event&) const = default;
 };
 
 // Returns the condition of that type, or nullptr.

@@ -306,7 +306,20 @@ Store::~Store() { sqlite3_close_v2(db_); }
 
 Status Store::Transaction(const std::function<Status()>& body) {
   if (in_transaction_) return Internal("store transaction opened inside another transaction");
+  if (Status s = Admit(); !s.ok()) return s;
   return Atomically(db_, in_transaction_, body);
+}
+
+void Store::CrashAfterCommits(int commits) { commits_left_ = commits; }
+
+Status Store::Admit() {
+  if (in_transaction_ || commits_left_ < 0) return Status::Ok();
+  if (commits_left_ == 0) {
+    crashed_ = true;
+    return Unavailable("store: the process is taken to have died here (test)");
+  }
+  --commits_left_;
+  return Status::Ok();
 }
 
 Result<std::optional<api::Swarm>> Store::GetSwarm() {
@@ -351,6 +364,7 @@ Result<std::optional<api::Swarm>> Store::GetSwarm() {
 }
 
 Status Store::PutSwarm(const api::Swarm& swarm) {
+  if (Status s = Admit(); !s.ok()) return s;
   constexpr std::string_view kOp = "writing the swarm";
   json doc = api::SwarmToJson(swarm);
   json status = doc.contains("status") ? doc["status"] : json::object();
@@ -420,6 +434,7 @@ Result<api::DroneStatus> Store::GetDroneStatus(const std::string& name) {
 }
 
 Status Store::PutDroneStatus(const std::string& name, const api::DroneStatus& status) {
+  if (Status s = Admit(); !s.ok()) return s;
   Statement st(db_, "writing a drone");
   if (Status s = st.Prepare("INSERT INTO drones (name, status) VALUES (?1, ?2) "
                             "ON CONFLICT (name) DO UPDATE SET status = excluded.status");
@@ -432,6 +447,7 @@ Status Store::PutDroneStatus(const std::string& name, const api::DroneStatus& st
 }
 
 Status Store::DeleteDrone(const std::string& name) {
+  if (Status s = Admit(); !s.ok()) return s;
   Statement st(db_, "deleting a drone");
   if (Status s = st.Prepare("DELETE FROM drones WHERE name = ?1"); !s.ok()) return s;
   st.Bind(1, name);
@@ -439,6 +455,7 @@ Status Store::DeleteDrone(const std::string& name) {
 }
 
 Result<api::Event> Store::RecordEvent(const api::Event& e) {
+  if (Status s = Admit(); !s.ok()) return s;
   // A caller that sets only one of the times means both.
   const WallTime last = e.last_timestamp == WallTime{} ? e.first_timestamp : e.last_timestamp;
   const WallTime first = e.first_timestamp == WallTime{} ? last : e.first_timestamp;
@@ -557,6 +574,7 @@ Result<std::vector<api::Package>> Store::ListPackages() {
 }
 
 Status Store::ReplacePackages(const std::vector<api::Package>& packages) {
+  if (Status s = Admit(); !s.ok()) return s;
   return Atomically(db_, in_transaction_, [&]() -> Status {
     if (Status s = Exec(db_, "DELETE FROM packages", "replacing the queue"); !s.ok()) return s;
     int64_t position = 0;
@@ -577,6 +595,7 @@ Status Store::ReplacePackages(const std::vector<api::Package>& packages) {
 }
 
 Status Store::PutPackage(const api::Package& package) {
+  if (Status s = Admit(); !s.ok()) return s;
   Statement st(db_, "writing a package");
   if (Status s = st.Prepare("UPDATE packages SET package = ?2 WHERE name = ?1"); !s.ok()) return s;
   st.Bind(1, package.name);

@@ -69,11 +69,24 @@ class Store {
 
   void set_max_events(size_t n) { max_events_ = n; }
 
+  // For tests of crash safety: after `commits` more commits (a Transaction,
+  // or a write outside one), every write fails with Unavailable and nothing
+  // more reaches the file, as if the process had been killed there. Reopening
+  // the file gives what a restart after kill -9 finds. Negative: never.
+  void CrashAfterCommits(int commits);
+  // True once CrashAfterCommits refused a write.
+  bool crashed() const { return crashed_; }
+
  private:
+  // Counts a commit about to start (outside a transaction only); refused
+  // once CrashAfterCommits' budget is spent.
+  Status Admit();
   explicit Store(sqlite3* db);
   sqlite3* db_;
   size_t max_events_ = 5000;
   bool in_transaction_ = false;  // methods called inside Transaction() join it
+  int commits_left_ = -1;        // CrashAfterCommits: -1 never
+  bool crashed_ = false;
 };
 
 }  // namespace swarm::controller

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -44,10 +43,6 @@ api::Condition NeverJoinedCondition() {
           reasons::kNeverJoined,
           "in the roster; no heartbeat received yet",
           {}};
-}
-
-bool SameSpec(const api::SwarmSpec& a, const api::SwarmSpec& b) {
-  return api::SwarmSpecToJson(a) == api::SwarmSpecToJson(b);
 }
 
 }  // namespace
@@ -140,81 +135,74 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
     next = wanted;
     next.status = {};
     next.metadata.generation = 1;
-    next.metadata.resource_version = 1;
+    next.metadata.resource_version = 0;  // 1 once committed
     next.metadata.creation_timestamp = now;
     outcome = ApplyOutcome::kCreated;
   } else {
     next = *swarm_;
-    const bool spec_changed = !SameSpec(swarm_->spec, wanted.spec);
+    const bool spec_changed = swarm_->spec != wanted.spec;
     const bool annotations_changed = swarm_->metadata.annotations != wanted.metadata.annotations;
     if (!spec_changed && !annotations_changed) return ApplyResult{ApplyOutcome::kUnchanged, next};
     next.spec = wanted.spec;
     next.metadata.annotations = wanted.metadata.annotations;
     if (spec_changed) ++next.metadata.generation;
-    ++next.metadata.resource_version;
     outcome = ApplyOutcome::kConfigured;
   }
+  const bool created = outcome == ApplyOutcome::kCreated;
+  const bool deploy_changed = created || next.spec.deploy.version != swarm_->spec.deploy.version;
+  const bool tree_changed =
+      created || next.spec.portage.tree_revision != swarm_->spec.portage.tree_revision;
 
+  // One decision, one transaction: the Swarm, the roster's drones, the
+  // builds of drones that left, and the events. A crash leaves all or none.
+  Changes changes;
   std::set<std::string> roster;
   for (const auto& d : next.spec.drones) roster.insert(d.name);
-  std::map<std::string, api::DroneStatus> statuses = statuses_;
   std::vector<std::string> removed;
-  for (const auto& [name, status] : statuses) {
+  for (const auto& [name, status] : statuses_) {
     if (!roster.count(name)) removed.push_back(name);
   }
-  std::vector<std::string> added;
-  for (const auto& name : roster) {
-    if (!statuses.count(name)) added.push_back(name);
+  for (const auto& name : removed) {
+    changes.removed_drones.insert(name);
+    changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneRemoved,
+                  "drone " + name + " left the roster of swarm/" + next.metadata.name);
+    // Nothing of what it was building would ever be reported again.
+    ReclaimAssignmentsLocked(name, "it left the roster", false, changes);
   }
-
-  Status st = store_->Transaction([&]() -> Status {
-    if (Status s = store_->PutSwarm(next); !s.ok()) return s;
-    for (const auto& name : removed) {
-      if (Status s = store_->DeleteDrone(name); !s.ok()) return s;
-      statuses.erase(name);
-      if (Status s = RecordEventLocked(
-              api::kKindDrone, name, events::kNormal, events::kDroneRemoved,
-              "drone " + name + " left the roster of swarm/" + next.metadata.name);
-          !s.ok()) {
-        return s;
-      }
+  for (const auto& name : roster) {
+    if (statuses_.count(name)) continue;
+    api::DroneStatus& status = changes.drones[name];
+    api::SetCondition(status.conditions, NeverJoinedCondition(), now);
+  }
+  // A fault that persisted after remediation waits for a person: a new tree
+  // or deploy is one, so it is looked at again from scratch.
+  bool fault_cleared = false;
+  if ((deploy_changed || tree_changed) && !created) {
+    const api::Condition* fault = api::FindCondition(next.status.conditions, "SystemicFault");
+    if (fault != nullptr && fault->status == api::kTrue) {
+      api::SetCondition(next.status.conditions,
+                        {"SystemicFault", api::kFalse, "SpecChanged",
+                         "the spec's tree or deploy changed; was: " + fault->message, {}},
+                        now);
+      fault_cleared = true;
     }
-    for (const auto& name : added) {
-      api::DroneStatus status;
-      api::SetCondition(status.conditions, NeverJoinedCondition(), now);
-      if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
-      statuses[name] = std::move(status);
-    }
-    const bool created = outcome == ApplyOutcome::kCreated;
-    return RecordEventLocked(api::kKindSwarm, next.metadata.name, events::kNormal,
-                             created ? events::kSwarmCreated : events::kSwarmConfigured,
-                             "swarm/" + next.metadata.name +
-                                 (created ? " created" : " configured") + " at generation " +
-                                 std::to_string(next.metadata.generation) + " with " +
-                                 std::to_string(next.spec.drones.size()) + " roster members");
-  });
-  if (!st.ok()) return st;
+  }
+  changes.Event(api::kKindSwarm, next.metadata.name, events::kNormal,
+                created ? events::kSwarmCreated : events::kSwarmConfigured,
+                "swarm/" + next.metadata.name + (created ? " created" : " configured") +
+                    " at generation " + std::to_string(next.metadata.generation) + " with " +
+                    std::to_string(next.spec.drones.size()) + " roster members");
+  changes.swarm = std::move(next);
+  if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
 
-  const bool deploy_changed =
-      outcome == ApplyOutcome::kCreated || next.spec.deploy.version != swarm_->spec.deploy.version;
-  const bool tree_changed = outcome == ApplyOutcome::kCreated ||
-                            next.spec.portage.tree_revision != swarm_->spec.portage.tree_revision;
-  swarm_ = next;
-  statuses_ = std::move(statuses);
   for (const auto& name : removed) {
     leases_.Forget(name);
     actions_.erase(name);
   }
-  // What a drone that left the roster was building goes back to the queue;
-  // nothing of it would ever be reported again.
-  {
-    Changes changes;
-    for (const auto& name : removed) {
-      ReclaimAssignmentsLocked(name, "it left the roster", false, changes);
-    }
-    if (Status s = CommitLocked(std::move(changes)); !s.ok()) {
-      spdlog::error("requeueing the builds of drones that left the roster: {}", s.ToString());
-    }
+  if (fault_cleared) {
+    remediation_pending_ = false;
+    last_remediation_.reset();
+    failing_alike_.Clear();
   }
   // A new wanted value deserves an attempt now, not after the backoff earned
   // by the old one; a discovery against the old spec would only be discarded.
@@ -227,34 +215,14 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
       acts.discover.in_flight.reset();
     }
   }
-  // A fault that persisted after remediation waits for a person: a new tree
-  // or deploy is one, so it is looked at again from scratch.
-  if ((deploy_changed || tree_changed) && outcome != ApplyOutcome::kCreated) {
-    const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
-    if (fault != nullptr && fault->status == api::kTrue) {
-      Changes changes;
-      changes.swarm = *swarm_;
-      api::SetCondition(changes.swarm->status.conditions,
-                        {"SystemicFault", api::kFalse, "SpecChanged",
-                         "the spec's tree or deploy changed; was: " + fault->message, {}},
-                        now);
-      if (Status s = CommitLocked(std::move(changes)); !s.ok()) {
-        spdlog::error("clearing the systemic fault after apply: {}", s.ToString());
-      } else {
-        remediation_pending_ = false;
-        last_remediation_.reset();
-        failing_alike_.Clear();
-      }
-    }
-  }
   // The reconcilers run now, so no reader sees the old verdicts under the
   // new generation.
   Duration ignored{0};
   if (Status s = ReconcileLocked(&ignored); !s.ok()) {
     spdlog::error("reconciling after apply: {}", s.ToString());
   }
-  spdlog::info("swarm/{} {} (generation {})", next.metadata.name, ApplyOutcomeName(outcome),
-               next.metadata.generation);
+  spdlog::info("swarm/{} {} (generation {})", swarm_->metadata.name, ApplyOutcomeName(outcome),
+               swarm_->metadata.generation);
   EnqueueLocked(KeysLocked());
   return ApplyResult{outcome, *swarm_};
 }

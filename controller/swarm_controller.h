@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,7 @@ class SwarmController {
   struct Changes {
     std::map<std::string, api::Package> packages;      // by name
     std::map<std::string, api::DroneStatus> drones;    // by name
+    std::set<std::string> removed_drones;              // deleted from the store
     std::optional<api::Swarm> swarm;                   // resourceVersion bumped on commit
     std::vector<api::Event> events;
     api::DroneStatus& Drone(const std::map<std::string, api::DroneStatus>& current,
@@ -196,6 +198,10 @@ class SwarmController {
   // built from it is wanted: every assignment is taken back, nobody blamed,
   // so no member is synced or deployed under a build.
   Status WithdrawStaleAssignmentsLocked();
+  // Level-triggered repair: a package Building on a drone that is not in the
+  // roster (or under no assignment id) goes back to Needed, whatever was or
+  // was not written before (a crash between two decisions).
+  Status ReclaimOrphanedBuildsLocked();
   // Takes back every assignment of `name`: back to Needed, attempts kept;
   // `exclude` adds the drone to excludedDrones.
   void ReclaimAssignmentsLocked(const std::string& name, const std::string& why, bool exclude,

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "api/quantity.h"
 #include "controller/binhost.h"
@@ -61,7 +60,10 @@ void SwarmController::Changes::Event(const std::string& kind, const std::string&
 }
 
 Status SwarmController::CommitLocked(Changes c) {
-  if (c.packages.empty() && c.drones.empty() && !c.swarm && c.events.empty()) return Status::Ok();
+  if (c.packages.empty() && c.drones.empty() && c.removed_drones.empty() && !c.swarm &&
+      c.events.empty()) {
+    return Status::Ok();
+  }
   if (c.swarm) ++c.swarm->metadata.resource_version;
   Status st = store_->Transaction([&]() -> Status {
     for (const auto& e : c.events) {
@@ -72,6 +74,9 @@ Status SwarmController::CommitLocked(Changes c) {
     }
     for (const auto& [name, p] : c.packages) {
       if (Status s = store_->PutPackage(p); !s.ok()) return s;
+    }
+    for (const auto& name : c.removed_drones) {
+      if (Status s = store_->DeleteDrone(name); !s.ok()) return s;
     }
     for (const auto& [name, s] : c.drones) {
       if (Status e = store_->PutDroneStatus(name, s); !e.ok()) return e;
@@ -93,6 +98,7 @@ Status SwarmController::CommitLocked(Changes c) {
     }
     p = std::move(it->second);
   }
+  for (const auto& name : c.removed_drones) statuses_.erase(name);
   for (auto& [name, s] : c.drones) statuses_[name] = std::move(s);
   if (c.swarm) swarm_ = std::move(*c.swarm);
   return Status::Ok();
@@ -205,7 +211,7 @@ Status SwarmController::DispatchLocked(bool queue_current) {
   // Blocked entries the scheduler rewrote to the same text change nothing.
   for (auto it = changes.packages.begin(); it != changes.packages.end();) {
     const api::Package& now_p = packages_[index[it->first]];
-    if (api::PackageToJson(now_p) == api::PackageToJson(it->second)) {
+    if (now_p == it->second) {
       it = changes.packages.erase(it);
     } else {
       ++it;
@@ -327,6 +333,29 @@ Status SwarmController::WithdrawStaleAssignmentsLocked() {
   }
   if (!changes.packages.empty()) {
     spdlog::info("{} build(s) {}", changes.packages.size(), why);
+  }
+  return CommitLocked(std::move(changes));
+}
+
+Status SwarmController::ReclaimOrphanedBuildsLocked() {
+  Changes changes;
+  for (size_t i = 0; i < packages_.size(); ++i) {
+    const api::Package& p = packages_[i];
+    if (p.phase != api::kPhaseBuilding) continue;
+    std::string why;
+    if (!RosterMemberLocked(p.drone)) {
+      why = "its drone " + (p.drone.empty() ? std::string("<none>") : p.drone) +
+            " is not in the roster";
+    } else if (p.assignment.empty()) {
+      why = "it has no assignment id";
+    } else {
+      continue;
+    }
+    api::Package& next = changes.Package(packages_, i);
+    next = reconcilers::Requeue(next, std::nullopt);
+    changes.Event("Package", p.name, events::kWarning, events::kBuildReclaimed,
+                  "taken back: " + why);
+    unheld_builds_.erase(p.assignment);
   }
   return CommitLocked(std::move(changes));
 }

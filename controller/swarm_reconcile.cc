@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "api/codec.h"
 #include "controller/events.h"
@@ -189,7 +188,7 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
     if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
   }
 
-  if (api::DroneStatusToJson(status) == api::DroneStatusToJson(before) && to_record.empty()) {
+  if (status == before && to_record.empty()) {
     return Status::Ok();
   }
   // Memory follows the store only once the write is committed.
@@ -336,6 +335,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
   if (Status s = HandleFreshLocked(); !s.ok()) return s;
   if (Status s = WithdrawStaleAssignmentsLocked(); !s.ok()) return s;
+  if (Status s = ReclaimOrphanedBuildsLocked(); !s.ok()) return s;
   // A stored fault that is not Persistent is being remediated: level-triggered,
   // so a restart or a failed write picks it up again.
   if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
@@ -422,7 +422,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   api::QueueSummary summary = reconcilers::SummarizeQueue(packages_, swarm_->status.queue);
   api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(
       *swarm_, DronesLocked(), queue.queue_current, summary, clock_->Now());
-  if (api::SwarmStatusToJson(status) == api::SwarmStatusToJson(swarm_->status)) {
+  if (status == swarm_->status) {
     return Status::Ok();
   }
   const api::Condition* was = api::FindCondition(swarm_->status.conditions, "QueueCurrent");
