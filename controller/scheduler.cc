@@ -132,7 +132,7 @@ std::string BlockedReason(const Needs& n, const std::vector<DroneCapacity>& dron
 // path is final once every package waiting for it has its own. Members of a
 // cycle, and what a cycle waits for, never get there and keep the longest
 // path seen from outside the cycle, so the pass always ends.
-std::vector<Duration> RemainingPaths(const std::vector<api::Package>& packages,
+std::vector<Duration> RemainingPaths(std::span<const api::Package> packages,
                                      const std::unordered_map<std::string, size_t>& index,
                                      const std::map<std::string, Duration>& estimates,
                                      Duration fallback) {
@@ -182,7 +182,7 @@ std::vector<Duration> RemainingPaths(const std::vector<api::Package>& packages,
 
 // ---- Dispatch.
 
-bool DependenciesComplete(const api::Package& p, const std::vector<api::Package>& packages,
+bool DependenciesComplete(const api::Package& p, std::span<const api::Package> packages,
                           const std::unordered_map<std::string, size_t>& index) {
   return std::all_of(p.dependencies.begin(), p.dependencies.end(), [&](const std::string& dep) {
     auto it = index.find(dep);
@@ -213,6 +213,13 @@ std::optional<size_t> BestDrone(const Needs& needs, const std::vector<DroneCapac
 
 int SlotsFor(int cores) { return std::max(1, cores / 8); }
 
+bool PackageFits(const api::Package& p, const std::vector<api::Requirement>& requirements,
+                 const DroneCapacity& drone) {
+  std::map<std::string, PackageDemand> learned;
+  if (p.needs_memory_over > 0) learned[p.name] = {p.needs_memory_over, p.needs_memory_cause};
+  return Fits(NeedsOf(p, requirements, learned), drone);
+}
+
 bool IsCapacityBlocked(const api::Package& p) {
   return p.phase == api::kPhaseBlocked && p.reason.rfind(kNoDroneCanTakeIt, 0) == 0;
 }
@@ -229,10 +236,11 @@ std::string PackageKey(const std::string& atom) {
   return s;
 }
 
-SchedulingDecision Schedule(const SchedulingInput& in) {
+SchedulingDecision Schedule(const SchedulingInput& in) { return Schedule(in, in.packages); }
+
+SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Package> packages) {
   SchedulingDecision out;
   if (!in.queue_current) return out;
-  const auto& packages = in.packages;
   // A name listed twice counts once, as its first entry says; same for drones.
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < packages.size(); ++i) index.emplace(packages[i].name, i);
@@ -261,8 +269,8 @@ SchedulingDecision Schedule(const SchedulingInput& in) {
     if (needed || reason != p.reason) out.blocked.push_back({p.name, std::move(reason)});
   }
 
-  const std::vector<Duration> path =
-      RemainingPaths(packages, index, in.build_time_estimates, in.default_build_time);
+  out.priority = RemainingPaths(packages, index, in.build_time_estimates, in.default_build_time);
+  const std::vector<Duration>& path = out.priority;
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
   std::vector<int> running;

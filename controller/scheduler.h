@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ struct SchedulingDecision {
   std::vector<BlockedPackage> blocked;
   // Capacity-Blocked packages some drone in the input can now take: back to Needed.
   std::vector<std::string> unblocked;
+  // Each input package's remaining critical path (its priority), in input
+  // order; 0 for Complete packages. Empty when the queue is not current.
+  std::vector<Duration> priority;
 };
 
 // Every capacity Blocked reason starts with this; Blocked packages whose
@@ -91,6 +95,13 @@ bool IsCapacityBlocked(const api::Package& p);
 // without a version is returned as it is (less any operator or slot).
 std::string PackageKey(const std::string& atom);
 
+// Whether `drone` could take `p` (requirements' memory and cores, more memory
+// than the package's learned OOM floor, not in its excludedDrones), whatever
+// the drone's eligibility or load: the test the pass below applies, for one
+// drone asking for work.
+bool PackageFits(const api::Package& p, const std::vector<api::Requirement>& requirements,
+                 const DroneCapacity& drone);
+
 // The scheduling pass. Nothing at all while the queue is not current.
 //
 // A package is ready when it is Needed and every dependency that is in the
@@ -102,5 +113,8 @@ std::string PackageKey(const std::string& atom);
 // cores, more memory than any learned OOM, not in excludedDrones) where it
 // gets the largest share of speed; ties go to the earlier drone in the input.
 SchedulingDecision Schedule(const SchedulingInput& in);
+// The same with the queue given apart (in.packages is ignored), so a caller
+// that keeps a large queue does not copy it for every pass.
+SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Package> packages);
 
 }  // namespace swarm::controller

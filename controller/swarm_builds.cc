@@ -208,10 +208,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
       changes.Event("Package", package.name, events::kWarning, events::kBinpkgRejected, why);
       if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
       spdlog::warn("{}", why);
-      Duration ignored{0};
-      if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
-        spdlog::error("reconciling after a refused success: {}", s.ToString());
-      }
+      ScheduleSwarmPassLocked();
       return Rejected(why);
     }
     published = *pub;
@@ -291,10 +288,10 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
   }
   Duration ignored{0};
   if (Status st = ReconcileDroneLocked(name, &ignored); !st.ok()) return st;
-  if (Status st = ReconcileSwarmLocked(&ignored); !st.ok()) {
-    spdlog::error("reconciling after a build result from {}: {}", name, st.ToString());
-  }
-  EnqueueLocked({"drone/" + name, "swarm"});
+  // The reply carries the drone's next build at once; what the end changed
+  // for everyone else (dependents ready, status) goes to the swarm pass.
+  if (Status st = DispatchToDroneLocked(name); !st.ok()) return st;
+  ScheduleSwarmPassLocked();
   return AssignmentsForLocked(name);
 }
 
@@ -312,8 +309,8 @@ Status SwarmController::RejectUpload(const std::string& name, const std::string&
                     "; it is built again");
   unheld_builds_.erase(assignment);
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
-  Duration ignored{0};
-  return ReconcileSwarmLocked(&ignored);
+  ScheduleSwarmPassLocked();
+  return Status::Ok();
 }
 
 Status SwarmController::StoreBuildLog(const std::string& name, const std::string& assignment,
@@ -348,14 +345,8 @@ Result<api::Drone> SwarmController::DroneVerbLocked(
   Changes changes;
   if (Status s = change(changes); !s.ok()) return s;
   if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
-  Duration ignored{0};
-  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
-    spdlog::error("reconciling after an operator verb on {}: {}", name, s.ToString());
-  }
-  EnqueueLocked({"drone/" + name, "swarm"});
-  for (auto& d : DronesLocked()) {
-    if (d.name == name) return d;
-  }
+  ScheduleSwarmPassLocked();
+  return DroneLocked(*RosterMemberLocked(name));
   return NotFound("drone \"" + name + "\" is not in the roster");
 }
 
@@ -431,11 +422,11 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   }
   Changes changes;
   for (const auto& problem : problems) {
-    for (size_t i = 0; i < packages_.size(); ++i) {
-      const api::Package& p = packages_[i];
+    if (auto i = packages_.IndexOf(problem.package)) {
+      const api::Package& p = packages_[*i];
       // Only if it is still the package and file that were checked.
-      if (p.name != problem.package || p.phase != api::kPhaseComplete || !p.binpkg ||
-          p.binpkg->path != problem.path || !checked.count({p.name, p.binpkg->sha256})) {
+      if (p.phase != api::kPhaseComplete || !p.binpkg || p.binpkg->path != problem.path ||
+          !checked.count({p.name, p.binpkg->sha256})) {
         continue;
       }
       api::Package next = reconcilers::Requeue(
@@ -443,7 +434,7 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
       next.binpkg.reset();
       next.completed_at.reset();
       next.index_entry.clear();
-      changes.Package(packages_, i) = next;
+      changes.Package(packages_, *i) = next;
       changes.Event("Package", p.name, events::kWarning, events::kBinpkgCorrupt,
                     problem.what + "; " + p.name + " is built again");
       spdlog::warn("binhost: {}; {} is built again", problem.what, p.name);
@@ -452,8 +443,7 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   const int requeued = static_cast<int>(changes.packages.size());
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
   if (requeued > 0 || index_stale_) WriteBinhostIndexLocked();
-  Duration ignored{0};
-  if (Status st = ReconcileSwarmLocked(&ignored); !st.ok()) return st;
+  ScheduleSwarmPassLocked();
   return requeued;
 }
 

@@ -45,6 +45,15 @@ api::Condition NeverJoinedCondition() {
           {}};
 }
 
+// Whether two statuses agree on everything a restart must keep: all but
+// load, liveness and the progress lists a heartbeat refreshes every time.
+bool SameDurableStatus(const api::DroneStatus& a, const api::DroneStatus& b) {
+  return a.conditions == b.conditions && a.health == b.health &&
+         a.health_reason == b.health_reason && a.deploy_version == b.deploy_version &&
+         a.tree_revision == b.tree_revision && a.cordoned == b.cordoned &&
+         a.consecutive_failures == b.consecutive_failures;
+}
+
 }  // namespace
 
 const char* ApplyOutcomeName(ApplyOutcome o) {
@@ -71,7 +80,7 @@ Status SwarmController::Start() {
   if (!statuses.ok()) return statuses.status();
   auto packages = store_->ListPackages();
   if (!packages.ok()) return packages.status();
-  packages_ = std::move(packages.value());
+  packages_.Replace(std::move(packages.value()));
   // The index of a previous run may be missing or older than the store.
   WriteBinhostIndexLocked();
   std::random_device random;
@@ -236,22 +245,21 @@ Result<api::Swarm> SwarmController::GetSwarm() {
 std::vector<api::Drone> SwarmController::DronesLocked() const {
   std::vector<api::Drone> drones;
   if (!swarm_) return drones;
-  std::map<std::string, std::vector<std::string>> building;
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseBuilding) building[p.drone].push_back(p.name);
-  }
-  for (const auto& spec : swarm_->spec.drones) {
-    api::Drone d;
-    d.name = spec.name;
-    d.spec = spec;
-    auto it = statuses_.find(spec.name);
-    if (it != statuses_.end()) d.status = it->second;
-    d.status.assignments = building[spec.name];
-    drones.push_back(std::move(d));
-  }
+  drones.reserve(swarm_->spec.drones.size());
+  for (const auto& spec : swarm_->spec.drones) drones.push_back(DroneLocked(spec));
   std::sort(drones.begin(), drones.end(),
             [](const api::Drone& a, const api::Drone& b) { return a.name < b.name; });
   return drones;
+}
+
+api::Drone SwarmController::DroneLocked(const api::DroneSpec& spec) const {
+  api::Drone d;
+  d.name = spec.name;
+  d.spec = spec;
+  auto it = statuses_.find(spec.name);
+  if (it != statuses_.end()) d.status = it->second;
+  for (size_t i : packages_.BuildingOn(spec.name)) d.status.assignments.push_back(packages_[i].name);
+  return d;
 }
 
 Result<std::vector<api::Drone>> SwarmController::ListDrones() {
@@ -261,10 +269,9 @@ Result<std::vector<api::Drone>> SwarmController::ListDrones() {
 
 Result<api::Drone> SwarmController::GetDrone(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
-  for (auto& d : DronesLocked()) {
-    if (d.name == name) return d;
-  }
-  return NotFound("drone \"" + name + "\" is not in the roster");
+  const api::DroneSpec* member = RosterMemberLocked(name);
+  if (member == nullptr) return NotFound("drone \"" + name + "\" is not in the roster");
+  return DroneLocked(*member);
 }
 
 Result<std::vector<api::Event>> SwarmController::ListEvents(const EventFilter& filter) {
@@ -288,7 +295,8 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
     return PermissionDenied(why);
   }
 
-  api::DroneStatus status = statuses_[name];
+  api::DroneStatus& current = statuses_[name];
+  api::DroneStatus status = current;
   const api::Condition* before = api::FindCondition(status.conditions, "Ready");
   const bool was_ready = before != nullptr && before->status == api::kTrue;
   const std::string before_reason = before ? before->reason : reasons::kNeverJoined;
@@ -309,35 +317,45 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
                      {}},
                     now);
 
-  Status st = store_->Transaction([&]() -> Status {
-    if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
-    if (was_ready) return Status::Ok();
-    std::string message = before_reason == reasons::kNeverJoined
-                              ? "drone " + name + " joined swarm/" + swarm_->metadata.name
-                              : "drone " + name + " is heartbeating again";
-    return RecordEventLocked(api::kKindDrone, name, events::kNormal, events::kDroneReady, message);
-  });
-  if (!st.ok()) return st;
-  statuses_[name] = std::move(status);
+  // Liveness and load live in memory: a beat that changes nothing a restart
+  // must keep costs no write (a restart gives every drone a fresh grace).
+  const bool changed = !was_ready || !SameDurableStatus(current, status);
+  if (changed) {
+    Status st = store_->Transaction([&]() -> Status {
+      if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;
+      if (was_ready) return Status::Ok();
+      std::string message = before_reason == reasons::kNeverJoined
+                                ? "drone " + name + " joined swarm/" + swarm_->metadata.name
+                                : "drone " + name + " is heartbeating again";
+      return RecordEventLocked(api::kKindDrone, name, events::kNormal, events::kDroneReady,
+                               message);
+    });
+    if (!st.ok()) return st;
+  }
+  current = std::move(status);
   leases_.Renew(name, clock_->SteadyNow());
   if (!was_ready) spdlog::info("drone {} is Ready", name);
   ForgetLostActionsLocked(name, report);
   if (Status s = RenewBuildLeasesLocked(name, report); !s.ok()) return s;
   // The drone's reconcilers run now, so the reply already carries what it
-  // must do; the swarm's run too, as this report may unblock discovery. A
-  // swarm-wide failure is logged and retried by the loop; it does not cost
-  // the drone its reply.
+  // must do; when it is the discoverer, the queue's too (its report may be
+  // what discovery waited for). Swarm-wide work (status, dispatch to
+  // everyone) is coalesced in the work queue.
   Duration ignored{0};
   if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
-  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
-    spdlog::error("reconciling the swarm after a heartbeat from {}: {}", name, s.ToString());
+  if (name == swarm_->spec.queue.discover_on) {
+    if (Status s = ReconcileQueueLocked(&ignored); !s.ok()) {
+      spdlog::error("reconciling the queue after a heartbeat from {}: {}", name, s.ToString());
+    }
   }
+  if (Status s = DispatchToDroneLocked(name); !s.ok()) return s;
   HeartbeatReply reply;
   reply.heartbeat_interval = interval;
   reply.health = swarm_->spec.policy.health;
   reply.actions = ActionsForLocked(name);
   reply.assignments = AssignmentsForLocked(name);
-  EnqueueLocked({"drone/" + name, "swarm"});
+  if (changed) ScheduleSwarmPassLocked();
+  WatchLeaseLocked(name);
   return reply;
 }
 
@@ -461,10 +479,12 @@ Status SwarmController::ReportActionResult(const std::string& name,
   if (!succeeded) spdlog::warn("{} failed on {}: {}", what, name, error);
   Duration ignored{0};
   if (Status s = ReconcileDroneLocked(name, &ignored); !s.ok()) return s;
-  EnqueueLocked({"drone/" + name, "swarm"});
-  if (Status s = ReconcileSwarmLocked(&ignored); !s.ok()) {
-    spdlog::error("reconciling after a result from {}: {}", name, s.ToString());
+  // A synced discoverer, or a discovered queue: the queue's reconciler acts
+  // now; dispatch to everyone follows in the swarm pass.
+  if (Status s = ReconcileQueueLocked(&ignored); !s.ok()) {
+    spdlog::error("reconciling the queue after a result from {}: {}", name, s.ToString());
   }
+  ScheduleSwarmPassLocked();
   return Status::Ok();
 }
 
@@ -494,7 +514,7 @@ std::string SwarmController::CheckDiscoveryResult(const api::ActionResult& resul
 
 Result<std::vector<api::Package>> SwarmController::ListPackages() {
   std::lock_guard<std::mutex> l(mu_);
-  return packages_;
+  return packages_.packages();
 }
 
 Result<FreshResult> SwarmController::RequestFresh() {
@@ -527,10 +547,17 @@ Result<FreshResult> SwarmController::RequestFresh() {
 
 const api::DroneSpec* SwarmController::RosterMemberLocked(const std::string& name) const {
   if (!swarm_) return nullptr;
-  for (const auto& d : swarm_->spec.drones) {
-    if (d.name == name) return &d;
+  const auto& drones = swarm_->spec.drones;
+  if (roster_generation_ != swarm_->metadata.generation || roster_.size() > drones.size()) {
+    roster_.clear();
+    for (size_t i = 0; i < drones.size(); ++i) roster_.emplace(drones[i].name, i);
+    roster_generation_ = swarm_->metadata.generation;
   }
-  return nullptr;
+  auto it = roster_.find(name);
+  if (it == roster_.end() || it->second >= drones.size() || drones[it->second].name != name) {
+    return nullptr;
+  }
+  return &drones[it->second];
 }
 
 Status SwarmController::RecordEventLocked(const std::string& kind, const std::string& name,

@@ -13,16 +13,19 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api/types.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "controller/auth.h"
+#include "controller/package_queue.h"
 #include "controller/reconcile_loop.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/grounding.h"
 #include "controller/reconcilers/liveness.h"
+#include "controller/scheduler.h"
 #include "controller/store.h"
 #include "controller/workqueue.h"
 
@@ -176,7 +179,7 @@ class SwarmController {
     std::vector<api::Event> events;
     api::DroneStatus& Drone(const std::map<std::string, api::DroneStatus>& current,
                             const std::string& name);
-    api::Package& Package(const std::vector<api::Package>& current, size_t index);
+    api::Package& Package(const PackageQueue& current, size_t index);
     void Event(const std::string& kind, const std::string& name, const std::string& type,
                const std::string& reason, std::string message);
   };
@@ -184,7 +187,7 @@ class SwarmController {
   // Hands out Needed packages to eligible drones (the scheduler), and moves
   // packages in and out of capacity-Blocked. Nothing new while the queue is
   // not current or a systemic fault stands.
-  Status DispatchLocked(bool queue_current);
+  Status DispatchLocked();
   std::vector<api::BuildAssignment> AssignmentsForLocked(const std::string& name) const;
   // Index of the package Building on `name` under `assignment`, or nullopt.
   std::optional<size_t> FindAssignmentLocked(const std::string& name,
@@ -237,6 +240,7 @@ class SwarmController {
   int64_t DroneMemoryLocked(const std::string& name) const;
   Result<api::Drone> DroneVerbLocked(const std::string& name, const std::function<Status(Changes&)>& change);
   std::vector<api::Drone> DronesLocked() const;
+  api::Drone DroneLocked(const api::DroneSpec& spec) const;
   const api::DroneSpec* RosterMemberLocked(const std::string& name) const;
   Status RecordEventLocked(const std::string& kind, const std::string& name,
                            const std::string& type, const std::string& reason,
@@ -244,8 +248,26 @@ class SwarmController {
   Status ReconcileLocked(Duration* next);
   // Per-drone reconcilers (liveness, deploy, tree sync); issues actions.
   Status ReconcileDroneLocked(const std::string& name, Duration* next);
-  // Swarm-wide reconcilers (fresh, queue, status); issues discover actions.
+  // Swarm-wide reconcilers: the queue's (below), the sweep of orphaned builds,
+  // dispatch to every drone, the Swarm's status. O(queue + roster): run from
+  // the work queue, coalesced (ScheduleSwarmPassLocked), not per request.
   Status ReconcileSwarmLocked(Duration* next);
+  // The queue's part alone, cheap unless the queue changes: a fresh start, a
+  // stale queue's builds withdrawn, discovery issued, the queue built from
+  // spec.queue.packages; sets dispatch_open_ and, when asked, the
+  // QueueCurrent condition.
+  Status ReconcileQueueLocked(Duration* next, api::Condition* queue_current = nullptr);
+  // Hands the drone its next builds from the ready set, within its free
+  // slots: what a heartbeat or a completion does instead of a swarm pass.
+  Status DispatchToDroneLocked(const std::string& name);
+  // The scheduler's capacity view of a roster member that builds.
+  DroneCapacity CapacityLocked(const api::DroneSpec& member) const;
+  // Makes package `index` Building on `drone` under a new assignment id.
+  void AssignLocked(size_t index, const std::string& drone, bool probation, Changes& changes);
+  // Swarm-wide work after this request, coalesced with others nearby.
+  void ScheduleSwarmPassLocked();
+  // Looks at the drone again when its lease would lapse.
+  void WatchLeaseLocked(const std::string& name);
   Status HandleFreshLocked();
   // Empty when a successful discovery result may become the queue, else why not.
   std::string CheckDiscoveryResult(const api::ActionResult& result, const api::Action& action,
@@ -272,7 +294,11 @@ class SwarmController {
   std::map<std::string, api::DroneStatus> statuses_;  // cache of stored drone statuses
   reconcilers::HeartbeatLeases leases_;
   std::map<std::string, DroneActions> actions_;  // by drone name
-  std::vector<api::Package> packages_;           // cache of the stored queue
+  PackageQueue packages_;                        // cache of the stored queue, indexed
+  // name -> index in swarm_->spec.drones, rebuilt when the generation moves.
+  mutable std::unordered_map<std::string, size_t> roster_;
+  mutable int64_t roster_generation_ = -1;
+  bool dispatch_open_ = false;  // queue current, no systemic fault: new builds may start
   uint64_t next_action_ = 0;                     // with a random prefix, makes action ids
   std::string action_prefix_;
   uint64_t next_assignment_ = 0;                 // likewise for assignment ids

@@ -39,8 +39,7 @@ api::DroneStatus& SwarmController::Changes::Drone(
   return drones[name] = cur != current.end() ? cur->second : api::DroneStatus{};
 }
 
-api::Package& SwarmController::Changes::Package(const std::vector<api::Package>& current,
-                                                size_t index) {
+api::Package& SwarmController::Changes::Package(const PackageQueue& current, size_t index) {
   const api::Package& p = current[index];
   auto it = packages.find(p.name);
   if (it != packages.end()) return it->second;
@@ -85,18 +84,21 @@ Status SwarmController::CommitLocked(Changes c) {
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  for (auto& p : packages_) {
-    auto it = c.packages.find(p.name);
-    if (it == c.packages.end()) continue;
+  for (auto& [name, next] : c.packages) {
+    auto i = packages_.IndexOf(name);
+    if (!i) continue;
+    const api::Package& p = packages_[*i];
     // An assignment that ended leaves nothing staged behind (a success's
     // upload was moved out of staging by Publish already).
-    if (!p.assignment.empty() && p.assignment != it->second.assignment &&
-        outputs_.binhost != nullptr) {
-      if (Status d = outputs_.binhost->Discard(p.assignment); !d.ok()) {
-        spdlog::warn("discarding the staged upload of {}: {}", p.assignment, d.ToString());
+    if (!p.assignment.empty() && p.assignment != next.assignment) {
+      unheld_builds_.erase(p.assignment);
+      if (outputs_.binhost != nullptr) {
+        if (Status d = outputs_.binhost->Discard(p.assignment); !d.ok()) {
+          spdlog::warn("discarding the staged upload of {}: {}", p.assignment, d.ToString());
+        }
       }
     }
-    p = std::move(it->second);
+    packages_.Set(*i, std::move(next));
   }
   for (const auto& name : c.removed_drones) statuses_.erase(name);
   for (auto& [name, s] : c.drones) statuses_[name] = std::move(s);
@@ -121,40 +123,85 @@ int64_t SwarmController::DroneMemoryLocked(const std::string& name) const {
   return st == statuses_.end() ? 0 : st->second.resources.memory_bytes;
 }
 
-Status SwarmController::DispatchLocked(bool queue_current) {
+DroneCapacity SwarmController::CapacityLocked(const api::DroneSpec& member) const {
+  static const api::DroneStatus kNoStatus;
+  auto it = statuses_.find(member.name);
+  const api::DroneStatus& s = it != statuses_.end() ? it->second : kNoStatus;
+  DroneCapacity d;
+  d.name = member.name;
+  d.ineligible_reason = IneligibleReason(s);
+  d.eligible = d.ineligible_reason.empty();
+  d.cores = s.resources.cores;
+  auto cores = member.labels.find(api::kLabelCores);
+  if (cores != member.labels.end()) d.cores = std::atoi(cores->second.c_str());
+  d.memory_bytes = DroneMemoryLocked(member.name);
+  d.running = static_cast<int>(packages_.BuildingOn(member.name).size());
+  d.speed = std::max(d.cores, 1);
+  // One build decides a probation: nothing more while it runs.
+  if (reconcilers::OnProbation(s) && d.running > 0) {
+    d.eligible = false;
+    d.ineligible_reason = "on probation, its probation build runs";
+  }
+  return d;
+}
+
+void SwarmController::AssignLocked(size_t index, const std::string& drone, bool probation,
+                                   Changes& changes) {
+  api::Package& p = changes.Package(packages_, index);
+  p.phase = api::kPhaseBuilding;
+  p.drone = drone;
+  ++p.attempts;
+  p.assignment = action_prefix_ + "-b" + std::to_string(++next_assignment_);
+  p.started_at = clock_->Now();
+  p.reason.clear();
+  changes.Event("Package", p.name, events::kNormal, events::kBuildAssigned,
+                "assigned to " + drone + " (attempt " + std::to_string(p.attempts) +
+                    ", assignment " + p.assignment + ")" +
+                    (probation ? "; its probation build" : ""));
+}
+
+Status SwarmController::DispatchToDroneLocked(const std::string& name) {
+  if (!dispatch_open_ || SystemicFaultLocked() || remediation_pending_ ||
+      packages_.ReadyCount() == 0) {
+    return Status::Ok();
+  }
+  const api::DroneSpec* member = RosterMemberLocked(name);
+  if (member == nullptr || !api::HasRole(*member, api::kRoleBuild)) return Status::Ok();
+  const DroneCapacity d = CapacityLocked(*member);
+  if (!d.eligible) return Status::Ok();
+  const bool probation = reconcilers::OnProbation(statuses_[name]);
+  int free = probation ? 1 - d.running : SlotsFor(d.cores) - d.running;
+  if (free <= 0) return Status::Ok();
+  // Highest priority first. The look is bounded: what this drone cannot take
+  // is left to the swarm pass, which sees every drone.
+  constexpr int kMaxLook = 64;
+  int looked = 0;
+  std::vector<size_t> picked;
+  packages_.ForEachReady([&](size_t i) {
+    if (PackageFits(packages_[i], swarm_->spec.queue.requirements, d)) {
+      picked.push_back(i);
+      --free;
+    }
+    return free > 0 && ++looked < kMaxLook;
+  });
+  if (picked.empty()) return Status::Ok();
+  Changes changes;
+  for (size_t i : picked) AssignLocked(i, name, probation, changes);
+  spdlog::info("dispatch: {} new assignment(s) to {}", picked.size(), name);
+  return CommitLocked(std::move(changes));
+}
+
+Status SwarmController::DispatchLocked() {
   if (!swarm_) return Status::Ok();
   const api::SwarmSpec& spec = swarm_->spec;
   SchedulingInput in;
-  in.queue_current = queue_current && !SystemicFaultLocked() && !remediation_pending_;
-  in.packages = packages_;
+  in.queue_current = dispatch_open_;
   in.requirements = spec.queue.requirements;
-  std::map<std::string, int> running;
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseBuilding) ++running[p.drone];
-  }
   std::set<std::string> probation;
   for (const auto& member : spec.drones) {
     if (!api::HasRole(member, api::kRoleBuild)) continue;
-    const api::DroneStatus& s = statuses_[member.name];
-    DroneCapacity d;
-    d.name = member.name;
-    d.ineligible_reason = IneligibleReason(s);
-    d.eligible = d.ineligible_reason.empty();
-    d.cores = s.resources.cores;
-    auto cores = member.labels.find(api::kLabelCores);
-    if (cores != member.labels.end()) d.cores = std::atoi(cores->second.c_str());
-    d.memory_bytes = DroneMemoryLocked(member.name);
-    d.running = running[member.name];
-    d.speed = std::max(d.cores, 1);
-    if (reconcilers::OnProbation(s)) {
-      probation.insert(member.name);
-      // One build decides a probation: nothing more while it runs.
-      if (d.running > 0) {
-        d.eligible = false;
-        d.ineligible_reason = "on probation, its probation build runs";
-      }
-    }
-    in.drones.push_back(std::move(d));
+    if (reconcilers::OnProbation(statuses_[member.name])) probation.insert(member.name);
+    in.drones.push_back(CapacityLocked(member));
   }
   for (const auto& p : packages_) {
     if (p.needs_memory_over > 0) {
@@ -164,33 +211,22 @@ Status SwarmController::DispatchLocked(bool queue_current) {
       in.build_time_estimates[PackageKey(p.name)] = Duration(p.build_ms);
     }
   }
-  SchedulingDecision decision = Schedule(in);
+  SchedulingDecision decision = Schedule(in, packages_.packages());
+  // The ready set follows the critical path as it is now.
+  if (!decision.priority.empty()) packages_.SetPriorities(decision.priority);
 
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < packages_.size(); ++i) index[packages_[i].name] = i;
   Changes changes;
-  const WallTime now = clock_->Now();
   std::set<std::string> probation_given;
   for (const auto& a : decision.assignments) {
-    auto it = index.find(a.package);
-    if (it == index.end()) continue;
+    auto i = packages_.IndexOf(a.package);
+    if (!i) continue;
     if (probation.count(a.drone) && !probation_given.insert(a.drone).second) continue;
-    api::Package& p = changes.Package(packages_, it->second);
-    p.phase = api::kPhaseBuilding;
-    p.drone = a.drone;
-    ++p.attempts;
-    p.assignment = action_prefix_ + "-b" + std::to_string(++next_assignment_);
-    p.started_at = now;
-    p.reason.clear();
-    changes.Event("Package", p.name, events::kNormal, events::kBuildAssigned,
-                  "assigned to " + a.drone + " (attempt " + std::to_string(p.attempts) +
-                      ", assignment " + p.assignment + ")" +
-                      (probation.count(a.drone) ? "; its probation build" : ""));
+    AssignLocked(*i, a.drone, probation.count(a.drone) > 0, changes);
   }
   for (const auto& b : decision.blocked) {
-    auto it = index.find(b.package);
-    if (it == index.end()) continue;
-    api::Package& p = changes.Package(packages_, it->second);
+    auto i = packages_.IndexOf(b.package);
+    if (!i) continue;
+    api::Package& p = changes.Package(packages_, *i);
     if (p.phase == api::kPhaseBlocked && p.reason == b.reason) continue;
     const bool newly = p.phase != api::kPhaseBlocked;
     p.phase = api::kPhaseBlocked;
@@ -200,9 +236,9 @@ Status SwarmController::DispatchLocked(bool queue_current) {
     }
   }
   for (const auto& name : decision.unblocked) {
-    auto it = index.find(name);
-    if (it == index.end()) continue;
-    api::Package& p = changes.Package(packages_, it->second);
+    auto i = packages_.IndexOf(name);
+    if (!i) continue;
+    api::Package& p = changes.Package(packages_, *i);
     changes.Event("Package", p.name, events::kNormal, events::kPackageUnblocked,
                   "a drone that can take it is in the swarm now (was: " + p.reason + ")");
     p.phase = api::kPhaseNeeded;
@@ -210,8 +246,7 @@ Status SwarmController::DispatchLocked(bool queue_current) {
   }
   // Blocked entries the scheduler rewrote to the same text change nothing.
   for (auto it = changes.packages.begin(); it != changes.packages.end();) {
-    const api::Package& now_p = packages_[index[it->first]];
-    if (now_p == it->second) {
+    if (packages_[*packages_.IndexOf(it->first)] == it->second) {
       it = changes.packages.erase(it);
     } else {
       ++it;
@@ -226,27 +261,18 @@ Status SwarmController::DispatchLocked(bool queue_current) {
 std::vector<api::BuildAssignment> SwarmController::AssignmentsForLocked(
     const std::string& name) const {
   std::vector<api::BuildAssignment> out;
-  std::map<std::string, int64_t> last_build_ms;  // by cat/pn
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseComplete && p.build_ms > 0) last_build_ms[PackageKey(p.name)] = p.build_ms;
-  }
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseBuilding && p.drone == name && !p.assignment.empty()) {
-      auto expected = last_build_ms.find(PackageKey(p.name));
-      out.push_back({p.assignment, p.name, p.attempts,
-                     expected == last_build_ms.end() ? 0 : expected->second, p.tree_revision});
-    }
+  for (size_t i : packages_.BuildingOn(name)) {
+    const api::Package& p = packages_[i];
+    if (p.assignment.empty()) continue;
+    out.push_back({p.assignment, p.name, p.attempts, packages_.LastBuildMs(PackageKey(p.name)),
+                   p.tree_revision});
   }
   return out;
 }
 
 std::optional<size_t> SwarmController::FindAssignmentLocked(const std::string& name,
                                                             const std::string& assignment) const {
-  for (size_t i = 0; i < packages_.size(); ++i) {
-    const api::Package& p = packages_[i];
-    if (p.phase == api::kPhaseBuilding && p.drone == name && p.assignment == assignment) return i;
-  }
-  return std::nullopt;
+  return packages_.FindAssignment(name, assignment);
 }
 
 Result<std::string> SwarmController::CurrentAssignment(const std::string& name,
@@ -265,35 +291,27 @@ Result<std::string> SwarmController::CurrentAssignment(const std::string& name,
 
 Status SwarmController::RenewBuildLeasesLocked(const std::string& name,
                                                const api::DroneReport& report) {
+  const std::set<size_t>& building = packages_.BuildingOn(name);
+  if (building.empty()) return Status::Ok();
   std::set<std::string> held;
   for (const auto& b : report.builds) held.insert(b.assignment);
   Changes changes;
-  std::set<std::string> lost;
-  for (size_t i = 0; i < packages_.size(); ++i) {
+  int lost = 0;
+  for (size_t i : building) {
     const api::Package& p = packages_[i];
-    if (p.phase != api::kPhaseBuilding || p.drone != name) continue;
     int& unheld = unheld_builds_[p.assignment];
     unheld = held.count(p.assignment) ? 0 : unheld + 1;
     if (unheld < reconcilers::kActionLostAfterBeats) continue;
     const std::string why = name + " no longer holds assignment " + p.assignment + " (left out of " +
                             std::to_string(unheld) + " heartbeats: the agent restarted or lost it)";
-    lost.insert(p.assignment);
     api::Package& next = changes.Package(packages_, i);
     next = reconcilers::Requeue(next, api::PackageFailure{api::kFailureCrash, why, name});
     changes.Event("Package", p.name, events::kWarning, events::kBuildLost, why);
     // Builds lost together are one crash of the agent, one failure.
-    if (lost.size() > 1) continue;
+    if (++lost > 1) continue;
     CountDroneFailureLocked(name, p.name, why, changes);
   }
-  // Forget counters of assignments that ended.
-  std::set<std::string> live;
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseBuilding) live.insert(p.assignment);
-  }
-  for (auto it = unheld_builds_.begin(); it != unheld_builds_.end();) {
-    it = live.count(it->first) && !lost.count(it->first) ? std::next(it)
-                                                         : unheld_builds_.erase(it);
-  }
+  // The counters of assignments that end go with them (CommitLocked).
   return CommitLocked(std::move(changes));
 }
 
@@ -301,9 +319,7 @@ int SwarmController::BuildsHeldLocked(const std::string& name,
                                       const api::DroneStatus& status) const {
   std::set<std::string> held;
   for (const auto& b : status.builds) held.insert(b.assignment);
-  for (const auto& p : packages_) {
-    if (p.phase == api::kPhaseBuilding && p.drone == name) held.insert(p.assignment);
-  }
+  for (size_t i : packages_.BuildingOn(name)) held.insert(packages_[i].assignment);
   return static_cast<int>(held.size());
 }
 
@@ -362,15 +378,13 @@ Status SwarmController::ReclaimOrphanedBuildsLocked() {
 
 void SwarmController::ReclaimAssignmentsLocked(const std::string& name, const std::string& why,
                                                bool exclude, Changes& changes) {
-  for (size_t i = 0; i < packages_.size(); ++i) {
+  for (size_t i : packages_.BuildingOn(name)) {
     const api::Package& p = packages_[i];
-    if (p.phase != api::kPhaseBuilding || p.drone != name) continue;
     api::Package& next = changes.Package(packages_, i);
     next = reconcilers::Requeue(next, std::nullopt);
     if (exclude) reconcilers::AddUnique(next.excluded_drones, name);
     changes.Event("Package", p.name, events::kWarning, events::kBuildReclaimed,
                   "taken back from " + name + ": " + why);
-    unheld_builds_.erase(p.assignment);
   }
 }
 

@@ -22,6 +22,14 @@ namespace {
 // woke them, so a lost wake-up never leaves the swarm unreconciled.
 constexpr Duration kResyncPeriod{10000};
 
+// Work-queue keys.
+constexpr char kSwarmKey[] = "swarm";
+constexpr char kDronePrefix[] = "drone/";
+
+// How long swarm-wide work waits for more of what woke it: every heartbeat,
+// result and verb in that window is served by one pass.
+constexpr Duration kSwarmPassDelay{100};
+
 void Earliest(Duration* next, std::optional<Duration> d) {
   if (d) *next = std::min(*next, *d);
 }
@@ -40,9 +48,9 @@ Duration SwarmController::ReconcileOnce() {
 }
 
 std::vector<std::string> SwarmController::KeysLocked() const {
-  std::vector<std::string> keys = {"swarm"};
+  std::vector<std::string> keys = {kSwarmKey};
   if (swarm_) {
-    for (const auto& d : swarm_->spec.drones) keys.push_back("drone/" + d.name);
+    for (const auto& d : swarm_->spec.drones) keys.push_back(kDronePrefix + d.name);
   }
   return keys;
 }
@@ -52,14 +60,24 @@ void SwarmController::EnqueueLocked(const std::vector<std::string>& keys) {
   for (const auto& k : keys) queue_->Add(k);
 }
 
+void SwarmController::ScheduleSwarmPassLocked() {
+  if (queue_ != nullptr) queue_->AddAfter(kSwarmKey, kSwarmPassDelay);
+}
+
+void SwarmController::WatchLeaseLocked(const std::string& name) {
+  if (queue_ == nullptr || !swarm_) return;
+  // Keeps the earlier time when already scheduled: one look per grace, not per beat.
+  queue_->AddAfter(kDronePrefix + name, swarm_->spec.policy.heartbeat_grace + Duration(1));
+}
+
 ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
   Duration next = kResyncPeriod;
   Status st;
-  if (key == "swarm") {
+  if (key == kSwarmKey) {
     st = ReconcileSwarmLocked(&next);
-  } else if (key.rfind("drone/", 0) == 0) {
-    st = ReconcileDroneLocked(key.substr(6), &next);
+  } else if (key.starts_with(kDronePrefix)) {
+    st = ReconcileDroneLocked(key.substr(std::string_view(kDronePrefix).size()), &next);
   }
   if (!st.ok()) spdlog::error("reconciling {}: {}", key, st.ToString());
   ReconcileOutcome out{st, std::nullopt};
@@ -252,8 +270,8 @@ Status SwarmController::HandleFreshLocked() {
   });
   if (!st.ok()) return st;
   statuses_ = std::move(statuses);
-  DiscardEndedUploadsLocked(packages_, {});
-  packages_.clear();
+  DiscardEndedUploadsLocked(packages_.packages(), {});
+  packages_.Replace({});
   WriteBinhostIndexLocked();
   unheld_builds_.clear();
   failing_alike_.Clear();
@@ -287,8 +305,8 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
   next.status.queue = reconcilers::SummarizeQueue(packages, stamp);
   Status st = CommitSwarmLocked(std::move(next), [&] { return store_->ReplacePackages(packages); });
   if (!st.ok()) return st;
-  DiscardEndedUploadsLocked(packages_, packages);
-  packages_ = std::move(packages);
+  DiscardEndedUploadsLocked(packages_.packages(), packages);
+  packages_.Replace(std::move(packages));
   WriteBinhostIndexLocked();
   return Status::Ok();
 }
@@ -305,7 +323,7 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
   }
   const bool fresh_pending = FreshPendingLocked();
   std::vector<api::Package> queue =
-      reconcilers::BuildQueue(result.packages, spec.queue.packages, packages_, !fresh_pending,
+      reconcilers::BuildQueue(result.packages, spec.queue.packages, packages_.packages(), !fresh_pending,
                               action.tree_revision, action.deploy_version);
   int kept = 0;
   for (const auto& p : queue) kept += p.phase == api::kPhaseComplete;
@@ -333,9 +351,33 @@ Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
 
 Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (!swarm_) return Status::Ok();
+  if (Status s = ReclaimOrphanedBuildsLocked(); !s.ok()) return s;
+  api::Condition queue_current;
+  if (Status s = ReconcileQueueLocked(next, &queue_current); !s.ok()) return s;
+  if (Status s = DispatchLocked(); !s.ok()) return s;
+
+  api::QueueSummary summary = reconcilers::SummarizeQueue(packages_.packages(), swarm_->status.queue);
+  api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(
+      *swarm_, DronesLocked(), queue_current, summary, clock_->Now());
+  if (status == swarm_->status) {
+    return Status::Ok();
+  }
+  const api::Condition* was = api::FindCondition(swarm_->status.conditions, "QueueCurrent");
+  const bool went_stale =
+      was != nullptr && was->status == api::kTrue && queue_current.status != api::kTrue;
+  api::Swarm updated = *swarm_;
+  updated.status = std::move(status);
+  return CommitSwarmLocked(std::move(updated), [&]() -> Status {
+    if (!went_stale) return Status::Ok();
+    return RecordEventLocked(api::kKindSwarm, swarm_->metadata.name, events::kWarning,
+                             events::kQueueStale, queue_current.message);
+  });
+}
+
+Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* queue_current) {
+  if (!swarm_) return Status::Ok();
   if (Status s = HandleFreshLocked(); !s.ok()) return s;
   if (Status s = WithdrawStaleAssignmentsLocked(); !s.ok()) return s;
-  if (Status s = ReclaimOrphanedBuildsLocked(); !s.ok()) return s;
   // A stored fault that is not Persistent is being remediated: level-triggered,
   // so a restart or a failed write picks it up again.
   if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
@@ -387,7 +429,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       if (Status s = CommitLocked(std::move(changes)); !s.ok()) return s;
       RemediationFinishedLocked();
     }
-    auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_, !fresh_pending,
+    auto packages = reconcilers::BuildQueue({}, spec.queue.packages, packages_.packages(), !fresh_pending,
                                             spec.portage.tree_revision, spec.deploy.version);
     if (Status s =
             SetQueueLocked(std::move(packages), {spec.portage.tree_revision, spec.deploy.version,
@@ -416,25 +458,10 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
                                         discover, steady, remediation_pending_);
   }
   Earliest(next, queue.requeue_after);
-
-  if (Status s = DispatchLocked(queue.queue_current.status == api::kTrue); !s.ok()) return s;
-
-  api::QueueSummary summary = reconcilers::SummarizeQueue(packages_, swarm_->status.queue);
-  api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(
-      *swarm_, DronesLocked(), queue.queue_current, summary, clock_->Now());
-  if (status == swarm_->status) {
-    return Status::Ok();
-  }
-  const api::Condition* was = api::FindCondition(swarm_->status.conditions, "QueueCurrent");
-  const bool went_stale =
-      was != nullptr && was->status == api::kTrue && queue.queue_current.status != api::kTrue;
-  api::Swarm updated = *swarm_;
-  updated.status = std::move(status);
-  return CommitSwarmLocked(std::move(updated), [&]() -> Status {
-    if (!went_stale) return Status::Ok();
-    return RecordEventLocked(api::kKindSwarm, swarm_->metadata.name, events::kWarning,
-                             events::kQueueStale, queue.queue_current.message);
-  });
+  dispatch_open_ = queue.queue_current.status == api::kTrue && !SystemicFaultLocked() &&
+                   !remediation_pending_;
+  if (queue_current != nullptr) *queue_current = std::move(queue.queue_current);
+  return Status::Ok();
 }
 
 Status SwarmController::CommitSwarmLocked(api::Swarm next, const std::function<Status()>& also) {

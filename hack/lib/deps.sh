@@ -30,9 +30,12 @@ swarm::fail() {
   return 1
 }
 
+# swarm::install_deps [PACKAGE...]: installs what is missing of the named
+# Debian packages (default: the build's).
 swarm::install_deps() {
-  local missing=() p log
-  for p in "${SWARM_DEB_PACKAGES[@]}"; do
+  local missing=() wanted=("$@") p log
+  [ ${#wanted[@]} -eq 0 ] && wanted=("${SWARM_DEB_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

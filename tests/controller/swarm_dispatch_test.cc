@@ -174,7 +174,10 @@ class SwarmDispatchTest : public ::testing::Test {
     const api::Condition* c = api::FindCondition(d->status.conditions, type);
     return c ? c->status + "/" + c->reason : "none";
   }
+  // The Swarm's conditions after the swarm pass, which the work queue runs
+  // shortly after anything that changes them.
   std::string SwarmCond(const std::string& type) {
+    controller_->ReconcileOnce();
     auto s = controller_->GetSwarm();
     const api::Condition* c = api::FindCondition(s->status.conditions, type);
     return c ? c->status + "/" + c->reason : "none";
@@ -267,6 +270,7 @@ TEST_F(SwarmDispatchTest, AnOomOnTheSmallDroneSendsThePackageToTheBigOneAndNever
   ASSERT_TRUE(Fail("small", held[0], "DroneResources", "Killed signal terminated program cc1plus",
                    true)
                   .ok());
+  controller_->ReconcileOnce();  // the swarm pass, which sees that nobody can take it
   const api::Package* p = Package("dev-qt/qtwebengine-6.8.1");
   EXPECT_EQ(p->phase, "Blocked") << "only the small drone is in the roster";
   EXPECT_EQ(p->needs_memory_over, int64_t(16) << 30);
@@ -429,7 +433,10 @@ TEST_F(SwarmDispatchTest, AZeroByteUploadIsRefusedAndTheSuccessWithoutItToo) {
   EXPECT_EQ(refused.status().code(), StatusCode::kRejected);
   const api::Package* p = Package("dev-libs/a-1");
   EXPECT_EQ(p->last_failure->failure_class, "Binpkg");
-  // It is built again at once, under a new lease.
+  EXPECT_EQ(p->phase, "Needed");
+  // It is built again by the next swarm pass, under a new lease.
+  controller_->ReconcileOnce();
+  p = Package("dev-libs/a-1");
   EXPECT_EQ(p->phase, "Building");
   EXPECT_NE(p->assignment, held[0].id);
   EXPECT_EQ(p->attempts, 2);

@@ -60,7 +60,10 @@ class SwarmReconcileTest : public ::testing::Test {
     const api::Condition* c = api::FindCondition(d->status.conditions, type);
     return c ? c->status + "/" + c->reason : "none";
   }
+  // The Swarm's conditions after the swarm pass, which the work queue runs
+  // shortly after anything that changes them.
   std::string SwarmCond(const std::string& type) {
+    controller_->ReconcileOnce();
     auto s = controller_->GetSwarm();
     const api::Condition* c = api::FindCondition(s->status.conditions, type);
     return c ? c->status + "/" + c->reason : "none";
