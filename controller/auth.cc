@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "base/sha256.h"
 #include "base/strings.h"
 
 namespace swarm::controller {
@@ -57,11 +58,11 @@ Result<TokenAuthenticator> TokenAuthenticator::Parse(const std::string& text,
     } else {
       return InvalidArgument(where + "role \"" + f[2] + "\" is not admin or agent");
     }
-    if (!auth.by_token_.emplace(f[0], id).second) {
+    if (!auth.by_digest_.emplace(Sha256Hex(f[0]), Known{f[0], id}).second) {
       return InvalidArgument(where + "token repeats an earlier line");
     }
   }
-  if (auth.by_token_.empty()) {
+  if (auth.by_digest_.empty()) {
     return InvalidArgument(source + ": no tokens (expected lines token,name,role)");
   }
   return auth;
@@ -82,8 +83,9 @@ Result<Identity> TokenAuthenticator::Authenticate(const std::string& authorizati
     return Unauthenticated("Authorization header is not \"Bearer <token>\"");
   }
   const std::string token = Trim(authorization.substr(kBearer.size()));
-  for (const auto& [known, id] : by_token_) {
-    if (ConstantTimeEquals(known, token)) return id;
+  auto it = by_digest_.find(Sha256Hex(token));
+  if (it != by_digest_.end() && ConstantTimeEquals(it->second.token, token)) {
+    return it->second.identity;
   }
   return Unauthenticated("unknown token");
 }

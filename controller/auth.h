@@ -5,6 +5,7 @@
 // as the drone its token names.
 
 #include <map>
+#include <unordered_map>
 #include <string>
 
 #include "base/status.h"
@@ -33,10 +34,17 @@ class TokenAuthenticator {
   // is missing, not "Bearer <token>", or the token is unknown.
   Result<Identity> Authenticate(const std::string& authorization) const;
 
-  size_t size() const { return by_token_.size(); }
+  size_t size() const { return by_digest_.size(); }
 
  private:
-  std::map<std::string, Identity> by_token_;
+  struct Known {
+    std::string token;
+    Identity identity;
+  };
+  // Keyed by the token's SHA-256: one lookup per request whatever the roster,
+  // and its timing tells nothing of the token (a digest, not a prefix, is
+  // compared); the token itself is then compared in constant time.
+  std::unordered_map<std::string, Known> by_digest_;
 };
 
 // Ok when `who` may call an admin endpoint (apply, get, list); PermissionDenied otherwise.

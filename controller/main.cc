@@ -1,5 +1,6 @@
 // swarm-controller: wiring only. Flags, store, controller, API server, signals.
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -40,6 +41,14 @@ bool WriteAddressFile(const std::string& path, const std::string& url) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Each thread that allocates would get a malloc arena of its own and keep
+  // what a large pass freed there (the API's workers, the reconcilers): two
+  // arenas keep a 100,000-package queue's transients from multiplying RSS.
+  // A fixed mmap threshold sends every large block (a pass's vectors and
+  // hash tables over the queue) to mmap, which gives it back when freed;
+  // glibc's moving threshold would keep them in the heap after the first.
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   CLI::App app{"build-swarm controller: reconciles the swarm to its spec"};
   std::string listen = "127.0.0.1:7800";
   std::string state_file;

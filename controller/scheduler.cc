@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "api/cpv.h"
 #include "api/quantity.h"
@@ -190,24 +191,43 @@ bool DependenciesComplete(const api::Package& p, std::span<const api::Package> p
   });
 }
 
-// The eligible drone with a free slot that fits and where a new build gets
-// the largest share of speed; ties go to the earlier drone. nullopt when
-// there is none right now.
-std::optional<size_t> BestDrone(const Needs& needs, const std::vector<DroneCapacity>& drones,
-                                const std::vector<int>& running) {
-  std::optional<size_t> best;
-  double best_share = 0;
-  for (size_t i = 0; i < drones.size(); ++i) {
-    const DroneCapacity& d = drones[i];
-    if (!d.eligible || running[i] >= SlotsFor(d.cores) || !Fits(needs, d)) continue;
-    double share = d.speed / (running[i] + 1);
-    if (!best || share > best_share) {
-      best = i;
-      best_share = share;
+// The eligible drones with a free slot, best first: where a new build gets the
+// largest share of speed, ties to the earlier drone. A package goes to the
+// first that fits it, so a pass costs O(log drones) per assignment when most
+// drones fit most packages, and ends as soon as every slot is taken.
+class OpenDrones {
+ public:
+  explicit OpenDrones(const std::vector<DroneCapacity>& drones) : drones_(drones) {
+    for (size_t i = 0; i < drones.size(); ++i) {
+      running_.push_back(drones[i].running);
+      if (drones[i].eligible) Open(i);
     }
   }
-  return best;
-}
+  bool empty() const { return open_.empty(); }
+
+  // Takes a slot on the best drone that fits; nullopt when none does.
+  std::optional<size_t> Take(const Needs& needs) {
+    for (auto it = open_.begin(); it != open_.end(); ++it) {
+      const size_t i = it->second;
+      if (!Fits(needs, drones_[i])) continue;
+      open_.erase(it);
+      ++running_[i];
+      Open(i);
+      return i;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void Open(size_t i) {
+    const DroneCapacity& d = drones_[i];
+    if (running_[i] >= SlotsFor(d.cores)) return;
+    open_.insert({-d.speed / (running_[i] + 1), i});
+  }
+  const std::vector<DroneCapacity>& drones_;
+  std::vector<int> running_;
+  std::set<std::pair<double, size_t>> open_;  // (-share, index)
+};
 
 }  // namespace
 
@@ -245,9 +265,9 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < packages.size(); ++i) index.emplace(packages[i].name, i);
   std::vector<DroneCapacity> drones;
+  std::unordered_set<std::string_view> seen;
   for (const auto& d : in.drones) {
-    auto same = [&](const DroneCapacity& e) { return e.name == d.name; };
-    if (std::none_of(drones.begin(), drones.end(), same)) drones.push_back(d);
+    if (seen.insert(d.name).second) drones.push_back(d);
   }
 
   std::vector<size_t> ready;
@@ -273,13 +293,10 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   const std::vector<Duration>& path = out.priority;
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
-  std::vector<int> running;
-  for (const auto& d : drones) running.push_back(d.running);
+  OpenDrones open(drones);
   for (size_t i : ready) {
-    if (auto d = BestDrone(needs[i], drones, running)) {
-      ++running[*d];
-      out.assignments.push_back({packages[i].name, drones[*d].name});
-    }
+    if (open.empty()) break;
+    if (auto d = open.Take(needs[i])) out.assignments.push_back({packages[i].name, drones[*d].name});
   }
   return out;
 }

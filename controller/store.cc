@@ -397,6 +397,24 @@ Status Store::PutSwarm(const api::Swarm& swarm) {
   return st.Run();
 }
 
+Status Store::PutSwarmStatus(const api::Swarm& swarm) {
+  if (Status s = Admit(); !s.ok()) return s;
+  json annotations = json::object();
+  for (const auto& [k, v] : swarm.metadata.annotations) annotations[k] = v;
+  Statement st(db_, "writing the swarm's status");
+  if (Status s = st.Prepare("UPDATE swarm SET resource_version = ?1, annotations = ?2, "
+                            "status = ?3 WHERE id = 1");
+      !s.ok()) {
+    return s;
+  }
+  st.Bind(1, swarm.metadata.resource_version);
+  st.Bind(2, Dump(annotations));
+  st.Bind(3, Dump(api::SwarmStatusToJson(swarm.status)));
+  if (Status s = st.Run(); !s.ok()) return s;
+  if (sqlite3_changes(db_) == 0) return NotFound("no swarm is stored");
+  return Status::Ok();
+}
+
 Result<std::vector<std::pair<std::string, api::DroneStatus>>> Store::ListDroneStatuses() {
   Statement st(db_, "listing drones");
   if (Status s = st.Prepare("SELECT name, status FROM drones ORDER BY name"); !s.ok()) return s;

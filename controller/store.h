@@ -44,6 +44,11 @@ class Store {
   // Writes the whole Swarm (metadata, spec, status) as given; the caller
   // owns generation and resourceVersion.
   Status PutSwarm(const api::Swarm& swarm);
+  // Writes the Swarm's resourceVersion, annotations and status, keeping the
+  // stored spec and generation: every write but an apply's, without the cost
+  // of the spec (its queue may list 100,000 packages). NotFound when no Swarm
+  // is stored.
+  Status PutSwarmStatus(const api::Swarm& swarm);
 
   // Observed status of every drone ever stored, by name (unordered).
   Result<std::vector<std::pair<std::string, api::DroneStatus>>> ListDroneStatuses();

@@ -273,6 +273,9 @@ class SwarmController {
   std::string CheckDiscoveryResult(const api::ActionResult& result, const api::Action& action,
                                    const std::string& drone) const;
   Status HandleDiscoveryLocked(const api::ActionResult& result, const api::Action& action);
+  // Stores `next` inside a transaction: its status and metadata, and its
+  // spec only when the generation moved (an apply).
+  Status PutSwarmLocked(const api::Swarm& next);
   // Writes `next` with resourceVersion + 1, together with `also` in one
   // transaction, and makes it the cached Swarm once committed.
   Status CommitSwarmLocked(api::Swarm next, const std::function<Status()>& also = {});
@@ -298,6 +301,7 @@ class SwarmController {
   // name -> index in swarm_->spec.drones, rebuilt when the generation moves.
   mutable std::unordered_map<std::string, size_t> roster_;
   mutable int64_t roster_generation_ = -1;
+  Duration swarm_pass_cost_{0};  // how long the last swarm pass held the lock
   bool dispatch_open_ = false;  // queue current, no systemic fault: new builds may start
   uint64_t next_action_ = 0;                     // with a random prefix, makes action ids
   std::string action_prefix_;

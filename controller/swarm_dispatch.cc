@@ -80,7 +80,7 @@ Status SwarmController::CommitLocked(Changes c) {
     for (const auto& [name, s] : c.drones) {
       if (Status e = store_->PutDroneStatus(name, s); !e.ok()) return e;
     }
-    if (c.swarm) return store_->PutSwarm(*c.swarm);
+    if (c.swarm) return PutSwarmLocked(*c.swarm);
     return Status::Ok();
   });
   if (!st.ok()) return st;

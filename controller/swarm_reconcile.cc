@@ -29,6 +29,7 @@ constexpr char kDronePrefix[] = "drone/";
 // How long swarm-wide work waits for more of what woke it: every heartbeat,
 // result and verb in that window is served by one pass.
 constexpr Duration kSwarmPassDelay{100};
+constexpr Duration kSwarmPassMaxDelay{5000};
 
 void Earliest(Duration* next, std::optional<Duration> d) {
   if (d) *next = std::min(*next, *d);
@@ -61,7 +62,11 @@ void SwarmController::EnqueueLocked(const std::vector<std::string>& keys) {
 }
 
 void SwarmController::ScheduleSwarmPassLocked() {
-  if (queue_ != nullptr) queue_->AddAfter(kSwarmKey, kSwarmPassDelay);
+  if (queue_ == nullptr) return;
+  // A pass over a large queue and roster holds the lock for a while: it runs
+  // at most a tenth of the time, so requests always get the rest.
+  const Duration delay = std::clamp(swarm_pass_cost_ * 10, kSwarmPassDelay, kSwarmPassMaxDelay);
+  queue_->AddAfter(kSwarmKey, delay);
 }
 
 void SwarmController::WatchLeaseLocked(const std::string& name) {
@@ -75,7 +80,9 @@ ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
   Duration next = kResyncPeriod;
   Status st;
   if (key == kSwarmKey) {
+    const SteadyTime start = clock_->SteadyNow();
     st = ReconcileSwarmLocked(&next);
+    swarm_pass_cost_ = std::chrono::duration_cast<Duration>(clock_->SteadyNow() - start);
   } else if (key.starts_with(kDronePrefix)) {
     st = ReconcileDroneLocked(key.substr(std::string_view(kDronePrefix).size()), &next);
   }
@@ -464,13 +471,21 @@ Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* que
   return Status::Ok();
 }
 
+Status SwarmController::PutSwarmLocked(const api::Swarm& next) {
+  // The generation moves with the spec: only then is the spec written.
+  if (swarm_ && swarm_->metadata.generation == next.metadata.generation) {
+    return store_->PutSwarmStatus(next);
+  }
+  return store_->PutSwarm(next);
+}
+
 Status SwarmController::CommitSwarmLocked(api::Swarm next, const std::function<Status()>& also) {
   ++next.metadata.resource_version;
   Status st = store_->Transaction([&]() -> Status {
     if (also) {
       if (Status s = also(); !s.ok()) return s;
     }
-    return store_->PutSwarm(next);
+    return PutSwarmLocked(next);
   });
   if (!st.ok()) return st;
   swarm_ = std::move(next);

@@ -201,6 +201,26 @@ TEST_F(StoreTest, PutSwarmReplacesTheOneSwarm) {
   EXPECT_EQ(RawQuery(path_, "SELECT count(*) FROM swarm"), "1");
 }
 
+TEST_F(StoreTest, PutSwarmStatusKeepsTheStoredSpecAndGeneration) {
+  EXPECT_EQ(store_->PutSwarmStatus(SampleSwarm(clock_.Now())).code(), StatusCode::kNotFound);
+  api::Swarm swarm = SampleSwarm(clock_.Now());
+  ASSERT_TRUE(store_->PutSwarm(swarm).ok());
+  api::Swarm next = swarm;
+  next.metadata.resource_version = 19;
+  next.metadata.annotations["buildswarm.io/fresh"] = "2026-12-06T08:00:00.000Z";
+  next.status.conditions.pop_back();
+  next.metadata.generation = 99;            // not written
+  next.spec.deploy.version = "not-written";  // not written
+  ASSERT_TRUE(store_->PutSwarmStatus(next).ok());
+  auto got = store_->GetSwarm();
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->metadata.resource_version, 19);
+  EXPECT_EQ((*got)->metadata.annotations, next.metadata.annotations);
+  EXPECT_EQ((*got)->status.conditions.size(), next.status.conditions.size());
+  EXPECT_EQ((*got)->metadata.generation, swarm.metadata.generation);
+  EXPECT_EQ((*got)->spec.deploy.version, swarm.spec.deploy.version);
+}
+
 TEST_F(StoreTest, SwarmWithoutCreationTimestamp) {
   api::Swarm swarm = SampleSwarm(clock_.Now());
   swarm.metadata.creation_timestamp.reset();
