@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   std::string binhost_dir;
   std::string build_log_dir;
   std::string binhost_check = "1m";
+  int binhost_full_every = 60;
   app.add_option("--listen", listen, "HOST:PORT to serve the API on (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--state", state_file, "SQLite state file (created when missing)")->required();
@@ -73,6 +74,11 @@ int main(int argc, char** argv) {
   app.add_option("--binhost-check-interval", binhost_check,
                  "how often published binary packages are checked (size, digest)")
       ->capture_default_str();
+  app.add_option("--binhost-full-check-every", binhost_full_every,
+                 "every Nth binhost check re-hashes every published file (the others "
+                 "compare sizes)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -123,8 +129,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  swarm::controller::BuildOutputs outputs;
+  outputs.binhost = binhost->get();
+  outputs.log_dir = build_log_dir;
+  outputs.index_thread = true;
   swarm::controller::SwarmController controller(store->get(), swarm::SystemClock::Get(),
-                                                {binhost->get(), build_log_dir});
+                                                outputs);
   if (auto st = controller.Start(); !st.ok()) {
     std::cerr << "swarm-controller: loading state: " << st.message() << "\n";
     return 1;
@@ -144,7 +154,8 @@ int main(int argc, char** argv) {
   }
 
   std::thread reconciler([&] { controller.RunLoop(); });
-  std::thread binhost_checks([&] { controller.RunBinhostChecks(*check_interval); });
+  std::thread binhost_checks([&] { controller.RunBinhostChecks(*check_interval, binhost_full_every);
+  });
   std::atomic<bool> serving{true};
   std::thread signal_waiter([&] {
     int sig = 0;

@@ -180,6 +180,10 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
   if (result.outcome == api::kBuildSucceeded) {
     if (!result.binpkg) return InvalidArgument("a successful build result needs its binpkg");
     if (outputs_.binhost == nullptr) return Unavailable("this controller has no binhost directory");
+    // The index on disk may still list this path with the file a rebuild is
+    // about to replace (its removal waits for the debounce): it is written
+    // without it first, so it never lists the path with another file's size.
+    if (Status s = index_writer_->FlushIfListed(result.binpkg->path); !s.ok()) return s;
     std::string wrong;
     Result<api::BinaryPackageRef> pub =
         BinpkgPathIsFor(result.binpkg->path, package.name, &wrong)
@@ -279,7 +283,6 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
   }
   // Grounding and faults are stored before anything acts on them.
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
-  if (published) WriteBinhostIndexLocked();
   if (raised) SystemicFaultRaisedLocked();
   if (result.outcome != api::kBuildSucceeded) {
     spdlog::warn("{}", verdict.event_message);
@@ -416,10 +419,7 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   std::set<std::pair<std::string, std::string>> checked;
   for (const auto& [name, ref] : published) checked.insert({name, ref.sha256});
   std::lock_guard<std::mutex> l(mu_);
-  if (problems.empty()) {
-    if (index_stale_) WriteBinhostIndexLocked();
-    return 0;
-  }
+  if (problems.empty()) return 0;
   Changes changes;
   for (const auto& problem : problems) {
     if (auto i = packages_.IndexOf(problem.package)) {
@@ -442,30 +442,24 @@ Result<int> SwarmController::VerifyBinhost(bool full) {
   }
   const int requeued = static_cast<int>(changes.packages.size());
   if (Status st = CommitLocked(std::move(changes)); !st.ok()) return st;
-  if (requeued > 0 || index_stale_) WriteBinhostIndexLocked();
   ScheduleSwarmPassLocked();
   return requeued;
 }
 
-void SwarmController::WriteBinhostIndexLocked() {
-  if (outputs_.binhost == nullptr) return;
+void SwarmController::ResetBinhostIndexLocked() {
+  if (!index_writer_) return;
   std::vector<PublishedPackage> published;
   for (const auto& p : packages_) {
     if (p.phase == api::kPhaseComplete && p.binpkg) {
       published.push_back({p.name, p.binpkg->path, p.index_entry});
     }
   }
-  std::vector<std::string> warnings;
-  Result<int> listed =
-      WriteBinhostIndex(outputs_.binhost->dir(), published, clock_->Now(), &warnings);
-  for (const auto& w : warnings) spdlog::warn("binhost index: {}", w);
-  index_stale_ = !listed.ok();
-  if (!listed.ok()) {
-    spdlog::error("writing the binhost index: {}; the next binhost check writes it again",
-                  listed.status().ToString());
-    return;
-  }
-  spdlog::debug("binhost index: {} packages listed", *listed);
+  index_writer_->Reset(std::move(published));
+}
+
+Status SwarmController::FlushBinhostIndex() {
+  if (!index_writer_) return Status::Ok();
+  return index_writer_->Flush();
 }
 
 void SwarmController::RunBinhostChecks(Duration interval, int full_every) {

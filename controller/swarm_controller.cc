@@ -69,7 +69,12 @@ const char* ApplyOutcomeName(ApplyOutcome o) {
 }
 
 SwarmController::SwarmController(Store* store, Clock* clock, BuildOutputs outputs)
-    : store_(store), clock_(clock), outputs_(std::move(outputs)) {}
+    : store_(store), clock_(clock), outputs_(std::move(outputs)) {
+  if (outputs_.binhost != nullptr) {
+    index_writer_ = std::make_unique<BinhostIndexWriter>(
+        outputs_.binhost->dir(), clock_, outputs_.index_debounce, outputs_.index_thread);
+  }
+}
 
 Status SwarmController::Start() {
   std::lock_guard<std::mutex> l(mu_);
@@ -82,7 +87,7 @@ Status SwarmController::Start() {
   if (!packages.ok()) return packages.status();
   packages_.Replace(std::move(packages.value()));
   // The index of a previous run may be missing or older than the store.
-  WriteBinhostIndexLocked();
+  ResetBinhostIndexLocked();
   std::random_device random;
   // 64 random bits: ids (action and assignment fencing tokens) of an earlier
   // run are never issued again.

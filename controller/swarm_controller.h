@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -20,6 +21,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "controller/auth.h"
+#include "controller/binhost_index_writer.h"
 #include "controller/package_queue.h"
 #include "controller/reconcile_loop.h"
 #include "controller/reconcilers/action_state.h"
@@ -53,6 +55,10 @@ class Binhost;
 struct BuildOutputs {
   Binhost* binhost = nullptr;  // not owned; verified uploads are published here
   std::string log_dir;         // the last build log of each package: <log_dir>/<cat>/<pf>.log
+  // The binhost's Packages index is rewritten by a thread of its own, this
+  // long after a change. Without it (tests), FlushBinhostIndex writes it.
+  bool index_thread = false;
+  Duration index_debounce{200};
 };
 
 // What `swarmctl fresh` set in motion.
@@ -144,6 +150,10 @@ class SwarmController {
   // NotFound before the first apply.
   Result<FreshResult> RequestFresh();
 
+  // Writes the binhost's Packages index now when a change waits (tests,
+  // shutdown); otherwise its own thread does, shortly after each change.
+  Status FlushBinhostIndex();
+
   // Runs every reconciler once at the clock's current time. Returns how long
   // until it should run again at the latest.
   Duration ReconcileOnce();
@@ -232,10 +242,10 @@ class SwarmController {
   // longer holds (a queue replaced, a fresh start).
   void DiscardEndedUploadsLocked(const std::vector<api::Package>& before,
                                  const std::vector<api::Package>& after);
-  // Rewrites the binhost's Packages index from the Complete packages; call
-  // after every committed change to what is published. A failed write is
-  // logged and retried by the next VerifyBinhost.
-  void WriteBinhostIndexLocked();
+  // The binhost index lists exactly the published packages from now on
+  // (a restart, a new queue). Each package's change is handed over by
+  // CommitLocked.
+  void ResetBinhostIndexLocked();
   bool SystemicFaultLocked() const;
   int64_t DroneMemoryLocked(const std::string& name) const;
   Result<api::Drone> DroneVerbLocked(const std::string& name, const std::function<Status(Changes&)>& change);
@@ -310,7 +320,7 @@ class SwarmController {
   reconcilers::FailingAlikeWindow failing_alike_;
   bool remediation_pending_ = false;             // a systemic fault's re-sync and rediscovery
   std::optional<WallTime> last_remediation_;     // when the last one finished
-  bool index_stale_ = false;                     // the last binhost index write failed
+  std::unique_ptr<BinhostIndexWriter> index_writer_;  // null without a binhost
   std::condition_variable stop_cv_;              // wakes RunBinhostChecks on Stop()
 
   ReconcileOutcome ReconcileKey(const std::string& key);

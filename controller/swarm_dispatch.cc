@@ -98,6 +98,15 @@ Status SwarmController::CommitLocked(Changes c) {
         }
       }
     }
+    // What the binhost lists follows what is published.
+    const bool was_listed = p.phase == api::kPhaseComplete && p.binpkg.has_value();
+    const bool listed = next.phase == api::kPhaseComplete && next.binpkg.has_value();
+    if (index_writer_ && listed &&
+        (!was_listed || p.binpkg != next.binpkg || p.index_entry != next.index_entry)) {
+      index_writer_->Put({next.name, next.binpkg->path, next.index_entry});
+    } else if (index_writer_ && was_listed && !listed) {
+      index_writer_->Remove(next.name);
+    }
     packages_.Set(*i, std::move(next));
   }
   for (const auto& name : c.removed_drones) statuses_.erase(name);

@@ -279,7 +279,7 @@ Status SwarmController::HandleFreshLocked() {
   statuses_ = std::move(statuses);
   DiscardEndedUploadsLocked(packages_.packages(), {});
   packages_.Replace({});
-  WriteBinhostIndexLocked();
+  ResetBinhostIndexLocked();
   unheld_builds_.clear();
   failing_alike_.Clear();
   remediation_pending_ = false;
@@ -314,7 +314,7 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
   if (!st.ok()) return st;
   DiscardEndedUploadsLocked(packages_.packages(), packages);
   packages_.Replace(std::move(packages));
-  WriteBinhostIndexLocked();
+  ResetBinhostIndexLocked();
   return Status::Ok();
 }
 

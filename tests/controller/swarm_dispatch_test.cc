@@ -510,6 +510,9 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   const std::string index = dir_.File("binhost/Packages");
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  // The index is written off the controller's lock, by a thread in the
+  // process; here FlushBinhostIndex writes what it would.
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   EXPECT_EQ(::swarm::testing::ReadFile(index),
             "PACKAGES: 0\nTIMESTAMP: " + std::to_string(now) + "\nVERSION: 0\n")
       << "written at start";
@@ -524,6 +527,7 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   r.binpkg = Upload(a, "bytes");
   r.index_entry = "CPV: " + a.package + "\nEAPI: 8\nSLOT: 0/1\nSIZE: 5\n";
   ASSERT_TRUE(controller_->ReportBuildResult(drone, r).ok());
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   std::string text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMTIME: "), std::string::npos) << text;
@@ -533,6 +537,7 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
 
   // A restart writes the same list again.
   OpenController();
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   EXPECT_NE(::swarm::testing::ReadFile(index).find("SLOT: 0/1"), std::string::npos);
 
   // Its file goes bad: requeued, and no longer listed.
@@ -540,6 +545,7 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   auto requeued = controller_->VerifyBinhost(false);
   ASSERT_TRUE(requeued.ok());
   EXPECT_EQ(*requeued, 1);
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 0\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("CPV: "), std::string::npos) << text;
@@ -681,6 +687,44 @@ TEST_F(SwarmDispatchTest, ADeployBumpWithdrawsBuildsAndDeploysOnlyIdleDrones) {
   r = Beat("small");
   ASSERT_EQ(r.actions.size(), 1u);
   EXPECT_EQ(r.actions[0].type, "deploy");
+}
+
+// The index is written after a debounce, but never lists a path with another
+// file's size: a rebuild published at a path the index on disk still lists
+// (its removal not written yet) writes the index without it first.
+TEST_F(SwarmDispatchTest, ARebuildNeverLeavesTheIndexListingTheOldFilesSize) {
+  const std::string index = dir_.File("binhost/Packages");
+  DiscoverQueue({{"dev-libs/a-1", {}}});
+  auto [drone, held] = HoldAnywhere();
+  ASSERT_EQ(held.size(), 1u);
+  ASSERT_TRUE(Succeed(drone, held[0]).ok());
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
+  const std::string path = Package("dev-libs/a-1")->binpkg->path;
+  ASSERT_NE(::swarm::testing::ReadFile(index).find("PATH: " + path), std::string::npos);
+
+  // The file goes bad: requeued; the removal from the index waits.
+  std::ofstream(dir_.File("binhost/" + path), std::ios::trunc).close();
+  ASSERT_EQ(*controller_->VerifyBinhost(false), 1);
+  controller_->ReconcileOnce();
+  auto [builder, again] = HoldAnywhere();
+  ASSERT_EQ(again.size(), 1u);
+  // The rebuild's file, of another size, is published at the same path.
+  api::BuildResult r;
+  r.assignment = again[0].id;
+  r.package = again[0].package;
+  r.outcome = api::kBuildSucceeded;
+  r.binpkg = Upload(again[0], "a rebuilt package of another size");
+  ASSERT_EQ(r.binpkg->path, path);
+  ASSERT_TRUE(controller_->ReportBuildResult(builder, r).ok());
+  // Nothing was flushed since: the index on disk no longer lists the path
+  // (written before the publish), and lists it again only with the new size.
+  std::string text = ::swarm::testing::ReadFile(index);
+  EXPECT_EQ(text.find("PATH: " + path), std::string::npos) << text;
+  ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
+  text = ::swarm::testing::ReadFile(index);
+  EXPECT_NE(text.find("PATH: " + path + "\nSIZE: " + std::to_string(r.binpkg->size) + "\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -204,6 +204,9 @@ class DispatchTest : public ::testing::Test {
   // the PATH and SIZE of its file and the metadata its drone's portage wrote,
   // and GET /binhost/Packages serves it, as --getbinpkg fetches it.
   void ExpectIndexed(size_t count) {
+    // Written by the controller's index thread shortly after the last change.
+    const std::string want = "PACKAGES: " + std::to_string(count) + "\n";
+    WaitFor([&] { return ReadFile(h_.dir().File("binhost/Packages")).find(want) == 0; });
     const std::string text = ReadFile(h_.dir().File("binhost/Packages"));
     std::istringstream in(text);
     api::IndexReader reader(in);
