@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/conditions.h"
 #include "base/clock.h"
 
 namespace swarm::api {

@@ -10,6 +10,7 @@
 
 #include "api/codec.h"
 #include "api/protocol.h"
+#include "api/replies.h"
 #include "api/quantity.h"
 #include "controller/binhost.h"
 #include "controller/binhost_http.h"
@@ -296,20 +297,7 @@ void ApiServer::Routes() {
                   if (!report.ok()) return WriteError(res, report.status());
                   auto reply = controller_->Heartbeat(name, *report);
                   if (!reply.ok()) return WriteError(res, reply.status());
-                  json actions = json::array();
-                  for (const auto& a : reply->actions) actions.push_back(api::ActionToJson(a));
-                  json assignments = json::array();
-                  for (const auto& a : reply->assignments) {
-                    assignments.push_back(api::BuildAssignmentToJson(a));
-                  }
-                  WriteJson(res, 200,
-                            {{"heartbeatInterval", api::FormatDuration(reply->heartbeat_interval)},
-                             {"health",
-                              {{"probeInterval", api::FormatDuration(reply->health.probe_interval)},
-                               {"memoryDegradedPercent", reply->health.memory_degraded_percent},
-                               {"diskDegradedPercent", reply->health.disk_degraded_percent}}},
-                             {"actions", std::move(actions)},
-                             {"assignments", std::move(assignments)}});
+                  WriteJson(res, 200, api::HeartbeatReplyToJson(*reply));
                 }));
 
   server_->Post(
@@ -464,9 +452,7 @@ void ApiServer::BuildRoutes() {
                   }
                   auto next = controller_->ReportBuildResult(req.matches[1], *result);
                   if (!next.ok()) return WriteBuildError(res, next.status());
-                  json assignments = json::array();
-                  for (const auto& a : *next) assignments.push_back(api::BuildAssignmentToJson(a));
-                  WriteJson(res, 200, {{"accepted", true}, {"assignments", std::move(assignments)}});
+                  WriteJson(res, 200, api::BuildResultReplyToJson({std::move(*next)}));
                 }));
 
   server_->Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",

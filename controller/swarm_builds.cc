@@ -46,7 +46,7 @@ bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
   if (!changes.swarm) changes.swarm = *swarm_;
   api::Swarm& next = *changes.swarm;
   const WallTime now = clock_->Now();
-  if (api::IsConditionTrue(next.status.conditions, "SystemicFault")) return false;  // already raised
+  if (api::IsConditionTrue(next.status.conditions, api::condition::kSystemicFault)) return false;  // already raised
   const bool persists = last_remediation_ && now - *last_remediation_ < kRemediationMemory;
   std::string message = evidence;
   if (persists) {
@@ -58,7 +58,7 @@ bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
     message += "; nothing is dispatched: every member re-syncs and the queue is discovered again";
   }
   api::SetCondition(next.status.conditions,
-                    {"SystemicFault", api::kTrue, persists ? "Persistent" : reason, message, {}},
+                    {api::condition::kSystemicFault, api::kTrue, persists ? api::reason::kPersistent : reason, message, {}},
                     now);
   changes.Event(api::kKindSwarm, next.metadata.name, events::kWarning, events::kSystemicFault,
                 message);
@@ -68,7 +68,7 @@ bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
   for (const auto& member : next.spec.drones) {
     api::DroneStatus& s = changes.Drone(statuses_, member.name);
     api::SetCondition(s.conditions,
-                      {"TreeSynced",
+                      {api::condition::kTreeSynced,
                        api::kFalse,
                        reconcilers::kResyncRequested,
                        "re-sync requested by a systemic fault",
@@ -80,7 +80,7 @@ bool SwarmController::RaiseSystemicFaultLocked(const std::string& reason,
 
 void SwarmController::SystemicFaultRaisedLocked() {
   spdlog::warn("systemic fault: {}",
-               api::FindCondition(swarm_->status.conditions, "SystemicFault")->message);
+               api::FindCondition(swarm_->status.conditions, api::condition::kSystemicFault)->message);
   // Syncs and a discovery issued before the fault do not count for its remediation.
   for (auto& [name, acts] : actions_) {
     acts.sync.in_flight.reset();
@@ -95,7 +95,7 @@ bool SwarmController::FinishRemediationLocked(Changes& changes) {
   const WallTime now = clock_->Now();
   if (!changes.swarm) changes.swarm = *swarm_;
   api::SetCondition(changes.swarm->status.conditions,
-                    {"SystemicFault", api::kFalse, "Remediated",
+                    {api::condition::kSystemicFault, api::kFalse, api::reason::kRemediated,
                      "every member re-synced and the queue was discovered again at " +
                          FormatTime(now) + "; dispatch resumed",
                      {}},
@@ -245,7 +245,7 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     int ready = 0;
     for (const auto& member : swarm_->spec.drones) {
       auto st = statuses_.find(member.name);
-      const bool is_ready = st != statuses_.end() && api::IsConditionTrue(st->second.conditions, "Ready");
+      const bool is_ready = st != statuses_.end() && api::IsConditionTrue(st->second.conditions, api::condition::kReady);
       if (api::HasRole(member, api::kRoleBuild) && is_ready) ++ready;
       if (!is_ready) alike.erase(member.name);
     }

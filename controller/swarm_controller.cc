@@ -38,7 +38,7 @@ std::string Truncate(const std::string& s, size_t max) {
 bool IsPackageName(const std::string& s) { return s.size() <= 256 && api::ParseCpv(s).ok(); }
 
 api::Condition NeverJoinedCondition() {
-  return {"Ready",
+  return {api::condition::kReady,
           api::kUnknown,
           reasons::kNeverJoined,
           "in the roster; no heartbeat received yet",
@@ -99,15 +99,15 @@ Status SwarmController::Start() {
     leases_.Renew(name, now);
     // A sync in flight when the controller stopped may have been a forced
     // re-sync, whose memory is gone: it is asked for again.
-    const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
+    const api::Condition* synced = api::FindCondition(status.conditions, api::condition::kTreeSynced);
     if (synced != nullptr && synced->reason == "Syncing") actions_[name].sync.forced = true;
     statuses_[name] = std::move(status);
   }
   // A remediated fault is remembered, so one that comes back within the hour
   // after a restart still counts as persisting.
   if (swarm_) {
-    const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
-    if (fault != nullptr && fault->reason == "Remediated") {
+    const api::Condition* fault = api::FindCondition(swarm_->status.conditions, api::condition::kSystemicFault);
+    if (fault != nullptr && fault->reason == api::reason::kRemediated) {
       last_remediation_ = fault->last_transition_time;
     }
   }
@@ -192,10 +192,10 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   // or deploy is one, so it is looked at again from scratch.
   bool fault_cleared = false;
   if ((deploy_changed || tree_changed) && !created) {
-    const api::Condition* fault = api::FindCondition(next.status.conditions, "SystemicFault");
+    const api::Condition* fault = api::FindCondition(next.status.conditions, api::condition::kSystemicFault);
     if (fault != nullptr && fault->status == api::kTrue) {
       api::SetCondition(next.status.conditions,
-                        {"SystemicFault", api::kFalse, "SpecChanged",
+                        {api::condition::kSystemicFault, api::kFalse, api::reason::kSpecChanged,
                          "the spec's tree or deploy changed; was: " + fault->message, {}},
                         now);
       fault_cleared = true;
@@ -302,7 +302,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
 
   api::DroneStatus& current = statuses_[name];
   api::DroneStatus status = current;
-  const api::Condition* before = api::FindCondition(status.conditions, "Ready");
+  const api::Condition* before = api::FindCondition(status.conditions, api::condition::kReady);
   const bool was_ready = before != nullptr && before->status == api::kTrue;
   const std::string before_reason = before ? before->reason : reasons::kNeverJoined;
   status.deploy_version = report.deploy_version;
@@ -315,7 +315,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
   status.last_heartbeat_time = now;
   const Duration interval = swarm_->spec.policy.heartbeat_interval;
   api::SetCondition(status.conditions,
-                    {"Ready",
+                    {api::condition::kReady,
                      api::kTrue,
                      reasons::kHeartbeatReceived,
                      "agent heartbeats arrive (interval " + api::FormatDuration(interval) + ")",

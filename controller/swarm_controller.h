@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/replies.h"
 #include "api/types.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -42,12 +43,7 @@ struct ApplyResult {
 };
 
 // What the controller wants of a drone, sent back in the heartbeat reply.
-struct HeartbeatReply {
-  Duration heartbeat_interval{5000};
-  api::HealthPolicy health;
-  std::vector<api::Action> actions;  // every action the controller wants of the drone now
-  std::vector<api::BuildAssignment> assignments;  // every build the drone holds now
-};
+using HeartbeatReply = api::HeartbeatReply;
 
 class Binhost;
 

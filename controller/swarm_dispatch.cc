@@ -20,9 +20,9 @@ namespace {
 
 // Why a roster member takes no new work now, or "" when it may.
 std::string IneligibleReason(const api::DroneStatus& s) {
-  if (!api::IsConditionTrue(s.conditions, "Ready")) return "not Ready";
-  if (!api::IsConditionTrue(s.conditions, "Deployed")) return "not deployed";
-  if (!api::IsConditionTrue(s.conditions, "TreeSynced")) return "tree not synced";
+  if (!api::IsConditionTrue(s.conditions, api::condition::kReady)) return "not Ready";
+  if (!api::IsConditionTrue(s.conditions, api::condition::kDeployed)) return "not deployed";
+  if (!api::IsConditionTrue(s.conditions, api::condition::kTreeSynced)) return "tree not synced";
   if (reconcilers::IsGrounded(s)) return "grounded";
   if (s.cordoned) return "cordoned";
   if (s.health != "HEALTHY") return s.health.empty() ? "health unknown" : "health " + s.health;
@@ -116,7 +116,7 @@ Status SwarmController::CommitLocked(Changes c) {
 }
 
 bool SwarmController::SystemicFaultLocked() const {
-  return swarm_ && api::IsConditionTrue(swarm_->status.conditions, "SystemicFault");
+  return swarm_ && api::IsConditionTrue(swarm_->status.conditions, api::condition::kSystemicFault);
 }
 
 int64_t SwarmController::DroneMemoryLocked(const std::string& name) const {

@@ -159,7 +159,7 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
     spdlog::warn("{}", t.event_message);
   }
   if (liveness.requeue_after) Earliest(next, *liveness.requeue_after + Duration(1));
-  const bool ready = api::IsConditionTrue(status.conditions, "Ready");
+  const bool ready = api::IsConditionTrue(status.conditions, api::condition::kReady);
 
   // Deploy and tree sync: actions are issued only to a drone that heartbeats.
   DroneActions& acts = actions_[name];
@@ -178,7 +178,7 @@ Status SwarmController::ReconcileDroneLocked(const std::string& name, Duration* 
   Earliest(next, deploy.requeue_after);
   api::SetCondition(status.conditions, deploy.condition, now);
 
-  const api::Condition* synced = api::FindCondition(status.conditions, "TreeSynced");
+  const api::Condition* synced = api::FindCondition(status.conditions, api::condition::kTreeSynced);
   const bool resync = synced != nullptr && synced->reason == reconcilers::kResyncRequested;
   auto sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, resync, acts.sync,
                                              steady, held);
@@ -242,10 +242,10 @@ Status SwarmController::HandleFreshLocked() {
   api::Swarm next = *swarm_;
   next.status.observed_fresh_request = requested;
   next.status.queue = {};
-  if (const api::Condition* fault = api::FindCondition(next.status.conditions, "SystemicFault");
+  if (const api::Condition* fault = api::FindCondition(next.status.conditions, api::condition::kSystemicFault);
       fault != nullptr && fault->status == api::kTrue) {
     api::SetCondition(next.status.conditions,
-                      {"SystemicFault", api::kFalse, "FreshStart",
+                      {api::condition::kSystemicFault, api::kFalse, api::reason::kFreshStart,
                        "cleared by swarmctl fresh; was: " + fault->message, {}},
                       now);
   }
@@ -254,16 +254,16 @@ Status SwarmController::HandleFreshLocked() {
     for (const auto& member : next.spec.drones) {
       api::DroneStatus& s = statuses[member.name];
       api::SetCondition(s.conditions,
-                        {"TreeSynced",
+                        {api::condition::kTreeSynced,
                          api::kFalse,
                          reconcilers::kResyncRequested,
                          "re-sync requested by swarmctl fresh",
                          {}},
                         now);
       s.consecutive_failures = 0;
-      if (api::FindCondition(s.conditions, "Grounded")) {
+      if (api::FindCondition(s.conditions, api::condition::kGrounded)) {
         api::SetCondition(s.conditions,
-                          {"Grounded", api::kFalse, "FreshStart", "cleared by swarmctl fresh", {}},
+                          {api::condition::kGrounded, api::kFalse, api::reason::kFreshStart, "cleared by swarmctl fresh", {}},
                           now);
       }
       if (Status e = store_->PutDroneStatus(member.name, s); !e.ok()) return e;
@@ -369,7 +369,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   if (status == swarm_->status) {
     return Status::Ok();
   }
-  const api::Condition* was = api::FindCondition(swarm_->status.conditions, "QueueCurrent");
+  const api::Condition* was = api::FindCondition(swarm_->status.conditions, api::condition::kQueueCurrent);
   const bool went_stale =
       was != nullptr && was->status == api::kTrue && queue_current.status != api::kTrue;
   api::Swarm updated = *swarm_;
@@ -387,8 +387,8 @@ Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* que
   if (Status s = WithdrawStaleAssignmentsLocked(); !s.ok()) return s;
   // A stored fault that is not Persistent is being remediated: level-triggered,
   // so a restart or a failed write picks it up again.
-  if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, "SystemicFault");
-      fault != nullptr && fault->status == api::kTrue && fault->reason != "Persistent") {
+  if (const api::Condition* fault = api::FindCondition(swarm_->status.conditions, api::condition::kSystemicFault);
+      fault != nullptr && fault->status == api::kTrue && fault->reason != api::reason::kPersistent) {
     remediation_pending_ = true;
   }
   // A copy: swarm_ is replaced below as the queue and status are written.
@@ -403,10 +403,10 @@ Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* que
     // from its conditions, which may still speak of the previous spec.
     const api::DroneStatus& ds = statuses_[discover_on];
     const DroneActions& acts = actions_[discover_on];
-    const api::Condition* synced = api::FindCondition(ds.conditions, "TreeSynced");
+    const api::Condition* synced = api::FindCondition(ds.conditions, api::condition::kTreeSynced);
     const bool resync_owed = acts.sync.forced || acts.sync.in_flight ||
                              (synced != nullptr && synced->reason == reconcilers::kResyncRequested);
-    discoverer = {true, api::IsConditionTrue(ds.conditions, "Ready"), ds.deploy_version == spec.deploy.version,
+    discoverer = {true, api::IsConditionTrue(ds.conditions, api::condition::kReady), ds.deploy_version == spec.deploy.version,
                   ds.tree_revision == spec.portage.tree_revision && !resync_owed};
   }
   reconcilers::ActionState no_actions;
@@ -422,9 +422,9 @@ Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* que
     bool all_synced = true;
     for (const auto& member : spec.drones) {
       const api::DroneStatus& ds = statuses_[member.name];
-      if (!api::IsConditionTrue(ds.conditions, "Ready")) continue;
+      if (!api::IsConditionTrue(ds.conditions, api::condition::kReady)) continue;
       const DroneActions& acts = actions_[member.name];
-      all_synced = all_synced && api::IsConditionTrue(ds.conditions, "TreeSynced") && !acts.sync.forced &&
+      all_synced = all_synced && api::IsConditionTrue(ds.conditions, api::condition::kTreeSynced) && !acts.sync.forced &&
                    !acts.sync.in_flight;
     }
     if (!all_synced) queue.build_from_packages = false;

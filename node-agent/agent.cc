@@ -107,11 +107,13 @@ LinkState Agent::Exchange(const api::DroneReport& report, std::string* message) 
     *message = DescribeHttpError(*res);
     return LinkState::kRefused;
   }
-  auto reply = ParseHeartbeatReply(res->body);
+  std::vector<std::string> skipped;
+  auto reply = ParseHeartbeatReply(res->body, &skipped);
   if (!reply.ok()) {
     *message = reply.status().message();
     return LinkState::kBadReply;
   }
+  LogSkipped(skipped);
   ApplyReply(*reply);
   return LinkState::kJoined;
 }
@@ -165,16 +167,15 @@ void Agent::ApplyReply(const HeartbeatReply& reply) {
   OfferBuilds(reply.assignments);
 }
 
-void Agent::OfferActions(const nlohmann::json& actions) {
-  std::vector<std::string> problems;
-  std::vector<api::Action> wanted = ParseActions(actions, &problems);
-  // The controller repeats its list every beat; one line per new problem.
-  std::set<std::string> now(problems.begin(), problems.end());
+void Agent::OfferActions(const std::vector<api::Action>& actions) { actions_->Offer(actions); }
+
+void Agent::LogSkipped(const std::vector<std::string>& skipped) {
+  // The controller repeats its lists every beat; one line per new problem.
+  std::set<std::string> now(skipped.begin(), skipped.end());
   for (const auto& p : now) {
-    if (!action_problems_.count(p)) spdlog::warn("skipping an action of the reply: {}", p);
+    if (!reply_problems_.count(p)) spdlog::warn("skipping an item of the reply: {}", p);
   }
-  action_problems_ = std::move(now);
-  actions_->Offer(wanted);
+  reply_problems_ = std::move(now);
 }
 
 void Agent::LogProblems(const std::vector<std::string>& problems) {

@@ -109,9 +109,11 @@ class Agent {
   LinkState Exchange(const api::DroneReport& report, std::string* message);
   void SetLink(LinkState next, const std::string& message);
   void LogProblems(const std::vector<std::string>& problems);
-  void OfferActions(const nlohmann::json& actions);
+  void OfferActions(const std::vector<api::Action>& actions);
+  // Logs the reply's items left out, each once while it keeps coming.
+  void LogSkipped(const std::vector<std::string>& skipped);
   // agent_builds.cc: the builds' part of a beat.
-  void OfferBuilds(const nlohmann::json& assignments);
+  void OfferBuilds(const std::vector<api::BuildAssignment>& assignments);
   // Records each ended build with the health monitor (all but Returned ones)
   // and holds its report for delivery.
   void AbsorbBuilds(std::vector<FinishedBuild> finished, SteadyTime now);
@@ -143,8 +145,7 @@ class Agent {
   std::set<std::string> problems_;
   ResultOutbox outbox_;
   BuildReportOutbox build_outbox_;
-  std::set<std::string> action_problems_;      // malformed reply items, logged once
-  std::set<std::string> assignment_problems_;  // likewise
+  std::set<std::string> reply_problems_;  // reply items left out, logged once
 };
 
 }  // namespace swarm::agent

@@ -54,15 +54,8 @@ void Agent::TakeBuildsAndSelfCheck(SteadyTime now) {
   }
 }
 
-void Agent::OfferBuilds(const nlohmann::json& assignments) {
+void Agent::OfferBuilds(const std::vector<api::BuildAssignment>& wanted) {
   if (!builds_) return;
-  std::vector<std::string> problems;
-  std::vector<api::BuildAssignment> wanted = ParseAssignments(assignments, &problems);
-  std::set<std::string> now(problems.begin(), problems.end());
-  for (const auto& p : now) {
-    if (!assignment_problems_.count(p)) spdlog::warn("skipping an assignment of the reply: {}", p);
-  }
-  assignment_problems_ = std::move(now);
 
   std::set<std::string> ids;
   for (const auto& a : wanted) ids.insert(a.id);

@@ -7,6 +7,7 @@
 #include <random>
 #include <utility>
 
+#include "api/replies.h"
 #include "node-agent/heartbeat.h"
 
 namespace swarm::agent {
@@ -182,10 +183,13 @@ BuildReportOutbox::Outcome BuildReportOutbox::SendResult(Pending& p, ControllerT
   p.step = Step::kDone;
   // The reply lists every assignment the drone holds now, the next one
   // included: it is offered at once instead of at the next heartbeat.
-  nlohmann::json reply = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
-  if (reply.is_object() && reply.contains("assignments") && reply["assignments"].is_array()) {
-    latest_assignments_ = reply["assignments"];
+  std::vector<std::string> skipped;
+  auto reply = api::BuildResultReplyFromJson(
+      nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false), &skipped);
+  for (const auto& item : skipped) {
+    spdlog::warn("build {}: skipping an item of the reply: {}", p.build.result.assignment, item);
   }
+  if (reply.ok() && reply->assignments) latest_assignments_ = std::move(reply->assignments);
   return o;
 }
 

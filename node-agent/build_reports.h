@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/protocol.h"
 #include "api/types.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -66,14 +67,14 @@ class BuildReportOutbox {
 
   // The `assignments` of the last accepted result's reply since the last
   // call (the drone's whole list then), or nullopt when none came.
-  std::optional<nlohmann::json> TakeAssignments() {
-    std::optional<nlohmann::json> out = std::move(latest_assignments_);
+  std::optional<std::vector<api::BuildAssignment>> TakeAssignments() {
+    std::optional<std::vector<api::BuildAssignment>> out = std::move(latest_assignments_);
     latest_assignments_.reset();
     return out;
   }
 
  private:
-  std::optional<nlohmann::json> latest_assignments_;
+  std::optional<std::vector<api::BuildAssignment>> latest_assignments_;
   enum class Step { kLog, kBinpkg, kResult, kDone };
   struct Pending {
     FinishedBuild build;

@@ -15,13 +15,13 @@ bool HasJoined(const Json& drone) {
 }
 
 std::string ReadyStatus(const Json& drone) {
-  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Ready");
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, api::condition::kReady);
   std::string s = c ? StringOr(*c, {"status"}, api::kUnknown) : api::kUnknown;
   return s == api::kTrue || s == api::kFalse ? s : api::kUnknown;
 }
 
 std::string ReadyReason(const Json& drone) {
-  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Ready");
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, api::condition::kReady);
   return c ? StringOr(*c, {"reason"}, kNone) : kNone;
 }
 
@@ -31,7 +31,7 @@ bool IsCordoned(const Json& drone) {
 }
 
 bool IsGrounded(const Json& drone) {
-  const Json* c = FindConditionAt(drone, {"status", "conditions"}, "Grounded");
+  const Json* c = FindConditionAt(drone, {"status", "conditions"}, api::condition::kGrounded);
   return c != nullptr && StringAt(*c, {"status"}) == api::kTrue;
 }
 

@@ -55,7 +55,7 @@ Status CheckCordoned(const std::string& name, const std::string& path, const Jso
 }
 
 std::string UngroundedLine(const std::string& name, const Json& before, const Json& after) {
-  const Json* grounded = FindConditionAt(before, {"status", "conditions"}, "Grounded");
+  const Json* grounded = FindConditionAt(before, {"status", "conditions"}, api::condition::kGrounded);
   const std::string was = grounded ? StringOr(*grounded, {"status"}, "") : "";
   const std::string reason = grounded ? StringOr(*grounded, {"reason"}, "") : "";
   if (was == api::kTrue) return "drone/" + name + " ungrounded";

@@ -46,12 +46,12 @@ std::string HookFailing(const std::string& drone, const std::string& what, const
 // reason is Persistent; the message check also catches a controller that
 // words it as SystemicFailure "... persists after re-sync and rediscovery".
 bool Persists(const Json& fault) {
-  return StringOr(fault, {"reason"}, "") == "Persistent" ||
+  return StringOr(fault, {"reason"}, "") == api::reason::kPersistent ||
          StringOr(fault, {"message"}, "").find("persists after") != std::string::npos;
 }
 
 void SwarmActions(const Json& swarm, std::vector<std::string>& out) {
-  if (const Json* c = Matching(swarm, "SystemicFault", api::kTrue, "")) {
+  if (const Json* c = Matching(swarm, api::condition::kSystemicFault, api::kTrue, "")) {
     std::string evidence = QuotedEvidence(*c);
     if (evidence.empty()) evidence = "see `swarmctl describe swarm`";
     if (Persists(*c)) {
@@ -64,7 +64,7 @@ void SwarmActions(const Json& swarm, std::vector<std::string>& out) {
                     "rediscovers the queue — dispatch resumes on its own once the new queue is in");
     }
   }
-  if (const Json* c = Matching(swarm, "QueueCurrent", api::kFalse, "DiscoveryFailed")) {
+  if (const Json* c = Matching(swarm, api::condition::kQueueCurrent, api::kFalse, "DiscoveryFailed")) {
     const std::string message = Quoted(*c);
     out.push_back("queue discovery on " +
                   StringOr(swarm, {"spec", "queue", "discoverOn"}, "the discover member") +
@@ -87,18 +87,18 @@ void HealthAction(const Json& drone, const std::string& name, std::vector<std::s
 void DroneActions(const Json& swarm, const Json& drone, WallTime now,
                   std::vector<std::string>& out) {
   const std::string name = StringOr(drone, {"metadata", "name"}, kNone);
-  if (Matching(drone, "Ready", api::kUnknown, "NeverJoined")) {
+  if (Matching(drone, api::condition::kReady, api::kUnknown, "NeverJoined")) {
     out.push_back(name + " never joined: start swarm-agent on it (token name must be " + name +
                   ")");
   }
-  if (const Json* c = Matching(drone, "Ready", api::kUnknown, "HeartbeatMissed")) {
+  if (const Json* c = Matching(drone, api::condition::kReady, api::kUnknown, "HeartbeatMissed")) {
     auto since = StringAt(*c, {"lastTransitionTime"});
     if (!since) since = StringAt(drone, {"status", "lastHeartbeatTime"});
     out.push_back(name + " is unreachable" +
                   (since ? " since " + TimeWithAge(since, now, "") : "") +
                   ": check the host and its network (its work is reclaimed automatically)");
   }
-  if (const Json* c = Matching(drone, "Grounded", api::kTrue, "")) {
+  if (const Json* c = Matching(drone, api::condition::kGrounded, api::kTrue, "")) {
     const std::string evidence = QuotedEvidence(*c);
     const std::string cooldown = StringOr(swarm, {"spec", "policy", "groundingCooldown"}, "");
     out.push_back(name + " is grounded" + (evidence.empty() ? "" : ": " + evidence) +
@@ -108,10 +108,10 @@ void DroneActions(const Json& swarm, const Json& drone, WallTime now,
                   (cooldown.empty() ? "" : " (" + cooldown + ")"));
   }
   HealthAction(drone, name, out);
-  if (const Json* c = Matching(drone, "Deployed", api::kFalse, "DeployFailed")) {
+  if (const Json* c = Matching(drone, api::condition::kDeployed, api::kFalse, "DeployFailed")) {
     out.push_back(HookFailing(name, "deploy", "deploy", *c));
   }
-  if (const Json* c = Matching(drone, "TreeSynced", api::kFalse, "SyncFailed")) {
+  if (const Json* c = Matching(drone, api::condition::kTreeSynced, api::kFalse, "SyncFailed")) {
     out.push_back(HookFailing(name, "tree sync", "sync", *c));
   }
   if (IsCordoned(drone)) {
@@ -192,7 +192,7 @@ std::vector<std::string> NextActions(const Json& swarm, const std::vector<const 
 }
 
 std::string NothingToDo(const Json& swarm) {
-  if (Matching(swarm, "Converged", api::kTrue, "")) {
+  if (Matching(swarm, api::condition::kConverged, api::kTrue, "")) {
     return "NEXT ACTION: none — the swarm is converged";
   }
   return "NEXT ACTION: none — the swarm is converging on its own";

@@ -68,7 +68,7 @@ void PrintDrones(const std::vector<const Json*>& drones, std::ostream& out) {
   Table t({"NAME", "STATUS", "DEPLOYED", "TREESYNCED", "HEALTH", "ACTIONS", "BUILDING"});
   for (const Json* d : drones) {
     t.AddRow({StringOr(*d, {"metadata", "name"}, kNone), StatusColumn(*d),
-              ConditionColumn(*d, "Deployed"), ConditionColumn(*d, "TreeSynced"),
+              ConditionColumn(*d, api::condition::kDeployed), ConditionColumn(*d, api::condition::kTreeSynced),
               StringOr(*d, {"status", "health"}, kNone), ActionsColumn(*d),
               JoinOr(StringsAt(*d, {"status", "assignments"}), ", ", kNone)});
   }

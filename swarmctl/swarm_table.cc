@@ -30,7 +30,7 @@ std::string QueueProgress(const Json& swarm) {
 }
 
 std::string ConvergedStatus(const Json& swarm) {
-  const Json* c = FindConditionAt(swarm, {"status", "conditions"}, "Converged");
+  const Json* c = FindConditionAt(swarm, {"status", "conditions"}, api::condition::kConverged);
   return c ? StringOr(*c, {"status"}, api::kUnknown) : kNotReported;
 }
 

@@ -13,7 +13,7 @@ DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStat
                                  const ActionState& deploy, SteadyTime now, int builds_held) {
   DroneConvergence out;
   api::Condition& c = out.condition;
-  c.type = "Deployed";
+  c.type = api::condition::kDeployed;
   if (!observed.last_heartbeat_time) {
     c.status = api::kUnknown;
     c.reason = "AwaitingReport";

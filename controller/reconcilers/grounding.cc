@@ -8,7 +8,7 @@ namespace swarm::controller::reconcilers {
 namespace {
 
 const api::Condition* Grounded(const api::DroneStatus& s) {
-  return api::FindCondition(s.conditions, "Grounded");
+  return api::FindCondition(s.conditions, api::condition::kGrounded);
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ std::optional<api::Condition> GroundAfterFailure(const api::DroneStatus& s, int 
                                     " drone failures in a row (groundAfterFailures " +
                                     std::to_string(ground_after) + "); last: " + package + ": " +
                                     message;
-  return api::Condition{"Grounded", api::kTrue, kGroundedRepeatedFailures,
+  return api::Condition{api::condition::kGrounded, api::kTrue, kGroundedRepeatedFailures,
                         why + "; no work until the cause is gone, the cooldown ends and a "
                               "probation build succeeds, or swarmctl unground",
                         {}};
@@ -42,14 +42,14 @@ std::optional<api::Condition> GroundAfterFailure(const api::DroneStatus& s, int 
 
 std::optional<api::Condition> ClearAfterSuccess(const api::DroneStatus& s) {
   if (!OnProbation(s)) return std::nullopt;
-  return api::Condition{"Grounded", api::kFalse, kGroundedProbationPassed,
+  return api::Condition{api::condition::kGrounded, api::kFalse, kGroundedProbationPassed,
                         "its probation build succeeded", {}};
 }
 
 std::optional<api::Condition> Unground(const api::DroneStatus& s, const std::string& reason,
                                        const std::string& message) {
   if (!IsGrounded(s) && !OnProbation(s)) return std::nullopt;
-  return api::Condition{"Grounded", api::kFalse, reason, message, {}};
+  return api::Condition{api::condition::kGrounded, api::kFalse, reason, message, {}};
 }
 
 CooldownDecision ReconcileGroundingCooldown(const api::DroneStatus& s, Duration cooldown,
@@ -61,7 +61,7 @@ CooldownDecision ReconcileGroundingCooldown(const api::DroneStatus& s, Duration 
     out.requeue_after = std::chrono::duration_cast<Duration>(due - now);
     return out;
   }
-  out.probation = api::Condition{"Grounded", api::kFalse, kGroundedProbation,
+  out.probation = api::Condition{api::condition::kGrounded, api::kFalse, kGroundedProbation,
                                  "groundingCooldown " + api::FormatDuration(cooldown) +
                                      " passed: on probation, its next build decides",
                                  {}};

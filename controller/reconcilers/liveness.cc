@@ -17,7 +17,7 @@ LivenessResult ReconcileLiveness(const std::vector<api::Drone>& drones,
                                  const HeartbeatLeases& leases, SteadyTime now, Duration grace) {
   LivenessResult result;
   for (const auto& d : drones) {
-    const api::Condition* ready = api::FindCondition(d.status.conditions, "Ready");
+    const api::Condition* ready = api::FindCondition(d.status.conditions, api::condition::kReady);
     if (ready == nullptr || ready->status != api::kTrue) continue;
     std::optional<SteadyTime> renewed = leases.RenewedAt(d.name);
     Duration silent = renewed ? std::chrono::duration_cast<Duration>(now - *renewed) : grace;
@@ -28,7 +28,7 @@ LivenessResult ReconcileLiveness(const std::vector<api::Drone>& drones,
     }
     ReadyTransition t;
     t.drone = d.name;
-    t.ready.type = "Ready";
+    t.ready.type = api::condition::kReady;
     t.ready.status = api::kUnknown;
     t.ready.reason = reasons::kHeartbeatMissed;
     t.ready.message = "no heartbeat for " + api::FormatDuration(silent) + " (heartbeatGrace " +

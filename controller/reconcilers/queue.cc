@@ -44,7 +44,7 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
                              const ActionState& discover, SteadyTime now, bool fault_pending) {
   QueueDecision out;
   api::Condition& c = out.queue_current;
-  c.type = "QueueCurrent";
+  c.type = api::condition::kQueueCurrent;
   const std::string& tree = spec.portage.tree_revision;
   const std::string& deploy = spec.deploy.version;
   const bool has_queue = !stamp.tree_revision.empty();

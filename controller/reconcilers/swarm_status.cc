@@ -37,15 +37,15 @@ api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
   status.observed_generation = swarm.metadata.generation;
   status.queue = queue;
 
-  api::Condition ready = AllMembers(drones, "Ready", "DronesReady", reasons::kAllDronesReady,
+  api::Condition ready = AllMembers(drones, api::condition::kReady, api::condition::kDronesReady, reasons::kAllDronesReady,
                                     reasons::kDronesNotReady, "ready");
   api::Condition deployed =
-      AllMembers(drones, "Deployed", "Deployed", "AllDeployed", "MembersNotDeployed",
+      AllMembers(drones, api::condition::kDeployed, api::condition::kDeployed, "AllDeployed", "MembersNotDeployed",
                  "run deploy " + swarm.spec.deploy.version);
   api::Condition synced =
-      AllMembers(drones, "TreeSynced", "TreeSynced", "AllSynced", "MembersNotSynced",
+      AllMembers(drones, api::condition::kTreeSynced, api::condition::kTreeSynced, "AllSynced", "MembersNotSynced",
                  "at tree " + swarm.spec.portage.tree_revision.substr(0, 12));
-  api::Condition converged{"Converged",
+  api::Condition converged{api::condition::kConverged,
                            api::kTrue,
                            "Converged",
                            "every member is deployed and synced and the queue is current",
@@ -56,13 +56,13 @@ api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
     if (c->status == api::kTrue) continue;
     waiting += (waiting.empty() ? "" : "; ") + c->type + ": " + c->message;
   }
-  if (!waiting.empty()) converged = {"Converged", api::kFalse, "NotConverged", waiting, {}};
+  if (!waiting.empty()) converged = {api::condition::kConverged, api::kFalse, "NotConverged", waiting, {}};
 
   // Systemic faults are raised by the build failure analysis; until a build
   // fails alike across the swarm there is none.
-  if (!api::FindCondition(status.conditions, "SystemicFault")) {
+  if (!api::FindCondition(status.conditions, api::condition::kSystemicFault)) {
     api::SetCondition(status.conditions,
-                      {"SystemicFault", api::kFalse, "NoFault", "no swarm-wide failure seen", {}},
+                      {api::condition::kSystemicFault, api::kFalse, "NoFault", "no swarm-wide failure seen", {}},
                       now);
   }
   for (auto* c : {&ready, &deployed, &synced, &converged}) {

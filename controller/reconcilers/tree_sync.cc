@@ -9,7 +9,7 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
                                    int builds_held) {
   DroneConvergence out;
   api::Condition& c = out.condition;
-  c.type = "TreeSynced";
+  c.type = api::condition::kTreeSynced;
   if (!observed.last_heartbeat_time) {
     c.status = api::kUnknown;
     c.reason = "AwaitingReport";

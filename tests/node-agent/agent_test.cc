@@ -58,7 +58,8 @@ class AgentTest : public ::testing::Test {
 
 TEST_F(AgentTest, ReportsObservedStateAndFollowsTheReply) {
   transport_.PushOk(R"({"heartbeatInterval": "10s", "health": {"memoryDegradedPercent": 80},
-                        "actions": [{"type": "sync"}], "assignments": [], "extra": 1})");
+                        "actions": [{"id": "s1", "type": "sync", "revision": "abc124"}],
+                        "assignments": [], "extra": 1})");
   EXPECT_EQ(agent_.Beat(), seconds(10));
   EXPECT_EQ(agent_.link_state(), LinkState::kJoined);
   EXPECT_EQ(agent_.heartbeat_interval(), seconds(10));

@@ -1,0 +1,33 @@
+#pragma once
+
+// Condition types, and the reasons more than one place writes or reads, as
+// named constants: operators and swarmctl match on them, so they are part of
+// the public contract (docs/api.md, "Conditions"). Tests spell the values out,
+// so renaming one breaks a test.
+
+namespace swarm::api::condition {
+
+// Of a Drone.
+inline constexpr char kReady[] = "Ready";
+inline constexpr char kDeployed[] = "Deployed";
+inline constexpr char kTreeSynced[] = "TreeSynced";
+inline constexpr char kGrounded[] = "Grounded";
+
+// Of the Swarm.
+inline constexpr char kDronesReady[] = "DronesReady";
+inline constexpr char kQueueCurrent[] = "QueueCurrent";
+inline constexpr char kSystemicFault[] = "SystemicFault";
+inline constexpr char kConverged[] = "Converged";
+
+}  // namespace swarm::api::condition
+
+namespace swarm::api::reason {
+
+// SystemicFault: why it is True (the fault's own reasons, FailingAlike and
+// SystemicFailure, are set where it is raised), or why it was cleared.
+inline constexpr char kPersistent[] = "Persistent";    // came back within the hour after a remediation
+inline constexpr char kRemediated[] = "Remediated";    // members re-synced, queue discovered again
+inline constexpr char kSpecChanged[] = "SpecChanged";  // a new tree or deploy was applied
+inline constexpr char kFreshStart[] = "FreshStart";    // swarmctl fresh
+
+}  // namespace swarm::api::reason
