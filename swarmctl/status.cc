@@ -5,6 +5,7 @@
 #include "swarmctl/errors.h"
 #include "swarmctl/fetch.h"
 #include "swarmctl/next_action.h"
+#include "swarmctl/swarm_table.h"
 #include "swarmctl/table.h"
 #include "swarmctl/text.h"
 
@@ -44,13 +45,12 @@ void PrintConditions(const Json& swarm, std::ostream& out) {
 }
 
 void PrintQueue(const Json& swarm, std::ostream& out) {
-  const Json* queue = Find(swarm, {"status", "queue"});
-  const std::string tree = queue ? StringOr(*queue, {"treeRevision"}, "") : "";
-  const int64_t total = queue ? IntAt(*queue, {"total"}).value_or(0) : 0;
-  if (queue == nullptr || !queue->is_object() || (tree.empty() && total == 0)) {
+  const Json* queue = DiscoveredQueue(swarm);
+  if (queue == nullptr) {
     out << "QUEUE: not discovered yet\n";
     return;
   }
+  const std::string tree = StringOr(*queue, {"treeRevision"}, "");
   out << "QUEUE (tree " << ShortRevision(tree) << ", deploy "
       << StringOr(*queue, {"deployVersion"}, kNone) << ")\n";
   Table t({"NEEDED", "BUILDING", "COMPLETE", "FAILED", "BLOCKED", "TOTAL"});

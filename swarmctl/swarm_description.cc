@@ -3,6 +3,7 @@
 #include "swarmctl/describe_sections.h"
 #include "swarmctl/describe_writer.h"
 #include "swarmctl/drone_fields.h"
+#include "swarmctl/swarm_table.h"
 #include "swarmctl/table.h"
 
 namespace swarm::ctl {
@@ -52,8 +53,8 @@ void WritePolicy(DescribeWriter& w, const Json& swarm) {
 void WriteStatus(DescribeWriter& w, const Json& swarm) {
   w.Heading(0, "Status");
   w.Field(1, "Observed Fresh Request", StringOr(swarm, {"status", "observedFreshRequest"}, kNone));
-  const Json* queue = Find(swarm, {"status", "queue"});
-  if (queue == nullptr || !queue->is_object()) {
+  const Json* queue = DiscoveredQueue(swarm);
+  if (queue == nullptr) {
     w.Field(1, "Queue", kNone);
     return;
   }

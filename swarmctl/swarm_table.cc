@@ -23,8 +23,10 @@ std::string ConditionSummary(const Json& swarm) {
 
 // "complete/total" of the queue; "-" before the controller reports one.
 std::string QueueProgress(const Json& swarm) {
-  auto complete = IntAt(swarm, {"status", "queue", "complete"});
-  auto total = IntAt(swarm, {"status", "queue", "total"});
+  const Json* queue = DiscoveredQueue(swarm);
+  if (queue == nullptr) return kNotReported;
+  auto complete = IntAt(*queue, {"complete"});
+  auto total = IntAt(*queue, {"total"});
   if (!complete || !total) return kNotReported;
   return std::to_string(*complete) + "/" + std::to_string(*total);
 }
@@ -35,6 +37,14 @@ std::string ConvergedStatus(const Json& swarm) {
 }
 
 }  // namespace
+
+const Json* DiscoveredQueue(const Json& swarm) {
+  const Json* queue = Find(swarm, {"status", "queue"});
+  if (queue == nullptr || !queue->is_object()) return nullptr;
+  const bool stamped = !StringOr(*queue, {"treeRevision"}, "").empty();
+  if (!stamped && IntAt(*queue, {"total"}).value_or(0) == 0) return nullptr;
+  return queue;
+}
 
 DroneCounts CountReady(const std::vector<const Json*>& drones) {
   DroneCounts c;

@@ -18,6 +18,10 @@ struct DroneCounts {
 
 DroneCounts CountReady(const std::vector<const Json*>& drones);
 
+// The Swarm's status.queue once a queue was discovered (or built), else
+// null: the controller reports an empty stamp and zero counts before that.
+const Json* DiscoveredQueue(const Json& swarm);
+
 // Columns NAME, GENERATION, OBSERVED, DRONES (ready/total), DEPLOY, TREE, AGE,
 // QUEUE (complete/total packages), CONVERGED (the condition's status);
 // "-" for what the controller has not reported. `wide` appends DISCOVER ON and CONDITIONS

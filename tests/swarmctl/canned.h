@@ -132,9 +132,11 @@ inline const std::string kSwarm = R"({
                "health": {"probeInterval": "15s", "memoryDegradedPercent": 85,
                           "diskDegradedPercent": 90}}
   },
-  "status": {"observedGeneration": 2,
+  "status": {"observedGeneration": 2, "observedFreshRequest": "",
              "conditions": [{"type": "SystemicFault", "status": "False", "reason": "NoFault",
-                             "message": "", "lastTransitionTime": "2026-02-03T10:30:00Z"}]}
+                             "message": "", "lastTransitionTime": "2026-02-03T10:30:00Z"}],
+             "queue": {"treeRevision": "", "deployVersion": "", "queueSpec": "", "total": 0,
+                       "needed": 0, "building": 0, "complete": 0, "failed": 0, "blocked": 0}}
 })";
 
 inline const std::string kIzarEvents = R"({"kind": "EventList", "items": [
