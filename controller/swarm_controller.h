@@ -65,7 +65,10 @@ struct FreshResult {
 };
 
 // Thread safety: every public method is safe to call from any thread; one
-// lock serializes them (the API's load is a few drones heartbeating).
+// lock serializes them. What runs under it costs O(the request's own work):
+// swarm-wide passes run from the work queue, coalesced, and hashing and the
+// binhost index happen outside it (docs/ARCHITECTURE.md, "What a request
+// costs").
 class SwarmController {
  public:
   // Neither is owned; both must outlive this object. Without a binhost no
@@ -90,9 +93,11 @@ class SwarmController {
   Result<api::Drone> GetDrone(const std::string& name);
   Result<std::vector<api::Event>> ListEvents(const EventFilter& filter);
 
-  // Records a heartbeat from `name`, already authorized to act as it.
-  // PermissionDenied (and a NotInRoster warning event) when `name` is not in
-  // the roster: names outside it cannot join.
+  // Records a heartbeat from `name`, already authorized to act as it, and
+  // replies with the drone's actions and builds (its next ones from the ready
+  // set). Writes to the store only when something a restart must keep
+  // changed. PermissionDenied (and a NotInRoster warning event) when `name`
+  // is not in the roster: names outside it cannot join.
   Result<HeartbeatReply> Heartbeat(const std::string& name, const api::DroneReport& report);
 
   // Takes the result of an action issued to `name`. Conflict when `result.id`

@@ -1,7 +1,10 @@
-// SwarmController's build dispatch: the scheduler's decisions applied as
-// fenced assignments, lease renewal from heartbeats, reclaiming the work of
-// drones that vanish, and the shared commit of one decision's writes. Build
-// results, grounding and the operator verbs are in swarm_builds.cc.
+// SwarmController's build dispatch: the one commit path of a decision's
+// writes (CommitLocked, which also keeps the queue's indexes and the binhost
+// index in step), a drone's next builds from the ready set, the scheduler's
+// swarm-wide decisions as fenced assignments, lease renewal from heartbeats,
+// reclaiming the work of drones that vanish or left the roster, and
+// withdrawing a stale queue's builds. Build results, grounding and the
+// operator verbs are in swarm_builds.cc.
 
 #include <spdlog/spdlog.h>
 
