@@ -2,17 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/packages.h"
+
 namespace swarm::controller {
 namespace {
 
-api::Package Pkg(const std::string& name, std::vector<std::string> deps = {},
-                 const std::string& phase = api::kPhaseNeeded) {
-  api::Package p;
-  p.name = name;
-  p.dependencies = std::move(deps);
-  p.phase = phase;
-  return p;
-}
+using ::swarm::testing::Pkg;
 
 std::vector<std::string> Ready(const PackageQueue& q) {
   std::vector<std::string> out;

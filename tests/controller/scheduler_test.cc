@@ -5,20 +5,15 @@
 #include <algorithm>
 #include <set>
 
+#include "tests/support/packages.h"
+
 namespace swarm::controller {
 namespace {
 
 constexpr int64_t kGi = int64_t{1} << 30;
 using std::chrono::minutes;
 
-api::Package Pkg(const std::string& name, std::vector<std::string> deps = {},
-                 const std::string& phase = api::kPhaseNeeded) {
-  api::Package p;
-  p.name = name;
-  p.dependencies = std::move(deps);
-  p.phase = phase;
-  return p;
-}
+using ::swarm::testing::Pkg;
 
 api::Package Excluding(api::Package p, std::vector<std::string> drones) {
   p.excluded_drones = std::move(drones);
