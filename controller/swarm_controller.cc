@@ -45,13 +45,16 @@ api::Condition NeverJoinedCondition() {
           {}};
 }
 
-// Whether two statuses agree on everything a restart must keep: all but
-// load, liveness and the progress lists a heartbeat refreshes every time.
-bool SameDurableStatus(const api::DroneStatus& a, const api::DroneStatus& b) {
-  return a.conditions == b.conditions && a.health == b.health &&
-         a.health_reason == b.health_reason && a.deploy_version == b.deploy_version &&
-         a.tree_revision == b.tree_revision && a.cordoned == b.cordoned &&
-         a.consecutive_failures == b.consecutive_failures;
+// What a restart must keep of a status: all but load, liveness and the
+// progress lists every heartbeat refreshes. Derived, so that a field added
+// to DroneStatus is kept unless it is named here.
+api::DroneStatus DurablePart(api::DroneStatus s) {
+  s.resources = {};
+  s.assignments.clear();
+  s.actions.clear();
+  s.builds.clear();
+  s.last_heartbeat_time.reset();
+  return s;
 }
 
 }  // namespace
@@ -324,7 +327,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
 
   // Liveness and load live in memory: a beat that changes nothing a restart
   // must keep costs no write (a restart gives every drone a fresh grace).
-  const bool changed = !was_ready || !SameDurableStatus(current, status);
+  const bool changed = !was_ready || DurablePart(current) != DurablePart(status);
   if (changed) {
     Status st = store_->Transaction([&]() -> Status {
       if (Status s = store_->PutDroneStatus(name, status); !s.ok()) return s;

@@ -284,6 +284,9 @@ class SwarmController {
   std::string CheckDiscoveryResult(const api::ActionResult& result, const api::Action& action,
                                    const std::string& drone) const;
   Status HandleDiscoveryLocked(const api::ActionResult& result, const api::Action& action);
+  // Makes committed `next` the cached Swarm. Within a generation only its
+  // metadata and status are replaced, so references to the spec stay valid.
+  void AdoptSwarmLocked(api::Swarm next);
   // Stores `next` inside a transaction: its status and metadata, and its
   // spec only when the generation moved (an apply).
   Status PutSwarmLocked(const api::Swarm& next);

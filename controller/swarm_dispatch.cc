@@ -114,7 +114,7 @@ Status SwarmController::CommitLocked(Changes c) {
   }
   for (const auto& name : c.removed_drones) statuses_.erase(name);
   for (auto& [name, s] : c.drones) statuses_[name] = std::move(s);
-  if (c.swarm) swarm_ = std::move(*c.swarm);
+  if (c.swarm) AdoptSwarmLocked(std::move(*c.swarm));
   return Status::Ok();
 }
 

@@ -320,7 +320,7 @@ Status SwarmController::SetQueueLocked(std::vector<api::Package> packages,
 
 Status SwarmController::HandleDiscoveryLocked(const api::ActionResult& result,
                                               const api::Action& action) {
-  const api::SwarmSpec spec = swarm_->spec;
+  const api::SwarmSpec& spec = swarm_->spec;
   if (!reconcilers::DiscoveryMatchesSpec(action, spec)) {
     // The spec moved while the drone was resolving: that queue is stale already.
     return RecordEventLocked(
@@ -391,8 +391,8 @@ Status SwarmController::ReconcileQueueLocked(Duration* next, api::Condition* que
       fault != nullptr && fault->status == api::kTrue && fault->reason != api::reason::kPersistent) {
     remediation_pending_ = true;
   }
-  // A copy: swarm_ is replaced below as the queue and status are written.
-  const api::SwarmSpec spec = swarm_->spec;
+  // Stays valid while the queue and status are written (AdoptSwarmLocked).
+  const api::SwarmSpec& spec = swarm_->spec;
   const SteadyTime steady = clock_->SteadyNow();
   const std::string discover_on = spec.queue.discover_on;
 
@@ -488,8 +488,19 @@ Status SwarmController::CommitSwarmLocked(api::Swarm next, const std::function<S
     return PutSwarmLocked(next);
   });
   if (!st.ok()) return st;
-  swarm_ = std::move(next);
+  AdoptSwarmLocked(std::move(next));
   return Status::Ok();
+}
+
+void SwarmController::AdoptSwarmLocked(api::Swarm next) {
+  // The spec changes only with the generation (an apply); every other commit
+  // brings metadata and status alone, and references to the spec stay valid.
+  if (swarm_ && swarm_->metadata.generation == next.metadata.generation) {
+    swarm_->metadata = std::move(next.metadata);
+    swarm_->status = std::move(next.status);
+    return;
+  }
+  swarm_ = std::move(next);
 }
 
 }  // namespace swarm::controller
