@@ -16,12 +16,12 @@
 
 #include "base/clock.h"
 #include "api/quantity.h"
-#include "controller/apiserver.h"
-#include "controller/binhost.h"
-#include "controller/auth.h"
-#include "controller/listen_address.h"
-#include "controller/store.h"
-#include "controller/swarm_controller.h"
+#include "controller/server/apiserver.h"
+#include "controller/binhost/binhost.h"
+#include "controller/server/auth.h"
+#include "controller/server/listen_address.h"
+#include "controller/store/store.h"
+#include "controller/core/swarm_controller.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "api/quantity.h"
-#include "controller/events.h"
+#include "controller/core/events.h"
 
 namespace swarm::controller::reconcilers {
 

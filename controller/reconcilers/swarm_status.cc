@@ -1,6 +1,6 @@
 #include "controller/reconcilers/swarm_status.h"
 
-#include "controller/events.h"
+#include "controller/core/events.h"
 
 namespace swarm::controller::reconcilers {
 namespace {

@@ -1,0 +1,481 @@
+#include "controller/server/apiserver.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <regex>
+
+#include "api/codec.h"
+#include "api/protocol.h"
+#include "api/replies.h"
+#include "api/quantity.h"
+#include "controller/binhost/binhost.h"
+#include "controller/binhost/http.h"
+
+namespace swarm::controller {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxBodyBytes = 8 << 20;
+// Binary packages stream to disk (qtwebengine's is hundreds of megabytes);
+// every other body is held in memory and kept under kMaxBodyBytes by the
+// pre-routing check.
+constexpr size_t kMaxBinpkgBytes = size_t(16) << 30;
+// A heartbeat is a few hundred bytes; it is stored on every beat.
+constexpr size_t kMaxHeartbeatBytes = 64 << 10;
+
+const char* ReasonFor(int http) {
+  switch (http) {
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "LengthRequired";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 422:
+      return "UnprocessableEntity";
+    case 503:
+      return "ServiceUnavailable";
+    default:
+      return "InternalError";
+  }
+}
+
+void WriteJson(httplib::Response& res, int http, const json& body) {
+  res.status = http;
+  // Replaces invalid UTF-8 rather than throwing after a change was committed.
+  res.set_content(body.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                  "application/json");
+}
+
+void WriteStatus(httplib::Response& res, int http, const std::string& message) {
+  WriteJson(res, http,
+            {{"kind", "Status"},
+             {"status", "Failure"},
+             {"code", http},
+             {"reason", ReasonFor(http)},
+             {"message", message}});
+}
+
+void WriteError(httplib::Response& res, const Status& st) {
+  WriteStatus(res, HttpStatusFor(st.code()), st.message());
+}
+
+// A report under an assignment that is not current: the agent must stop that
+// build and drop its reports.
+void WriteBuildError(httplib::Response& res, const Status& st) {
+  WriteError(res, st);
+  if (st.code() != StatusCode::kConflict) return;
+  json body = json::parse(res.body, nullptr, false);
+  body["stop"] = true;
+  WriteJson(res, 409, body);
+}
+
+bool IsBinpkgUpload(const httplib::Request& req) {
+  static const std::regex upload(R"(/api/v1/drones/[^/]+/builds/[^/]+/binpkg)");
+  return req.method == "PUT" && std::regex_match(req.path, upload);
+}
+
+bool IsBodyMethod(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+// Checked before any body is read, so no request makes the server hold more
+// than kMaxBodyBytes in memory (a binpkg upload streams to disk): a body must
+// come with a Content-Length, never chunked, and within the route's limit.
+httplib::Server::HandlerResponse CheckBodySize(const httplib::Request& req,
+                                               httplib::Response& res) {
+  using R = httplib::Server::HandlerResponse;
+  std::string encoding = req.get_header_value("Transfer-Encoding");
+  std::transform(encoding.begin(), encoding.end(), encoding.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const std::string length = req.get_header_value("Content-Length");
+  if (!encoding.empty() || (IsBodyMethod(req.method) && length.empty())) {
+    WriteStatus(res, 411, "send the body with a Content-Length (no Transfer-Encoding)");
+    res.set_header("Connection", "close");
+    return R::Handled;
+  }
+  if (length.empty()) return R::Unhandled;
+  const size_t limit = IsBinpkgUpload(req) ? kMaxBinpkgBytes : kMaxBodyBytes;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(length.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE || n > limit) {
+    WriteStatus(res, 413, "body of " + length + " bytes is over the limit of " +
+                              std::to_string(limit) + " for " + req.method + " " + req.path);
+    res.set_header("Connection", "close");
+    return R::Handled;
+  }
+  return R::Unhandled;
+}
+
+}  // namespace
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
+    case StatusCode::kRejected:
+      return 422;
+  }
+  return 500;
+}
+
+ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth,
+                     Binhost* binhost)
+    : controller_(controller),
+      auth_(auth),
+      binhost_(binhost),
+      server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(kMaxBinpkgBytes);
+  server_->set_pre_routing_handler(CheckBodySize);
+  // Replies go out in more than one write; without TCP_NODELAY each waits
+  // for the client's delayed ACK (40 ms on Linux) before the rest is sent.
+  server_->set_tcp_nodelay(true);
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: {}", req.method, req.path, what);
+        WriteStatus(res, 500, "internal error: " + what);
+      });
+  server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 404) {
+      WriteStatus(res, 404, "no such API path: " + req.method + " " + req.path);
+    } else {
+      WriteStatus(res, res.status, "request failed");
+    }
+  });
+  Routes();
+}
+
+ApiServer::~ApiServer() = default;
+
+Result<int> ApiServer::Bind(const std::string& host, int port) {
+  int bound =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) return Unavailable("cannot listen on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+bool ApiServer::Serve() { return server_->listen_after_bind(); }
+
+void ApiServer::Stop() { server_->stop(); }
+
+void ApiServer::Routes() {
+  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
+  // Authenticates, then runs `h`; admin-only unless the handler authorizes itself.
+  auto authed = [this](bool admin_only, Handler h) {
+    return [this, admin_only, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (admin_only) {
+        if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
+      }
+      h(*who, req, res);
+    };
+  };
+
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+
+  server_->Put("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request& req,
+                                                    httplib::Response& res) {
+                 auto desired = api::DecodeSwarm(req.body, "request body");
+                 if (!desired.ok()) return WriteError(res, desired.status());
+                 auto applied = controller_->Apply(*desired);
+                 if (!applied.ok()) return WriteError(res, applied.status());
+                 WriteJson(res, 200,
+                           {{"result", ApplyOutcomeName(applied->outcome)},
+                            {"swarm", api::SwarmToJson(applied->swarm)}});
+               }));
+
+  server_->Get("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request&,
+                                                    httplib::Response& res) {
+                 auto swarm = controller_->GetSwarm();
+                 if (!swarm.ok()) return WriteError(res, swarm.status());
+                 WriteJson(res, 200, api::SwarmToJson(*swarm));
+               }));
+
+  server_->Get("/api/v1/drones", authed(true, [this](const Identity&, const httplib::Request&,
+                                                     httplib::Response& res) {
+                 auto drones = controller_->ListDrones();
+                 if (!drones.ok()) return WriteError(res, drones.status());
+                 json items = json::array();
+                 for (const auto& d : *drones) items.push_back(api::DroneToJson(d));
+                 WriteJson(res, 200,
+                           {{"apiVersion", api::kApiVersion},
+                            {"kind", api::kKindDroneList},
+                            {"items", std::move(items)}});
+               }));
+
+  server_->Get(
+      R"(/api/v1/drones/([^/]+))",
+      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        auto drone = controller_->GetDrone(req.matches[1]);
+        if (!drone.ok()) return WriteError(res, drone.status());
+        WriteJson(res, 200, api::DroneToJson(*drone));
+      }));
+
+  server_->Get(
+      "/api/v1/events",
+      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        EventFilter filter;
+        filter.object_kind = req.get_param_value("kind");
+        filter.object_name = req.get_param_value("name");
+        if (req.has_param("limit")) {
+          const std::string raw = req.get_param_value("limit");
+          char* end = nullptr;
+          long n = std::strtol(raw.c_str(), &end, 10);
+          if (raw.empty() || *end != '\0' || n < 1 || n > 1000) {
+            return WriteStatus(res, 400, "limit \"" + raw + "\" is not a number from 1 to 1000");
+          }
+          filter.limit = static_cast<size_t>(n);
+        }
+        auto events = controller_->ListEvents(filter);
+        if (!events.ok()) return WriteError(res, events.status());
+        json items = json::array();
+        for (const auto& e : *events) items.push_back(api::EventToJson(e));
+        WriteJson(res, 200,
+                  {{"apiVersion", api::kApiVersion},
+                   {"kind", api::kKindEventList},
+                   {"items", std::move(items)}});
+      }));
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
+                authed(false, [this](const Identity& who, const httplib::Request& req,
+                                     httplib::Response& res) {
+                  const std::string name = req.matches[1];
+                  if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+                  if (req.body.size() > kMaxHeartbeatBytes) {
+                    return WriteStatus(res, 413,
+                                       "heartbeat body of " + std::to_string(req.body.size()) +
+                                           " bytes is over the limit of " +
+                                           std::to_string(kMaxHeartbeatBytes));
+                  }
+                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+                  if (body.is_discarded() || !body.is_object()) {
+                    return WriteStatus(res, 400, "heartbeat body is not a JSON object");
+                  }
+                  auto report = api::DroneReportFromJson(body);
+                  if (!report.ok()) return WriteError(res, report.status());
+                  auto reply = controller_->Heartbeat(name, *report);
+                  if (!reply.ok()) return WriteError(res, reply.status());
+                  WriteJson(res, 200, api::HeartbeatReplyToJson(*reply));
+                }));
+
+  server_->Post(
+      R"(/api/v1/drones/([^/]+)/actions/([^/]+))",
+      authed(false,
+             [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1];
+               if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+               json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+               if (body.is_discarded() || !body.is_object()) {
+                 return WriteStatus(res, 400, "action result is not a JSON object");
+               }
+               auto result = api::ActionResultFromJson(body);
+               if (!result.ok()) return WriteError(res, result.status());
+               if (result->id != req.matches[2]) {
+                 return WriteStatus(
+                     res, 400, "action result id \"" + result->id + "\" does not match the path");
+               }
+               if (Status st = controller_->ReportActionResult(name, *result); !st.ok()) {
+                 return WriteError(res, st);
+               }
+               WriteJson(res, 200, {{"accepted", true}});
+             }));
+
+  server_->Get("/api/v1/packages", authed(true, [this](const Identity&, const httplib::Request&,
+                                                       httplib::Response& res) {
+                 auto packages = controller_->ListPackages();
+                 if (!packages.ok()) return WriteError(res, packages.status());
+                 json items = json::array();
+                 for (const auto& p : *packages) items.push_back(api::PackageToJson(p));
+                 WriteJson(res, 200,
+                           {{"apiVersion", api::kApiVersion},
+                            {"kind", "PackageList"},
+                            {"items", std::move(items)}});
+               }));
+
+  BuildRoutes();
+
+  server_->Post("/api/v1/swarm/fresh", authed(true, [this](const Identity&, const httplib::Request&,
+                                                           httplib::Response& res) {
+                  auto fresh = controller_->RequestFresh();
+                  if (!fresh.ok()) return WriteError(res, fresh.status());
+                  WriteJson(res, 200,
+                            {{"requestedAt", fresh->requested_at},
+                             {"members", fresh->members},
+                             {"queuedPackages", fresh->queued_packages}});
+                }));
+}
+
+void ApiServer::BuildRoutes() {
+  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
+  // The drone's own token (or an admin's) only.
+  auto as_drone = [this](Handler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (Status st = AuthorizeDrone(*who, req.matches[1]); !st.ok()) return WriteError(res, st);
+      h(*who, req, res);
+    };
+  };
+  auto admin = [this](Handler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      if (!who.ok()) return WriteError(res, who.status());
+      if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
+      h(*who, req, res);
+    };
+  };
+
+  server_->Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/log)",
+               as_drone([this](const Identity&, const httplib::Request& req,
+                               httplib::Response& res) {
+                 Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
+                 if (!st.ok()) return WriteBuildError(res, st);
+                 WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
+               }));
+
+  server_->Put(
+      R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
+      [this](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& content) {
+        // A reply sent before the body is read ends the connection: the
+        // unread body must not be taken for the next request.
+        auto refuse = [&res](auto write) {
+          write();
+          res.set_header("Connection", "close");
+        };
+        auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+        if (!who.ok()) return refuse([&] { WriteError(res, who.status()); });
+        const std::string name = req.matches[1];
+        const std::string id = req.matches[2];
+        if (Status st = AuthorizeDrone(*who, name); !st.ok()) {
+          return refuse([&] { WriteError(res, st); });
+        }
+        auto package = controller_->CurrentAssignment(name, id);
+        if (!package.ok()) return refuse([&] { WriteBuildError(res, package.status()); });
+        if (binhost_ == nullptr) {
+          return refuse([&] { WriteStatus(res, 503, "this controller has no binhost directory"); });
+        }
+        const std::string path = req.get_header_value("X-Binpkg-Path");
+        std::string why;
+        if (!Binhost::IsValidBinpkgPath(path, &why) ||
+            !BinpkgPathIsFor(path, *package, &why)) {
+          Status rejected = controller_->RejectUpload(name, id, why);
+          return refuse([&] {
+            if (rejected.ok()) return WriteStatus(res, 422, why);
+            WriteError(res, rejected);
+          });
+        }
+        auto upload = binhost_->BeginUpload(id, path);
+        if (!upload.ok()) return refuse([&] { WriteError(res, upload.status()); });
+        // Streamed to disk without the controller's lock: heartbeats go on.
+        Status written;
+        const bool complete = content([&](const char* data, size_t n) {
+          written = (*upload)->Write(data, n);
+          return written.ok();
+        });
+        if (!written.ok()) return WriteStatus(res, 503, written.message());
+        if (!complete) {
+          // The connection broke off: the build is fine, the agent sends it again.
+          return WriteStatus(res, 400, "the upload of " + path + " ended early; send it again");
+        }
+        auto staged = (*upload)->Finish(req.get_header_value("X-Binpkg-Sha256"));
+        if (!staged.ok()) {
+          if (staged.status().code() == StatusCode::kInvalidArgument) {
+            Status rejected = controller_->RejectUpload(name, id, staged.status().message());
+            if (!rejected.ok()) return WriteError(res, rejected);
+            return WriteStatus(res, 422, staged.status().message());
+          }
+          return WriteBuildError(res, staged.status());
+        }
+        WriteJson(res, 200,
+                  {{"staged", true},
+                   {"path", staged->path},
+                   {"size", staged->size},
+                   {"sha256", staged->sha256}});
+      });
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
+                as_drone([this](const Identity&, const httplib::Request& req,
+                                httplib::Response& res) {
+                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+                  if (body.is_discarded() || !body.is_object()) {
+                    return WriteStatus(res, 400, "build result is not a JSON object");
+                  }
+                  auto result = api::BuildResultFromJson(body);
+                  if (!result.ok()) return WriteError(res, result.status());
+                  if (result->assignment != req.matches[2]) {
+                    return WriteStatus(res, 400,
+                                       "build result for assignment \"" + result->assignment +
+                                           "\" posted under another id");
+                  }
+                  auto next = controller_->ReportBuildResult(req.matches[1], *result);
+                  if (!next.ok()) return WriteBuildError(res, next.status());
+                  WriteJson(res, 200, api::BuildResultReplyToJson({std::move(*next)}));
+                }));
+
+  server_->Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",
+                admin([this](const Identity&, const httplib::Request& req,
+                             httplib::Response& res) {
+                  const std::string name = req.matches[1];
+                  const std::string verb = req.matches[2];
+                  auto drone = verb == "cordon"     ? controller_->Cordon(name)
+                               : verb == "uncordon" ? controller_->Uncordon(name)
+                               : verb == "drain"    ? controller_->Drain(name)
+                                                    : controller_->Unground(name);
+                  if (!drone.ok()) return WriteError(res, drone.status());
+                  WriteJson(res, 200, api::DroneToJson(*drone));
+                }));
+
+  server_->Get(R"(/api/v1/packages/([^/]+/[^/]+)/log)",
+               admin([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+                 auto log = controller_->BuildLog(req.matches[1]);
+                 if (!log.ok()) return WriteError(res, log.status());
+                 res.set_content(*log, "text/plain; charset=utf-8");
+               }));
+
+  if (binhost_ != nullptr) MountBinhost(*server_, *binhost_);
+}
+
+}  // namespace swarm::controller

@@ -1,0 +1,310 @@
+#include "controller/queue/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "tests/support/packages.h"
+
+namespace swarm::controller {
+namespace {
+
+constexpr int64_t kGi = int64_t{1} << 30;
+using std::chrono::minutes;
+
+using ::swarm::testing::Pkg;
+
+api::Package Excluding(api::Package p, std::vector<std::string> drones) {
+  p.excluded_drones = std::move(drones);
+  return p;
+}
+
+api::Package CapacityBlocked(const std::string& name) {
+  api::Package p = Pkg(name, {}, api::kPhaseBlocked);
+  p.reason = std::string(kNoDroneCanTakeIt) + "needs memory >= 32Gi";
+  return p;
+}
+
+DroneCapacity Drone(const std::string& name, int cores, int64_t memory_gi, int running = 0,
+                    bool eligible = true) {
+  return {name,
+          eligible,
+          eligible ? "" : "grounded",
+          cores,
+          memory_gi * kGi,
+          running,
+          static_cast<double>(cores)};
+}
+
+api::Requirement Req(const std::string& match, int64_t memory_gi, std::optional<int> cores = {}) {
+  return {match, std::to_string(memory_gi) + "Gi", memory_gi * kGi, cores};
+}
+
+SchedulingInput Input(std::vector<api::Package> packages, std::vector<DroneCapacity> drones) {
+  SchedulingInput in;
+  in.queue_current = true;
+  in.packages = std::move(packages);
+  in.drones = std::move(drones);
+  in.default_build_time = minutes(10);
+  return in;
+}
+
+// "package@drone" in decision order, to compare whole decisions at once.
+std::vector<std::string> Assigned(const SchedulingDecision& d) {
+  std::vector<std::string> out;
+  for (const auto& a : d.assignments) out.push_back(a.package + "@" + a.drone);
+  return out;
+}
+
+std::vector<std::string> BlockedNames(const SchedulingDecision& d) {
+  std::vector<std::string> out;
+  for (const auto& b : d.blocked) out.push_back(b.package);
+  return out;
+}
+
+const api::Package kQtWebEngine = Pkg("dev-qt/qtwebengine-6.8.1");
+
+TEST(SchedulerTest, Table) {
+  auto with = [](SchedulingInput in, auto change) {
+    change(in);
+    return in;
+  };
+  const std::vector<DroneCapacity> one = {Drone("d", 8, 16)};
+  struct Case {
+    const char* name;
+    SchedulingInput in;
+    std::vector<std::string> assigned;
+    std::vector<std::string> blocked = {};
+    std::vector<std::string> unblocked = {};
+  } cases[] = {
+      {"stale queue dispatches nothing",
+       with(Input({Pkg("a/a-1"), CapacityBlocked("a/b-1")}, {Drone("d", 8, 64)}),
+            [](auto& in) { in.queue_current = false; }),
+       {}},
+      {"dependency not complete gates readiness",
+       Input({Pkg("a/b-1", {"a/a-1"}), Pkg("a/a-1", {}, api::kPhaseBuilding)}, one),
+       {}},
+      {"complete dependency releases the package",
+       Input({Pkg("a/b-1", {"a/a-1"}), Pkg("a/a-1", {}, api::kPhaseComplete)}, one),
+       {"a/b-1@d"}},
+      {"dependencies outside the queue are ignored", Input({Pkg("a/b-1", {"x/gone-1"})}, one),
+       {"a/b-1@d"}},
+      {"requirement sends qtwebengine only to the 64Gi drone",
+       with(Input({kQtWebEngine, Pkg("a/a-1")},
+                  {Drone("fast", 32, 16), Drone("mid", 16, 24), Drone("big", 8, 64)}),
+            [](auto& in) { in.requirements = {Req("dev-qt/qtwebengine", 32)}; }),
+       {"dev-qt/qtwebengine-6.8.1@big", "a/a-1@fast"}},
+      {"wildcard requirement",
+       with(Input({kQtWebEngine}, {Drone("fast", 32, 16), Drone("big", 8, 64)}),
+            [](auto& in) { in.requirements = {Req("dev-qt/qt*", 32)}; }),
+       {"dev-qt/qtwebengine-6.8.1@big"}},
+      {"requirement cores",
+       with(Input({Pkg("dev-lang/rust-1.84.0")}, {Drone("small", 4, 64), Drone("wide", 16, 8)}),
+            [](auto& in) { in.requirements = {Req("dev-lang/rust", 0, 8)}; }),
+       {"dev-lang/rust-1.84.0@wide"}},
+      {"after an OOM on a 16Gi drone it goes to 32Gi",
+       with(Input({kQtWebEngine}, {Drone("tarn", 32, 16), Drone("izar", 8, 32)}),
+            [](auto& in) { in.learned[kQtWebEngine.name] = {16 * kGi, "OOM on tarn"}; }),
+       {"dev-qt/qtwebengine-6.8.1@izar"}},
+      {"after an OOM it never goes back to the 16Gi drone, even when it is the only free one",
+       with(Input({kQtWebEngine}, {Drone("tarn", 32, 16), Drone("izar", 8, 32, 1)}),
+            [](auto& in) { in.learned[kQtWebEngine.name] = {16 * kGi, "OOM on tarn"}; }),
+       {}},
+      {"excluded drone is skipped",
+       Input({Excluding(Pkg("a/a-1"), {"fast"})}, {Drone("fast", 32, 16), Drone("slow", 8, 16)}),
+       {"a/a-1@slow"}},
+      {"slots follow cores: 16 cores take two, 4 cores one",
+       Input({Pkg("a/a-1"), Pkg("a/b-1"), Pkg("a/c-1"), Pkg("a/d-1")},
+             {Drone("sixteen", 16, 32), Drone("four", 4, 8)}),
+       {"a/a-1@sixteen", "a/b-1@sixteen", "a/c-1@four"}},
+      {"a drone at its slots gets nothing",
+       Input({Pkg("a/a-1")}, {Drone("full", 16, 32, 2), Drone("free", 4, 8, 0)}),
+       {"a/a-1@free"}},
+      {"ineligible drones get nothing",
+       Input({Pkg("a/a-1")}, {Drone("grounded", 32, 64, 0, false)}),
+       {}},
+      {"fastest fitting drone",
+       Input({Pkg("a/a-1")}, {Drone("slow", 4, 64), Drone("fast", 24, 64), Drone("mid", 8, 64)}),
+       {"a/a-1@fast"}},
+      {"a busy drone counts at its share of speed",
+       Input({Pkg("a/a-1"), Pkg("a/b-1")}, {Drone("big", 16, 64), Drone("ten", 10, 64)}),
+       {"a/a-1@big", "a/b-1@ten"}},
+      {"the head of the long chain goes first",
+       Input({Pkg("a/leaf-1"), Pkg("a/head-1"), Pkg("a/mid-1", {"a/head-1"}),
+              Pkg("a/tail-1", {"a/mid-1"})},
+             one),
+       {"a/head-1@d"}},
+      {"a long build outweighs a short chain",
+       with(Input({Pkg("a/head-1"), Pkg("a/mid-1", {"a/head-1"}), Pkg("www-client/chromium-133")},
+                  one),
+            [](auto& in) { in.build_time_estimates["www-client/chromium"] = minutes(240); }),
+       {"www-client/chromium-133@d"}},
+      {"ties keep queue order",
+       Input({Pkg("a/b-1"), Pkg("a/a-1")}, {Drone("d", 4, 8)}),
+       {"a/b-1@d"}},
+      {"a cycle is never ready and does not hang",
+       Input({Pkg("a/x-1", {"a/y-1"}), Pkg("a/y-1", {"a/x-1"}), Pkg("a/self-1", {"a/self-1"}),
+              Pkg("a/z-1", {"a/w-1"}), Pkg("a/w-1")},
+             {Drone("d", 32, 64)}),
+       {"a/w-1@d"}},
+      {"nobody has the memory: Blocked, whatever the drones' state",
+       with(Input({kQtWebEngine, Pkg("a/a-1", {"dev-qt/qtwebengine-6.8.1"})},
+                  {Drone("a", 16, 16, 0, false), Drone("b", 8, 16)}),
+            [](auto& in) { in.requirements = {Req("dev-qt/qtwebengine", 32)}; }),
+       {},
+       {"dev-qt/qtwebengine-6.8.1"}},
+      {"an ineligible drone that fits prevents Blocked",
+       with(Input({kQtWebEngine}, {Drone("big", 16, 64, 0, false), Drone("b", 8, 16)}),
+            [](auto& in) { in.requirements = {Req("dev-qt/qtwebengine", 32)}; }),
+       {}},
+      {"every drone excluded: Blocked", Input({Excluding(Pkg("a/a-1"), {"d"})}, one), {}, {"a/a-1"}},
+      {"a bigger drone joins: capacity-Blocked back to Needed, other Blocked untouched",
+       Input({CapacityBlocked("dev-qt/qtwebengine-6.8.1"),
+              [] {
+                api::Package p = Pkg("a/bad-1", {}, api::kPhaseBlocked);
+                p.reason = "failed with Package on two drones";
+                return p;
+              }()},
+             {Drone("b", 8, 16), Drone("huge", 8, 128)}),
+       {},
+       {},
+       {"dev-qt/qtwebengine-6.8.1"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    SchedulingDecision d = Schedule(c.in);
+    EXPECT_EQ(Assigned(d), c.assigned);
+    EXPECT_EQ(BlockedNames(d), c.blocked);
+    EXPECT_EQ(d.unblocked, c.unblocked);
+  }
+}
+
+TEST(SchedulerTest, BlockedReasonSaysWhatNobodyHas) {
+  SchedulingInput in = Input({kQtWebEngine}, {Drone("tarn", 8, 16), Drone("izar", 4, 8, 0, false)});
+  in.requirements = {Req("dev-qt/*", 8, 8)};
+  in.learned[kQtWebEngine.name] = {16 * kGi, "OOM on tarn"};
+  SchedulingDecision d = Schedule(in);
+  ASSERT_EQ(d.blocked.size(), 1u);
+  EXPECT_EQ(d.blocked[0].reason,
+            "no drone can take it: needs memory > 16Gi (OOM on tarn) and cores >= 8 (requirement "
+            "dev-qt/*); none of 2 drones fits (tarn: memory 16Gi; izar: memory 8Gi, 4 cores "
+            "(grounded))");
+
+  // Still blocked with the same reason: nothing to write. A changed reason is rewritten.
+  api::Package blocked = kQtWebEngine;
+  blocked.phase = api::kPhaseBlocked;
+  blocked.reason = d.blocked[0].reason;
+  in.packages = {blocked};
+  EXPECT_TRUE(Schedule(in).blocked.empty());
+  in.drones.push_back(Drone("vega", 4, 64));
+  d = Schedule(in);
+  ASSERT_EQ(d.blocked.size(), 1u);
+  EXPECT_NE(d.blocked[0].reason.find("vega: 4 cores"), std::string::npos) << d.blocked[0].reason;
+
+  // The drone that can take it joins: released, then dispatched once Needed.
+  in.drones.push_back(Drone("deneb", 16, 64));
+  d = Schedule(in);
+  EXPECT_TRUE(d.blocked.empty());
+  EXPECT_EQ(d.unblocked, std::vector<std::string>{kQtWebEngine.name});
+  in.packages = {kQtWebEngine};
+  EXPECT_EQ(Assigned(Schedule(in)), std::vector<std::string>{kQtWebEngine.name + "@deneb"});
+
+  in.drones.clear();
+  d = Schedule(in);
+  ASSERT_EQ(d.blocked.size(), 1u);
+  EXPECT_NE(d.blocked[0].reason.find("the roster has no build drones"), std::string::npos);
+}
+
+TEST(SchedulerTest, SlotsFollowCores) {
+  struct {
+    int cores, slots;
+  } cases[] = {{0, 1}, {1, 1}, {4, 1}, {8, 1}, {15, 1}, {16, 2}, {24, 3}, {64, 8}};
+  for (const auto& c : cases) EXPECT_EQ(SlotsFor(c.cores), c.slots) << c.cores << " cores";
+}
+
+TEST(SchedulerTest, PackageKey) {
+  struct {
+    const char* atom;
+    const char* key;
+  } cases[] = {
+      {"dev-qt/qtwebengine-6.8.1", "dev-qt/qtwebengine"},
+      {"=dev-qt/qtwebengine-6.8.1-r2", "dev-qt/qtwebengine"},
+      {"sys-devel/gcc-14.2.1_p20241221-r1", "sys-devel/gcc"},
+      {"dev-libs/libfoo-bar-2-1.0", "dev-libs/libfoo-bar-2"},
+      {"media-libs/x264-0.0.20240314", "media-libs/x264"},
+      {"app-misc/pkg-1.0_rc2_p3", "app-misc/pkg"},
+      {"dev-qt/qtwebengine", "dev-qt/qtwebengine"},
+      {">=dev-lang/rust-1.84.0:stable", "dev-lang/rust"},
+      {"dev-lang/python:3.12", "dev-lang/python"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(PackageKey(c.atom), c.key) << c.atom;
+}
+
+// A 30-package DAG driven to the end: every package is dispatched once, only
+// after its dependencies completed, and each drone stays within its slots.
+TEST(SchedulerTest, ThirtyPackageDagRunsToCompletion) {
+  std::vector<api::Package> packages;
+  uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  for (int i = 0; i < 30; ++i) {
+    std::vector<std::string> deps;
+    for (int k = 0; i > 0 && k < static_cast<int>(next() % 4); ++k) {
+      deps.push_back("cat/p" + std::to_string(next() % i) + "-1.0");
+    }
+    if (i == 7) deps.push_back("virtual/not-in-queue-1");
+    packages.push_back(Pkg("cat/p" + std::to_string(i) + "-1.0", deps));
+  }
+  SchedulingInput in = Input(packages, {Drone("a", 16, 32), Drone("b", 8, 16), Drone("c", 4, 8)});
+  in.requirements = {Req("cat/p1", 32)};
+  in.learned["cat/p2-1.0"] = {8 * kGi, "OOM on c"};
+
+  auto find = [&](const std::string& name) -> api::Package& {
+    return *std::find_if(in.packages.begin(), in.packages.end(),
+                         [&](const api::Package& p) { return p.name == name; });
+  };
+  std::set<std::string> dispatched;
+  for (int round = 0; round < 100 && dispatched.size() < packages.size(); ++round) {
+    SchedulingDecision d = Schedule(in);
+    ASSERT_TRUE(d.blocked.empty());
+    for (const auto& a : d.assignments) {
+      api::Package& p = find(a.package);
+      ASSERT_EQ(p.phase, api::kPhaseNeeded) << p.name;
+      for (const auto& dep : p.dependencies) {
+        if (dep.rfind("cat/", 0) == 0) {
+          EXPECT_EQ(find(dep).phase, api::kPhaseComplete) << p.name;
+        }
+      }
+      ASSERT_TRUE(dispatched.insert(p.name).second) << p.name << " dispatched twice";
+      p.phase = api::kPhaseBuilding;
+      p.drone = a.drone;
+      if (p.name == "cat/p1-1.0") {
+        EXPECT_EQ(a.drone, "a");
+      }
+      if (p.name == "cat/p2-1.0") {
+        EXPECT_NE(a.drone, "c");
+      }
+    }
+    for (auto& drone : in.drones) {
+      drone.running = static_cast<int>(
+          std::count_if(in.packages.begin(), in.packages.end(), [&](const api::Package& p) {
+            return p.phase == api::kPhaseBuilding && p.drone == drone.name;
+          }));
+      ASSERT_LE(drone.running, SlotsFor(drone.cores)) << drone.name;
+    }
+    // One build ends per round, so slots and priorities matter.
+    for (auto& p : in.packages) {
+      if (p.phase == api::kPhaseBuilding) {
+        p.phase = api::kPhaseComplete;
+        --std::find_if(in.drones.begin(), in.drones.end(), [&](const DroneCapacity& d) {
+            return d.name == p.drone;
+          })->running;
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(dispatched.size(), packages.size());
+}
+
+}  // namespace
+}  // namespace swarm::controller
