@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -59,6 +60,12 @@ class FakeClock final : public Clock {
   WallTime wall_;
   SteadyTime steady_{std::chrono::hours(1)};
 };
+
+// Lowers `*next` to `d` when `d` is set and sooner: the earliest of the
+// times several reconcilers ask to be looked at again.
+inline void Earliest(Duration* next, std::optional<Duration> d) {
+  if (d && *d < *next) *next = *d;
+}
 
 // RFC 3339 in UTC with second precision: "2026-02-05T10:30:00Z".
 std::string FormatTime(WallTime t);

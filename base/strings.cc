@@ -30,9 +30,15 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::string Truncate(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + "...";
+}
+
 std::string Quote(std::string_view s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return "\"" + std::string(s) + "\"";
-  return "\"" + std::string(s.substr(0, max_bytes)) + "...\"";
+  return "\"" + Truncate(s, max_bytes) + "\"";
 }
 
 }  // namespace swarm

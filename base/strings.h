@@ -25,6 +25,10 @@ std::string Trim(std::string_view s);
 // The parts with `sep` between each two.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
+// `s` cut to at most `max_bytes` at a UTF-8 character boundary, ended with
+// "..." when cut.
+std::string Truncate(std::string_view s, size_t max_bytes);
+
 // `s` in double quotes for a message; longer than `max_bytes`, cut there and
 // ended with "..." inside the quotes.
 std::string Quote(std::string_view s, size_t max_bytes = std::string_view::npos);

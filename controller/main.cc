@@ -153,9 +153,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::thread reconciler([&] { controller.RunLoop(); });
-  std::thread binhost_checks([&] { controller.RunBinhostChecks(*check_interval, binhost_full_every);
-  });
+  // The binhost check is a key of the work queue; hashing holds a worker,
+  // not the lock, so one more worker keeps the rest moving meanwhile.
+  controller.CheckBinhostEvery(*check_interval, binhost_full_every);
+  std::thread reconciler([&] { controller.RunLoop(3); });
   std::atomic<bool> serving{true};
   std::thread signal_waiter([&] {
     int sig = 0;
@@ -170,6 +171,5 @@ int main(int argc, char** argv) {
   kill(getpid(), SIGTERM);
   signal_waiter.join();
   reconciler.join();
-  binhost_checks.join();
   return served ? 0 : 1;
 }

@@ -55,4 +55,8 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
   return out;
 }
 
+api::Condition ResyncRequested(const std::string& why) {
+  return {api::condition::kTreeSynced, api::kFalse, kResyncRequested, why, {}};
+}
+
 }  // namespace swarm::controller::reconcilers

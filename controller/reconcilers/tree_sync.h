@@ -15,6 +15,10 @@ namespace swarm::controller::reconcilers {
 
 inline constexpr char kResyncRequested[] = "ResyncRequested";
 
+// TreeSynced=False (ResyncRequested): the member syncs again even at the
+// wanted revision (a fresh start, a systemic fault's remediation).
+api::Condition ResyncRequested(const std::string& why);
+
 // Sets the TreeSynced condition of one member. `resync_requested` forces a
 // sync even at the right revision. No sync is asked for while the drone
 // holds `builds_held` > 0 builds.

@@ -213,5 +213,20 @@ TEST_F(SwarmControllerTest, ReconcileObservesGenerationAndWritesStatusOnlyOnChan
   EXPECT_GT(s2->metadata.resource_version, s1->metadata.resource_version);
 }
 
+TEST_F(SwarmControllerTest, ALapsedLeaseIsSeenByTheWorkQueueOnTheFakeClock) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar"})).ok());
+  ASSERT_TRUE(controller_->Heartbeat("izar", Report()).ok());
+  EXPECT_GT(controller_->RunDue(), 0) << "the first resync looks at every key";
+  EXPECT_EQ(ReadyOf(Drone("izar")), "True/HeartbeatReceived");
+
+  // heartbeatGrace is 20s: nothing lapses before, and no sleep waits for it.
+  clock_.Advance(seconds(19));
+  controller_->RunDue();
+  EXPECT_EQ(ReadyOf(Drone("izar")), "True/HeartbeatReceived");
+  clock_.Advance(seconds(2));
+  EXPECT_GT(controller_->RunDue(), 0);
+  EXPECT_EQ(ReadyOf(Drone("izar")), "Unknown/HeartbeatMissed");
+}
+
 }  // namespace
 }  // namespace swarm::controller

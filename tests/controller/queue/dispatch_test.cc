@@ -506,6 +506,22 @@ TEST_F(SwarmDispatchTest, APublishedFileThatGoesBadIsBuiltAgain) {
   EXPECT_NE(Phase("dev-libs/a-1"), "Complete");
 }
 
+TEST_F(SwarmDispatchTest, TheBinhostCheckRunsFromTheWorkQueueWhenItIsDue) {
+  DiscoverQueue({{"dev-libs/a-1", {}}});
+  auto [drone, held] = HoldAnywhere();
+  ASSERT_TRUE(Succeed(drone, held[0]).ok());
+  controller_->CheckBinhostEvery(seconds(60), 0);
+  std::ofstream(dir_.File("binhost/dev-libs/a/a-1-1.gpkg.tar"), std::ios::trunc).close();
+  controller_->RunDue();
+  EXPECT_EQ(Phase("dev-libs/a-1"), "Complete") << "the check is not due yet";
+  clock_.Advance(seconds(59));
+  controller_->RunDue();
+  EXPECT_EQ(Phase("dev-libs/a-1"), "Complete") << "the check is not due yet";
+  clock_.Advance(seconds(1));
+  controller_->RunDue();
+  EXPECT_NE(Phase("dev-libs/a-1"), "Complete") << "the check ran and found the file empty";
+}
+
 TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   const std::string index = dir_.File("binhost/Packages");
   const int64_t now =

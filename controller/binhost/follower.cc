@@ -1,0 +1,59 @@
+#include "controller/binhost/follower.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace swarm::controller {
+namespace {
+
+bool Listed(const api::Package& p) { return p.phase == api::kPhaseComplete && p.binpkg; }
+
+}  // namespace
+
+BinhostFollower::BinhostFollower(Binhost* binhost, Clock* clock, Duration debounce,
+                                 bool index_thread)
+    : binhost_(binhost),
+      index_(std::make_unique<BinhostIndexWriter>(binhost->dir(), clock, debounce,
+                                                  index_thread)) {}
+
+void BinhostFollower::Reset(const PackageQueue& queue) {
+  std::vector<PublishedPackage> published;
+  for (const auto& p : queue) {
+    if (Listed(p)) published.push_back({p.name, p.binpkg->path, p.index_entry});
+  }
+  index_->Reset(std::move(published));
+}
+
+void BinhostFollower::Discard(const std::string& assignment) {
+  if (Status d = binhost_->Discard(assignment); !d.ok()) {
+    spdlog::warn("discarding the staged upload of {}: {}", assignment, d.ToString());
+  }
+}
+
+void BinhostFollower::PackageChanged(const api::Package& before, const api::Package& after) {
+  // An assignment that ended leaves nothing staged behind (a success's
+  // upload was moved out of staging by Publish already).
+  if (!before.assignment.empty() && before.assignment != after.assignment) {
+    Discard(before.assignment);
+  }
+  const bool was_listed = Listed(before);
+  if (Listed(after) && (!was_listed || before.binpkg != after.binpkg ||
+                        before.index_entry != after.index_entry)) {
+    index_->Put({after.name, after.binpkg->path, after.index_entry});
+  } else if (was_listed && !Listed(after)) {
+    index_->Remove(after.name);
+  }
+}
+
+void BinhostFollower::QueueReplaced(const std::vector<api::Package>& before,
+                                    const PackageQueue& after) {
+  std::set<std::string> held;
+  for (const auto& p : after) held.insert(p.assignment);
+  for (const auto& p : before) {
+    if (!p.assignment.empty() && !held.count(p.assignment)) Discard(p.assignment);
+  }
+  Reset(after);
+}
+
+}  // namespace swarm::controller

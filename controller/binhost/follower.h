@@ -1,0 +1,46 @@
+#pragma once
+
+// Keeps the binhost in step with the committed queue, told of every commit
+// (a CommitListener): a staged upload is discarded once its assignment ends,
+// and the Packages index lists exactly the published packages (rewritten off
+// the controller's lock by BinhostIndexWriter).
+// Thread safety: the listener calls come under the controller's lock.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "controller/binhost/binhost.h"
+#include "controller/binhost/index_writer.h"
+#include "controller/core/writer.h"
+
+namespace swarm::controller {
+
+class BinhostFollower final : public CommitListener {
+ public:
+  // `binhost` is not owned and outlives this; the index is rewritten
+  // `debounce` after a change by a thread of its own when `index_thread`,
+  // else only by Flush (tests).
+  BinhostFollower(Binhost* binhost, Clock* clock, Duration debounce, bool index_thread);
+
+  Binhost& binhost() { return *binhost_; }
+  // The index lists exactly the published packages of `queue` from now on (a start).
+  void Reset(const PackageQueue& queue);
+  // Before a file is published at `path`: an index on disk that still lists
+  // `path` is written first without it (BinhostIndexWriter::FlushIfListed).
+  Status FlushIfListed(const std::string& path) { return index_->FlushIfListed(path); }
+  Status Flush() { return index_->Flush(); }
+
+  void PackageChanged(const api::Package& before, const api::Package& after) override;
+  void QueueReplaced(const std::vector<api::Package>& before, const PackageQueue& after) override;
+
+ private:
+  void Discard(const std::string& assignment);
+
+  Binhost* const binhost_;
+  std::unique_ptr<BinhostIndexWriter> index_;
+};
+
+}  // namespace swarm::controller

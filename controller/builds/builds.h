@@ -1,0 +1,99 @@
+#pragma once
+
+// Builds: what happens to a package while a drone holds it. Assignments are
+// fenced leases (an assignment id per try), renewed by listing them in
+// heartbeats; this concern judges ended builds (reconcilers/build_outcome),
+// publishes successes on the binhost, takes builds back (a drone lost, gone
+// from the roster, drained, a stale queue withdrawn, an orphan found after a
+// crash) and keeps build logs. It decides into Changes and commits each
+// decision through the one writer; counting a failure against a drone is
+// Faults' (faults/faults.h).
+// Thread safety: none; called under the controller's lock, except the log
+// files (KeepLog, ReadLog), which touch only the disk.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/protocol.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "controller/binhost/binhost.h"
+#include "controller/binhost/follower.h"
+#include "controller/core/changes.h"
+#include "controller/core/state.h"
+#include "controller/core/writer.h"
+#include "controller/faults/faults.h"
+
+namespace swarm::controller {
+
+class Builds final : public CommitListener {
+ public:
+  static constexpr size_t kMaxBuildLogBytes = 1 << 20;
+
+  // None is owned. Without `binhost` every success is refused; without
+  // `log_dir` build logs are not kept.
+  Builds(const SwarmState* state, StateWriter* writer, Clock* clock, Faults* faults,
+         BinhostFollower* binhost, std::string log_dir);
+
+  // --- Reads ---
+  // Every assignment `name` holds, as its heartbeat reply lists them.
+  std::vector<api::BuildAssignment> AssignmentsFor(const std::string& name) const;
+  // The package Building on `name` under `assignment`; Conflict (stop it) when
+  // that is not the current assignment (fencing).
+  Result<size_t> Current(const std::string& name, const std::string& assignment) const;
+  // Builds `name` holds now: assigned to it, or still listed in `status`.
+  int Held(const std::string& name, const api::DroneStatus& status) const;
+
+  // --- Decisions, each committed ---
+  // Takes a build's end. Rejected when a success cannot be published (no or
+  // another upload): the package is built again and an event says why.
+  // `fault_raised` tells that a systemic fault was raised (Faults::Raised is
+  // the caller's to call).
+  Status TakeResult(const std::string& name, const api::BuildResult& result, bool* fault_raised);
+  // The upload for `assignment` was refused: the assignment ends and the
+  // package is built again.
+  Status RejectUpload(const std::string& name, const std::string& assignment,
+                      const std::string& why);
+  // Renews `name`'s leases from its report; a build left out of
+  // kActionLostAfterBeats reports in a row is lost (a crash, one failure).
+  Status RenewLeases(const std::string& name, const api::DroneReport& report);
+  // While the queue's stamp (tree, deploy) differs from the spec, nothing
+  // built from it is wanted: every assignment is taken back, nobody blamed.
+  Status WithdrawStale();
+  // Level-triggered repair: a package Building on a drone that is not in the
+  // roster (or under no assignment id) goes back to Needed, whatever was or
+  // was not written before (a crash between two decisions).
+  Status ReclaimOrphans();
+  // The binhost check found these files bad (`checked`: package and sha256
+  // of what was hashed): each package still published with that file is
+  // built again. Returns how many.
+  Result<int> RequeueCorrupt(const std::vector<BinhostProblem>& problems,
+                             const Binhost::PublishedList& checked);
+
+  // Takes back every assignment of `name` into `changes`: back to Needed,
+  // attempts kept; `exclude` adds the drone to excludedDrones.
+  void Reclaim(const std::string& name, const std::string& why, bool exclude, Changes& changes);
+
+  // --- Logs (no lock) ---
+  // Keeps `log` (its last kMaxBuildLogBytes) as `package`'s last build log.
+  Status KeepLog(const std::string& package, const std::string& log) const;
+  // NotFound when none was kept.
+  Result<std::string> ReadLog(const std::string& package) const;
+
+  // CommitListener: the lease counter of an assignment goes with it.
+  void PackageChanged(const api::Package& before, const api::Package& after) override;
+  void QueueReplaced(const std::vector<api::Package>& before, const PackageQueue& after) override;
+
+ private:
+  const SwarmState& state_;
+  StateWriter& writer_;
+  Clock* const clock_;
+  Faults& faults_;
+  BinhostFollower* const binhost_;
+  const std::string log_dir_;
+  std::map<std::string, int> unheld_;  // assignment id -> reports in a row without it
+};
+
+}  // namespace swarm::controller

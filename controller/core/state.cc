@@ -1,0 +1,42 @@
+#include "controller/core/state.h"
+
+#include "api/quantity.h"
+
+namespace swarm::controller {
+
+const api::DroneSpec* SwarmState::RosterMember(const std::string& name) const {
+  if (!swarm) return nullptr;
+  const auto& drones = swarm->spec.drones;
+  if (roster_generation_ != swarm->metadata.generation || roster_.size() > drones.size()) {
+    roster_.clear();
+    for (size_t i = 0; i < drones.size(); ++i) roster_.emplace(drones[i].name, i);
+    roster_generation_ = swarm->metadata.generation;
+  }
+  auto it = roster_.find(name);
+  if (it == roster_.end() || it->second >= drones.size() || drones[it->second].name != name) {
+    return nullptr;
+  }
+  return &drones[it->second];
+}
+
+const api::DroneStatus& SwarmState::Status(const std::string& name) const {
+  static const api::DroneStatus kNone;
+  auto it = statuses.find(name);
+  return it == statuses.end() ? kNone : it->second;
+}
+
+bool SwarmState::SystemicFault() const {
+  return swarm && api::IsConditionTrue(swarm->status.conditions, api::condition::kSystemicFault);
+}
+
+int64_t SwarmState::DroneMemory(const std::string& name) const {
+  if (const api::DroneSpec* member = RosterMember(name)) {
+    auto it = member->labels.find(api::kLabelMemory);
+    if (it != member->labels.end()) {
+      if (auto parsed = api::ParseMemory(it->second); parsed.ok()) return *parsed;
+    }
+  }
+  return Status(name).resources.memory_bytes;
+}
+
+}  // namespace swarm::controller

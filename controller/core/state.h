@@ -1,0 +1,38 @@
+#pragma once
+
+// What the controller knows, in memory: the Swarm, each roster member's
+// observed status and the build queue. A mirror of the store that only
+// StateWriter::Commit changes (core/writer.h); every concern reads it.
+// Thread safety: none; the controller's lock serializes every use.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "api/types.h"
+#include "controller/queue/package_queue.h"
+
+namespace swarm::controller {
+
+class SwarmState {
+ public:
+  std::optional<api::Swarm> swarm;                   // the stored Swarm
+  std::map<std::string, api::DroneStatus> statuses;  // by drone name
+  PackageQueue packages;                             // the stored queue, indexed
+
+  // The roster member `name`, or null (also before the first apply). O(1):
+  // the index is rebuilt when the generation moves.
+  const api::DroneSpec* RosterMember(const std::string& name) const;
+  // The drone's status, or an empty one when it has none yet.
+  const api::DroneStatus& Status(const std::string& name) const;
+  bool SystemicFault() const;
+  // The drone's memory: what its memory label says, else what it reports.
+  int64_t DroneMemory(const std::string& name) const;
+
+ private:
+  mutable std::unordered_map<std::string, size_t> roster_;  // name -> index in spec.drones
+  mutable int64_t roster_generation_ = -1;
+};
+
+}  // namespace swarm::controller

@@ -1,0 +1,73 @@
+#include "controller/core/writer.h"
+
+namespace swarm::controller {
+
+Status StateWriter::Write(const Changes& c) {
+  const bool durable = !c.packages.empty() || !c.drones.empty() || !c.removed_drones.empty() ||
+                       c.swarm || c.queue || !c.events.empty();
+  if (!durable) return Status::Ok();
+  return store_->Transaction([&]() -> Status {
+    const WallTime now = clock_->Now();
+    for (api::Event e : c.events) {
+      e.first_timestamp = e.last_timestamp = now;
+      if (auto stored = store_->RecordEvent(e); !stored.ok()) return stored.status();
+    }
+    if (c.queue) {
+      if (Status s = store_->ReplacePackages(*c.queue); !s.ok()) return s;
+    }
+    for (const auto& [name, p] : c.packages) {
+      if (Status s = store_->PutPackage(p); !s.ok()) return s;
+    }
+    for (const auto& name : c.removed_drones) {
+      if (Status s = store_->DeleteDrone(name); !s.ok()) return s;
+    }
+    for (const auto& [name, s] : c.drones) {
+      if (Status e = store_->PutDroneStatus(name, s); !e.ok()) return e;
+    }
+    if (!c.swarm) return Status::Ok();
+    // The spec is written only when the generation moved (an apply).
+    const std::optional<api::Swarm>& current = state_->swarm;
+    if (current && current->metadata.generation == c.swarm->metadata.generation) {
+      return store_->PutSwarmStatus(*c.swarm);
+    }
+    return store_->PutSwarm(*c.swarm);
+  });
+}
+
+Status StateWriter::Commit(Changes c) {
+  if (c.empty()) return Status::Ok();
+  if (c.swarm) ++c.swarm->metadata.resource_version;
+  if (Status st = Write(c); !st.ok()) return st;
+
+  SwarmState& state = *state_;
+  if (c.queue) {
+    const std::vector<api::Package> before = state.packages.packages();
+    state.packages.Replace(std::move(*c.queue));
+    for (auto* l : listeners_) l->QueueReplaced(before, state.packages);
+  }
+  for (auto& [name, next] : c.packages) {
+    auto i = state.packages.IndexOf(name);
+    if (!i) continue;
+    const api::Package before = state.packages[*i];
+    state.packages.Set(*i, std::move(next));
+    for (auto* l : listeners_) l->PackageChanged(before, state.packages[*i]);
+  }
+  for (const auto& name : c.removed_drones) state.statuses.erase(name);
+  for (auto& [name, s] : c.observed) {
+    if (!c.drones.count(name)) state.statuses[name] = std::move(s);
+  }
+  for (auto& [name, s] : c.drones) state.statuses[name] = std::move(s);
+  if (c.swarm) {
+    // Within a generation only metadata and status change, so references to
+    // the spec held across a commit stay valid.
+    if (state.swarm && state.swarm->metadata.generation == c.swarm->metadata.generation) {
+      state.swarm->metadata = std::move(c.swarm->metadata);
+      state.swarm->status = std::move(c.swarm->status);
+    } else {
+      state.swarm = std::move(*c.swarm);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace swarm::controller

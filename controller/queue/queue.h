@@ -1,0 +1,88 @@
+#pragma once
+
+// The build queue: what to build (discovery on one member, or
+// spec.queue.packages), the stamp it was computed against (tree, deploy,
+// queue spec), a fresh start's new queue, and dispatch (a drone's next
+// builds from the ready set; the scheduler's swarm-wide pass, which also
+// moves packages in and out of capacity-Blocked). Decisions come from
+// reconcilers/queue and the scheduler and are committed through the one
+// writer. A stale queue's builds are withdrawn (Builds::WithdrawStale) before
+// anything else.
+// Thread safety: none; called under the controller's lock.
+
+#include <string>
+
+#include "api/protocol.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "controller/builds/builds.h"
+#include "controller/core/changes.h"
+#include "controller/core/state.h"
+#include "controller/core/writer.h"
+#include "controller/drones/drones.h"
+#include "controller/faults/faults.h"
+#include "controller/queue/scheduler.h"
+
+namespace swarm::controller {
+
+class Queue {
+ public:
+  Queue(const SwarmState* state, StateWriter* writer, Clock* clock, Drones* drones,
+        Faults* faults, Builds* builds)
+      : state_(*state),
+        writer_(*writer),
+        clock_(clock),
+        drones_(*drones),
+        faults_(*faults),
+        builds_(*builds) {}
+
+  // `id_prefix` makes assignment ids unique across runs.
+  void Start(std::string id_prefix) { id_prefix_ = std::move(id_prefix); }
+
+  // A fresh start, a stale queue's builds withdrawn, discovery issued, the
+  // queue built from spec.queue.packages; decides whether new builds may
+  // start (open()) and, when asked, the QueueCurrent condition. Cheap unless
+  // the queue changes.
+  Status Reconcile(Duration* next, api::Condition* queue_current = nullptr);
+  // New builds may start: the queue is current and no systemic fault stands.
+  bool open() const { return open_; }
+
+  // Empty when a successful discovery result of `drone` may become the
+  // queue, else why not.
+  std::string CheckDiscovery(const api::ActionResult& result, const api::Action& action,
+                             const std::string& drone) const;
+  // A discovery's packages become the queue (or are discarded when the spec
+  // moved on); a remediation waiting for it is finished.
+  Status TakeDiscovery(const api::ActionResult& result, const api::Action& action);
+
+  // The scheduler's pass over every drone and package: assignments, Blocked
+  // and unblocked packages, the ready set's priorities. O(queue + roster).
+  Status Dispatch();
+  // Hands `name` its next builds from the head of the ready set, within its
+  // free slots: what a heartbeat or a completion does instead of a pass.
+  Status DispatchTo(const std::string& name);
+
+ private:
+  // After `swarmctl fresh`, until the queue is discovered again.
+  bool FreshPending() const;
+  Status HandleFresh();
+  // The queue becomes `packages`, stamped `stamp`, in `changes`.
+  void SetQueue(std::vector<api::Package> packages, const api::QueueSummary& stamp,
+                Changes& changes);
+  // The scheduler's view of a roster member that builds.
+  DroneCapacity Capacity(const api::DroneSpec& member) const;
+  // Makes package `index` Building on `drone` under a new assignment id.
+  void Assign(size_t index, const std::string& drone, bool probation, Changes& changes);
+
+  const SwarmState& state_;
+  StateWriter& writer_;
+  Clock* const clock_;
+  Drones& drones_;
+  Faults& faults_;
+  Builds& builds_;
+  bool open_ = false;
+  std::string id_prefix_;
+  uint64_t next_assignment_ = 0;
+};
+
+}  // namespace swarm::controller
