@@ -70,36 +70,58 @@ int Builds::Held(const std::string& name, const api::DroneStatus& status) const 
   return static_cast<int>(held.size());
 }
 
+Result<Builds::Begun> Builds::BeginResult(const std::string& name,
+                                          const api::BuildResult& result) {
+  auto index = Current(name, result.assignment);
+  if (!index.ok()) return index.status();
+  const api::Package& package = state_.packages[*index];
+  if (package.name != result.package) {
+    return InvalidArgument("assignment " + result.assignment + " is for " + package.name +
+                           ", not " + result.package);
+  }
+  Begun begun{package.name, std::nullopt};
+  if (result.outcome != api::kBuildSucceeded) return begun;
+  if (!result.binpkg) return InvalidArgument("a successful build result needs its binpkg");
+  if (binhost_ == nullptr) return Unavailable("this controller has no binhost directory");
+  if (!publishing_.insert(result.binpkg->path).second) {
+    return Unavailable("another build's " + result.binpkg->path +
+                       " is being published right now; try again");
+  }
+  begun.publish = result.binpkg->path;
+  return begun;
+}
+
+Result<api::BinaryPackageRef> Builds::Publish(const std::string& package,
+                                              const api::BuildResult& result) const {
+  // The index on disk may still list this path with the file a rebuild is
+  // about to replace (its removal waits for the debounce): it is written
+  // without it first, so it never lists the path with another file's size.
+  if (Status s = binhost_->FlushIfListed(result.binpkg->path); !s.ok()) return s;
+  std::string wrong;
+  Result<api::BinaryPackageRef> pub =
+      BinpkgPathIsFor(result.binpkg->path, package, &wrong)
+          ? binhost_->binhost().Publish(result.assignment, *result.binpkg)
+          : Result<api::BinaryPackageRef>(InvalidArgument(wrong));
+  if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument &&
+      PublishedAlready(binhost_->binhost(), *result.binpkg)) {
+    // Published before a store error kept the success from being recorded:
+    // the agent's retry finds the file in place.
+    return *result.binpkg;
+  }
+  return pub;
+}
+
 Status Builds::TakeResult(const std::string& name, const api::BuildResult& result,
+                          const Result<api::BinaryPackageRef>* published_or,
                           bool* fault_raised) {
   *fault_raised = false;
   auto index = Current(name, result.assignment);
   if (!index.ok()) return index.status();
   const api::Package package = state_.packages[*index];
-  if (package.name != result.package) {
-    return InvalidArgument("assignment " + result.assignment + " is for " + package.name +
-                           ", not " + result.package);
-  }
   Changes changes;
   std::optional<api::BinaryPackageRef> published;
-  if (result.outcome == api::kBuildSucceeded) {
-    if (!result.binpkg) return InvalidArgument("a successful build result needs its binpkg");
-    if (binhost_ == nullptr) return Unavailable("this controller has no binhost directory");
-    // The index on disk may still list this path with the file a rebuild is
-    // about to replace (its removal waits for the debounce): it is written
-    // without it first, so it never lists the path with another file's size.
-    if (Status s = binhost_->FlushIfListed(result.binpkg->path); !s.ok()) return s;
-    std::string wrong;
-    Result<api::BinaryPackageRef> pub =
-        BinpkgPathIsFor(result.binpkg->path, package.name, &wrong)
-            ? binhost_->binhost().Publish(result.assignment, *result.binpkg)
-            : Result<api::BinaryPackageRef>(InvalidArgument(wrong));
-    if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument &&
-        PublishedAlready(binhost_->binhost(), *result.binpkg)) {
-      // Published before a store error kept the success from being recorded:
-      // the agent's retry finds the file in place.
-      pub = *result.binpkg;
-    }
+  if (published_or != nullptr) {
+    const Result<api::BinaryPackageRef>& pub = *published_or;
     if (!pub.ok() && pub.status().code() != StatusCode::kInvalidArgument) {
       return pub.status();  // the binhost's disk: the build is fine, the agent retries
     }

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,11 +48,31 @@ class Builds final : public CommitListener {
   int Held(const std::string& name, const api::DroneStatus& status) const;
 
   // --- Decisions, each committed ---
-  // Takes a build's end. Rejected when a success cannot be published (no or
-  // another upload): the package is built again and an event says why.
-  // `fault_raised` tells that a systemic fault was raised (Faults::Raised is
-  // the caller's to call).
-  Status TakeResult(const std::string& name, const api::BuildResult& result, bool* fault_raised);
+  // A build's end is taken in three steps, so that publishing (a rename and
+  // fsyncs) runs outside the controller's lock:
+  //   1. BeginResult (lock): the assignment is current and the result well
+  //      formed; a success's path is reserved (one publish per path at a time).
+  //   2. Publish (no lock): the staged upload becomes the file at its path.
+  //   3. EndPublish, then TakeResult (lock).
+  struct Begun {
+    std::string package;                 // cat/pkg-ver the assignment builds
+    std::optional<std::string> publish;  // the path reserved for a success
+  };
+  Result<Begun> BeginResult(const std::string& name, const api::BuildResult& result);
+  // Publishes a success's upload for `package`. InvalidArgument when it is
+  // refused (no upload, another file than claimed, not this package's path);
+  // other errors are the binhost's disk (the agent retries).
+  Result<api::BinaryPackageRef> Publish(const std::string& package,
+                                        const api::BuildResult& result) const;
+  // Releases the path BeginResult reserved.
+  void EndPublish(const std::string& path) { publishing_.erase(path); }
+  // Judges the build's end (`published`: step 2's outcome for a success, else
+  // null). Conflict when the assignment was taken back meanwhile; Rejected
+  // when the success was refused: the package is built again and an event
+  // says why. `fault_raised` tells that a systemic fault was raised
+  // (Faults::Raised is the caller's to call).
+  Status TakeResult(const std::string& name, const api::BuildResult& result,
+                    const Result<api::BinaryPackageRef>* published, bool* fault_raised);
   // The upload for `assignment` was refused: the assignment ends and the
   // package is built again.
   Status RejectUpload(const std::string& name, const std::string& assignment,
@@ -94,6 +115,7 @@ class Builds final : public CommitListener {
   BinhostFollower* const binhost_;
   const std::string log_dir_;
   std::map<std::string, int> unheld_;  // assignment id -> reports in a row without it
+  std::set<std::string> publishing_;   // binhost paths being published now
 };
 
 }  // namespace swarm::controller

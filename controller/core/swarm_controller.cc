@@ -299,12 +299,23 @@ Result<std::string> SwarmController::CurrentAssignment(const std::string& name,
 
 Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     const std::string& name, const api::BuildResult& result) {
-  std::lock_guard<std::mutex> l(mu_);
+  std::unique_lock<std::mutex> l(mu_);
   if (!state_.RosterMember(name)) {
     return PermissionDenied("drone \"" + name + "\" is not in the roster");
   }
+  // The file is published outside the lock: a rename and fsyncs must not
+  // hold up heartbeats.
+  Result<Builds::Begun> begun = builds_.BeginResult(name, result);
+  if (!begun.ok()) return begun.status();
+  std::optional<Result<api::BinaryPackageRef>> published;
+  if (begun->publish) {
+    l.unlock();
+    published = builds_.Publish(begun->package, result);
+    l.lock();
+    builds_.EndPublish(*begun->publish);
+  }
   bool fault_raised = false;
-  Status st = builds_.TakeResult(name, result, &fault_raised);
+  Status st = builds_.TakeResult(name, result, published ? &*published : nullptr, &fault_raised);
   if (st.code() == StatusCode::kRejected) ScheduleSwarmPassLocked();
   if (!st.ok()) return st;
   if (fault_raised) {
