@@ -23,6 +23,30 @@ inline constexpr char kConverged[] = "Converged";
 
 namespace swarm::api::reason {
 
+// Ready, of a Drone.
+inline constexpr char kNeverJoined[] = "NeverJoined";
+inline constexpr char kHeartbeatReceived[] = "HeartbeatReceived";
+inline constexpr char kHeartbeatMissed[] = "HeartbeatMissed";
+
+// DronesReady, of the Swarm.
+inline constexpr char kAllDronesReady[] = "AllDronesReady";
+inline constexpr char kDronesNotReady[] = "DronesNotReady";
+
+// Deployed and TreeSynced: an action is due, but the drone still holds
+// builds (neither a deploy nor a sync changes a drone under a running build).
+inline constexpr char kWaitingForBuilds[] = "WaitingForBuilds";
+// TreeSynced: the member syncs again even at the wanted revision (a fresh
+// start, a systemic fault's remediation).
+inline constexpr char kResyncRequested[] = "ResyncRequested";
+
+// Grounded (FreshStart, below, also clears it).
+inline constexpr char kRepeatedFailures[] = "RepeatedFailures";  // True
+inline constexpr char kProbation[] = "Probation";                // False: one build decides
+inline constexpr char kProbationPassed[] = "ProbationPassed";
+inline constexpr char kCauseGone[] = "CauseGone";
+inline constexpr char kUngroundedByHand[] = "UngroundedByHand";
+inline constexpr char kSharedFault[] = "SharedFault";
+
 // SystemicFault: why it is True (the fault's own reasons, FailingAlike and
 // SystemicFailure, are set where it is raised), or why it was cleared.
 inline constexpr char kPersistent[] = "Persistent";    // came back within the hour after a remediation

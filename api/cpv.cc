@@ -83,4 +83,16 @@ Result<Cpv> ParseCpv(const std::string& cpv) {
   return InvalidArgument("no valid package name and version in '" + cpv + "'");
 }
 
+std::string PackageKey(const std::string& atom) {
+  std::string s = atom.substr(std::min(atom.size(), atom.find_first_not_of("<>=~!")));
+  s = s.substr(0, s.find(':'));
+  size_t slash = s.find('/');
+  if (slash == std::string::npos) return s;
+  for (size_t dash = s.find('-', slash); dash != std::string::npos; dash = s.find('-', dash + 1)) {
+    // A package name never ends in "-<version>": the first such '-' starts it.
+    if (IsVersion(std::string_view(s).substr(dash + 1))) return s.substr(0, dash);
+  }
+  return s;
+}
+
 }  // namespace swarm::api

@@ -29,4 +29,9 @@ bool IsCategory(std::string_view s);
 // PMS 3.1.2: no leading '-' or '+', and no trailing "-<version>".
 bool IsPackageName(std::string_view s);
 
+// "cat/pn" of a package atom, the key of build times and what requirements
+// match: "=dev-qt/qtwebengine-6.8.1-r2" -> "dev-qt/qtwebengine". An atom
+// without a version is returned as it is (less any operator or slot).
+std::string PackageKey(const std::string& atom);
+
 }  // namespace swarm::api

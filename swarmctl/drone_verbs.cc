@@ -59,7 +59,7 @@ std::string UngroundedLine(const std::string& name, const Json& before, const Js
   const std::string was = grounded ? StringOr(*grounded, {"status"}, "") : "";
   const std::string reason = grounded ? StringOr(*grounded, {"reason"}, "") : "";
   if (was == api::kTrue) return "drone/" + name + " ungrounded";
-  if (reason == "Probation") return "drone/" + name + " ungrounded (it was on probation)";
+  if (reason == api::reason::kProbation) return "drone/" + name + " ungrounded (it was on probation)";
   std::string line = "drone/" + name + " was not grounded";
   const auto failures = IntAt(before, {"status", "consecutiveFailures"});
   const auto now = IntAt(after, {"status", "consecutiveFailures"});

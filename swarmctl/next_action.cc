@@ -87,11 +87,11 @@ void HealthAction(const Json& drone, const std::string& name, std::vector<std::s
 void DroneActions(const Json& swarm, const Json& drone, WallTime now,
                   std::vector<std::string>& out) {
   const std::string name = StringOr(drone, {"metadata", "name"}, kNone);
-  if (Matching(drone, api::condition::kReady, api::kUnknown, "NeverJoined")) {
+  if (Matching(drone, api::condition::kReady, api::kUnknown, api::reason::kNeverJoined)) {
     out.push_back(name + " never joined: start swarm-agent on it (token name must be " + name +
                   ")");
   }
-  if (const Json* c = Matching(drone, api::condition::kReady, api::kUnknown, "HeartbeatMissed")) {
+  if (const Json* c = Matching(drone, api::condition::kReady, api::kUnknown, api::reason::kHeartbeatMissed)) {
     auto since = StringAt(*c, {"lastTransitionTime"});
     if (!since) since = StringAt(drone, {"status", "lastHeartbeatTime"});
     out.push_back(name + " is unreachable" +

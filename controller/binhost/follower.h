@@ -14,7 +14,7 @@
 #include "base/status.h"
 #include "controller/binhost/binhost.h"
 #include "controller/binhost/index_writer.h"
-#include "controller/core/writer.h"
+#include "controller/state/writer.h"
 
 namespace swarm::controller {
 

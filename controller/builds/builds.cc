@@ -11,10 +11,9 @@
 #include "api/cpv.h"
 #include "base/file_util.h"
 #include "base/sha256.h"
-#include "controller/core/events.h"
+#include "api/events.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/build_outcome.h"
-#include "controller/queue/scheduler.h"
 #include "controller/reconcilers/queue.h"
 
 namespace swarm::controller {
@@ -48,7 +47,7 @@ std::vector<api::BuildAssignment> Builds::AssignmentsFor(const std::string& name
   for (size_t i : queue.BuildingOn(name)) {
     const api::Package& p = queue[i];
     if (p.assignment.empty()) continue;
-    out.push_back({p.assignment, p.name, p.attempts, queue.LastBuildMs(PackageKey(p.name)),
+    out.push_back({p.assignment, p.name, p.attempts, queue.LastBuildMs(api::PackageKey(p.name)),
                    p.tree_revision});
   }
   return out;
@@ -136,7 +135,7 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
         reconcilers::AddUnique(next.excluded_drones, name);
       }
       changes.Package(state_, *index) = next;
-      changes.Event("Package", package.name, events::kWarning, events::kBinpkgRejected, why);
+      changes.Event("Package", package.name, api::events::kWarning, api::events::kBinpkgRejected, why);
       if (Status s = writer_.Commit(std::move(changes)); !s.ok()) return s;
       spdlog::warn("{}", why);
       return Rejected(why);
@@ -148,7 +147,7 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
       package, result, name, state_.DroneMemory(name), published, clock_->Now());
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,
-                result.outcome == api::kBuildSucceeded ? events::kNormal : events::kWarning,
+                result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,
                 verdict.event_reason, verdict.event_message);
   if (verdict.drone_cleared) faults_.CountSuccess(name, package.name, changes);
   if (verdict.drone_blamed) {
@@ -178,7 +177,7 @@ Status Builds::RejectUpload(const std::string& name, const std::string& assignme
   Changes changes;
   changes.Package(state_, *index) =
       reconcilers::Requeue(p, api::PackageFailure{"Binpkg", why, name});
-  changes.Event("Package", p.name, events::kWarning, events::kBinpkgRejected,
+  changes.Event("Package", p.name, api::events::kWarning, api::events::kBinpkgRejected,
                 "upload of " + p.name + " from " + name + " refused: " + why +
                     "; it is built again");
   return writer_.Commit(std::move(changes));
@@ -201,7 +200,7 @@ Status Builds::RenewLeases(const std::string& name, const api::DroneReport& repo
                             " heartbeats: the agent restarted or lost it)";
     api::Package& next = changes.Package(state_, i);
     next = reconcilers::Requeue(next, api::PackageFailure{api::kFailureCrash, why, name});
-    changes.Event("Package", p.name, events::kWarning, events::kBuildLost, why);
+    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildLost, why);
     // Builds lost together are one crash of the agent, one failure.
     if (++lost > 1) continue;
     faults_.CountFailure(name, p.name, why, changes);
@@ -230,7 +229,7 @@ Status Builds::WithdrawStale() {
     next = reconcilers::Requeue(next, std::nullopt);
     // Not an attempt of the package: its build was stopped, not tried out.
     next.attempts = std::max(0, next.attempts - 1);
-    changes.Event("Package", p.name, events::kNormal, events::kBuildWithdrawn,
+    changes.Event("Package", p.name, api::events::kNormal, api::events::kBuildWithdrawn,
                   p.drone + "'s build of " + p.name + " " + why);
   }
   if (!changes.packages.empty()) spdlog::info("{} build(s) {}", changes.packages.size(), why);
@@ -252,7 +251,7 @@ Status Builds::ReclaimOrphans() {
       continue;
     }
     changes.Package(state_, i) = reconcilers::Requeue(p, std::nullopt);
-    changes.Event("Package", p.name, events::kWarning, events::kBuildReclaimed,
+    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildReclaimed,
                   "taken back: " + why);
   }
   return writer_.Commit(std::move(changes));
@@ -265,7 +264,7 @@ void Builds::Reclaim(const std::string& name, const std::string& why, bool exclu
     api::Package& next = changes.Package(state_, i);
     next = reconcilers::Requeue(next, std::nullopt);
     if (exclude) reconcilers::AddUnique(next.excluded_drones, name);
-    changes.Event("Package", p.name, events::kWarning, events::kBuildReclaimed,
+    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildReclaimed,
                   "taken back from " + name + ": " + why);
   }
 }
@@ -290,7 +289,7 @@ Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
     next.completed_at.reset();
     next.index_entry.clear();
     changes.Package(state_, *i) = next;
-    changes.Event("Package", p.name, events::kWarning, events::kBinpkgCorrupt,
+    changes.Event("Package", p.name, api::events::kWarning, api::events::kBinpkgCorrupt,
                   problem.what + "; " + p.name + " is built again");
     spdlog::warn("binhost: {}; {} is built again", problem.what, p.name);
   }

@@ -22,9 +22,9 @@
 #include "base/status.h"
 #include "controller/binhost/binhost.h"
 #include "controller/binhost/follower.h"
-#include "controller/core/changes.h"
-#include "controller/core/state.h"
-#include "controller/core/writer.h"
+#include "controller/state/changes.h"
+#include "controller/state/state.h"
+#include "controller/state/writer.h"
 #include "controller/faults/faults.h"
 
 namespace swarm::controller {

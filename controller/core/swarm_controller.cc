@@ -14,7 +14,7 @@
 #include "api/codec.h"
 #include "base/command_runner.h"
 #include "base/strings.h"
-#include "controller/core/events.h"
+#include "api/events.h"
 
 namespace swarm::controller {
 namespace {
@@ -72,8 +72,8 @@ Status SwarmController::Start() {
              " roster members); every drone gets a fresh heartbeat grace period";
   spdlog::info("{}", message);
   Changes changes;
-  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                events::kControllerStarted, message);
+  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                api::events::kControllerStarted, message);
   return writer_.Commit(std::move(changes));
 }
 
@@ -135,8 +135,8 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   // or deploy is one, so it is looked at again from scratch.
   const bool spec_moved = (deploy_changed || tree_changed) && !created;
   if (spec_moved) faults_.SpecChanged(changes);
-  changes.Event(api::kKindSwarm, name, events::kNormal,
-                created ? events::kSwarmCreated : events::kSwarmConfigured, what);
+  changes.Event(api::kKindSwarm, name, api::events::kNormal,
+                created ? api::events::kSwarmCreated : api::events::kSwarmConfigured, what);
   if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;
   if (spec_moved) faults_.Forget();
   drones_.SpecApplied(removed, deploy_changed, tree_changed);
@@ -207,7 +207,7 @@ Result<HeartbeatReply> SwarmController::Heartbeat(const std::string& name,
     // The event is best effort: a refused heartbeat stays refused even when
     // the store cannot record it.
     Changes changes;
-    changes.Event(api::kKindDrone, name, events::kWarning, events::kNotInRoster,
+    changes.Event(api::kKindDrone, name, api::events::kWarning, api::events::kNotInRoster,
                   why + "; heartbeat refused");
     if (Status ev = writer_.Commit(std::move(changes)); !ev.ok()) {
       spdlog::error("recording event: {}", ev.ToString());
@@ -368,7 +368,7 @@ Result<api::Drone> SwarmController::Cordon(const std::string& name) {
     api::DroneStatus& s = c.Drone(state_, name);
     if (s.cordoned) return Status::Ok();
     s.cordoned = true;
-    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneCordoned,
+    c.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneCordoned,
             name + " cordoned: no new work; what it runs finishes");
     return Status::Ok();
   });
@@ -380,7 +380,7 @@ Result<api::Drone> SwarmController::Uncordon(const std::string& name) {
     api::DroneStatus& s = c.Drone(state_, name);
     if (!s.cordoned) return Status::Ok();
     s.cordoned = false;
-    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneUncordoned,
+    c.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneUncordoned,
             name + " uncordoned: takes work again");
     return Status::Ok();
   });
@@ -392,7 +392,7 @@ Result<api::Drone> SwarmController::Drain(const std::string& name) {
     c.Drone(state_, name).cordoned = true;
     const size_t before = c.packages.size();
     builds_.Reclaim(name, "drained by swarmctl drain", true, c);
-    c.Event(api::kKindDrone, name, events::kNormal, events::kDroneDrained,
+    c.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneDrained,
             name + " drained: cordoned, " + std::to_string(c.packages.size() - before) +
                 " build(s) taken back");
     return Status::Ok();
@@ -402,7 +402,7 @@ Result<api::Drone> SwarmController::Drain(const std::string& name) {
 Result<api::Drone> SwarmController::Unground(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   return DroneVerbLocked(name, [&](Changes& c) {
-    faults_.Forgive(name, reconcilers::kGroundedByHand, "ungrounded by swarmctl unground", c);
+    faults_.Forgive(name, api::reason::kUngroundedByHand, "ungrounded by swarmctl unground", c);
     return Status::Ok();
   });
 }
@@ -420,8 +420,8 @@ Result<FreshResult> SwarmController::RequestFresh() {
   stamp.insert(stamp.size() - 1, frac);
   Changes changes;
   changes.Swarm(state_).metadata.annotations[api::kFreshAnnotation] = stamp;
-  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                events::kFreshRequested,
+  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                api::events::kFreshRequested,
                 "fresh start requested: re-sync every member, rediscover the queue (" +
                     std::to_string(state_.packages.size()) +
                     " packages discarded), clear every grounding");

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "controller/core/events.h"
+#include "api/events.h"
 #include "controller/core/swarm_controller.h"
 #include "controller/reconcilers/queue.h"
 #include "controller/reconcilers/swarm_status.h"
@@ -173,7 +173,7 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   Changes changes;
   changes.Swarm(state_).status = std::move(status);
   if (went_stale) {
-    changes.Event(api::kKindSwarm, swarm.metadata.name, events::kWarning, events::kQueueStale,
+    changes.Event(api::kKindSwarm, swarm.metadata.name, api::events::kWarning, api::events::kQueueStale,
                   queue_current.message);
   }
   return writer_.Commit(std::move(changes));

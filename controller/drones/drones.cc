@@ -5,7 +5,8 @@
 #include <algorithm>
 
 #include "api/codec.h"
-#include "controller/core/events.h"
+#include "api/quantity.h"
+#include "api/events.h"
 #include "controller/reconcilers/deploy.h"
 #include "controller/reconcilers/grounding.h"
 #include "controller/reconcilers/queue.h"
@@ -48,7 +49,7 @@ Status Drones::Heartbeat(const std::string& name, const api::DroneReport& report
   api::DroneStatus status = current;
   const api::Condition* before = api::FindCondition(status.conditions, api::condition::kReady);
   const bool was_ready = before != nullptr && before->status == api::kTrue;
-  const std::string before_reason = before ? before->reason : reasons::kNeverJoined;
+  const std::string before_reason = before ? before->reason : api::reason::kNeverJoined;
   status.deploy_version = report.deploy_version;
   status.tree_revision = report.tree_revision;
   status.health = report.health;
@@ -61,7 +62,7 @@ Status Drones::Heartbeat(const std::string& name, const api::DroneReport& report
   api::SetCondition(status.conditions,
                     {api::condition::kReady,
                      api::kTrue,
-                     reasons::kHeartbeatReceived,
+                     api::reason::kHeartbeatReceived,
                      "agent heartbeats arrive (interval " + api::FormatDuration(interval) + ")",
                      {}},
                     now);
@@ -71,8 +72,8 @@ Status Drones::Heartbeat(const std::string& name, const api::DroneReport& report
   *changed = !was_ready || DurablePart(current) != DurablePart(status);
   Changes changes;
   if (!was_ready) {
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneReady,
-                  before_reason == reasons::kNeverJoined
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneReady,
+                  before_reason == api::reason::kNeverJoined
                       ? "drone " + name + " joined swarm/" + state_.swarm->metadata.name
                       : "drone " + name + " is heartbeating again");
   }
@@ -126,20 +127,20 @@ Status Drones::TakeActionResult(const std::string& name, const api::Action& acti
   }
   // A grounded drone that re-synced or re-deployed may have shed its cause.
   if (succeeded && action.type != api::kActionDiscover) {
-    faults_.Unground(name, reconcilers::kGroundedCauseGone,
+    faults_.Unground(name, api::reason::kCauseGone,
                      what + " succeeded: the cause may be gone", changes);
   }
   if (succeeded) {
-    changes.Event(api::kKindDrone, name, events::kNormal,
-                  action.type == api::kActionDeploy ? events::kDeploySucceeded
-                  : action.type == api::kActionSync ? events::kSyncSucceeded
-                                                    : events::kQueueDiscovered,
+    changes.Event(api::kKindDrone, name, api::events::kNormal,
+                  action.type == api::kActionDeploy ? api::events::kDeploySucceeded
+                  : action.type == api::kActionSync ? api::events::kSyncSucceeded
+                                                    : api::events::kQueueDiscovered,
                   what + " succeeded on " + name);
   } else {
-    changes.Event(api::kKindDrone, name, events::kWarning,
-                  action.type == api::kActionDeploy ? events::kDeployFailed
-                  : action.type == api::kActionSync ? events::kSyncFailed
-                                                    : events::kDiscoveryFailed,
+    changes.Event(api::kKindDrone, name, api::events::kWarning,
+                  action.type == api::kActionDeploy ? api::events::kDeployFailed
+                  : action.type == api::kActionSync ? api::events::kSyncFailed
+                                                    : api::events::kDiscoveryFailed,
                   what + " failed on " + name + ": " + error);
   }
   // Until the result is stored the action stays in flight: the agent posts
@@ -187,7 +188,7 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
       reconcilers::ReconcileLiveness({drone}, leases_, steady, spec.policy.heartbeat_grace);
   for (auto& t : liveness.transitions) {
     api::SetCondition(status.conditions, t.ready, now);
-    changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneUnreachable,
+    changes.Event(api::kKindDrone, name, api::events::kWarning, api::events::kDroneUnreachable,
                   t.event_message);
     spdlog::warn("{}", t.event_message);
   }
@@ -204,7 +205,7 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
     api::Action a = NewAction(api::kActionDeploy);
     a.version = spec.deploy.version;
     acts.deploy.in_flight = a;
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kDeployIssued,
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDeployIssued,
                   "deploy " + a.version + " asked of " + name + " (" + deploy.condition.reason +
                       ")");
     deploy = reconcilers::ReconcileDeploy(spec.deploy.version, status, acts.deploy, steady, held);
@@ -214,7 +215,7 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
 
   const api::Condition* synced =
       api::FindCondition(status.conditions, api::condition::kTreeSynced);
-  const bool resync = synced != nullptr && synced->reason == reconcilers::kResyncRequested;
+  const bool resync = synced != nullptr && synced->reason == api::reason::kResyncRequested;
   auto sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, resync,
                                              acts.sync, steady, held);
   if (sync.want_action && ready) {
@@ -222,7 +223,7 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
     a.revision = spec.portage.tree_revision;
     acts.sync.in_flight = a;
     acts.sync.forced = acts.sync.forced || resync;
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kSyncIssued,
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kSyncIssued,
                   "sync to " + a.revision + " asked of " + name + " (" + sync.condition.reason +
                       ")");
     sync = reconcilers::ReconcileTreeSync(spec.portage.tree_revision, status, false, acts.sync,
@@ -251,7 +252,7 @@ std::set<std::string> Drones::RosterChanged(const std::set<std::string>& roster,
     if (roster.count(name)) continue;
     removed.insert(name);
     changes.removed_drones.insert(name);
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneRemoved,
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneRemoved,
                   "drone " + name + " left the roster of swarm/" + swarm_name);
     // Nothing of what it was building would ever be reported again.
     builds_.Reclaim(name, "it left the roster", false, changes);
@@ -261,7 +262,7 @@ std::set<std::string> Drones::RosterChanged(const std::set<std::string>& roster,
     api::SetCondition(changes.drones[name].conditions,
                       {api::condition::kReady,
                        api::kUnknown,
-                       reasons::kNeverJoined,
+                       api::reason::kNeverJoined,
                        "in the roster; no heartbeat received yet",
                        {}},
                       clock_->Now());

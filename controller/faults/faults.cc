@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/conditions.h"
-#include "controller/core/events.h"
+#include "api/events.h"
 #include "controller/reconcilers/tree_sync.h"
 
 namespace swarm::controller {
@@ -31,7 +31,7 @@ void Faults::CountFailure(const std::string& name, const std::string& package,
   if (auto c = reconcilers::GroundAfterFailure(s, state_.swarm->spec.policy.ground_after_failures,
                                                package, why)) {
     api::SetCondition(s.conditions, *c, clock_->Now());
-    changes.Event(api::kKindDrone, name, events::kWarning, events::kDroneGrounded, c->message);
+    changes.Event(api::kKindDrone, name, api::events::kWarning, api::events::kDroneGrounded, c->message);
     spdlog::warn("drone {} grounded: {}", name, c->message);
   }
 }
@@ -42,7 +42,7 @@ void Faults::CountSuccess(const std::string& name, const std::string& package,
   s.consecutive_failures = 0;
   if (auto c = reconcilers::ClearAfterSuccess(s)) {
     api::SetCondition(s.conditions, *c, clock_->Now());
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneUngrounded,
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneUngrounded,
                   c->message + ": " + package);
   }
 }
@@ -55,7 +55,7 @@ void Faults::Unground(const std::string& name, const std::string& reason,
   api::DroneStatus& s = changes.Drone(state_, name);
   api::SetCondition(s.conditions, *c, clock_->Now());
   s.consecutive_failures = 0;
-  changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneUngrounded, c->message);
+  changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneUngrounded, c->message);
 }
 
 void Faults::Forgive(const std::string& name, const std::string& reason,
@@ -66,7 +66,7 @@ void Faults::Forgive(const std::string& name, const std::string& reason,
 
 void Faults::UngroundEveryone(const std::string& message, Changes& changes) {
   for (const auto& member : state_.swarm->spec.drones) {
-    Unground(member.name, reconcilers::kGroundedCauseGone, message, changes);
+    Unground(member.name, api::reason::kCauseGone, message, changes);
   }
 }
 
@@ -77,7 +77,7 @@ void Faults::ReconcileCooldown(const std::string& name, Changes& changes, Durati
   if (cooldown.probation) {
     api::DroneStatus& s = changes.Drone(state_, name);
     api::SetCondition(s.conditions, *cooldown.probation, clock_->Now());
-    changes.Event(api::kKindDrone, name, events::kNormal, events::kDroneOnProbation,
+    changes.Event(api::kKindDrone, name, api::events::kNormal, api::events::kDroneOnProbation,
                   name + ": " + cooldown.probation->message);
   }
   if (cooldown.requeue_after) Earliest(next, *cooldown.requeue_after + Duration(1));
@@ -114,7 +114,7 @@ bool Faults::JudgeDroneFailure(const std::string& name, const std::string& packa
                             changes);
   // A shared fault is nobody's own: their counts and groundings for it go.
   for (const auto& d : alike) {
-    Forgive(d, reconcilers::kGroundedSharedFault, "its failures were a swarm-wide fault", changes);
+    Forgive(d, api::reason::kSharedFault, "its failures were a swarm-wide fault", changes);
   }
   return raised;
 }
@@ -137,7 +137,7 @@ bool Faults::Raise(const std::string& reason, const std::string& evidence, Chang
                     {api::condition::kSystemicFault, api::kTrue,
                      persists ? api::reason::kPersistent : reason, message, {}},
                     now);
-  changes.Event(api::kKindSwarm, next.metadata.name, events::kWarning, events::kSystemicFault,
+  changes.Event(api::kKindSwarm, next.metadata.name, api::events::kWarning, api::events::kSystemicFault,
                 message);
   if (persists) return true;
   // The remediation: every member re-syncs (the stored condition asks for
@@ -174,8 +174,8 @@ bool Faults::FinishRemediation(Changes& changes) {
                          FormatTime(now) + "; dispatch resumed",
                      {}},
                     now);
-  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                events::kSystemicFaultCleared,
+  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                api::events::kSystemicFaultCleared,
                 "systemic fault remediated: members re-synced, queue discovered again");
   UngroundEveryone("the queue was discovered again on a re-synced tree", changes);
   return true;
@@ -215,7 +215,7 @@ void Faults::FreshStart(Changes& changes) {
     s.consecutive_failures = 0;
     if (api::FindCondition(s.conditions, api::condition::kGrounded)) {
       api::SetCondition(s.conditions,
-                        {api::condition::kGrounded, api::kFalse, reconcilers::kGroundedFreshStart,
+                        {api::condition::kGrounded, api::kFalse, api::reason::kFreshStart,
                          "cleared by swarmctl fresh", {}},
                         now);
     }

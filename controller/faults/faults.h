@@ -13,8 +13,8 @@
 
 #include "api/protocol.h"
 #include "base/clock.h"
-#include "controller/core/changes.h"
-#include "controller/core/state.h"
+#include "controller/state/changes.h"
+#include "controller/state/state.h"
 #include "controller/reconcilers/grounding.h"
 
 namespace swarm::controller {
@@ -42,7 +42,7 @@ class Faults {
   // ungrounded (an operator's word, a fault the swarm shared).
   void Forgive(const std::string& name, const std::string& reason, const std::string& message,
                Changes& changes);
-  // Unground(kGroundedCauseGone, message) for every roster member.
+  // Unground(api::reason::kCauseGone, message) for every roster member.
   void UngroundEveryone(const std::string& message, Changes& changes);
   // A drone grounded for the cooldown goes on probation; `next` is lowered to
   // when to look again.

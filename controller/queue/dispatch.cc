@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "controller/core/events.h"
+#include "api/cpv.h"
+#include "api/events.h"
 #include "controller/queue/queue.h"
 #include "controller/reconcilers/grounding.h"
 
@@ -54,7 +55,7 @@ void Queue::Assign(size_t index, const std::string& drone, bool probation, Chang
   p.assignment = id_prefix_ + "-b" + std::to_string(++next_assignment_);
   p.started_at = clock_->Now();
   p.reason.clear();
-  changes.Event("Package", p.name, events::kNormal, events::kBuildAssigned,
+  changes.Event("Package", p.name, api::events::kNormal, api::events::kBuildAssigned,
                 "assigned to " + drone + " (attempt " + std::to_string(p.attempts) +
                     ", assignment " + p.assignment + ")" +
                     (probation ? "; its probation build" : ""));
@@ -109,7 +110,7 @@ Status Queue::Dispatch() {
       in.learned[p.name] = {p.needs_memory_over, p.needs_memory_cause};
     }
     if (p.phase == api::kPhaseComplete && p.build_ms > 0) {
-      in.build_time_estimates[PackageKey(p.name)] = Duration(p.build_ms);
+      in.build_time_estimates[api::PackageKey(p.name)] = Duration(p.build_ms);
     }
   }
   SchedulingDecision decision = Schedule(in, packages.packages());
@@ -133,14 +134,14 @@ Status Queue::Dispatch() {
     p.phase = api::kPhaseBlocked;
     p.reason = b.reason;
     if (newly) {
-      changes.Event("Package", p.name, events::kWarning, events::kPackageBlocked, b.reason);
+      changes.Event("Package", p.name, api::events::kWarning, api::events::kPackageBlocked, b.reason);
     }
   }
   for (const auto& name : decision.unblocked) {
     auto i = packages.IndexOf(name);
     if (!i) continue;
     api::Package& p = changes.Package(state_, *i);
-    changes.Event("Package", p.name, events::kNormal, events::kPackageUnblocked,
+    changes.Event("Package", p.name, api::events::kNormal, api::events::kPackageUnblocked,
                   "a drone that can take it is in the swarm now (was: " + p.reason + ")");
     p.phase = api::kPhaseNeeded;
     p.reason.clear();

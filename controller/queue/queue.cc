@@ -4,15 +4,16 @@
 
 #include "api/cpv.h"
 #include "base/strings.h"
-#include "controller/core/events.h"
+#include "api/events.h"
 #include "controller/reconcilers/queue.h"
+#include "controller/reconcilers/tree_sync.h"
 
 namespace swarm::controller {
 namespace {
 
 // Package names go into `emerge =<name>` and operators' hooks on every drone:
 // only a PMS cat/pkg-ver passes.
-bool IsPackageName(const std::string& s) { return s.size() <= 256 && api::ParseCpv(s).ok(); }
+bool IsCpv(const std::string& s) { return s.size() <= 256 && api::ParseCpv(s).ok(); }
 
 }  // namespace
 
@@ -44,7 +45,7 @@ Status Queue::HandleFresh() {
   changes.queue.emplace();
   drones_.RequestResyncAll("re-sync requested by swarmctl fresh", changes);
   faults_.FreshStart(changes);
-  changes.Event(api::kKindSwarm, next.metadata.name, events::kNormal, events::kFreshStarted,
+  changes.Event(api::kKindSwarm, next.metadata.name, api::events::kNormal, api::events::kFreshStarted,
                 "fresh start " + requested + ": " + std::to_string(next.spec.drones.size()) +
                     " members re-sync, " + std::to_string(state_.packages.size()) +
                     " queued packages discarded, groundings cleared");
@@ -67,11 +68,11 @@ std::string Queue::CheckDiscovery(const api::ActionResult& result, const api::Ac
            action.deploy_version + " it was asked for";
   }
   for (const auto& p : result.packages) {
-    if (!IsPackageName(p.name)) {
+    if (!IsCpv(p.name)) {
       return "discovery returned \"" + Truncate(p.name, 200) + "\", which is not a cat/pkg-ver";
     }
     for (const auto& d : p.dependencies) {
-      if (!IsPackageName(d)) {
+      if (!IsCpv(d)) {
         return "discovery returned dependency \"" + Truncate(d, 200) +
                "\", which is not a cat/pkg-ver";
       }
@@ -85,8 +86,8 @@ Status Queue::TakeDiscovery(const api::ActionResult& result, const api::Action& 
   Changes changes;
   if (!reconcilers::DiscoveryMatchesSpec(action, spec)) {
     // The spec moved while the drone was resolving: that queue is stale already.
-    changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                  events::kDiscoveryDiscarded,
+    changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                  api::events::kDiscoveryDiscarded,
                   "discarded a queue discovered against tree " + action.tree_revision +
                       " and deploy " + action.deploy_version + ": the spec has moved on");
     return writer_.Commit(std::move(changes));
@@ -102,8 +103,8 @@ Status Queue::TakeDiscovery(const api::ActionResult& result, const api::Action& 
   const bool remediated = faults_.FinishRemediation(changes);
   // A fresh queue is a cause gone for every grounded drone.
   faults_.UngroundEveryone("the queue was discovered again", changes);
-  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                events::kQueueDiscovered,
+  changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                api::events::kQueueDiscovered,
                 "discovered " + std::to_string(total) + " packages on " + spec.queue.discover_on +
                     " against tree " + action.tree_revision.substr(0, 12) + " and deploy " +
                     action.deploy_version + " (" + std::to_string(kept) +
@@ -134,7 +135,7 @@ Status Queue::Reconcile(Duration* next, api::Condition* queue_current) {
     const DroneActions& acts = drones_.Actions(discover_on);
     const api::Condition* synced = api::FindCondition(ds.conditions, api::condition::kTreeSynced);
     const bool resync_owed = acts.sync.forced || acts.sync.in_flight ||
-                             (synced != nullptr && synced->reason == reconcilers::kResyncRequested);
+                             (synced != nullptr && synced->reason == api::reason::kResyncRequested);
     discoverer = {true, api::IsConditionTrue(ds.conditions, api::condition::kReady),
                   ds.deploy_version == spec.deploy.version,
                   ds.tree_revision == spec.portage.tree_revision && !resync_owed};
@@ -183,8 +184,8 @@ Status Queue::Reconcile(Duration* next, api::Condition* queue_current) {
     a.deploy_version = spec.deploy.version;
     a.queue_spec = reconcilers::QueueSpecDigest(spec.queue);
     Changes changes;
-    changes.Event(api::kKindSwarm, state_.swarm->metadata.name, events::kNormal,
-                  events::kDiscoveryIssued,
+    changes.Event(api::kKindSwarm, state_.swarm->metadata.name, api::events::kNormal,
+                  api::events::kDiscoveryIssued,
                   "queue discovery asked of " + discover_on + " (" +
                       queue.queue_current.reason + ")");
     if (Status s = writer_.Commit(std::move(changes)); !s.ok()) return s;

@@ -52,7 +52,7 @@ bool MatchesPackage(const std::string& pattern, const std::string& key) {
 Needs NeedsOf(const api::Package& p, const std::vector<api::Requirement>& requirements,
               const std::map<std::string, PackageDemand>& learned) {
   Needs n;
-  const std::string key = PackageKey(p.name);
+  const std::string key = api::PackageKey(p.name);
   for (const auto& r : requirements) {
     if (!MatchesPackage(r.match, key)) continue;
     if (r.memory_bytes > n.memory_at_least) {
@@ -143,7 +143,7 @@ std::vector<Duration> RemainingPaths(std::span<const api::Package> packages,
   for (size_t i = 0; i < n; ++i) {
     if (index.at(packages[i].name) != i || packages[i].phase == api::kPhaseComplete) continue;
     active[i] = true;
-    auto it = estimates.find(PackageKey(packages[i].name));
+    auto it = estimates.find(api::PackageKey(packages[i].name));
     own[i] = it != estimates.end() ? it->second : fallback;
   }
   // deps[i]: the active packages i waits for; waiting[j]: how many active
@@ -242,18 +242,6 @@ bool PackageFits(const api::Package& p, const std::vector<api::Requirement>& req
 
 bool IsCapacityBlocked(const api::Package& p) {
   return p.phase == api::kPhaseBlocked && p.reason.rfind(kNoDroneCanTakeIt, 0) == 0;
-}
-
-std::string PackageKey(const std::string& atom) {
-  std::string s = atom.substr(std::min(atom.size(), atom.find_first_not_of("<>=~!")));
-  s = s.substr(0, s.find(':'));
-  size_t slash = s.find('/');
-  if (slash == std::string::npos) return s;
-  for (size_t dash = s.find('-', slash); dash != std::string::npos; dash = s.find('-', dash + 1)) {
-    // A package name never ends in "-<version>": the first such '-' starts it.
-    if (api::IsVersion(std::string_view(s).substr(dash + 1))) return s.substr(0, dash);
-  }
-  return s;
 }
 
 SchedulingDecision Schedule(const SchedulingInput& in) { return Schedule(in, in.packages); }

@@ -90,11 +90,6 @@ inline constexpr char kNoDroneCanTakeIt[] = "no drone can take it: ";
 // True when the package is Blocked by the scheduler for capacity.
 bool IsCapacityBlocked(const api::Package& p);
 
-// "cat/pn" of a package atom, the key of build times and what requirements
-// match: "=dev-qt/qtwebengine-6.8.1-r2" -> "dev-qt/qtwebengine". An atom
-// without a version is returned as it is (less any operator or slot).
-std::string PackageKey(const std::string& atom);
-
 // Whether `drone` could take `p` (requirements' memory and cores, more memory
 // than the package's learned OOM floor, not in its excludedDrones), whatever
 // the drone's eligibility or load: the test the pass below applies, for one

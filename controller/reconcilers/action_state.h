@@ -57,7 +57,4 @@ struct ConvergeDecision {
 ConvergeDecision DecideConvergence(bool converged, const ActionState& state, SteadyTime now,
                                    int builds_held = 0);
 
-// The reason of Deployed and TreeSynced while an action waits for builds to stop.
-inline constexpr char kWaitingForBuilds[] = "WaitingForBuilds";
-
 }  // namespace swarm::controller::reconcilers

@@ -40,7 +40,7 @@ DroneConvergence ReconcileDeploy(const std::string& wanted, const api::DroneStat
       out.requeue_after = d.requeue_after;
       break;
     case Phase::kWaitingForBuilds:
-      c.reason = kWaitingForBuilds;
+      c.reason = api::reason::kWaitingForBuilds;
       c.message = WaitingMessage("deploy " + wanted, builds_held);
       break;
     case Phase::kWantAction:

@@ -20,7 +20,7 @@ bool IsGrounded(const api::DroneStatus& s) {
 
 bool OnProbation(const api::DroneStatus& s) {
   const api::Condition* c = Grounded(s);
-  return c != nullptr && c->status == api::kFalse && c->reason == kGroundedProbation;
+  return c != nullptr && c->status == api::kFalse && c->reason == api::reason::kProbation;
 }
 
 std::optional<api::Condition> GroundAfterFailure(const api::DroneStatus& s, int ground_after,
@@ -34,7 +34,7 @@ std::optional<api::Condition> GroundAfterFailure(const api::DroneStatus& s, int 
                                     " drone failures in a row (groundAfterFailures " +
                                     std::to_string(ground_after) + "); last: " + package + ": " +
                                     message;
-  return api::Condition{api::condition::kGrounded, api::kTrue, kGroundedRepeatedFailures,
+  return api::Condition{api::condition::kGrounded, api::kTrue, api::reason::kRepeatedFailures,
                         why + "; no work until the cause is gone, the cooldown ends and a "
                               "probation build succeeds, or swarmctl unground",
                         {}};
@@ -42,7 +42,7 @@ std::optional<api::Condition> GroundAfterFailure(const api::DroneStatus& s, int 
 
 std::optional<api::Condition> ClearAfterSuccess(const api::DroneStatus& s) {
   if (!OnProbation(s)) return std::nullopt;
-  return api::Condition{api::condition::kGrounded, api::kFalse, kGroundedProbationPassed,
+  return api::Condition{api::condition::kGrounded, api::kFalse, api::reason::kProbationPassed,
                         "its probation build succeeded", {}};
 }
 
@@ -61,7 +61,7 @@ CooldownDecision ReconcileGroundingCooldown(const api::DroneStatus& s, Duration 
     out.requeue_after = std::chrono::duration_cast<Duration>(due - now);
     return out;
   }
-  out.probation = api::Condition{api::condition::kGrounded, api::kFalse, kGroundedProbation,
+  out.probation = api::Condition{api::condition::kGrounded, api::kFalse, api::reason::kProbation,
                                  "groundingCooldown " + api::FormatDuration(cooldown) +
                                      " passed: on probation, its next build decides",
                                  {}};

@@ -18,15 +18,6 @@
 
 namespace swarm::controller::reconcilers {
 
-// Reasons of the drone condition Grounded.
-inline constexpr char kGroundedRepeatedFailures[] = "RepeatedFailures";  // True
-inline constexpr char kGroundedProbation[] = "Probation";                // False: one build decides
-inline constexpr char kGroundedProbationPassed[] = "ProbationPassed";
-inline constexpr char kGroundedCauseGone[] = "CauseGone";
-inline constexpr char kGroundedByHand[] = "UngroundedByHand";
-inline constexpr char kGroundedFreshStart[] = "FreshStart";
-inline constexpr char kGroundedSharedFault[] = "SharedFault";
-
 bool IsGrounded(const api::DroneStatus& s);
 // Ungrounded after the cooldown and its one probation build has not ended yet.
 bool OnProbation(const api::DroneStatus& s);

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "api/quantity.h"
-#include "controller/core/events.h"
+#include "api/events.h"
 
 namespace swarm::controller::reconcilers {
 
@@ -30,10 +30,10 @@ LivenessResult ReconcileLiveness(const std::vector<api::Drone>& drones,
     t.drone = d.name;
     t.ready.type = api::condition::kReady;
     t.ready.status = api::kUnknown;
-    t.ready.reason = reasons::kHeartbeatMissed;
+    t.ready.reason = api::reason::kHeartbeatMissed;
     t.ready.message = "no heartbeat for " + api::FormatDuration(silent) + " (heartbeatGrace " +
                       api::FormatDuration(grace) + "); the drone is unreachable, not grounded";
-    t.event_reason = events::kDroneUnreachable;
+    t.event_reason = api::events::kDroneUnreachable;
     t.event_message = "drone " + d.name + " stopped heartbeating: " + t.ready.message;
     result.transitions.push_back(std::move(t));
   }

@@ -1,6 +1,6 @@
 #include "controller/reconcilers/swarm_status.h"
 
-#include "controller/core/events.h"
+#include "api/events.h"
 
 namespace swarm::controller::reconcilers {
 namespace {
@@ -19,7 +19,7 @@ api::Condition AllMembers(const std::vector<api::Drone>& drones, const std::stri
       continue;
     }
     if (!lagging.empty()) lagging += ", ";
-    lagging += d.name + " (" + (c ? c->reason : std::string(reasons::kNeverJoined)) + ")";
+    lagging += d.name + " (" + (c ? c->reason : std::string(api::reason::kNeverJoined)) + ")";
   }
   const std::string counts =
       std::to_string(good) + "/" + std::to_string(drones.size()) + " roster members " + what;
@@ -37,8 +37,8 @@ api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
   status.observed_generation = swarm.metadata.generation;
   status.queue = queue;
 
-  api::Condition ready = AllMembers(drones, api::condition::kReady, api::condition::kDronesReady, reasons::kAllDronesReady,
-                                    reasons::kDronesNotReady, "ready");
+  api::Condition ready = AllMembers(drones, api::condition::kReady, api::condition::kDronesReady, api::reason::kAllDronesReady,
+                                    api::reason::kDronesNotReady, "ready");
   api::Condition deployed =
       AllMembers(drones, api::condition::kDeployed, api::condition::kDeployed, "AllDeployed", "MembersNotDeployed",
                  "run deploy " + swarm.spec.deploy.version);

@@ -37,13 +37,13 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
       out.requeue_after = d.requeue_after;
       break;
     case Phase::kWaitingForBuilds:
-      c.reason = kWaitingForBuilds;
+      c.reason = api::reason::kWaitingForBuilds;
       c.message = WaitingMessage("sync to " + ShortRevision(wanted), builds_held);
       break;
     case Phase::kWantAction:
       out.want_action = true;
       if (forced && observed.tree_revision == wanted) {
-        c.reason = kResyncRequested;
+        c.reason = api::reason::kResyncRequested;
         c.message = "re-sync requested by swarmctl fresh";
       } else {
         c.reason = "RevisionMismatch";
@@ -56,7 +56,7 @@ DroneConvergence ReconcileTreeSync(const std::string& wanted, const api::DroneSt
 }
 
 api::Condition ResyncRequested(const std::string& why) {
-  return {api::condition::kTreeSynced, api::kFalse, kResyncRequested, why, {}};
+  return {api::condition::kTreeSynced, api::kFalse, api::reason::kResyncRequested, why, {}};
 }
 
 }  // namespace swarm::controller::reconcilers

@@ -13,8 +13,6 @@
 
 namespace swarm::controller::reconcilers {
 
-inline constexpr char kResyncRequested[] = "ResyncRequested";
-
 // TreeSynced=False (ResyncRequested): the member syncs again even at the
 // wanted revision (a fresh start, a systemic fault's remediation).
 api::Condition ResyncRequested(const std::string& why);

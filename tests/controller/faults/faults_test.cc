@@ -51,7 +51,7 @@ TEST_F(FaultsTest, ADroneIsGroundedAtTheThresholdAndUngroundedOnlyWhenItWas) {
   Apply(c);
 
   // Ungrounding a drone that is not grounded changes nothing: its count stays.
-  faults_.Unground("izar", reconcilers::kGroundedCauseGone, "synced", c);
+  faults_.Unground("izar", api::reason::kCauseGone, "synced", c);
   EXPECT_TRUE(c.drones.empty());
   EXPECT_EQ(state_.Status("izar").consecutive_failures, 1);
 
@@ -61,7 +61,7 @@ TEST_F(FaultsTest, ADroneIsGroundedAtTheThresholdAndUngroundedOnlyWhenItWas) {
   EXPECT_EQ(c.events[0].reason, "DroneGrounded");
   Apply(c);
 
-  faults_.Unground("izar", reconcilers::kGroundedCauseGone, "synced", c);
+  faults_.Unground("izar", api::reason::kCauseGone, "synced", c);
   EXPECT_FALSE(reconcilers::IsGrounded(c.PeekDrone(state_, "izar")));
   EXPECT_EQ(c.PeekDrone(state_, "izar").consecutive_failures, 0);
   ASSERT_EQ(c.events.size(), 1u);
@@ -72,7 +72,7 @@ TEST_F(FaultsTest, ForgivingResetsTheCountEvenWhenNotGrounded) {
   Changes c;
   faults_.CountFailure("izar", "dev-libs/a-1", "disk full", c);
   Apply(c);
-  faults_.Forgive("izar", reconcilers::kGroundedByHand, "by hand", c);
+  faults_.Forgive("izar", api::reason::kUngroundedByHand, "by hand", c);
   EXPECT_EQ(c.PeekDrone(state_, "izar").consecutive_failures, 0);
   EXPECT_TRUE(c.events.empty()) << "nothing was grounded: no Ungrounded event";
 }
@@ -95,7 +95,7 @@ TEST_F(FaultsTest, DronesFailingAlikeRaiseOneFaultThatNobodyIsGroundedFor) {
     const api::Condition* synced =
         api::FindCondition(c.PeekDrone(state_, name).conditions, api::condition::kTreeSynced);
     ASSERT_NE(synced, nullptr) << name;
-    EXPECT_EQ(synced->reason, reconcilers::kResyncRequested) << name;
+    EXPECT_EQ(synced->reason, api::reason::kResyncRequested) << name;
   }
   Apply(c);
   faults_.Raised();

@@ -223,24 +223,6 @@ TEST(SchedulerTest, SlotsFollowCores) {
   for (const auto& c : cases) EXPECT_EQ(SlotsFor(c.cores), c.slots) << c.cores << " cores";
 }
 
-TEST(SchedulerTest, PackageKey) {
-  struct {
-    const char* atom;
-    const char* key;
-  } cases[] = {
-      {"dev-qt/qtwebengine-6.8.1", "dev-qt/qtwebengine"},
-      {"=dev-qt/qtwebengine-6.8.1-r2", "dev-qt/qtwebengine"},
-      {"sys-devel/gcc-14.2.1_p20241221-r1", "sys-devel/gcc"},
-      {"dev-libs/libfoo-bar-2-1.0", "dev-libs/libfoo-bar-2"},
-      {"media-libs/x264-0.0.20240314", "media-libs/x264"},
-      {"app-misc/pkg-1.0_rc2_p3", "app-misc/pkg"},
-      {"dev-qt/qtwebengine", "dev-qt/qtwebengine"},
-      {">=dev-lang/rust-1.84.0:stable", "dev-lang/rust"},
-      {"dev-lang/python:3.12", "dev-lang/python"},
-  };
-  for (const auto& c : cases) EXPECT_EQ(PackageKey(c.atom), c.key) << c.atom;
-}
-
 // A 30-package DAG driven to the end: every package is dispatched once, only
 // after its dependencies completed, and each drone stays within its slots.
 TEST(SchedulerTest, ThirtyPackageDagRunsToCompletion) {

@@ -21,7 +21,7 @@ TEST(GroundingTest, GroundsAtTheThresholdOnly) {
   auto c = GroundAfterFailure(WithFailures(5), 5, "a-1", "No space left on device");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->status, api::kTrue);
-  EXPECT_EQ(c->reason, kGroundedRepeatedFailures);
+  EXPECT_EQ(c->reason, api::reason::kRepeatedFailures);
   EXPECT_NE(c->message.find("No space left on device"), std::string::npos);
   api::DroneStatus grounded = WithFailures(6);
   api::SetCondition(grounded.conditions, *c, WallTime{});
@@ -52,18 +52,18 @@ TEST(GroundingTest, CooldownLeadsToProbationAndOneBuildDecides) {
   // A success ends it.
   auto passed = ClearAfterSuccess(s);
   ASSERT_TRUE(passed);
-  EXPECT_EQ(passed->reason, kGroundedProbationPassed);
+  EXPECT_EQ(passed->reason, api::reason::kProbationPassed);
   EXPECT_FALSE(ClearAfterSuccess(WithFailures(0))) << "nothing to clear off probation";
 }
 
 TEST(GroundingTest, UngroundOnlyWhenThereIsSomethingToClear) {
-  EXPECT_FALSE(Unground(WithFailures(0), kGroundedByHand, "by hand"));
+  EXPECT_FALSE(Unground(WithFailures(0), api::reason::kUngroundedByHand, "by hand"));
   api::DroneStatus s = WithFailures(5);
   api::SetCondition(s.conditions, *GroundAfterFailure(s, 5, "a", "x"), WallTime{});
-  auto c = Unground(s, kGroundedByHand, "ungrounded by swarmctl unground");
+  auto c = Unground(s, api::reason::kUngroundedByHand, "ungrounded by swarmctl unground");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->status, api::kFalse);
-  EXPECT_EQ(c->reason, kGroundedByHand);
+  EXPECT_EQ(c->reason, api::reason::kUngroundedByHand);
 }
 
 TEST(FailingAlikeTest, TheFractionOfReadyDronesDecides) {

@@ -1,8 +1,8 @@
-#include "controller/queue/package_queue.h"
+#include "controller/state/package_queue.h"
 
 #include <algorithm>
 
-#include "controller/queue/scheduler.h"
+#include "api/cpv.h"
 
 namespace swarm::controller {
 
@@ -62,7 +62,7 @@ void PackageQueue::Index(size_t i) {
     if (!p.assignment.empty()) by_assignment_[p.assignment] = i;
   }
   if (p.phase == api::kPhaseComplete && p.build_ms > 0) {
-    last_build_ms_[PackageKey(p.name)] = p.build_ms;
+    last_build_ms_[api::PackageKey(p.name)] = p.build_ms;
   }
 }
 

@@ -1,4 +1,4 @@
-#include "controller/core/state.h"
+#include "controller/state/state.h"
 
 #include "api/quantity.h"
 

@@ -11,8 +11,8 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "controller/core/changes.h"
-#include "controller/core/state.h"
+#include "controller/state/changes.h"
+#include "controller/state/state.h"
 #include "controller/store/store.h"
 
 namespace swarm::controller {

@@ -1,4 +1,4 @@
-#include "controller/queue/package_queue.h"
+#include "controller/state/package_queue.h"
 
 #include <gtest/gtest.h>
 

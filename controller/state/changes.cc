@@ -1,4 +1,4 @@
-#include "controller/core/changes.h"
+#include "controller/state/changes.h"
 
 namespace swarm::controller {
 

@@ -1,4 +1,4 @@
-#include "controller/core/writer.h"
+#include "controller/state/writer.h"
 
 namespace swarm::controller {
 

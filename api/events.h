@@ -3,7 +3,7 @@
 // Event reasons are named constants (Kubernetes' habit): operators grep and
 // alert on them, so they are part of the public contract (docs/api.md).
 
-namespace swarm::controller::events {
+namespace swarm::api::events {
 
 inline constexpr char kNormal[] = "Normal";
 inline constexpr char kWarning[] = "Warning";
@@ -30,22 +30,9 @@ inline constexpr char kQueueStale[] = "QueueStale";
 inline constexpr char kFreshRequested[] = "FreshRequested";
 inline constexpr char kFreshStarted[] = "FreshStarted";
 
-}  // namespace swarm::controller::events
+}  // namespace swarm::api::events
 
-namespace swarm::controller::reasons {
-
-// Reasons of the Drone Ready condition.
-inline constexpr char kNeverJoined[] = "NeverJoined";
-inline constexpr char kHeartbeatReceived[] = "HeartbeatReceived";
-inline constexpr char kHeartbeatMissed[] = "HeartbeatMissed";
-
-// Reasons of the Swarm DronesReady condition.
-inline constexpr char kAllDronesReady[] = "AllDronesReady";
-inline constexpr char kDronesNotReady[] = "DronesNotReady";
-
-}  // namespace swarm::controller::reasons
-
-namespace swarm::controller::events {
+namespace swarm::api::events {
 
 // Builds (objects of kind Package unless said otherwise).
 inline constexpr char kBuildAssigned[] = "BuildAssigned";
@@ -70,4 +57,4 @@ inline constexpr char kDroneDrained[] = "DroneDrained";
 inline constexpr char kSystemicFault[] = "SystemicFault";
 inline constexpr char kSystemicFaultCleared[] = "SystemicFaultCleared";
 
-}  // namespace swarm::controller::events
+}  // namespace swarm::api::events

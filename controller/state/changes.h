@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "api/types.h"
-#include "controller/core/state.h"
+#include "controller/state/state.h"
 
 namespace swarm::controller {
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "api/types.h"
-#include "controller/queue/package_queue.h"
+#include "controller/state/package_queue.h"
 
 namespace swarm::controller {
 
