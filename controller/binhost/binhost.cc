@@ -343,8 +343,10 @@ std::optional<api::BinaryPackageRef> Binhost::Staged(const std::string& assignme
 
 Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
                                                const api::BinaryPackageRef& claimed) {
-  // Publishes are serialized: a rename and two fsyncs of directories.
-  std::lock_guard<std::mutex> lock(mu_);
+  // The lock is held for the checks and the rename only: directories are
+  // made and fsynced outside it, so a Discard (which the controller calls
+  // under its own lock) never waits for a disk.
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = staged_.find(assignment_id);
   if (it == staged_.end()) {
     return Refused("binary package " + QuoteUntrusted(claimed.path) +
@@ -376,20 +378,45 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
     return Refused(message);
   }
 
+  lock.unlock();
   if (Status st = MakeParents(root_, upload.path); !st.ok()) return st;
   const std::string target = root_ + "/" + upload.path;
   const std::string staged = StagedPath(assignment_id);
+  lock.lock();
+  // The staging may have moved on meanwhile (discarded, or a retried upload
+  // finished): only the upload that was checked is published.
+  it = staged_.find(assignment_id);
+  if (it == staged_.end() || it->second != upload) {
+    return Refused("binary package " + upload.path + " for assignment " + assignment_id +
+                   " refused: its upload was discarded or replaced while it was published");
+  }
   if (::rename(staged.c_str(), target.c_str()) != 0) {
     return Unavailable("cannot publish " + upload.path + ": rename " + staged + " to " + target +
                        ": " + ErrnoText());
   }
   staged_.erase(it);
+  lock.unlock();
   if (Status st = FsyncDir(fs::path(target).parent_path().string()); !st.ok()) {
     return Unavailable("published " + upload.path +
                        " but it may not survive a crash: " + st.message());
   }
+  lock.lock();
   RememberVerifiedLocked(upload.path, target, upload.sha256);
   return upload;
+}
+
+Status Binhost::Unpublish(const std::string& rel_path) {
+  std::string why;
+  if (!IsValidBinpkgPath(rel_path, &why)) return InvalidArgument(why);
+  const std::string target = root_ + "/" + rel_path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    verified_.erase(rel_path);
+  }
+  if (::unlink(target.c_str()) != 0 && errno != ENOENT) {
+    return Unavailable("cannot remove " + rel_path + ": " + ErrnoText());
+  }
+  return Status::Ok();
 }
 
 Status Binhost::Discard(const std::string& assignment_id) {

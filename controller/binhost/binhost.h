@@ -131,6 +131,10 @@ class Binhost {
   // when the file cannot be removed.
   Status Discard(const std::string& assignment_id);
 
+  // Removes the published file at `rel_path`, which nothing records any
+  // more (a build taken back while it was published). Ok when it is gone.
+  Status Unpublish(const std::string& rel_path);
+
   // Checks that every file of `published` (every package the binhost should
   // hold) is still there with its recorded size and digest; one problem per
   // file that is missing, unreadable, 0 bytes, resized or changed. A file is

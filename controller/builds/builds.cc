@@ -110,6 +110,17 @@ Result<api::BinaryPackageRef> Builds::Publish(const std::string& package,
   return pub;
 }
 
+void Builds::UnpublishUnrecorded(const std::string& package, const api::BinaryPackageRef& ref) {
+  if (auto i = state_.packages.IndexOf(package)) {
+    const api::Package& p = state_.packages[*i];
+    if (p.phase == api::kPhaseComplete && p.binpkg && p.binpkg->path == ref.path) return;
+  }
+  if (Status st = binhost_->binhost().Unpublish(ref.path); !st.ok()) {
+    spdlog::warn("removing {}, published for a build taken back meanwhile: {}", ref.path,
+                 st.ToString());
+  }
+}
+
 Status Builds::TakeResult(const std::string& name, const api::BuildResult& result,
                           const Result<api::BinaryPackageRef>* published_or,
                           bool* fault_raised) {

@@ -64,6 +64,11 @@ class Builds final : public CommitListener {
   // other errors are the binhost's disk (the agent retries).
   Result<api::BinaryPackageRef> Publish(const std::string& package,
                                         const api::BuildResult& result) const;
+  // After a success was published but its assignment taken back meanwhile
+  // (TakeResult's Conflict): the file at `ref`'s path goes, unless
+  // `package` records it as published (the only one whose path it can be).
+  // A rare unlink under the lock.
+  void UnpublishUnrecorded(const std::string& package, const api::BinaryPackageRef& ref);
   // Releases the path BeginResult reserved.
   void EndPublish(const std::string& path) { publishing_.erase(path); }
   // Judges the build's end (`published`: step 2's outcome for a success, else

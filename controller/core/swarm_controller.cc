@@ -133,12 +133,12 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   const std::set<std::string> removed = drones_.RosterChanged(roster, name, changes);
   // A fault that persisted after remediation waits for a person: a new tree
   // or deploy is one, so it is looked at again from scratch.
-  const bool spec_moved = (deploy_changed || tree_changed) && !created;
-  if (spec_moved) faults_.SpecChanged(changes);
+  const bool fault_cleared = (deploy_changed || tree_changed) && !created &&
+                             faults_.SpecChanged(changes);
   changes.Event(api::kKindSwarm, name, api::events::kNormal,
                 created ? api::events::kSwarmCreated : api::events::kSwarmConfigured, what);
   if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;
-  if (spec_moved) faults_.Forget();
+  if (fault_cleared) faults_.Forget();
   drones_.SpecApplied(removed, deploy_changed, tree_changed);
 
   // The reconcilers run now, so no reader sees the old verdicts under the
@@ -304,18 +304,28 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     return PermissionDenied("drone \"" + name + "\" is not in the roster");
   }
   // The file is published outside the lock: a rename and fsyncs must not
-  // hold up heartbeats.
+  // hold up heartbeats. Its path stays reserved until the result is taken.
   Result<Builds::Begun> begun = builds_.BeginResult(name, result);
   if (!begun.ok()) return begun.status();
   std::optional<Result<api::BinaryPackageRef>> published;
+  struct Reservation {
+    Builds& builds;
+    const std::optional<std::string>& path;
+    ~Reservation() {
+      if (path) builds.EndPublish(*path);
+    }
+  } reservation{builds_, begun->publish};  // released under the lock, whatever happens
   if (begun->publish) {
     l.unlock();
     published = builds_.Publish(begun->package, result);
     l.lock();
-    builds_.EndPublish(*begun->publish);
   }
   bool fault_raised = false;
   Status st = builds_.TakeResult(name, result, published ? &*published : nullptr, &fault_raised);
+  if (st.code() == StatusCode::kConflict && published && published->ok()) {
+    // Taken back while it was published: a file nothing records goes again.
+    builds_.UnpublishUnrecorded(begun->package, **published);
+  }
   if (st.code() == StatusCode::kRejected) ScheduleSwarmPassLocked();
   if (!st.ok()) return st;
   if (fault_raised) {

@@ -174,7 +174,7 @@ class SwarmController {
   // (a lease's expiry, a coalesced swarm pass); time comes from the Clock.
   //
   // Runs it on `workers` threads until Stop(), waiting on the real clock:
-  // the process's loop.
+  // the process's loop. The destructor stops it and waits for it to return.
   void RunLoop(int workers = 2);
   // The timer seam: runs, on the calling thread, every key due by the Clock
   // now (a FakeClock in tests: advance it, then call this). Returns how many
@@ -221,6 +221,8 @@ class SwarmController {
 
   WorkQueue work_;
   ReconcileLoop loop_;
+  std::condition_variable loop_done_;  // RunLoop returned
+  bool loop_running_ = false;
 };
 
 }  // namespace swarm::controller

@@ -53,7 +53,11 @@ SwarmController::SwarmController(Store* store, Clock* clock, BuildOutputs output
   writer_.AddListener(&builds_);
 }
 
-SwarmController::~SwarmController() { loop_.Stop(); }
+SwarmController::~SwarmController() {
+  loop_.Stop();
+  std::unique_lock<std::mutex> l(mu_);
+  loop_done_.wait(l, [this] { return !loop_running_; });
+}
 
 Duration SwarmController::ReconcileOnce() {
   std::lock_guard<std::mutex> l(mu_);
@@ -101,6 +105,8 @@ void SwarmController::CheckBinhostEvery(Duration interval, int full_every) {
 }
 
 ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
+  // The binhost check requeues itself every interval; it is not one of the
+  // keys the periodic resync adds, and a failed check waits for the next.
   if (key == kBinhostKey) {
     // Takes the lock only to list and to requeue: the hashing runs outside it.
     Duration interval;
@@ -135,7 +141,16 @@ ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
   return out;
 }
 
-void SwarmController::RunLoop(int workers) { loop_.Run(workers); }
+void SwarmController::RunLoop(int workers) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    loop_running_ = true;
+  }
+  loop_.Run(workers);
+  std::lock_guard<std::mutex> l(mu_);
+  loop_running_ = false;
+  loop_done_.notify_all();
+}
 
 int SwarmController::RunDue() {
   work_.Tick();

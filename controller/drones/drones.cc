@@ -196,7 +196,9 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
   const bool ready = api::IsConditionTrue(status.conditions, api::condition::kReady);
 
   // Deploy and tree sync: actions are issued only to a drone that heartbeats.
+  // An action issued here is in flight only once its event is committed.
   DroneActions& acts = actions_[name];
+  const DroneActions before_acts = acts;
   // Never under a running build: it would end up on another tree or deploy.
   const int held = builds_.Held(name, status);
   auto deploy =
@@ -242,7 +244,9 @@ Status Drones::Reconcile(const std::string& name, Duration* next) {
     builds_.Reclaim(name, name + " is not Ready (no heartbeat within heartbeatGrace)", false,
                     changes);
   }
-  return writer_.Commit(std::move(changes));
+  Status st = writer_.Commit(std::move(changes));
+  if (!st.ok()) acts = before_acts;
+  return st;
 }
 
 std::set<std::string> Drones::RosterChanged(const std::set<std::string>& roster,

@@ -188,15 +188,16 @@ void Faults::RemediationFinished() {
   spdlog::info("systemic fault remediated: dispatch resumes");
 }
 
-void Faults::SpecChanged(Changes& changes) {
+bool Faults::SpecChanged(Changes& changes) {
   api::Swarm& next = changes.Swarm(state_);
   const api::Condition* fault =
       api::FindCondition(next.status.conditions, api::condition::kSystemicFault);
-  if (fault == nullptr || fault->status != api::kTrue) return;
+  if (fault == nullptr || fault->status != api::kTrue) return false;
   api::SetCondition(next.status.conditions,
                     {api::condition::kSystemicFault, api::kFalse, api::reason::kSpecChanged,
                      "the spec's tree or deploy changed; was: " + fault->message, {}},
                     clock_->Now());
+  return true;
 }
 
 void Faults::FreshStart(Changes& changes) {

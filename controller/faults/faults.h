@@ -68,8 +68,9 @@ class Faults {
   bool FinishRemediation(Changes& changes);
   void RemediationFinished();
   // The spec's tree or deploy changed: a standing fault is cleared, to be
-  // looked at again from scratch. Call Forget() once committed.
-  void SpecChanged(Changes& changes);
+  // looked at again from scratch. True when one was: call Forget() once
+  // committed.
+  bool SpecChanged(Changes& changes);
   // `swarmctl fresh`: the fault and every grounding are cleared. Call
   // Forget() once committed.
   void FreshStart(Changes& changes);

@@ -36,6 +36,13 @@ Status StateWriter::Write(const Changes& c) {
 
 Status StateWriter::Commit(Changes c) {
   if (c.empty()) return Status::Ok();
+  // What memory would not apply is not written either.
+  if (c.queue && !c.packages.empty()) {
+    return Internal("one decision both replaces the queue and changes packages of it");
+  }
+  for (const auto& [name, p] : c.packages) {
+    if (!state_->packages.IndexOf(name)) return Internal("no package " + name + " is queued");
+  }
   if (c.swarm) ++c.swarm->metadata.resource_version;
   if (Status st = Write(c); !st.ok()) return st;
 

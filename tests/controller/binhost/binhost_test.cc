@@ -181,6 +181,19 @@ TEST(BinhostTest, UploadThenPublishPutsTheExactBytesInPlace) {
   EXPECT_EQ(b->Publish("7c1e09aa-b42", *staged).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(BinhostTest, UnpublishRemovesAFileNothingRecords) {
+  TempDir tmp;
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  Result<api::BinaryPackageRef> staged = Upload(*b, "a1", kPkg, "abc");
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  ASSERT_TRUE(b->Publish("a1", *staged).ok());
+  ASSERT_TRUE(fs::exists(b->dir() + "/" + kPkg));
+  EXPECT_TRUE(b->Unpublish(kPkg).ok());
+  EXPECT_FALSE(fs::exists(b->dir() + "/" + kPkg));
+  EXPECT_TRUE(b->Unpublish(kPkg).ok()) << "already gone is fine";
+  EXPECT_EQ(b->Unpublish("../etc/passwd").code(), StatusCode::kInvalidArgument);
+}
+
 TEST(BinhostTest, UppercaseDigestsAreAccepted) {
   TempDir tmp;
   std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));

@@ -128,6 +128,22 @@ TEST_F(StateWriterTest, WhatAHeartbeatObservesStaysInMemory) {
   EXPECT_EQ(stored->resources.cores, 8);
 }
 
+TEST_F(StateWriterTest, ADecisionMemoryCouldNotApplyIsNotWritten) {
+  Changes unknown;
+  unknown.packages["dev-libs/gone-1"] = Needed("dev-libs/gone-1");
+  EXPECT_EQ(writer_->Commit(std::move(unknown)).code(), StatusCode::kInternal);
+
+  Changes both;
+  both.Package(state_, 0).phase = api::kPhaseBuilding;
+  both.queue = std::vector<api::Package>{Needed("dev-libs/c-1")};
+  EXPECT_EQ(writer_->Commit(std::move(both)).code(), StatusCode::kInternal);
+
+  auto packages = store_->ListPackages();
+  ASSERT_TRUE(packages.ok());
+  EXPECT_EQ(packages->size(), 2u);
+  EXPECT_EQ((*packages)[0].phase, api::kPhaseNeeded);
+}
+
 TEST_F(StateWriterTest, ListenersAreToldOfAReplacedQueue) {
   EXPECT_EQ(recorder_.replaced, std::vector<std::string>{"0->2"});
   EXPECT_EQ(state_.packages.size(), 2u);
