@@ -24,7 +24,7 @@ CLIENTS=${CLIENTS:-8}
 DURATION=${SECONDS_:-20}
 FULL_EVERY=${FULL_EVERY-1}
 work=$(mktemp -d /tmp/build-swarm-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 bench::roster "$work" "$DRONES" "$PUBLISHED"
 controller() {
