@@ -13,6 +13,7 @@
 #   SECONDS_   how long to measure (default: 20)
 #   FULL_EVERY passed as --binhost-full-check-every (default: 1, every pass);
 #              set it empty for a controller that predates the flag
+#   KEEP       1: keep the work directory (state, binhost, controller.log)
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/bench.sh"
