@@ -180,6 +180,9 @@ class SwarmController {
   // now (a FakeClock in tests: advance it, then call this). Returns how many
   // keys ran. Not while RunLoop runs.
   int RunDue();
+  // When RunDue has work next by the Clock (a key scheduled for later, the
+  // periodic resync); nullopt when nothing is scheduled.
+  std::optional<SteadyTime> NextDueAt() const;
   void Stop();
 
  private:

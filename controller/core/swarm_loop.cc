@@ -158,6 +158,14 @@ int SwarmController::RunDue() {
   return loop_.ProcessAllReady();
 }
 
+std::optional<SteadyTime> SwarmController::NextDueAt() const {
+  if (work_.Len() > 0) return clock_->SteadyNow();
+  std::optional<SteadyTime> next = work_.NextDelayedAt();
+  std::optional<SteadyTime> resync = loop_.NextResyncAt();
+  if (!next || (resync && *resync < *next)) next = resync;
+  return next;
+}
+
 void SwarmController::Stop() { loop_.Stop(); }
 
 Status SwarmController::ReconcileLocked(Duration* next) {

@@ -247,7 +247,7 @@ Status Migrate(sqlite3* db, const std::string& path) {
   });
 }
 
-Status Configure(sqlite3* db) {
+Status Configure(sqlite3* db, Durability durability) {
   auto mode = [&]() -> Result<std::string> {
     Statement st(db, "setting journal_mode");
     if (Status s = st.Prepare("PRAGMA journal_mode = WAL"); !s.ok()) return s;
@@ -257,8 +257,11 @@ Status Configure(sqlite3* db) {
   }();
   if (!mode.ok()) return mode.status();
   if (*mode != "wal") return Internal("store cannot use WAL journal mode (got \"" + *mode + "\")");
-  // FULL: a commit survives power loss, not only a process kill.
-  if (Status s = Exec(db, "PRAGMA synchronous = FULL", "setting synchronous"); !s.ok()) return s;
+  // FULL: a commit survives power loss, not only a process kill. OFF: no
+  // fsync at all (a store thrown away after the run).
+  const char* sync = durability == Durability::kDurable ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = OFF";
+  if (Status s = Exec(db, sync, "setting synchronous"); !s.ok()) return s;
   return Exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
 }
 
@@ -281,7 +284,7 @@ constexpr char kEventColumns[] =
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Durability durability) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
@@ -295,7 +298,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
 
   if (Status s = CheckOwnership(db, path); !s.ok()) return s;
-  if (Status s = Configure(db); !s.ok()) return s;
+  if (Status s = Configure(db, durability); !s.ok()) return s;
   if (Status s = Migrate(db, path); !s.ok()) return s;
   return store;
 }

@@ -26,13 +26,19 @@ struct EventFilter {
   size_t limit = 100;       // newest first, at most this many
 };
 
+// kDurable: every commit is on disk before it returns (the controller).
+// kThrowaway: nothing is fsynced; for a store deleted after the run (the
+// simulator), where a crash loses nothing anyone keeps.
+enum class Durability { kDurable, kThrowaway };
+
 // Thread safety: not thread-safe; the controller serializes calls.
 class Store {
  public:
   // Opens or creates the database at `path`, applying schema migrations.
   // Unavailable when the file cannot be opened; Internal when it is not a
   // build-swarm database or its schema is newer than this program knows.
-  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             Durability durability = Durability::kDurable);
   ~Store();
 
   // Runs `body` inside one transaction (BEGIN IMMEDIATE); commits when it

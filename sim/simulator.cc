@@ -1,0 +1,446 @@
+#include "sim/simulator.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "api/cpv.h"
+#include "api/quantity.h"
+#include "base/sha256.h"
+#include "controller/binhost/binhost.h"
+#include "controller/core/swarm_controller.h"
+#include "controller/store/store.h"
+#include "node-agent/build_failure.h"
+
+namespace swarm::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using controller::Binhost;
+using controller::BuildOutputs;
+using controller::Store;
+using controller::SwarmController;
+
+// Work below this many CPU-seconds counts as done (floating point).
+constexpr double kEpsilon = 1e-6;
+
+// A directory removed with everything in it when this goes.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/swarm-sim.XXXXXX";
+    if (char* made = ::mkdtemp(tmpl.data())) path_ = made;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// What emerge prints when the kernel's OOM killer takes the compiler (as in
+// hack/fake-portage/emerge, itself checked against real captures): the
+// agent's real classifier reads it.
+std::string OomOutput(const std::string& cpv) {
+  const std::string pn = api::PackageKey(cpv).substr(api::PackageKey(cpv).find('/') + 1);
+  return "[2/2] x86_64-pc-linux-gnu-g++ -c ../src/" + pn + "_big.cc -o " + pn + "_big.o\n" +
+         "FAILED: " + pn + "_big.o\n" +
+         "x86_64-pc-linux-gnu-g++: fatal error: Killed signal terminated program cc1plus\n"
+         "compilation terminated.\n"
+         "ninja: build stopped: subcommand failed.\n"
+         " * ERROR: " + cpv + "::gentoo failed (compile phase):\n"
+         " *   ninja -v -j16 -l0 failed\n";
+}
+
+struct Running {
+  api::BuildAssignment assignment;
+  const WorkPackage* work = nullptr;
+  double remaining = 0;  // CPU-seconds left
+  double stop_at = 0;    // ends (OOM-killed) when remaining reaches this; 0: runs to the end
+  SteadyTime started;
+};
+
+struct Drone {
+  SimDroneSpec spec;
+  SteadyTime next_beat;
+  std::vector<Running> running;
+  DroneStats stats;
+
+  // CPU-seconds per second each running build progresses at: the cores are
+  // shared equally, a build uses at most its parallelism.
+  double Rate(const Running& r) const {
+    const double share = static_cast<double>(spec.cores) / static_cast<double>(running.size());
+    return std::min(static_cast<double>(r.work->parallelism), share) * spec.speed;
+  }
+};
+
+class Simulation {
+ public:
+  Simulation(const api::Swarm& swarm, const Workload& workload,
+             std::vector<SimDroneSpec> drones, const SimOptions& options)
+      : swarm_(swarm), workload_(workload), options_(options) {
+    for (const auto& p : workload_.packages) work_[p.name] = &p;
+    for (auto& d : drones) drones_.push_back(Drone{std::move(d), {}, {}, {}});
+  }
+
+  Result<SimResult> Run();
+
+ private:
+  double Seconds(SteadyTime t) const {
+    return std::chrono::duration<double>(t - start_).count();
+  }
+  Status Beat(Drone& d);
+  Status Answer(const api::Action& action, Drone& d);
+  void Take(Drone& d, const std::vector<api::BuildAssignment>& held);
+  Status Finish(Drone& d, size_t i);
+  std::optional<SteadyTime> NextBuildEnd() const;
+  void Progress(Duration dt);
+  Result<bool> Done(SimResult& out);
+
+  api::Swarm swarm_;
+  const Workload& workload_;
+  const SimOptions options_;
+  std::map<std::string, const WorkPackage*> work_;
+  std::vector<Drone> drones_;
+
+  FakeClock clock_;
+  SteadyTime start_;
+  ScratchDir scratch_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Binhost> binhost_;
+  std::unique_ptr<SwarmController> controller_;
+  double last_end_seconds_ = 0;
+  int builds_ = 0, failures_ = 0, ooms_ = 0;
+};
+
+Status Simulation::Answer(const api::Action& action, Drone& d) {
+  api::ActionResult r;
+  r.id = action.id;
+  r.type = action.type;
+  r.succeeded = true;
+  r.message = "simulated";
+  r.deploy_version = swarm_.spec.deploy.version;
+  r.tree_revision = swarm_.spec.portage.tree_revision;
+  if (action.type == api::kActionDiscover) {
+    r.tree_revision = action.tree_revision;
+    r.deploy_version = action.deploy_version;
+    for (const auto& p : workload_.packages) r.packages.push_back({p.name, p.deps});
+  }
+  Status st = controller_->ReportActionResult(d.spec.name, r);
+  // Conflict: the controller no longer wants it (the spec moved); not an error.
+  if (!st.ok() && st.code() != StatusCode::kConflict) return st;
+  return Status::Ok();
+}
+
+void Simulation::Take(Drone& d, const std::vector<api::BuildAssignment>& held) {
+  // Builds the controller no longer lists are stopped, as the agent does.
+  std::erase_if(d.running, [&](const Running& r) {
+    return std::none_of(held.begin(), held.end(),
+                        [&](const api::BuildAssignment& a) { return a.id == r.assignment.id; });
+  });
+  for (const auto& a : held) {
+    const bool known = std::any_of(d.running.begin(), d.running.end(),
+                                   [&](const Running& r) { return r.assignment.id == a.id; });
+    if (known) continue;
+    auto w = work_.find(a.package);
+    if (w == work_.end()) continue;
+    Running r;
+    r.assignment = a;
+    r.work = w->second;
+    r.remaining = w->second->cpu_seconds;
+    r.started = clock_.SteadyNow();
+    // Builds on one drone share its memory: one that does not fit with
+    // those running is OOM-killed halfway.
+    int64_t memory = w->second->peak_memory_bytes;
+    for (const auto& other : d.running) memory += other.work->peak_memory_bytes;
+    if (d.spec.memory_bytes > 0 && memory > d.spec.memory_bytes) {
+      r.stop_at = std::max(kEpsilon * 2, w->second->cpu_seconds / 2);
+    }
+    d.running.push_back(r);
+    ++d.stats.builds;
+    ++builds_;
+  }
+}
+
+Status Simulation::Beat(Drone& d) {
+  api::DroneReport report;
+  report.deploy_version = swarm_.spec.deploy.version;
+  report.tree_revision = swarm_.spec.portage.tree_revision;
+  report.health = "HEALTHY";
+  report.resources.cores = d.spec.cores;
+  report.resources.memory_bytes = d.spec.memory_bytes;
+  report.agent_version = "swarm-sim";
+  for (const auto& r : d.running) {
+    report.builds.push_back({r.assignment.id, r.assignment.package, api::kActionRunning});
+  }
+  auto reply = controller_->Heartbeat(d.spec.name, report);
+  if (!reply.ok()) return reply.status();
+  d.next_beat = clock_.SteadyNow() + reply->heartbeat_interval;
+  for (const auto& action : reply->actions) {
+    if (Status st = Answer(action, d); !st.ok()) return st;
+  }
+  Take(d, reply->assignments);
+  return Status::Ok();
+}
+
+Status Simulation::Finish(Drone& d, size_t i) {
+  const Running r = d.running[i];
+  d.running.erase(d.running.begin() + static_cast<std::ptrdiff_t>(i));
+  const std::string& cpv = r.assignment.package;
+  api::BuildResult result;
+  result.assignment = r.assignment.id;
+  result.package = cpv;
+  result.duration_ms = std::chrono::duration_cast<Duration>(clock_.SteadyNow() - r.started).count();
+  if (r.stop_at > 0) {
+    const agent::BuildFailure f = agent::ClassifyBuildFailure(OomOutput(cpv), 1, false, 0);
+    result.outcome = api::kBuildFailed;
+    result.failure_class = agent::FailureClassName(f.failure_class);
+    result.phase = f.phase;
+    result.message = f.reason;
+    result.log_tail = f.log_tail;
+    result.oom_killed = f.out_of_memory;
+    ++d.stats.failures;
+    ++d.stats.ooms;
+    ++failures_;
+    ++ooms_;
+  } else {
+    // The binary package, uploaded before the success is reported.
+    const std::string key = api::PackageKey(cpv);
+    const std::string path = key + "/" + cpv.substr(cpv.find('/') + 1) + "-1.gpkg.tar";
+    const std::string bytes = "simulated binary package of " + cpv + "\n";
+    auto upload = binhost_->BeginUpload(r.assignment.id, path);
+    if (!upload.ok()) return upload.status();
+    if (Status st = (*upload)->Write(bytes.data(), bytes.size()); !st.ok()) return st;
+    auto ref = (*upload)->Finish(Sha256Hex(bytes));
+    if (!ref.ok()) return ref.status();
+    result.outcome = api::kBuildSucceeded;
+    result.message = "built " + path;
+    result.binpkg = *ref;
+    last_end_seconds_ = Seconds(clock_.SteadyNow());
+  }
+  auto held = controller_->ReportBuildResult(d.spec.name, result);
+  if (!held.ok()) {
+    // Taken back meanwhile, or refused: the agent drops it.
+    if (held.status().code() == StatusCode::kConflict ||
+        held.status().code() == StatusCode::kRejected) {
+      return Status::Ok();
+    }
+    return held.status();
+  }
+  Take(d, *held);
+  return Status::Ok();
+}
+
+std::optional<SteadyTime> Simulation::NextBuildEnd() const {
+  std::optional<double> soonest;  // seconds from now
+  for (const auto& d : drones_) {
+    for (const auto& r : d.running) {
+      const double left = std::max(0.0, r.remaining - r.stop_at) / d.Rate(r);
+      if (!soonest || left < *soonest) soonest = left;
+    }
+  }
+  if (!soonest) return std::nullopt;
+  // Rounded up to the clock's millisecond, at least one.
+  const auto ms = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(*soonest * 1000 - 1e-9)));
+  return clock_.SteadyNow() + Duration(ms);
+}
+
+void Simulation::Progress(Duration dt) {
+  const double seconds = std::chrono::duration<double>(dt).count();
+  for (auto& d : drones_) {
+    if (d.running.empty()) continue;
+    d.stats.busy_seconds += seconds;
+    for (auto& r : d.running) r.remaining -= d.Rate(r) * seconds;
+  }
+}
+
+Result<bool> Simulation::Done(SimResult& out) {
+  auto packages = controller_->ListPackages();
+  if (!packages.ok()) return packages.status();
+  if (packages->empty()) return false;  // not discovered yet
+  out.phases.clear();
+  bool done = true;
+  for (const auto& p : *packages) {
+    ++out.phases[p.phase];
+    done = done && (p.phase == api::kPhaseComplete || p.phase == api::kPhaseFailed ||
+                    p.phase == api::kPhaseBlocked);
+  }
+  return done;
+}
+
+Result<SimResult> Simulation::Run() {
+  if (scratch_.path().empty()) return Unavailable("cannot make a scratch directory for the run");
+  auto store = Store::Open(scratch_.path() + "/state.db", controller::Durability::kThrowaway);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+  auto binhost = Binhost::Open(scratch_.path() + "/binhost");
+  if (!binhost.ok()) return binhost.status();
+  binhost_ = std::move(binhost).value();
+  controller_ = std::make_unique<SwarmController>(store_.get(), &clock_,
+                                                  BuildOutputs{binhost_.get(), ""});
+  if (Status st = controller_->Start(); !st.ok()) return st;
+  if (auto applied = controller_->Apply(swarm_); !applied.ok()) return applied.status();
+  start_ = clock_.SteadyNow();
+  // The agents start a few milliseconds apart, as real ones never start at once.
+  for (size_t i = 0; i < drones_.size(); ++i) drones_[i].next_beat = start_ + Duration(7 * i);
+
+  SimResult out;
+  out.lower_bound = ComputeLowerBound(workload_, [&] {
+    std::vector<SimDroneSpec> specs;
+    for (const auto& d : drones_) specs.push_back(d.spec);
+    return specs;
+  }());
+  const SteadyTime limit = start_ + options_.max_virtual_time;
+  for (;;) {
+    controller_->RunDue();
+    // Builds that end now, then heartbeats due now.
+    bool ended = false;
+    for (auto& d : drones_) {
+      for (size_t i = 0; i < d.running.size();) {
+        if (d.running[i].remaining - d.running[i].stop_at <= kEpsilon) {
+          if (Status st = Finish(d, i); !st.ok()) return st;
+          ended = true;
+          i = 0;  // the list changed
+        } else {
+          ++i;
+        }
+      }
+    }
+    for (auto& d : drones_) {
+      if (d.next_beat <= clock_.SteadyNow()) {
+        if (Status st = Beat(d); !st.ok()) return st;
+      }
+    }
+    if (ended || drones_.empty()) {
+      auto done = Done(out);
+      if (!done.ok()) return done.status();
+      if (*done) {
+        out.finished = true;
+        break;
+      }
+    }
+    // The next moment anything happens.
+    std::optional<SteadyTime> next = NextBuildEnd();
+    for (const auto& d : drones_) {
+      if (!next || d.next_beat < *next) next = d.next_beat;
+    }
+    if (auto due = controller_->NextDueAt(); due && (!next || *due < *next)) next = due;
+    if (!next) {
+      out.unfinished_why = "nothing is left to happen, yet the queue is not done";
+      break;
+    }
+    if (*next > limit) {
+      out.unfinished_why = "still not done after " + api::FormatDuration(options_.max_virtual_time) +
+                           " of virtual time";
+      break;
+    }
+    const Duration dt = std::max(Duration(0), std::chrono::duration_cast<Duration>(
+                                                  *next - clock_.SteadyNow()));
+    Progress(dt);
+    clock_.Advance(dt);
+  }
+  if (!out.finished) {
+    if (auto done = Done(out); !done.ok()) return done.status();
+  }
+  out.makespan_seconds = last_end_seconds_;
+  out.builds = builds_;
+  out.failures = failures_;
+  out.ooms = ooms_;
+  auto events = controller_->ListEvents({api::kKindDrone, "", 1000000});
+  if (events.ok()) {
+    for (const auto& e : *events) out.groundings += e.reason == "DroneGrounded" ? e.count : 0;
+  }
+  for (auto& d : drones_) {
+    d.stats.name = d.spec.name;
+    d.stats.idle_seconds = std::max(0.0, out.makespan_seconds - d.stats.busy_seconds);
+    out.drones.push_back(d.stats);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<SimDroneSpec>> SimDrones(const api::Swarm& swarm) {
+  std::vector<SimDroneSpec> out;
+  for (const auto& member : swarm.spec.drones) {
+    if (!api::HasRole(member, api::kRoleBuild)) continue;
+    SimDroneSpec d;
+    d.name = member.name;
+    const std::string at = "drone " + member.name + ": label ";
+    auto cores = member.labels.find(api::kLabelCores);
+    if (cores == member.labels.end()) return InvalidArgument(at + "cores is required");
+    char* end = nullptr;
+    const long n = std::strtol(cores->second.c_str(), &end, 10);
+    if (end == cores->second.c_str() || *end != '\0' || n < 1 || n > 4096) {
+      return InvalidArgument(at + "cores \"" + cores->second + "\" is not a count from 1 to 4096");
+    }
+    d.cores = static_cast<int>(n);
+    if (auto memory = member.labels.find(api::kLabelMemory); memory != member.labels.end()) {
+      auto bytes = api::ParseMemory(memory->second);
+      if (!bytes.ok()) return InvalidArgument(at + "memory: " + bytes.status().message());
+      d.memory_bytes = *bytes;
+    }
+    if (auto speed = member.labels.find("speed"); speed != member.labels.end()) {
+      const double s = std::strtod(speed->second.c_str(), &end);
+      if (end == speed->second.c_str() || *end != '\0' || !(s > 0) || s > 1000) {
+        return InvalidArgument(at + "speed \"" + speed->second +
+                               "\" is not a relative speed above 0 (1 is the default)");
+      }
+      d.speed = s;
+    }
+    out.push_back(d);
+  }
+  if (out.empty()) return InvalidArgument("the Swarm's roster has no drone that builds");
+  return out;
+}
+
+LowerBound ComputeLowerBound(const Workload& w, const std::vector<SimDroneSpec>& drones) {
+  LowerBound lb;
+  double capacity = 0;
+  for (const auto& d : drones) capacity += d.cores * d.speed;
+  double total = 0;
+  std::map<std::string, double> best;  // each package alone on its best drone
+  for (const auto& p : w.packages) {
+    total += p.cpu_seconds;
+    double fastest = -1;
+    for (const auto& d : drones) {
+      const double t = p.cpu_seconds / (std::min(p.parallelism, d.cores) * d.speed);
+      if (fastest < 0 || t < fastest) fastest = t;
+    }
+    best[p.name] = std::max(0.0, fastest);
+  }
+  lb.work_bound_seconds = capacity > 0 ? total / capacity : 0;
+  // The longest chain: packages in an order where dependencies come first.
+  std::map<std::string, double> finish;
+  std::map<std::string, const WorkPackage*> by_name;
+  for (const auto& p : w.packages) by_name[p.name] = &p;
+  std::function<double(const WorkPackage&)> chain = [&](const WorkPackage& p) -> double {
+    if (auto it = finish.find(p.name); it != finish.end()) return it->second;
+    double before = 0;
+    for (const auto& dep : p.deps) before = std::max(before, chain(*by_name.at(dep)));
+    return finish[p.name] = before + best[p.name];
+  };
+  for (const auto& p : w.packages) lb.critical_path_seconds = std::max(lb.critical_path_seconds, chain(p));
+  return lb;
+}
+
+Result<SimResult> Simulate(const api::Swarm& swarm, const Workload& workload,
+                           const SimOptions& options) {
+  auto drones = SimDrones(swarm);
+  if (!drones.ok()) return drones.status();
+  api::Swarm s = swarm;
+  if (s.spec.queue.discover_on.empty()) s.spec.queue.discover_on = drones->front().name;
+  Simulation sim(s, workload, std::move(drones).value(), options);
+  return sim.Run();
+}
+
+}  // namespace swarm::sim
