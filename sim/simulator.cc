@@ -120,6 +120,7 @@ class Simulation {
   std::unique_ptr<SwarmController> controller_;
   double last_end_seconds_ = 0;
   int builds_ = 0, failures_ = 0, ooms_ = 0;
+  size_t successes_ = 0;  // successes the controller took
 };
 
 Status Simulation::Answer(const api::Action& action, Drone& d) {
@@ -227,7 +228,9 @@ Status Simulation::Finish(Drone& d, size_t i) {
     result.binpkg = *ref;
     last_end_seconds_ = Seconds(clock_.SteadyNow());
   }
+  const bool succeeded = result.outcome == api::kBuildSucceeded;
   auto held = controller_->ReportBuildResult(d.spec.name, result);
+  if (held.ok() && succeeded) ++successes_;
   if (!held.ok()) {
     // Taken back meanwhile, or refused: the agent drops it.
     if (held.status().code() == StatusCode::kConflict ||
@@ -315,12 +318,18 @@ Result<SimResult> Simulation::Run() {
         }
       }
     }
+    bool beat = false;
     for (auto& d : drones_) {
       if (d.next_beat <= clock_.SteadyNow()) {
         if (Status st = Beat(d); !st.ok()) return st;
+        beat = true;
       }
     }
-    if (ended || drones_.empty()) {
+    // The queue can only be done when every package succeeded, or when no
+    // drone runs anything (the rest Failed or Blocked): only then is it read.
+    const bool idle = std::all_of(drones_.begin(), drones_.end(),
+                                  [](const Drone& d) { return d.running.empty(); });
+    if (((ended || beat) && idle) || successes_ == workload_.packages.size()) {
       auto done = Done(out);
       if (!done.ok()) return done.status();
       if (*done) {

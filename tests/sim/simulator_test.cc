@@ -97,6 +97,17 @@ TEST(SimulateTest, WhatNoDroneCanHoldEndsBlockedNotHung) {
   EXPECT_EQ(r->phases["Blocked"], 1) << "learned: it needs more memory than any drone has";
 }
 
+TEST(SimulateTest, AQueueNoDroneCanTakeEndsAtOnceBlocked) {
+  Workload w{{Pkg("www-client/chromium-131.0", 36000, {}, 32)}};
+  api::Swarm s = OneSwarm({{"d1", {{"cores", "8"}, {"memory", "16Gi"}}, {}}});
+  s.spec.queue.requirements.push_back({"www-client/chromium", "64Gi", 64LL << 30, 16});
+  auto r = Simulate(s, w);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Blocked"], 1);
+  EXPECT_EQ(r->builds, 0);
+}
+
 TEST(SimulateTest, ANeverEndingRunStopsAtTheLimitAndSaysSo) {
   Workload w{{Pkg("a/a-1", 1e9)}};
   SimOptions options;
