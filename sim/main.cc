@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
     std::cerr << "swarm-sim: " << swarm.status().message() << "\n";
     return 2;
   }
+  if (auto drones = swarm::sim::SimDrones(*swarm); !drones.ok()) {
+    std::cerr << "swarm-sim: " << swarm_file << ": " << drones.status().message() << "\n";
+    return 2;
+  }
   auto workload = swarm::sim::ReadWorkload(workload_file);
   if (!workload.ok()) {
     std::cerr << "swarm-sim: " << workload.status().message() << "\n";
@@ -49,8 +53,9 @@ int main(int argc, char** argv) {
   }
   swarm::sim::SimOptions options;
   auto limit = swarm::api::ParseDuration(max_time);
-  if (!limit.ok() || limit->count() <= 0) {
-    std::cerr << "swarm-sim: --max-time " << max_time << " is not a duration like 720h\n";
+  if (!limit.ok() || limit->count() <= 0 || *limit > std::chrono::hours(24 * 365 * 100)) {
+    std::cerr << "swarm-sim: --max-time " << max_time
+              << " is not a duration like 720h (at most 100 years)\n";
     return 2;
   }
   options.max_virtual_time = *limit;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "api/cpv.h"
 #include "api/quantity.h"
@@ -28,6 +29,8 @@ using controller::SwarmController;
 
 // Work below this many CPU-seconds counts as done (floating point).
 constexpr double kEpsilon = 1e-6;
+// What a drone without a memory label reports: 1 PiB.
+constexpr int64_t kUnlimitedMemory = int64_t{1} << 50;
 
 // A directory removed with everything in it when this goes.
 class ScratchDir {
@@ -178,7 +181,9 @@ Status Simulation::Beat(Drone& d) {
   report.tree_revision = swarm_.spec.portage.tree_revision;
   report.health = "HEALTHY";
   report.resources.cores = d.spec.cores;
-  report.resources.memory_bytes = d.spec.memory_bytes;
+  // Without a memory label a drone is not limited: it says so with a size
+  // no package needs (the controller reads 0 as unknown, which fits nothing).
+  report.resources.memory_bytes = d.spec.memory_bytes > 0 ? d.spec.memory_bytes : kUnlimitedMemory;
   report.agent_version = "swarm-sim";
   for (const auto& r : d.running) {
     report.builds.push_back({r.assignment.id, r.assignment.package, api::kActionRunning});
@@ -226,10 +231,10 @@ Status Simulation::Finish(Drone& d, size_t i) {
     result.outcome = api::kBuildSucceeded;
     result.message = "built " + path;
     result.binpkg = *ref;
-    last_end_seconds_ = Seconds(clock_.SteadyNow());
   }
   const bool succeeded = result.outcome == api::kBuildSucceeded;
   auto held = controller_->ReportBuildResult(d.spec.name, result);
+  if (held.ok()) last_end_seconds_ = Seconds(clock_.SteadyNow());
   if (held.ok() && succeeded) ++successes_;
   if (!held.ok()) {
     // Taken back meanwhile, or refused: the agent drops it.
@@ -252,8 +257,11 @@ std::optional<SteadyTime> Simulation::NextBuildEnd() const {
     }
   }
   if (!soonest) return std::nullopt;
-  // Rounded up to the clock's millisecond, at least one.
-  const auto ms = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(*soonest * 1000 - 1e-9)));
+  // Rounded up to the clock's millisecond, at least one; never past the
+  // run's limit (the arithmetic stays far from overflow).
+  const double cap_ms = std::chrono::duration<double, std::milli>(options_.max_virtual_time).count() + 1;
+  const auto ms = std::max<int64_t>(
+      1, static_cast<int64_t>(std::min(cap_ms, std::ceil(*soonest * 1000 - 1e-9))));
   return clock_.SteadyNow() + Duration(ms);
 }
 
@@ -271,13 +279,30 @@ Result<bool> Simulation::Done(SimResult& out) {
   if (!packages.ok()) return packages.status();
   if (packages->empty()) return false;  // not discovered yet
   out.phases.clear();
-  bool done = true;
+  // Ended, or waiting on a package that ended without being built: nothing
+  // will change it any more.
+  std::set<std::string> dead;
   for (const auto& p : *packages) {
     ++out.phases[p.phase];
-    done = done && (p.phase == api::kPhaseComplete || p.phase == api::kPhaseFailed ||
-                    p.phase == api::kPhaseBlocked);
+    if (p.phase == api::kPhaseFailed || p.phase == api::kPhaseBlocked) dead.insert(p.name);
   }
-  return done;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& p : *packages) {
+      if (p.phase != api::kPhaseNeeded || dead.count(p.name)) continue;
+      for (const auto& dep : p.dependencies) {
+        if (dead.count(dep)) {
+          dead.insert(p.name);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& p : *packages) {
+    if (p.phase != api::kPhaseComplete && !dead.count(p.name)) return false;
+  }
+  return true;
 }
 
 Result<SimResult> Simulation::Run() {
@@ -379,20 +404,30 @@ Result<SimResult> Simulation::Run() {
 }  // namespace
 
 Result<std::vector<SimDroneSpec>> SimDrones(const api::Swarm& swarm) {
+  if (!swarm.spec.queue.packages.empty()) {
+    return InvalidArgument("spec.queue.packages is not simulated: list those packages in the workload");
+  }
   std::vector<SimDroneSpec> out;
+  bool any_builds = false;
   for (const auto& member : swarm.spec.drones) {
-    if (!api::HasRole(member, api::kRoleBuild)) continue;
     SimDroneSpec d;
     d.name = member.name;
+    d.builds = api::HasRole(member, api::kRoleBuild);
+    // A discoverer that does not build is simulated too: it heartbeats and
+    // answers discovery.
+    if (!d.builds && member.name != swarm.spec.queue.discover_on) continue;
+    any_builds = any_builds || d.builds;
     const std::string at = "drone " + member.name + ": label ";
-    auto cores = member.labels.find(api::kLabelCores);
-    if (cores == member.labels.end()) return InvalidArgument(at + "cores is required");
     char* end = nullptr;
-    const long n = std::strtol(cores->second.c_str(), &end, 10);
-    if (end == cores->second.c_str() || *end != '\0' || n < 1 || n > 4096) {
-      return InvalidArgument(at + "cores \"" + cores->second + "\" is not a count from 1 to 4096");
+    auto cores = member.labels.find(api::kLabelCores);
+    if (cores == member.labels.end() && d.builds) return InvalidArgument(at + "cores is required");
+    if (cores != member.labels.end()) {
+      const long n = std::strtol(cores->second.c_str(), &end, 10);
+      if (end == cores->second.c_str() || *end != '\0' || n < 1 || n > 4096) {
+        return InvalidArgument(at + "cores \"" + cores->second + "\" is not a count from 1 to 4096");
+      }
+      d.cores = static_cast<int>(n);
     }
-    d.cores = static_cast<int>(n);
     if (auto memory = member.labels.find(api::kLabelMemory); memory != member.labels.end()) {
       auto bytes = api::ParseMemory(memory->second);
       if (!bytes.ok()) return InvalidArgument(at + "memory: " + bytes.status().message());
@@ -400,54 +435,81 @@ Result<std::vector<SimDroneSpec>> SimDrones(const api::Swarm& swarm) {
     }
     if (auto speed = member.labels.find("speed"); speed != member.labels.end()) {
       const double s = std::strtod(speed->second.c_str(), &end);
-      if (end == speed->second.c_str() || *end != '\0' || !(s > 0) || s > 1000) {
+      if (end == speed->second.c_str() || *end != '\0' || !(s >= 0.01) || s > 1000) {
         return InvalidArgument(at + "speed \"" + speed->second +
-                               "\" is not a relative speed above 0 (1 is the default)");
+                               "\" is not a relative speed from 0.01 to 1000 (1 is the default)");
       }
       d.speed = s;
     }
     out.push_back(d);
   }
-  if (out.empty()) return InvalidArgument("the Swarm's roster has no drone that builds");
+  if (!any_builds) return InvalidArgument("the Swarm's roster has no drone that builds");
   return out;
 }
 
 LowerBound ComputeLowerBound(const Workload& w, const std::vector<SimDroneSpec>& drones) {
   LowerBound lb;
   double capacity = 0;
-  for (const auto& d : drones) capacity += d.cores * d.speed;
+  for (const auto& d : drones) {
+    if (d.builds) capacity += d.cores * d.speed;
+  }
   double total = 0;
-  std::map<std::string, double> best;  // each package alone on its best drone
-  for (const auto& p : w.packages) {
+  std::map<std::string, size_t> index;
+  std::vector<double> best(w.packages.size(), 0);  // each package alone on its best drone
+  for (size_t i = 0; i < w.packages.size(); ++i) {
+    const WorkPackage& p = w.packages[i];
+    index[p.name] = i;
     total += p.cpu_seconds;
     double fastest = -1;
     for (const auto& d : drones) {
+      if (!d.builds) continue;
       const double t = p.cpu_seconds / (std::min(p.parallelism, d.cores) * d.speed);
       if (fastest < 0 || t < fastest) fastest = t;
     }
-    best[p.name] = std::max(0.0, fastest);
+    best[i] = std::max(0.0, fastest);
   }
   lb.work_bound_seconds = capacity > 0 ? total / capacity : 0;
-  // The longest chain: packages in an order where dependencies come first.
-  std::map<std::string, double> finish;
-  std::map<std::string, const WorkPackage*> by_name;
-  for (const auto& p : w.packages) by_name[p.name] = &p;
-  std::function<double(const WorkPackage&)> chain = [&](const WorkPackage& p) -> double {
-    if (auto it = finish.find(p.name); it != finish.end()) return it->second;
-    double before = 0;
-    for (const auto& dep : p.deps) before = std::max(before, chain(*by_name.at(dep)));
-    return finish[p.name] = before + best[p.name];
-  };
-  for (const auto& p : w.packages) lb.critical_path_seconds = std::max(lb.critical_path_seconds, chain(p));
+  // The longest chain, in an order where dependencies come first (Kahn's;
+  // the workload has no cycle), without recursion however deep it is.
+  std::vector<std::vector<size_t>> dependents(w.packages.size());
+  std::vector<size_t> waiting(w.packages.size(), 0);
+  for (size_t i = 0; i < w.packages.size(); ++i) {
+    for (const auto& dep : w.packages[i].deps) {
+      dependents[index.at(dep)].push_back(i);
+      ++waiting[i];
+    }
+  }
+  std::vector<double> finish(w.packages.size(), 0);
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < w.packages.size(); ++i) {
+    if (waiting[i] == 0) ready.push_back(i);
+  }
+  while (!ready.empty()) {
+    const size_t i = ready.back();
+    ready.pop_back();
+    finish[i] += best[i];
+    lb.critical_path_seconds = std::max(lb.critical_path_seconds, finish[i]);
+    for (size_t j : dependents[i]) {
+      finish[j] = std::max(finish[j], finish[i]);
+      if (--waiting[j] == 0) ready.push_back(j);
+    }
+  }
   return lb;
 }
 
 Result<SimResult> Simulate(const api::Swarm& swarm, const Workload& workload,
                            const SimOptions& options) {
-  auto drones = SimDrones(swarm);
-  if (!drones.ok()) return drones.status();
   api::Swarm s = swarm;
-  if (s.spec.queue.discover_on.empty()) s.spec.queue.discover_on = drones->front().name;
+  if (s.spec.queue.discover_on.empty()) {
+    for (const auto& member : s.spec.drones) {
+      if (api::HasRole(member, api::kRoleBuild)) {
+        s.spec.queue.discover_on = member.name;
+        break;
+      }
+    }
+  }
+  auto drones = SimDrones(s);
+  if (!drones.ok()) return drones.status();
   Simulation sim(s, workload, std::move(drones).value(), options);
   return sim.Run();
 }

@@ -24,11 +24,15 @@ struct SimDroneSpec {
   int cores = 1;
   int64_t memory_bytes = 0;  // 0: not limited
   double speed = 1;          // relative per-core speed
+  bool builds = true;        // false: the discoverer alone (it heartbeats, never builds)
 };
 
 // The drones of `swarm` that build, from their `cores`, `memory` and `speed`
-// labels. InvalidArgument naming the drone and label when one is missing or
-// wrong (cores is required).
+// labels, and spec.queue.discoverOn when it does not build. InvalidArgument
+// for what cannot be simulated, naming the drone and label: a building drone
+// without `cores`, a label that does not parse, a speed outside 0.01..1000,
+// a roster with no building drone, spec.queue.packages (list them in the
+// workload instead).
 Result<std::vector<SimDroneSpec>> SimDrones(const api::Swarm& swarm);
 
 // The least time any schedule could take on these drones.
@@ -49,9 +53,10 @@ struct DroneStats {
 };
 
 struct SimResult {
-  bool finished = false;  // every package Complete, Failed or Blocked
+  // Every package Complete, Failed or Blocked, or waiting on one that is.
+  bool finished = false;
   std::string unfinished_why;
-  double makespan_seconds = 0;  // from the first heartbeat to the last build's end
+  double makespan_seconds = 0;  // from the first heartbeat to the last build's end so far
   LowerBound lower_bound;
   int builds = 0;  // builds started
   int failures = 0;

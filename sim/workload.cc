@@ -14,6 +14,10 @@ namespace {
 
 using Json = nlohmann::json;
 
+// Beyond these a run's arithmetic would overflow: 31 years of CPU, 1 PiB.
+constexpr double kMaxCpuSeconds = 1e9;
+constexpr int64_t kMaxPeakMemoryBytes = int64_t{1} << 50;
+
 std::string Where(const std::string& source, size_t i, const std::string& name) {
   return source + ": packages[" + std::to_string(i) + "]" + (name.empty() ? "" : " (" + name + ")");
 }
@@ -52,7 +56,7 @@ Result<Workload> ParseWorkload(const std::string& text, const std::string& sourc
   Json doc;
   try {
     doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     return InvalidArgument(source + ": not JSON: " + e.what());
   }
   if (!doc.is_object()) return InvalidArgument(source + ": must be an object with \"packages\"");
@@ -87,8 +91,8 @@ Result<Workload> ParseWorkload(const std::string& text, const std::string& sourc
           p.deps.push_back(d.get<std::string>());
         }
       } else if (key == "cpuSeconds") {
-        if (!value.is_number() || value.get<double>() < 0) {
-          return InvalidArgument(at + ": \"cpuSeconds\" must be a number >= 0");
+        if (!value.is_number() || !(value.get<double>() >= 0) || value.get<double>() > kMaxCpuSeconds) {
+          return InvalidArgument(at + ": \"cpuSeconds\" must be a number from 0 to 1e9");
         }
         p.cpu_seconds = value.get<double>();
       } else if (key == "parallelism") {
@@ -98,8 +102,9 @@ Result<Workload> ParseWorkload(const std::string& text, const std::string& sourc
         }
         p.parallelism = static_cast<int>(value.get<int64_t>());
       } else if (key == "peakMemoryBytes") {
-        if (!value.is_number_integer() || value.get<int64_t>() < 0) {
-          return InvalidArgument(at + ": \"peakMemoryBytes\" must be an integer >= 0");
+        if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
+            value.get<int64_t>() > kMaxPeakMemoryBytes) {
+          return InvalidArgument(at + ": \"peakMemoryBytes\" must be an integer from 0 to 2^50");
         }
         p.peak_memory_bytes = value.get<int64_t>();
       } else {
@@ -108,6 +113,7 @@ Result<Workload> ParseWorkload(const std::string& text, const std::string& sourc
     }
     w.packages.push_back(std::move(p));
   }
+  if (w.packages.empty()) return InvalidArgument(source + ": \"packages\" is empty");
   for (size_t i = 0; i < w.packages.size(); ++i) {
     for (const auto& d : w.packages[i].deps) {
       if (!names.count(d)) {

@@ -54,6 +54,18 @@ TEST(SwarmSimTest, ABadWorkloadIsRefusedSayingWhere) {
             std::string::npos)
       << run.err;
   EXPECT_TRUE(run.out.empty());
+
+  const std::string roster = dir.File("swarm.yaml");
+  {
+    std::ofstream(roster) << "apiVersion: buildswarm.io/v1alpha1\nkind: Swarm\nmetadata:\n"
+                             "  name: sim\nspec:\n  portage:\n    treeRevision: abc\n"
+                             "  deploy:\n    version: v1\n  drones:\n    - name: d1\n";
+  }
+  CommandOutput no_cores = RunCommand({BinPath("swarm-sim"), "--swarm", roster, "--workload",
+                                       SourcePath("examples/sim-workload.json")});
+  EXPECT_EQ(no_cores.exit_code, 2) << no_cores.err;
+  EXPECT_NE(no_cores.err.find("drone d1: label cores is required"), std::string::npos)
+      << no_cores.err;
 }
 
 }  // namespace

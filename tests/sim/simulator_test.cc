@@ -108,8 +108,33 @@ TEST(SimulateTest, AQueueNoDroneCanTakeEndsAtOnceBlocked) {
   EXPECT_EQ(r->builds, 0);
 }
 
+TEST(SimulateTest, PackagesWaitingOnABlockedOneEndTheRunToo) {
+  Workload w;
+  w.packages = {Pkg("www-client/chromium-131.0", 36000, {}, 32),
+                Pkg("app-misc/uses-chromium-1", 60, {"www-client/chromium-131.0"}),
+                Pkg("app-misc/other-1", 60)};
+  api::Swarm s = OneSwarm({{"d1", {{"cores", "8"}, {"memory", "16Gi"}}, {}}});
+  s.spec.queue.requirements.push_back({"www-client/chromium", "64Gi", 64LL << 30, 16});
+  auto r = Simulate(s, w);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Blocked"], 1);
+  EXPECT_EQ(r->phases["Needed"], 1) << "waits on the Blocked one for ever";
+  EXPECT_EQ(r->phases["Complete"], 1);
+}
+
+TEST(SimulateTest, ADiscovererThatDoesNotBuildIsSimulatedToo) {
+  api::Swarm s = OneSwarm({{"desktop", {}, {"discover"}}, {"d1", {{"cores", "4"}}, {}}});
+  s.spec.queue.discover_on = "desktop";
+  auto r = Simulate(s, {{Pkg("a/a-1", 100)}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Complete"], 1);
+  EXPECT_DOUBLE_EQ(r->lower_bound.work_bound_seconds, 25) << "only building drones count";
+}
+
 TEST(SimulateTest, ANeverEndingRunStopsAtTheLimitAndSaysSo) {
-  Workload w{{Pkg("a/a-1", 1e9)}};
+  Workload w{{Pkg("a/a-1", 1e9)}};  // the most a workload may say
   SimOptions options;
   options.max_virtual_time = std::chrono::hours(1);
   auto r = Simulate(OneSwarm({{"d1", {{"cores", "4"}}, {}}}), w, options);
