@@ -66,10 +66,14 @@ std::string Sha256Hex(std::string_view bytes) {
 Result<std::string> Sha256File(const std::string& path) {
   const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!file.valid()) return Unavailable("cannot open " + path + ": " + ErrnoText());
+  return Sha256Fd(file.get(), path);
+}
+
+Result<std::string> Sha256Fd(int fd, const std::string& path) {
   Sha256 sha;
-  std::vector<char> buf(64 * 1024);
+  std::vector<char> buf(256 * 1024);
   for (;;) {
-    const ssize_t n = ::read(file.get(), buf.data(), buf.size());
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;

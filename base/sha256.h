@@ -37,6 +37,9 @@ std::string Sha256Hex(std::string_view bytes);
 // SHA-256 of the file at `path` as lowercase hex. Unavailable, naming the path,
 // when it cannot be opened or read (a directory cannot be read).
 Result<std::string> Sha256File(const std::string& path);
+// The same for the open file `fd`, read from where it stands to its end;
+// `path` names it in errors.
+Result<std::string> Sha256Fd(int fd, const std::string& path);
 
 // Whether `s` is 64 hex digits (either case).
 bool IsSha256Hex(const std::string& s);

@@ -35,20 +35,11 @@ Result<std::string> HashFile(const std::string& path, struct stat* before, struc
   if (!file.valid()) return Unavailable("cannot open " + path + ": " + ErrnoText());
   if (::fstat(file.get(), before) != 0)
     return Unavailable("cannot stat " + path + ": " + ErrnoText());
-  Sha256 sha;
-  std::vector<char> buf(256 * 1024);
-  for (;;) {
-    const ssize_t n = ::read(file.get(), buf.data(), buf.size());
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Unavailable("cannot read " + path + ": " + ErrnoText());
-    }
-    sha.Update(buf.data(), static_cast<size_t>(n));
-  }
+  auto digest = Sha256Fd(file.get(), path);
+  if (!digest.ok()) return digest;
   if (::fstat(file.get(), after) != 0)
     return Unavailable("cannot stat " + path + ": " + ErrnoText());
-  return sha.HexDigest();
+  return digest;
 }
 
 std::string SizeChange(const std::string& rel, int64_t is, int64_t was) {
