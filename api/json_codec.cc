@@ -148,6 +148,7 @@ nlohmann::json SwarmSpecToJson(const SwarmSpec& spec) {
         {"groundAfterFailures", p.ground_after_failures},
         {"groundingCooldown", FormatDuration(p.grounding_cooldown)},
         {"systemicFailureFraction", p.systemic_failure_fraction},
+        {"scheduling", p.scheduling},
         {"health",
          {{"probeInterval", FormatDuration(p.health.probe_interval)},
           {"memoryDegradedPercent", p.health.memory_degraded_percent},

@@ -157,7 +157,10 @@ Result<Action> ActionFromJson(const json& j) {
 json ActionResultToJson(const ActionResult& r) {
   json packages = json::array();
   for (const auto& p : r.packages) {
-    packages.push_back({{"name", p.name}, {"dependencies", Strings(p.dependencies)}});
+    packages.push_back({{"name", p.name},
+                        {"dependencies", Strings(p.dependencies)},
+                        {"estimatedMs", p.estimated_ms},
+                        {"estimatedCpuMs", p.estimated_cpu_ms}});
   }
   return {{"id", r.id},
           {"type", r.type},
@@ -197,7 +200,13 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
         DiscoveredPackage p;
         pf.String("name", p.name);
         pf.StringList("dependencies", p.dependencies);
+        pf.Int64("estimatedMs", p.estimated_ms);
+        pf.Int64("estimatedCpuMs", p.estimated_cpu_ms);
         if (p.name.empty()) errors.push_back(pf.PathOf("name") + ": required");
+        if (p.estimated_ms < 0) errors.push_back(pf.PathOf("estimatedMs") + ": must not be negative");
+        if (p.estimated_cpu_ms < 0) {
+          errors.push_back(pf.PathOf("estimatedCpuMs") + ": must not be negative");
+        }
         r.packages.push_back(std::move(p));
       }
     }
@@ -225,6 +234,8 @@ json PackageToJson(const Package& p) {
                  {"binpkg", BinpkgToJson(p.binpkg)},
                  {"buildMs", p.build_ms},
                  {"completedAt", OptionalTimeToJson(p.completed_at)},
+                 {"estimatedMs", p.estimated_ms},
+                 {"estimatedCpuMs", p.estimated_cpu_ms},
                  {"indexEntry", p.index_entry}};
   if (p.last_failure) {
     status["lastFailure"] = {{"class", p.last_failure->failure_class},
@@ -262,6 +273,8 @@ Result<Package> PackageFromJson(const json& j) {
   p.binpkg = ReadBinpkg(st, "binpkg", errors);
   st.Int64("buildMs", p.build_ms);
   st.OptionalTime("completedAt", p.completed_at);
+  st.Int64("estimatedMs", p.estimated_ms);
+  st.Int64("estimatedCpuMs", p.estimated_cpu_ms);
   st.String("indexEntry", p.index_entry);
   if (const json* lf = st.Get("lastFailure")) {
     JsonFields ff(*lf, "status.lastFailure", errors);

@@ -39,6 +39,14 @@ struct Action {
 struct DiscoveredPackage {
   std::string name;                       // cat/pkg-ver
   std::vector<std::string> dependencies;  // cat/pkg-ver of in-queue dependencies
+  // How long the last merge of its cat/pn took on the discovering drone, from
+  // its emerge.log; 0 unknown. The scheduler's estimate until this swarm has
+  // built it.
+  int64_t estimated_ms = 0;
+  // The CPU time (user + system, all processes) of that build, when the
+  // drone measured it; 0 unknown. With estimated_ms it says how parallel the
+  // build is.
+  int64_t estimated_cpu_ms = 0;
   bool operator==(const DiscoveredPackage&) const = default;
 };
 
@@ -154,6 +162,9 @@ struct Package {
   std::optional<BinaryPackageRef> binpkg;
   int64_t build_ms = 0;
   std::optional<WallTime> completed_at;
+  // From discovery (DiscoveredPackage::estimated_ms, estimated_cpu_ms); 0 unknown.
+  int64_t estimated_ms = 0;
+  int64_t estimated_cpu_ms = 0;
   // Once Complete: the drone's Packages entry for it (BuildResult::index_entry),
   // the binhost's index lists it from this; empty when the drone sent none.
   std::string index_entry;

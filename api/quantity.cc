@@ -162,4 +162,13 @@ std::string FormatMemory(int64_t bytes) {
   return std::to_string(bytes);
 }
 
+Result<double> ParseSpeed(const std::string& s) {
+  char* end = nullptr;
+  const double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !(v >= 0.01) || v > 1000) {
+    return InvalidArgument("\"" + s + "\" is not a relative speed from 0.01 to 1000 (1 is the default)");
+  }
+  return v;
+}
+
 }  // namespace swarm::api

@@ -25,4 +25,8 @@ Result<int64_t> ParseMemory(const std::string& s);
 // Shortest exact binary form for people: "32Gi", "1536Mi", "100" (bytes).
 std::string FormatMemory(int64_t bytes);
 
+// The `speed` label: a drone's per-core speed relative to the others, a
+// decimal number from 0.01 to 1000 (1 when not given).
+Result<double> ParseSpeed(const std::string& s);
+
 }  // namespace swarm::api

@@ -28,6 +28,7 @@ inline constexpr char kRoleDiscover[] = "discover";
 // Well-known capacity labels; the codec checks their form, others are free-form.
 inline constexpr char kLabelCores[] = "cores";
 inline constexpr char kLabelMemory[] = "memory";
+inline constexpr char kLabelSpeed[] = "speed";  // relative per-core speed, default 1
 
 struct ObjectMeta {
   std::string name;
@@ -79,12 +80,18 @@ struct HealthPolicy {
   bool operator==(const HealthPolicy&) const = default;
 };
 
+// policy.scheduling: how the controller orders and places builds
+// (docs/operations.md, "How builds are placed").
+inline constexpr char kSchedulingCriticalPath[] = "critical-path";
+inline constexpr char kSchedulingFifo[] = "fifo";
+
 struct Policy {
   Duration heartbeat_interval{5000};
   Duration heartbeat_grace{20000};
   int ground_after_failures = 5;
   Duration grounding_cooldown{300000};
   double systemic_failure_fraction = 0.5;
+  std::string scheduling = kSchedulingCriticalPath;  // kSchedulingCriticalPath or kSchedulingFifo
   HealthPolicy health;
   bool operator==(const Policy&) const = default;
 };

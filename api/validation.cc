@@ -156,6 +156,9 @@ void CheckDrone(Checker& c, const DroneSpec& d, const std::string& path) {
     } else if (key == kLabelMemory) {
       Result<int64_t> bytes = ParseMemory(value);
       if (!bytes.ok()) c.Add(lpath, bytes.status().message());
+    } else if (key == kLabelSpeed) {
+      Result<double> speed = ParseSpeed(value);
+      if (!speed.ok()) c.Add(lpath, speed.status().message());
     }
   }
   std::map<std::string, size_t> seen;
@@ -189,6 +192,10 @@ void CheckPolicy(Checker& c, const Policy& p) {
   if (!(f > 0 && f <= 1)) {
     c.Add(path + ".systemicFailureFraction",
           "must be greater than 0 and at most 1, got " + FormatNumber(f));
+  }
+  if (p.scheduling != kSchedulingCriticalPath && p.scheduling != kSchedulingFifo) {
+    c.Add(path + ".scheduling", "unknown policy " + Quote(p.scheduling) + "; expected " +
+                                    kSchedulingCriticalPath + " or " + kSchedulingFifo);
   }
   c.Positive(path + ".health.probeInterval", p.health.probe_interval);
   c.Percent(path + ".health.memoryDegradedPercent", p.health.memory_degraded_percent);

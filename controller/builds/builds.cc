@@ -155,7 +155,10 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
   }
 
   reconcilers::BuildVerdict verdict = reconcilers::ApplyBuildResult(
-      package, result, name, state_.DroneMemory(name), published, clock_->Now());
+      package, result, name,
+      reconcilers::DroneAtEnd{state_.DroneMemory(name),
+                              static_cast<int>(state_.packages.BuildingOn(name).size())},
+      published, clock_->Now());
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,
                 result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,

@@ -8,6 +8,7 @@
 
 #include "api/cpv.h"
 #include "api/events.h"
+#include "api/quantity.h"
 #include "controller/queue/queue.h"
 #include "controller/reconcilers/grounding.h"
 
@@ -37,8 +38,24 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   auto cores = member.labels.find(api::kLabelCores);
   if (cores != member.labels.end()) d.cores = std::atoi(cores->second.c_str());
   d.memory_bytes = state_.DroneMemory(member.name);
-  d.running = static_cast<int>(state_.packages.BuildingOn(member.name).size());
-  d.speed = std::max(d.cores, 1);
+  const std::set<size_t>& building = state_.packages.BuildingOn(member.name);
+  d.running = static_cast<int>(building.size());
+  const WallTime now = clock_->Now();
+  for (size_t i : building) {
+    const api::Package& p = state_.packages[i];
+    const Duration estimate = Estimate(i);
+    const bool whole =
+        NeedsWholeDrone(p, Timed(i), estimate, state_.packages.Priority(i), longest_);
+    d.widest = std::max(d.widest, WidthOf(p, d, whole));
+    const Duration ran = p.started_at ? std::chrono::duration_cast<Duration>(now - *p.started_at)
+                                      : Duration(0);
+    d.busy_for = std::max(d.busy_for, estimate - ran);
+  }
+  double per_core = 1;
+  if (auto speed = member.labels.find(api::kLabelSpeed); speed != member.labels.end()) {
+    if (auto s = api::ParseSpeed(speed->second); s.ok()) per_core = *s;
+  }
+  d.speed = std::max(d.cores, 1) * per_core;
   // One build decides a probation: nothing more while it runs.
   if (reconcilers::OnProbation(s) && d.running > 0) {
     d.eligible = false;
@@ -61,6 +78,16 @@ void Queue::Assign(size_t index, const std::string& drone, bool probation, Chang
                     (probation ? "; its probation build" : ""));
 }
 
+Duration Queue::Estimate(size_t i) const {
+  const api::Package& p = state_.packages[i];
+  return EstimateOf(p, state_.packages.LastBuildMs(api::PackageKey(p.name)), kDefaultBuildTime);
+}
+
+bool Queue::Timed(size_t i) const {
+  const api::Package& p = state_.packages[i];
+  return controller::Timed(p, state_.packages.LastBuildMs(api::PackageKey(p.name)));
+}
+
 Status Queue::DispatchTo(const std::string& name) {
   if (!open_ || state_.SystemicFault() || faults_.remediation_pending() ||
       state_.packages.ReadyCount() == 0) {
@@ -68,22 +95,58 @@ Status Queue::DispatchTo(const std::string& name) {
   }
   const api::DroneSpec* member = state_.RosterMember(name);
   if (member == nullptr || !api::HasRole(*member, api::kRoleBuild)) return Status::Ok();
-  const DroneCapacity d = Capacity(*member);
+  DroneCapacity d = Capacity(*member);
   if (!d.eligible) return Status::Ok();
+  const Policy policy = PolicyFromSpec(state_.swarm->spec.policy.scheduling);
   const bool probation = reconcilers::OnProbation(state_.Status(name));
-  int free = probation ? 1 - d.running : SlotsFor(d.cores) - d.running;
-  if (free <= 0) return Status::Ok();
+  if (probation ? d.running > 0 : !Admits(d, 1, policy)) return Status::Ok();
+  // Held for a whole-drone build: that build the moment it is ready and
+  // the drone can start it, else only what ends before it would start.
+  std::optional<Duration> until;
+  std::vector<size_t> picked;
+  if (auto it = held_.find(name); it != held_.end()) {
+    auto i = state_.packages.IndexOf(it->second.package);
+    if (i && state_.packages.IsReady(*i) && !probation) {
+      const api::Package& p = state_.packages[*i];
+      const double width = WidthOf(p, d, true);
+      if (PackageFits(p, state_.swarm->spec.queue.requirements, d) && Admits(d, width, policy)) {
+        picked.push_back(*i);
+        ++d.running;
+        d.widest = std::max(d.widest, width);
+        held_.erase(it);
+      }
+    }
+    if (auto h = held_.find(name); h != held_.end()) {
+      until = std::chrono::duration_cast<Duration>(h->second.until - clock_->Now());
+      if (*until <= Duration(0) && picked.empty()) return Status::Ok();
+    }
+  }
   // Highest priority first. The look is bounded: what this drone cannot take
-  // is left to the swarm pass, which sees every drone.
+  // is left to the swarm pass, which sees every drone. Under critical-path a
+  // whole-drone build is placed by the pass alone (where it ends soonest),
+  // and nothing behind it jumps ahead of it.
   constexpr int kMaxLook = 64;
   int looked = 0;
-  std::vector<size_t> picked;
-  state_.packages.ForEachReady([&](size_t i) {
-    if (PackageFits(state_.packages[i], state_.swarm->spec.queue.requirements, d)) {
-      picked.push_back(i);
-      --free;
+  if (probation ? picked.empty() : Admits(d, 1, policy)) state_.packages.ForEachReady([&](size_t i) {
+    const api::Package& p = state_.packages[i];
+    if (!picked.empty() && picked.front() == i) return ++looked < kMaxLook;
+    if (policy == Policy::kCriticalPath &&
+        NeedsWholeDrone(state_.packages[i], Timed(i), Estimate(i), state_.packages.Priority(i),
+                        longest_)) {
+      return false;
     }
-    return free > 0 && ++looked < kMaxLook;
+    const double width = WidthOf(p, d, false);
+    const bool in_time =
+        !until || DurationAlongside(p, Estimate(i), d, fastest_per_core_) <= *until;
+    if (probation && !picked.empty()) return false;
+    if (in_time && PackageFits(p, state_.swarm->spec.queue.requirements, d) &&
+        Admits(d, width, policy)) {
+      picked.push_back(i);
+      ++d.running;
+      d.widest = std::max(d.widest, width);
+    }
+    // On probation one build decides: it takes no second one.
+    return (probation ? picked.empty() : Admits(d, 1, policy)) && ++looked < kMaxLook;
   });
   if (picked.empty()) return Status::Ok();
   Changes changes;
@@ -97,6 +160,8 @@ Status Queue::Dispatch() {
   const api::SwarmSpec& spec = state_.swarm->spec;
   const PackageQueue& packages = state_.packages;
   SchedulingInput in;
+  in.policy = PolicyFromSpec(spec.policy.scheduling);
+  in.now = clock_->Now();
   in.queue_current = open_;
   in.requirements = spec.queue.requirements;
   std::set<std::string> probation;
@@ -114,6 +179,10 @@ Status Queue::Dispatch() {
     }
   }
   SchedulingDecision decision = Schedule(in, packages.packages());
+  held_.clear();
+  for (const auto& h : decision.held) held_[h.drone] = {in.now + h.until, h.package};
+  longest_ = decision.longest;
+  fastest_per_core_ = decision.fastest_per_core;
   // The ready set follows the critical path as it is now.
   if (!decision.priority.empty()) writer_.SetPriorities(decision.priority);
 

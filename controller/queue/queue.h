@@ -10,6 +10,7 @@
 // anything else.
 // Thread safety: none; called under the controller's lock.
 
+#include <map>
 #include <string>
 
 #include "api/protocol.h"
@@ -71,6 +72,10 @@ class Queue {
                 Changes& changes);
   // The scheduler's view of a roster member that builds.
   DroneCapacity Capacity(const api::DroneSpec& member) const;
+  // How long package `i` is expected to take (scheduler's EstimateOf).
+  Duration Estimate(size_t i) const;
+  // Whether package `i` was timed (scheduler's Timed).
+  bool Timed(size_t i) const;
   // Makes package `index` Building on `drone` under a new assignment id.
   void Assign(size_t index, const std::string& drone, bool probation, Changes& changes);
 
@@ -81,6 +86,16 @@ class Queue {
   Faults& faults_;
   Builds& builds_;
   bool open_ = false;
+  // Drones the last pass held for a whole-drone build, and when that build
+  // would start there: DispatchTo gives them only what ends before.
+  struct Hold {
+    WallTime until;       // when that build would start there
+    std::string package;  // the build
+  };
+  std::map<std::string, Hold> held_;
+  double fastest_per_core_ = 0;  // of the last pass
+  // The longest remaining critical path at the last pass.
+  Duration longest_{0};
   std::string id_prefix_;
   uint64_t next_assignment_ = 0;
 };

@@ -72,12 +72,14 @@ Needs NeedsOf(const api::Package& p, const std::vector<api::Requirement>& requir
   return n;
 }
 
-// Whatever its eligibility or load; unknown memory or cores (0) fail any need.
-bool Fits(const Needs& n, const DroneCapacity& d) {
+// Whatever its eligibility, next to `running` builds (0: alone, "could it
+// ever"); unknown memory or cores (0) fail any need.
+bool Fits(const Needs& n, const DroneCapacity& d, int running) {
   return (n.memory_at_least <= 0 || d.memory_bytes >= n.memory_at_least) &&
-         (n.memory_more_than <= 0 || d.memory_bytes > n.memory_more_than) &&
+         (n.memory_more_than <= 0 || d.memory_bytes / (running + 1) > n.memory_more_than) &&
          (n.cores_at_least <= 0 || d.cores >= n.cores_at_least) && !n.excluded.count(d.name);
 }
+bool EverFits(const Needs& n, const DroneCapacity& d) { return Fits(n, d, 0); }
 
 // ---- The Blocked reason: what the package needs and what each drone lacks.
 
@@ -135,16 +137,11 @@ std::string BlockedReason(const Needs& n, const std::vector<DroneCapacity>& dron
 // path seen from outside the cycle, so the pass always ends.
 std::vector<Duration> RemainingPaths(std::span<const api::Package> packages,
                                      const std::unordered_map<std::string, size_t>& index,
-                                     const std::map<std::string, Duration>& estimates,
-                                     Duration fallback) {
+                                     const std::vector<Duration>& own) {
   const size_t n = packages.size();
   std::vector<bool> active(n, false);
-  std::vector<Duration> own(n, Duration::zero());
   for (size_t i = 0; i < n; ++i) {
-    if (index.at(packages[i].name) != i || packages[i].phase == api::kPhaseComplete) continue;
-    active[i] = true;
-    auto it = estimates.find(api::PackageKey(packages[i].name));
-    own[i] = it != estimates.end() ? it->second : fallback;
+    active[i] = index.at(packages[i].name) == i && packages[i].phase != api::kPhaseComplete;
   }
   // deps[i]: the active packages i waits for; waiting[j]: how many active
   // packages waiting for j have no final path yet.
@@ -191,53 +188,213 @@ bool DependenciesComplete(const api::Package& p, std::span<const api::Package> p
   });
 }
 
-// The eligible drones with a free slot, best first: where a new build gets the
-// largest share of speed, ties to the earlier drone. A package goes to the
-// first that fits it, so a pass costs O(log drones) per assignment when most
-// drones fit most packages, and ends as soon as every slot is taken.
+// How long a package is expected to take alone on a drone.
+struct Job {
+  Duration estimate{0};  // wall time where it was timed (EstimateOf)
+  double parallelism = 0;  // cores it can use; 0 unknown
+  double cpu_seconds = 0;  // with parallelism
+  double SecondsOn(const DroneCapacity& d, double fastest) const {
+    if (parallelism > 0 && d.cores > 0) {
+      const double per_core = d.speed / d.cores;
+      return cpu_seconds / (std::min<double>(parallelism, d.cores) * per_core);
+    }
+    // Unknown: as if it used every core, timed on the fastest drone.
+    return std::chrono::duration<double>(estimate).count() * fastest / d.speed;
+  }
+  // Sharing drone `d` with others: at its parallelism, else as if on one
+  // core of the fastest per-core speed.
+  double SecondsAlongside(const DroneCapacity& d, double fastest_per_core) const {
+    const double per_core = d.cores > 0 ? d.speed / d.cores : 1;
+    if (parallelism > 0 && d.cores > 0) {
+      const double share = static_cast<double>(d.cores) / (d.running + 1);
+      return cpu_seconds / (std::min(parallelism, share) * per_core);
+    }
+    return std::chrono::duration<double>(estimate).count() * fastest_per_core / per_core;
+  }
+};
+
+Job JobOf(const api::Package& p, Duration estimate) {
+  Job j;
+  j.estimate = estimate;
+  if (p.estimated_ms > 0 && p.estimated_cpu_ms > 0) {
+    j.parallelism = std::max(1.0, static_cast<double>(p.estimated_cpu_ms) /
+                                      static_cast<double>(p.estimated_ms));
+    j.cpu_seconds = static_cast<double>(p.estimated_cpu_ms) / 1000;
+  }
+  return j;
+}
+
+// The eligible drones that may start a build, for one pass. critical-path:
+// best first where a new build gets the largest share of speed, ties to the
+// earlier drone; a package goes to the first that fits and admits it, so a
+// pass costs O(log drones) per assignment when most drones fit most
+// packages, and ends as soon as every slot is taken. A whole-drone build
+// goes where it is expected to end soonest (TakeWhole). fifo: the first in
+// input order that fits.
 class OpenDrones {
  public:
-  explicit OpenDrones(const std::vector<DroneCapacity>& drones) : drones_(drones) {
+  OpenDrones(const std::vector<DroneCapacity>& drones, Policy policy)
+      : drones_(drones), policy_(policy) {
+    for (const auto& d : drones) {
+      fastest_ = std::max(fastest_, d.speed);
+      if (d.cores > 0) fastest_per_core_ = std::max(fastest_per_core_, d.speed / d.cores);
+    }
     for (size_t i = 0; i < drones.size(); ++i) {
-      running_.push_back(drones[i].running);
-      if (drones[i].eligible) Open(i);
+      now_.push_back(drones[i]);
+      claimed_.push_back(false);
+      start_at_.push_back(-1);
+      closed_.push_back(!drones[i].eligible);
+      Open(i);
     }
   }
   bool empty() const { return open_.empty(); }
 
-  // Takes a slot on the best drone that fits; nullopt when none does.
-  std::optional<size_t> Take(const Needs& needs) {
+  // Takes a slot on the best drone that fits; nullopt when none does. A
+  // drone held for a whole-drone build takes only what ends before that
+  // build would start there.
+  std::optional<size_t> Take(const Needs& needs, const api::Package& p, const Job& job) {
     for (auto it = open_.begin(); it != open_.end(); ++it) {
       const size_t i = it->second;
-      if (!Fits(needs, drones_[i])) continue;
+      const double width = WidthOf(p, now_[i], false);
+      if (!Fits(needs, now_[i], now_[i].running) || !Admits(now_[i], width, policy_)) continue;
+      if (start_at_[i] >= 0 && job.SecondsAlongside(now_[i], fastest_per_core_) > start_at_[i]) {
+        continue;
+      }
       open_.erase(it);
-      ++running_[i];
-      Open(i);
+      Start(i, width);
       return i;
     }
     return std::nullopt;
   }
 
+  // A build that needs a whole drone: the eligible drone that fits where it
+  // would end soonest (ties to the smaller drone), counting the wait for
+  // what runs there when that drone cannot start it now. Started there, or
+  // (nullopt) that drone is held for it: `*held` says which and in how many
+  // seconds the build would start there; until then it takes only builds
+  // that end sooner.
+  // `ready_in` > 0: the package is not ready yet, only expected to be in
+  // that many seconds; it can only hold a drone.
+  std::optional<size_t> TakeWhole(const Needs& needs, const api::Package& p, const Job& job,
+                                  double ready_in, std::optional<std::pair<size_t, double>>* held) {
+    std::optional<size_t> best;
+    double best_end = 0, best_start = 0;
+    for (size_t i = 0; i < drones_.size(); ++i) {
+      const DroneCapacity& d = now_[i];
+      if (!d.eligible || claimed_[i] || !Fits(needs, d, 0) || d.speed <= 0) continue;
+      const bool now = !closed_[i] && Admits(d, WidthOf(p, d, true), policy_) &&
+                       Fits(needs, d, d.running);
+      const double wait = now ? 0 : std::chrono::duration<double>(d.busy_for).count();
+      const double start = std::max(wait, ready_in);
+      const double end = start + job.SecondsOn(d, fastest_);
+      if (!best || end < best_end - 1e-9 ||
+          (end <= best_end + 1e-9 && d.speed < now_[*best].speed)) {
+        best = i;
+        best_end = end;
+        best_start = start;
+      }
+    }
+    if (!best) return std::nullopt;
+    const size_t i = *best;
+    const double width = WidthOf(p, now_[i], true);
+    if (ready_in <= 0 && !closed_[i] && Admits(now_[i], width, policy_) &&
+        Fits(needs, now_[i], now_[i].running)) {
+      open_.erase(Key(i));
+      Start(i, width);
+      return i;
+    }
+    claimed_[i] = true;
+    start_at_[i] = best_start;
+    *held = std::make_pair(i, best_start);
+    return std::nullopt;
+  }
+
  private:
+  std::pair<double, size_t> Key(size_t i) const {
+    if (policy_ == Policy::kFifo) return {0, i};
+    return {-now_[i].speed / (now_[i].running + 1), i};
+  }
+  void Start(size_t i, double width) {
+    ++now_[i].running;
+    now_[i].widest = std::max(now_[i].widest, width);
+    Open(i);
+  }
+  // Open when one more one-core build could start there.
   void Open(size_t i) {
-    const DroneCapacity& d = drones_[i];
-    if (running_[i] >= SlotsFor(d.cores)) return;
-    open_.insert({-d.speed / (running_[i] + 1), i});
+    if (closed_[i] || !Admits(now_[i], 1, policy_)) return;
+    open_.insert(Key(i));
   }
   const std::vector<DroneCapacity>& drones_;
-  std::vector<int> running_;
-  std::set<std::pair<double, size_t>> open_;  // (-share, index)
+  const Policy policy_;
+  double fastest_ = 0;
+  double fastest_per_core_ = 0;
+  std::vector<double> start_at_;  // held: seconds until its whole-drone build starts; else -1
+  std::vector<DroneCapacity> now_;  // as this pass's assignments leave them
+  std::vector<bool> closed_;
+  std::vector<bool> claimed_;  // held for a whole-drone build of this pass
+  std::set<std::pair<double, size_t>> open_;  // Key(i): (-share or 0, index)
 };
 
 }  // namespace
 
-int SlotsFor(int cores) { return std::max(1, cores / 8); }
+Duration DurationAlongside(const api::Package& p, Duration estimate, const DroneCapacity& d,
+                           double fastest_per_core) {
+  const double s = JobOf(p, estimate).SecondsAlongside(d, fastest_per_core);
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+Policy PolicyFromSpec(const std::string& scheduling) {
+  return scheduling == api::kSchedulingFifo ? Policy::kFifo : Policy::kCriticalPath;
+}
+
+double WidthOf(const api::Package& p, const DroneCapacity& d, bool whole) {
+  const double cores = std::max(d.cores, 1);
+  const Job job = JobOf(p, Duration(0));
+  if (job.parallelism > 0) return std::min(job.parallelism, cores);
+  return whole ? cores : 1;
+}
+
+bool Admits(const DroneCapacity& d, double width, Policy policy) {
+  if (d.running + 1 > SlotsFor(d, policy)) return false;
+  if (policy == Policy::kFifo) return true;
+  const double widest = std::max({d.widest, width, 1.0});
+  return d.running + 1 <= static_cast<int>(std::max(d.cores, 1) / widest + 1e-9);
+}
+
+int SlotsFor(const DroneCapacity& d, Policy policy) {
+  if (policy == Policy::kFifo) return std::max(1, d.cores / 8);
+  constexpr int64_t kMemoryPerSlot = int64_t{2} << 30;
+  const int64_t by_memory = d.memory_bytes > 0 ? d.memory_bytes / kMemoryPerSlot : d.cores;
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(d.cores, by_memory)));
+}
+
+bool IsLongBuild(Duration estimate) { return estimate >= kLongBuild; }
+
+bool Timed(const api::Package& p, int64_t last_build_ms) {
+  return last_build_ms > 0 || p.estimated_ms > 0;
+}
+
+bool NeedsWholeDrone(const api::Package& p, bool timed, Duration estimate, Duration path,
+                     Duration longest) {
+  if (!timed) return false;
+  const Job job = JobOf(p, estimate);
+  if (job.parallelism > 0 && job.parallelism < 1.5) return false;
+  return IsLongBuild(estimate) ||
+         (longest.count() > 0 && static_cast<double>(path.count()) >=
+                                     kCriticalShare * static_cast<double>(longest.count()));
+}
+
+Duration EstimateOf(const api::Package& p, int64_t last_build_ms, Duration fallback) {
+  if (last_build_ms > 0) return Duration(last_build_ms);
+  if (p.estimated_ms > 0) return Duration(p.estimated_ms);
+  return fallback;
+}
 
 bool PackageFits(const api::Package& p, const std::vector<api::Requirement>& requirements,
                  const DroneCapacity& drone) {
   std::map<std::string, PackageDemand> learned;
   if (p.needs_memory_over > 0) learned[p.name] = {p.needs_memory_over, p.needs_memory_cause};
-  return Fits(NeedsOf(p, requirements, learned), drone);
+  return Fits(NeedsOf(p, requirements, learned), drone, drone.running);
 }
 
 bool IsCapacityBlocked(const api::Package& p) {
@@ -259,6 +416,7 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   }
 
   std::vector<size_t> ready;
+  std::vector<size_t> coming;  // Needed, not ready
   std::vector<Needs> needs(packages.size());
   for (size_t i = 0; i < packages.size(); ++i) {
     const api::Package& p = packages[i];
@@ -266,25 +424,118 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
     const bool capacity_blocked = IsCapacityBlocked(p);
     if (index.at(p.name) != i || (!needed && !capacity_blocked)) continue;
     needs[i] = NeedsOf(p, in.requirements, in.learned);
-    const bool someone_fits = std::any_of(
-        drones.begin(), drones.end(), [&](const DroneCapacity& d) { return Fits(needs[i], d); });
+    const bool someone_fits = std::any_of(drones.begin(), drones.end(),
+                                          [&](const DroneCapacity& d) { return EverFits(needs[i], d); });
     if (someone_fits) {
       if (capacity_blocked) out.unblocked.push_back(p.name);
-      if (needed && DependenciesComplete(p, packages, index)) ready.push_back(i);
+      if (needed && DependenciesComplete(p, packages, index)) {
+        ready.push_back(i);
+      } else if (needed) {
+        coming.push_back(i);
+      }
       continue;
     }
     std::string reason = BlockedReason(needs[i], drones);
     if (needed || reason != p.reason) out.blocked.push_back({p.name, std::move(reason)});
   }
 
-  out.priority = RemainingPaths(packages, index, in.build_time_estimates, in.default_build_time);
+  std::vector<Duration> estimate(packages.size(), Duration::zero());
+  std::vector<bool> timed(packages.size(), false);
+  for (size_t i = 0; i < packages.size(); ++i) {
+    auto it = in.build_time_estimates.find(api::PackageKey(packages[i].name));
+    const int64_t last = it != in.build_time_estimates.end() ? it->second.count() : 0;
+    estimate[i] = EstimateOf(packages[i], last, in.default_build_time);
+    timed[i] = Timed(packages[i], last);
+  }
+  OpenDrones open(drones, in.policy);
+  for (const auto& d : drones) {
+    if (d.cores > 0) out.fastest_per_core = std::max(out.fastest_per_core, d.speed / d.cores);
+  }
+  if (in.policy == Policy::kFifo) {
+    out.priority.assign(packages.size(), Duration::zero());
+    for (size_t i : ready) {
+      if (open.empty()) break;
+      if (auto d = open.Take(needs[i], packages[i], JobOf(packages[i], estimate[i]))) {
+        out.assignments.push_back({packages[i].name, drones[*d].name});
+      }
+    }
+    return out;
+  }
+  // Each package's own part of a path: its mean time over the drones (alone
+  // for a whole-drone build, else beside others), so that what only a big
+  // drone builds quickly counts for more than what any drone builds alike.
+  std::vector<Duration> own(packages.size(), Duration::zero());
+  {
+    double fastest = 0, fastest_per_core = 0;
+    for (const auto& d : drones) {
+      fastest = std::max(fastest, d.speed);
+      if (d.cores > 0) fastest_per_core = std::max(fastest_per_core, d.speed / d.cores);
+    }
+    for (size_t i = 0; i < packages.size(); ++i) {
+      if (drones.empty() || fastest <= 0) {
+        own[i] = estimate[i];
+        continue;
+      }
+      const Job job = JobOf(packages[i], estimate[i]);
+      const bool whole = timed[i] && IsLongBuild(estimate[i]);
+      double sum = 0;
+      int n = 0;
+      for (const auto& d : drones) {
+        if (d.speed <= 0) continue;
+        DroneCapacity alone = d;
+        alone.running = 0;
+        sum += whole ? job.SecondsOn(alone, fastest) : job.SecondsAlongside(alone, fastest_per_core);
+        ++n;
+      }
+      own[i] = n > 0 ? std::chrono::duration_cast<Duration>(std::chrono::duration<double>(sum / n))
+                     : estimate[i];
+    }
+  }
+  out.priority = RemainingPaths(packages, index, own);
   const std::vector<Duration>& path = out.priority;
+  for (const Duration& p : path) out.longest = std::max(out.longest, p);
+  // A whole-drone package whose last dependencies are building is coming:
+  // it may hold its drone now, so that less urgent work does not take it.
+  std::vector<double> ready_in(packages.size(), 0);
+  for (size_t i : coming) {
+    if (!NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest)) continue;
+    double in_s = 0;
+    bool soon = true;
+    for (const auto& dep : packages[i].dependencies) {
+      auto it = index.find(dep);
+      if (it == index.end()) continue;
+      const api::Package& d = packages[it->second];
+      if (d.phase == api::kPhaseComplete) continue;
+      if (d.phase != api::kPhaseBuilding || !d.started_at) {
+        soon = false;
+        break;
+      }
+      const double ran = std::chrono::duration<double>(in.now - *d.started_at).count();
+      in_s = std::max(in_s, std::chrono::duration<double>(estimate[it->second]).count() - ran);
+    }
+    if (!soon) continue;
+    ready_in[i] = std::max(in_s, 1e-3);
+    ready.push_back(i);
+  }
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
-  OpenDrones open(drones);
   for (size_t i : ready) {
     if (open.empty()) break;
-    if (auto d = open.Take(needs[i])) out.assignments.push_back({packages[i].name, drones[*d].name});
+    std::optional<size_t> d;
+    if (NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest)) {
+      std::optional<std::pair<size_t, double>> held;
+      d = open.TakeWhole(needs[i], packages[i], JobOf(packages[i], estimate[i]), ready_in[i],
+                         &held);
+      if (held) {
+        out.held.push_back({drones[held->first].name,
+                            std::chrono::duration_cast<Duration>(
+                                std::chrono::duration<double>(held->second)),
+                            packages[i].name});
+      }
+    } else {
+      d = open.Take(needs[i], packages[i], JobOf(packages[i], estimate[i]));
+    }
+    if (d) out.assignments.push_back({packages[i].name, drones[*d].name});
   }
   return out;
 }

@@ -36,7 +36,7 @@ api::Package Requeue(const api::Package& p, const std::optional<api::PackageFail
 }
 
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
-                              const std::string& drone, int64_t drone_memory_bytes,
+                              const std::string& drone, const DroneAtEnd& at_end,
                               const std::optional<api::BinaryPackageRef>& binpkg, WallTime now) {
   BuildVerdict v;
   v.package = p;
@@ -84,19 +84,29 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                       "; this is the swarm's fault, not the drone's";
     return v;
   }
-  AddUnique(out.excluded_drones, drone);
+  const bool oom = r.failure_class == api::kFailureDroneResources && r.oom_killed &&
+                   at_end.memory_bytes > 0;
+  const int builds = std::max(at_end.builds, 1);
+  if (!oom || builds == 1) AddUnique(out.excluded_drones, drone);
   if (r.failure_class == api::kFailureDroneResources) {
-    v.drone_blamed = true;
-    if (r.oom_killed && drone_memory_bytes > 0 && drone_memory_bytes >= out.needs_memory_over) {
-      out.needs_memory_over = drone_memory_bytes;
-      out.needs_memory_cause =
-          "OOM on " + drone + " (" + api::FormatMemory(drone_memory_bytes) + ")";
+    // Killed among others, the lesson is the package's share, not the drone.
+    v.drone_blamed = !oom || builds == 1;
+    if (!oom) {
+      v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
+                        "; it goes to another drone";
+      return v;
+    }
+    const int64_t share = at_end.memory_bytes / builds;
+    if (share >= out.needs_memory_over) {
+      out.needs_memory_over = share;
+      out.needs_memory_cause = "OOM on " + drone + " (" + api::FormatMemory(at_end.memory_bytes) +
+                               (builds > 1 ? " shared by " + std::to_string(builds) + " builds"
+                                           : std::string()) +
+                               ")";
     }
     v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
-                      (r.oom_killed && drone_memory_bytes > 0
-                           ? "; it now needs a drone with more than " +
-                                 api::FormatMemory(out.needs_memory_over) + " of memory"
-                           : std::string("; it goes to another drone"));
+                      "; it now needs more than " + api::FormatMemory(out.needs_memory_over) +
+                      " of a drone's memory to itself";
     return v;
   }
   if (r.failure_class == api::kFailurePackage) {

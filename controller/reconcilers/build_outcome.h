@@ -31,12 +31,21 @@ struct BuildVerdict {
   std::string event_message;   // for a person: what happened and what follows
 };
 
+// The drone a build ended on, as an OOM kill is judged.
+struct DroneAtEnd {
+  int64_t memory_bytes = 0;  // labels, else reported; 0 unknown
+  int builds = 1;            // builds it held when this one ended, this one included
+};
+
 // Applies an accepted (fenced, checked) build end of `drone` to `p`, which is
-// Building on it. `drone_memory_bytes` is the drone's memory (labels, else
-// reported; 0 unknown), learned as the package's floor after an OOM kill.
+// Building on it. After an OOM kill the package learns a memory floor: its
+// share of the drone, memory / builds. Killed alone, the drone is excluded
+// (it will never have more); killed among others, the drone may take it
+// again with fewer beside it, and neither it nor the co-located builds are
+// blamed (the failure does not count toward grounding).
 // A success needs `binpkg`, the published package (the caller publishes first).
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
-                              const std::string& drone, int64_t drone_memory_bytes,
+                              const std::string& drone, const DroneAtEnd& at_end,
                               const std::optional<api::BinaryPackageRef>& binpkg, WallTime now);
 
 // The package goes back to Needed without blaming or excluding anyone: the

@@ -131,7 +131,8 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
   for (const auto& p : old) before[p.name] = &p;
   std::vector<api::Package> out;
   std::map<std::string, size_t> index;
-  auto add = [&](const std::string& name, const std::vector<std::string>& deps) {
+  auto add = [&](const std::string& name, const std::vector<std::string>& deps,
+                 int64_t estimated_ms, int64_t estimated_cpu_ms) {
     auto it = index.find(name);
     if (it != index.end()) {
       auto& existing = out[it->second].dependencies;
@@ -145,6 +146,8 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
     p.dependencies = deps;
     p.tree_revision = tree_revision;
     p.deploy_version = deploy_version;
+    p.estimated_ms = estimated_ms;
+    p.estimated_cpu_ms = estimated_cpu_ms;
     auto prior = before.find(name);
     if (keep_complete && prior != before.end() && prior->second->phase == api::kPhaseComplete) {
       p.phase = api::kPhaseComplete;
@@ -159,10 +162,10 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
     index[name] = out.size();
     out.push_back(std::move(p));
   };
-  for (const auto& d : discovered) add(d.name, d.dependencies);
+  for (const auto& d : discovered) add(d.name, d.dependencies, d.estimated_ms, d.estimated_cpu_ms);
   for (std::string name : explicit_packages) {
     if (!name.empty() && name[0] == '=') name.erase(0, 1);
-    add(name, {});
+    add(name, {}, 0, 0);
   }
   // Dependencies name only packages of this queue.
   for (auto& p : out) {

@@ -54,10 +54,14 @@ class PackageQueue {
   // Priorities (the scheduler's remaining critical path, one per package);
   // the ready set is ordered by them, highest first, ties in queue order.
   void SetPriorities(const std::vector<Duration>& priority);
+  // Package `i`'s priority as last set; 0 before any.
+  Duration Priority(size_t i) const { return Duration(priority_ms_[i]); }
   // Calls `visit` with each ready package's index, highest priority first,
   // until it returns false.
   void ForEachReady(const std::function<bool(size_t)>& visit) const;
   size_t ReadyCount() const { return ready_.size(); }
+  // Whether package `i` is in the ready set. O(log Q).
+  bool IsReady(size_t i) const { return ready_.count({-priority_ms_[i], i}) > 0; }
 
  private:
   bool DependenciesComplete(size_t i) const;

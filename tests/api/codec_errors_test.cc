@@ -75,7 +75,7 @@ std::vector<ErrorCase> Cases() {
       {"unknown_policy_field", InPolicy("heartbeat: 5s"),
        "x.yaml:9:5: spec.policy.heartbeat: unknown field \"heartbeat\"; allowed fields: "
        "heartbeatInterval, heartbeatGrace, groundAfterFailures, groundingCooldown, "
-       "systemicFailureFraction, health"},
+       "systemicFailureFraction, scheduling, health"},
       {"unknown_health_field", InPolicy("health: {probe: 5s}"),
        "x.yaml:9:14: spec.policy.health.probe: unknown field \"probe\"; allowed fields: "
        "probeInterval, memoryDegradedPercent, diskDegradedPercent"},

@@ -23,7 +23,7 @@ using std::chrono::seconds;
 
 struct Member {
   std::string name;
-  std::string cores = "16";  // two build slots each
+  std::string cores = "2";  // two build slots each (one per core)
   std::string memory = "32Gi";
   std::map<std::string, std::string> emerge_env;
   bool deferred = false;  // in the roster, but its agent starts when the test says
@@ -281,9 +281,9 @@ class DispatchTest : public ::testing::Test {
 
 TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   std::map<std::string, std::string> slow = {{"FAKE_EMERGE_BUILD_SECONDS", "0.2"}};
-  Start({{"drone-izar", "16", "32Gi", slow},
-         {"drone-tarn", "16", "32Gi", slow},
-         {"drone-vega", "16", "32Gi", slow}},
+  Start({{"drone-izar", "2", "32Gi", slow},
+         {"drone-tarn", "2", "32Gi", slow},
+         {"drone-vega", "2", "32Gi", slow}},
         dag_);
   ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
 
@@ -318,8 +318,8 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
 }
 
 TEST_F(DispatchTest, ADroneKilledMidBuildHasItsWorkFinishedElsewhere) {
-  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "1.5"}}},
-         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+  Start({{"drone-izar", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "1.5"}}},
+         {"drone-tarn", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
   std::vector<std::string> held = WaitBuildingOn("drone-izar");
   ASSERT_FALSE(held.empty()) << Diagnose();
@@ -340,9 +340,10 @@ TEST_F(DispatchTest, ADroneKilledMidBuildHasItsWorkFinishedElsewhere) {
 TEST_F(DispatchTest, APackageThatOomsOnTheSmallDroneGoesToTheBigOneAndNeverBack) {
   const std::string tree =
       CommitOnDag({{"metadata/fake-emerge/needs-memory/app-misc/app1-1.0", "34359738368\n"}});
-  const Member big{"drone-big", "8", "64Gi", {{"FAKE_EMERGE_MEMORY_BYTES", "68719476736"}}, true};
-  // Only the small drone at first, so the package meets it first.
-  Start({{"drone-small", "8", "16Gi", {{"FAKE_EMERGE_MEMORY_BYTES", "17179869184"}}}, big}, tree);
+  const Member big{"drone-big", "1", "64Gi", {{"FAKE_EMERGE_MEMORY_BYTES", "68719476736"}}, true};
+  // Only the small drone at first, so the package meets it first; one core,
+  // so it builds alone there and the OOM is the package's alone.
+  Start({{"drone-small", "1", "16Gi", {{"FAKE_EMERGE_MEMORY_BYTES", "17179869184"}}}, big}, tree);
   ASSERT_TRUE(WaitFor([&] {
     json p = PackagesByName()["app-misc/app1-1.0"];
     return p["status"]["lastFailure"].is_object();
@@ -373,9 +374,9 @@ TEST_F(DispatchTest, APackageThatOomsOnTheSmallDroneGoesToTheBigOneAndNeverBack)
 TEST_F(DispatchTest, ADroneFailingEveryBuildWithADiskFullIsGroundedAndTheOthersFinish) {
   const std::string no_space = ReadFile(SourcePath("hack/fake-portage/samples/no-space.txt"));
   ASSERT_FALSE(no_space.empty());
-  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_FAIL_ALL", no_space}}},
-         {"drone-tarn", "8", "32Gi", {}},
-         {"drone-vega", "8", "32Gi", {}}},
+  Start({{"drone-izar", "1", "32Gi", {{"FAKE_EMERGE_FAIL_ALL", no_space}}},
+         {"drone-tarn", "1", "32Gi", {}},
+         {"drone-vega", "1", "32Gi", {}}},
         dag_, "    groundAfterFailures: 2\n");
   ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
   EXPECT_EQ(h_.DroneCondition("drone-izar", "Grounded"), "True/RepeatedFailures") << Diagnose();
@@ -393,9 +394,9 @@ TEST_F(DispatchTest, EveryDroneFailingWithASlotConflictGroundsNobodyAndRaisesSys
   const std::string conflict = ReadFile(SourcePath("hack/fake-portage/samples/slot-conflict.txt"));
   ASSERT_FALSE(conflict.empty());
   std::map<std::string, std::string> fail = {{"FAKE_EMERGE_FAIL_ALL", conflict}};
-  Start({{"drone-izar", "8", "32Gi", fail},
-         {"drone-tarn", "8", "32Gi", fail},
-         {"drone-vega", "8", "32Gi", fail}},
+  Start({{"drone-izar", "1", "32Gi", fail},
+         {"drone-tarn", "1", "32Gi", fail},
+         {"drone-vega", "1", "32Gi", fail}},
         dag_, "    groundAfterFailures: 2\n");
   ASSERT_TRUE(WaitFor([&] { return h_.SwarmCondition("SystemicFault").rfind("True/", 0) == 0; },
                       seconds(60)))
@@ -420,8 +421,8 @@ TEST_F(DispatchTest, EveryDroneFailingWithASlotConflictGroundsNobodyAndRaisesSys
 }
 
 TEST_F(DispatchTest, ASigtermedAgentReturnsItsWorkAndExits) {
-  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "5"}}},
-         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+  Start({{"drone-izar", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "5"}}},
+         {"drone-tarn", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
   std::vector<std::string> held = WaitStartedOn("drone-izar");
   ASSERT_FALSE(held.empty()) << Diagnose();
@@ -439,8 +440,8 @@ TEST_F(DispatchTest, ASigtermedAgentReturnsItsWorkAndExits) {
 }
 
 TEST_F(DispatchTest, DrainTakesADronesBuildsAwayAndUncordonGivesItWorkAgain) {
-  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
-         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+  Start({{"drone-izar", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
+         {"drone-tarn", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
   std::vector<std::string> held = WaitStartedOn("drone-izar");
   ASSERT_FALSE(held.empty()) << Diagnose();
@@ -463,7 +464,7 @@ TEST_F(DispatchTest, DrainTakesADronesBuildsAwayAndUncordonGivesItWorkAgain) {
 TEST_F(DispatchTest, AZeroBytePackageIsRefusedAndBuiltAgain) {
   const std::string tree =
       CommitOnDag({{"metadata/fake-emerge/zero-byte-once/sys-apps/solo1-1.0", ""}});
-  Start({{"drone-izar", "8", "32Gi", {}}}, tree);
+  Start({{"drone-izar", "1", "32Gi", {}}}, tree);
   ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
   EXPECT_EQ(CountEvents("kind=Package&name=sys-apps/solo1-1.0", "BinpkgRejected"), 1) << Diagnose();
   json p = PackagesByName()["sys-apps/solo1-1.0"];
@@ -473,8 +474,8 @@ TEST_F(DispatchTest, AZeroBytePackageIsRefusedAndBuiltAgain) {
 }
 
 TEST_F(DispatchTest, ADroneStoppedPastTheGraceHasItsLateCompletionRefused) {
-  Start({{"drone-izar", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
-         {"drone-tarn", "8", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
+  Start({{"drone-izar", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "3"}}},
+         {"drone-tarn", "1", "32Gi", {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}}}},
         dag_);
   // Frozen, not dead: its emerge keeps building; its agent says nothing.
   // What it holds is read once it is frozen (a build it reported just
@@ -519,7 +520,7 @@ TEST_F(DispatchTest, ADroneStoppedPastTheGraceHasItsLateCompletionRefused) {
 
 TEST_F(DispatchTest, AControllerKilledMidRunLeavesEveryPackageCompleteExactlyOnce) {
   std::map<std::string, std::string> slow = {{"FAKE_EMERGE_BUILD_SECONDS", "0.3"}};
-  Start({{"drone-izar", "16", "32Gi", slow}, {"drone-tarn", "16", "32Gi", slow}}, dag_);
+  Start({{"drone-izar", "2", "32Gi", slow}, {"drone-tarn", "2", "32Gi", slow}}, dag_);
   ASSERT_TRUE(WaitFor([&] { return CountPhase("Complete") >= 5; }, seconds(60))) << Diagnose();
   const int port = h_.port();
   h_.KillController(SIGKILL);
@@ -539,7 +540,7 @@ TEST_F(DispatchTest, AControllerKilledMidRunLeavesEveryPackageCompleteExactlyOnc
 // grounded, no SystemicFault.
 TEST_F(DispatchTest, ATreeBumpMidRunWithdrawsTheOldQueueAndBuildsTheNewOne) {
   std::map<std::string, std::string> slow = {{"FAKE_EMERGE_BUILD_SECONDS", "1"}};
-  Start({{"drone-izar", "16", "32Gi", slow}, {"drone-tarn", "16", "32Gi", slow}}, dag_);
+  Start({{"drone-izar", "2", "32Gi", slow}, {"drone-tarn", "2", "32Gi", slow}}, dag_);
   ASSERT_FALSE(WaitStartedOn("drone-izar").empty()) << Diagnose();
   const std::string bumped = BumpEveryVersionOnDag();
   ASSERT_EQ(bumped.size(), 40u);

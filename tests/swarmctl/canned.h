@@ -128,7 +128,7 @@ inline const std::string kSwarm = R"({
                {"name": "drone-meridian", "labels": {"cores": "24"}},
                {"name": "desktop", "roles": ["discover"]}],
     "policy": {"heartbeatInterval": "5s", "heartbeatGrace": "20s", "groundAfterFailures": 5,
-               "groundingCooldown": "5m", "systemicFailureFraction": 0.5,
+               "groundingCooldown": "5m", "systemicFailureFraction": 0.5, "scheduling": "critical-path",
                "health": {"probeInterval": "15s", "memoryDegradedPercent": 85,
                           "diskDegradedPercent": 90}}
   },

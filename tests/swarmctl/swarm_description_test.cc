@@ -40,6 +40,7 @@ TEST(DescribeSwarmTest, ShowsSpecRosterConditionsAndEvents) {
             "    Ground After Failures:      5\n"
             "    Grounding Cooldown:         5m\n"
             "    Systemic Failure Fraction:  0.5\n"
+      "    Scheduling:                 critical-path\n"
             "    Health Probe Interval:      15s\n"
             "    Memory Degraded Percent:    85\n"
             "    Disk Degraded Percent:      90\n"

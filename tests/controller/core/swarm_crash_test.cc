@@ -50,8 +50,8 @@ class CrashRun {
     s.spec.queue.targets = {"@world"};
     s.spec.policy.heartbeat_grace = Duration(20000);
     s.spec.drones = {{"desktop", {}, {"discover"}},
-                     {"small", {{"cores", "16"}, {"memory", "16Gi"}}, {}}};
-    if (with_big) s.spec.drones.push_back({"big", {{"cores", "16"}, {"memory", "64Gi"}}, {}});
+                     {"small", {{"cores", "2"}, {"memory", "16Gi"}}, {}}};
+    if (with_big) s.spec.drones.push_back({"big", {{"cores", "2"}, {"memory", "64Gi"}}, {}});
     return s;
   }
 

@@ -31,8 +31,8 @@ class SwarmDispatchTest : public ::testing::Test {
     swarm_.spec.queue.targets = {"@world"};
     swarm_.spec.policy.ground_after_failures = 3;
     swarm_.spec.drones = {{"desktop", {}, {"discover"}},
-                          {"small", {{"cores", "8"}, {"memory", "16Gi"}}, {}},
-                          {"big", {{"cores", "8"}, {"memory", "64Gi"}}, {}}};
+                          {"small", {{"cores", "1"}, {"memory", "16Gi"}}, {}},
+                          {"big", {{"cores", "1"}, {"memory", "64Gi"}}, {}}};
     ASSERT_TRUE(controller_->Apply(swarm_).ok());
   }
 
@@ -202,7 +202,7 @@ TEST_F(SwarmDispatchTest, BuildsInDependencyOrderAndACompletionCarriesTheNextAss
   DiscoverQueue();
   auto small = Hold("small");
   auto big = Hold("big");
-  // a and d are ready; b and c wait for their dependencies. One slot each (8 cores).
+  // a and d are ready; b and c wait for their dependencies. One slot each (1 core).
   ASSERT_EQ(small.size() + big.size(), 2u);
   std::vector<api::BuildAssignment> all = small;
   all.insert(all.end(), big.begin(), big.end());
@@ -262,7 +262,7 @@ TEST_F(SwarmDispatchTest, AnUnreachableDronesWorkGoesBackAndItsLateCompletionIsR
 
 TEST_F(SwarmDispatchTest, AnOomOnTheSmallDroneSendsThePackageToTheBigOneAndNeverBack) {
   swarm_.spec.drones = {{"desktop", {}, {"discover"}},
-                        {"small", {{"cores", "8"}, {"memory", "16Gi"}}, {}}};
+                        {"small", {{"cores", "1"}, {"memory", "16Gi"}}, {}}};
   ASSERT_TRUE(controller_->Apply(swarm_).ok());
   DiscoverQueue({{"dev-qt/qtwebengine-6.8.1", {}}});
   auto held = Hold("small");
@@ -278,7 +278,7 @@ TEST_F(SwarmDispatchTest, AnOomOnTheSmallDroneSendsThePackageToTheBigOneAndNever
   EXPECT_TRUE(Hold("small").empty());
 
   // A big drone joins: the package is Needed again and goes there.
-  swarm_.spec.drones.push_back({"big", {{"cores", "8"}, {"memory", "64Gi"}}, {}});
+  swarm_.spec.drones.push_back({"big", {{"cores", "1"}, {"memory", "64Gi"}}, {}});
   ASSERT_TRUE(controller_->Apply(swarm_).ok());
   auto big = Hold("big");
   ASSERT_EQ(big.size(), 1u);
@@ -625,7 +625,7 @@ TEST_F(SwarmDispatchTest, ASuccessClaimingAnotherPackagesFileIsRefused) {
 }
 
 TEST_F(SwarmDispatchTest, BuildsLostTogetherCountAsOneFailure) {
-  swarm_.spec.drones[1].labels["cores"] = "32";  // small: four slots
+  swarm_.spec.drones[1].labels["cores"] = "4";  // small: four slots (one per core)
   ASSERT_TRUE(controller_->Apply(swarm_).ok());
   ASSERT_TRUE(controller_->Cordon("big").ok());
   DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}, {"dev-libs/c-1", {}},

@@ -28,13 +28,15 @@ api::Package CapacityBlocked(const std::string& name) {
 
 DroneCapacity Drone(const std::string& name, int cores, int64_t memory_gi, int running = 0,
                     bool eligible = true) {
-  return {name,
-          eligible,
-          eligible ? "" : "grounded",
-          cores,
-          memory_gi * kGi,
-          running,
-          static_cast<double>(cores)};
+  DroneCapacity d;
+  d.name = name;
+  d.eligible = eligible;
+  d.ineligible_reason = eligible ? "" : "grounded";
+  d.cores = cores;
+  d.memory_bytes = memory_gi * kGi;
+  d.running = running;
+  d.speed = cores;
+  return d;
 }
 
 api::Requirement Req(const std::string& match, int64_t memory_gi, std::optional<int> cores = {}) {
@@ -114,13 +116,47 @@ TEST(SchedulerTest, Table) {
       {"excluded drone is skipped",
        Input({Excluding(Pkg("a/a-1"), {"fast"})}, {Drone("fast", 32, 16), Drone("slow", 8, 16)}),
        {"a/a-1@slow"}},
-      {"slots follow cores: 16 cores take two, 4 cores one",
-       Input({Pkg("a/a-1"), Pkg("a/b-1"), Pkg("a/c-1"), Pkg("a/d-1")},
-             {Drone("sixteen", 16, 32), Drone("four", 4, 8)}),
+      {"fifo slots follow cores: 16 cores take two, 4 cores one",
+       with(Input({Pkg("a/a-1"), Pkg("a/b-1"), Pkg("a/c-1"), Pkg("a/d-1")},
+                  {Drone("sixteen", 16, 32), Drone("four", 4, 8)}),
+            [](auto& in) { in.policy = Policy::kFifo; }),
        {"a/a-1@sixteen", "a/b-1@sixteen", "a/c-1@four"}},
+      {"one build per core, each where its share of speed is largest",
+       Input({Pkg("a/a-1"), Pkg("a/b-1"), Pkg("a/c-1"), Pkg("a/d-1"), Pkg("a/e-1")},
+             {Drone("six", 6, 32), Drone("two", 2, 8)}),
+       {"a/a-1@six", "a/b-1@six", "a/c-1@six", "a/d-1@two", "a/e-1@six"}},
+      {"memory limits the slots: 2Gi each",
+       Input({Pkg("a/a-1"), Pkg("a/b-1"), Pkg("a/c-1")}, {Drone("lean", 16, 4)}),
+       {"a/a-1@lean", "a/b-1@lean"}},
       {"a drone at its slots gets nothing",
-       Input({Pkg("a/a-1")}, {Drone("full", 16, 32, 2), Drone("free", 4, 8, 0)}),
+       Input({Pkg("a/a-1")}, {Drone("full", 16, 32, 16), Drone("free", 4, 8, 0)}),
        {"a/a-1@free"}},
+      {"a long build gets the fastest drone to itself",
+       with(Input({Pkg("a/a-1"), Pkg("www-client/chromium-133"), Pkg("a/b-1")},
+                  {Drone("small", 8, 16), Drone("big", 32, 64)}),
+            [](auto& in) { in.build_time_estimates["www-client/chromium"] = minutes(240); }),
+       {"www-client/chromium-133@big", "a/a-1@small", "a/b-1@small"}},
+      {"a drone running a long build takes nothing else",
+       with(Input({Pkg("a/a-1")}, {Drone("big", 32, 64, 1), Drone("small", 8, 16)}),
+            [](auto& in) { in.drones[0].widest = 32; }),
+       {"a/a-1@small"}},
+      {"the discovering drone's emerge.log is the estimate until the swarm has timed it",
+       Input({Pkg("a/a-1"), [] {
+                api::Package p = Pkg("sys-devel/gcc-14.2.1");
+                p.estimated_ms = 45 * 60 * 1000;
+                return p;
+              }()},
+             {Drone("small", 8, 16), Drone("big", 32, 64)}),
+       {"sys-devel/gcc-14.2.1@big", "a/a-1@small"}},
+      {"fifo: queue order, each to the first drone in the input that fits",
+       with(Input({Pkg("a/leaf-1"), Pkg("a/head-1"), Pkg("a/mid-1", {"a/head-1"}),
+                   Pkg("www-client/chromium-133")},
+                  {Drone("small", 8, 16), Drone("big", 32, 64)}),
+            [](auto& in) {
+              in.policy = Policy::kFifo;
+              in.build_time_estimates["www-client/chromium"] = minutes(240);
+            }),
+       {"a/leaf-1@small", "a/head-1@big", "www-client/chromium-133@big"}},
       {"ineligible drones get nothing",
        Input({Pkg("a/a-1")}, {Drone("grounded", 32, 64, 0, false)}),
        {}},
@@ -134,7 +170,7 @@ TEST(SchedulerTest, Table) {
        Input({Pkg("a/leaf-1"), Pkg("a/head-1"), Pkg("a/mid-1", {"a/head-1"}),
               Pkg("a/tail-1", {"a/mid-1"})},
              one),
-       {"a/head-1@d"}},
+       {"a/head-1@d", "a/leaf-1@d"}},
       {"a long build outweighs a short chain",
        with(Input({Pkg("a/head-1"), Pkg("a/mid-1", {"a/head-1"}), Pkg("www-client/chromium-133")},
                   one),
@@ -142,7 +178,7 @@ TEST(SchedulerTest, Table) {
        {"www-client/chromium-133@d"}},
       {"ties keep queue order",
        Input({Pkg("a/b-1"), Pkg("a/a-1")}, {Drone("d", 4, 8)}),
-       {"a/b-1@d"}},
+       {"a/b-1@d", "a/a-1@d"}},
       {"a cycle is never ready and does not hang",
        Input({Pkg("a/x-1", {"a/y-1"}), Pkg("a/y-1", {"a/x-1"}), Pkg("a/self-1", {"a/self-1"}),
               Pkg("a/z-1", {"a/w-1"}), Pkg("a/w-1")},
@@ -178,6 +214,32 @@ TEST(SchedulerTest, Table) {
     EXPECT_EQ(BlockedNames(d), c.blocked);
     EXPECT_EQ(d.unblocked, c.unblocked);
   }
+}
+
+TEST(SchedulerTest, ALongBuildHoldsTheFastestDroneWhenNoneIsEmpty) {
+  SchedulingInput in = Input({Pkg("www-client/chromium-133"), Pkg("a/a-1")},
+                             {Drone("small", 8, 16, 1), Drone("big", 32, 64, 1)});
+  in.build_time_estimates["www-client/chromium"] = minutes(240);
+  SchedulingDecision d = Schedule(in);
+  EXPECT_EQ(Assigned(d), std::vector<std::string>{"a/a-1@small"});
+  ASSERT_EQ(d.held.size(), 1u);
+  EXPECT_EQ(d.held[0].drone, "big");
+  // Once big is empty the long build takes it.
+  in.drones[1].running = 0;
+  d = Schedule(in);
+  EXPECT_EQ(Assigned(d), (std::vector<std::string>{"www-client/chromium-133@big", "a/a-1@small"}));
+  EXPECT_TRUE(d.held.empty());
+}
+
+TEST(SchedulerTest, AnOomFloorIsAShareOfTheDrone) {
+  // Killed while sharing: it needs more than 8Gi to itself. tarn (32Gi) can
+  // take it beside two builds (32/3 > 8) but not beside three (32/4 = 8).
+  SchedulingInput in = Input({kQtWebEngine}, {Drone("tarn", 32, 32, 3)});
+  in.learned[kQtWebEngine.name] = {8 * kGi, "OOM on tarn (32Gi shared by 4 builds)"};
+  EXPECT_TRUE(Assigned(Schedule(in)).empty());
+  EXPECT_TRUE(Schedule(in).blocked.empty()) << "alone it fits: not Blocked";
+  in.drones[0].running = 2;
+  EXPECT_EQ(Assigned(Schedule(in)), std::vector<std::string>{kQtWebEngine.name + "@tarn"});
 }
 
 TEST(SchedulerTest, BlockedReasonSaysWhatNobodyHas) {
@@ -216,11 +278,20 @@ TEST(SchedulerTest, BlockedReasonSaysWhatNobodyHas) {
   EXPECT_NE(d.blocked[0].reason.find("the roster has no build drones"), std::string::npos);
 }
 
-TEST(SchedulerTest, SlotsFollowCores) {
+TEST(SchedulerTest, SlotsFollowCoresAndMemory) {
   struct {
-    int cores, slots;
-  } cases[] = {{0, 1}, {1, 1}, {4, 1}, {8, 1}, {15, 1}, {16, 2}, {24, 3}, {64, 8}};
-  for (const auto& c : cases) EXPECT_EQ(SlotsFor(c.cores), c.slots) << c.cores << " cores";
+    int cores;
+    int64_t memory_gi;
+    int critical_path, fifo;
+  } cases[] = {{0, 0, 1, 1},    {1, 2, 1, 1},    {4, 16, 4, 1},  {8, 16, 8, 1},
+               {16, 16, 8, 2},  {16, 64, 16, 2}, {24, 1, 1, 3},  {64, 0, 64, 8},
+               {32, 48, 24, 4}};
+  for (const auto& c : cases) {
+    DroneCapacity d = Drone("d", c.cores, c.memory_gi);
+    EXPECT_EQ(SlotsFor(d, Policy::kCriticalPath), c.critical_path)
+        << c.cores << " cores, " << c.memory_gi << "Gi";
+    EXPECT_EQ(SlotsFor(d, Policy::kFifo), c.fifo) << c.cores << " cores";
+  }
 }
 
 // A 30-package DAG driven to the end: every package is dispatched once, only
@@ -272,7 +343,7 @@ TEST(SchedulerTest, ThirtyPackageDagRunsToCompletion) {
           std::count_if(in.packages.begin(), in.packages.end(), [&](const api::Package& p) {
             return p.phase == api::kPhaseBuilding && p.drone == drone.name;
           }));
-      ASSERT_LE(drone.running, SlotsFor(drone.cores)) << drone.name;
+      ASSERT_LE(drone.running, SlotsFor(drone, in.policy)) << drone.name;
     }
     // One build ends per round, so slots and priorities matter.
     for (auto& p : in.packages) {

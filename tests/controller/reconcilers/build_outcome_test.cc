@@ -57,7 +57,7 @@ TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   rows.push_back({"returned", returned, "Needed", true, false, false});
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
-    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", 16 * kGi, std::nullopt,
+    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", {16 * kGi, 1}, std::nullopt,
                                       WallTime{});
     EXPECT_EQ(v.package.phase, row.phase);
     EXPECT_EQ(v.package.assignment, "") << "the lease ends";
@@ -73,7 +73,7 @@ TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
 TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {
   BuildVerdict v =
       ApplyBuildResult(Building("tarn"), Failed("DroneResources", "Killed", true), "tarn",
-                       16 * kGi, std::nullopt, WallTime{});
+                       {16 * kGi, 1}, std::nullopt, WallTime{});
   EXPECT_EQ(v.package.needs_memory_over, 16 * kGi);
   EXPECT_EQ(v.package.needs_memory_cause, "OOM on tarn (16Gi)");
   EXPECT_NE(v.event_message.find("more than 16Gi"), std::string::npos) << v.event_message;
@@ -81,23 +81,44 @@ TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {
   api::Package p = v.package;
   p.phase = api::kPhaseBuilding;
   p.drone = "tiny";
-  BuildVerdict w = ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tiny", 8 * kGi,
+  BuildVerdict w = ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tiny", {8 * kGi, 1},
                                     std::nullopt, WallTime{});
   EXPECT_EQ(w.package.needs_memory_over, 16 * kGi);
   // A disk-full failure teaches nothing about memory.
   BuildVerdict d = ApplyBuildResult(Building("tarn"), Failed("DroneResources", "No space"), "tarn",
-                                    16 * kGi, std::nullopt, WallTime{});
+                                    {16 * kGi, 1}, std::nullopt, WallTime{});
   EXPECT_EQ(d.package.needs_memory_over, 0);
+}
+
+TEST(ApplyBuildResultTest, AnOomAmongOthersTeachesAShareAndKeepsTheDrone) {
+  // Killed while three other builds shared tarn's 16Gi: it needs more than a
+  // quarter of a drone to itself, and tarn may take it again with fewer beside it.
+  BuildVerdict v = ApplyBuildResult(Building("tarn"), Failed("DroneResources", "Killed", true),
+                                    "tarn", {16 * kGi, 4}, std::nullopt, WallTime{});
+  EXPECT_EQ(v.package.phase, api::kPhaseNeeded);
+  EXPECT_EQ(v.package.needs_memory_over, 4 * kGi);
+  EXPECT_EQ(v.package.needs_memory_cause, "OOM on tarn (16Gi shared by 4 builds)");
+  EXPECT_TRUE(v.package.excluded_drones.empty());
+  EXPECT_FALSE(v.drone_blamed) << "the co-located builds are the cause, not the drone";
+  // Killed again alone on tarn: nothing but a larger drone will do.
+  api::Package p = v.package;
+  p.phase = api::kPhaseBuilding;
+  p.drone = "tarn";
+  BuildVerdict w = ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tarn",
+                                    {16 * kGi, 1}, std::nullopt, WallTime{});
+  EXPECT_EQ(w.package.needs_memory_over, 16 * kGi);
+  EXPECT_EQ(w.package.excluded_drones, std::vector<std::string>{"tarn"});
+  EXPECT_TRUE(w.drone_blamed);
 }
 
 TEST(ApplyBuildResultTest, PackageFailuresOnTwoDronesBlockIt) {
   BuildVerdict first = ApplyBuildResult(Building("izar"), Failed("Package", "emerge exited 1"),
-                                        "izar", 0, std::nullopt, WallTime{});
+                                        "izar", {0, 1}, std::nullopt, WallTime{});
   EXPECT_EQ(first.package.phase, api::kPhaseNeeded);
   api::Package p = first.package;
   p.phase = api::kPhaseBuilding;
   p.drone = "tarn";
-  BuildVerdict second = ApplyBuildResult(p, Failed("Package", "emerge exited 1"), "tarn", 0,
+  BuildVerdict second = ApplyBuildResult(p, Failed("Package", "emerge exited 1"), "tarn", {0, 1},
                                          std::nullopt, WallTime{});
   EXPECT_EQ(second.package.phase, api::kPhaseBlocked);
   EXPECT_EQ(second.package.reason.rfind(kFailedOnDrones, 0), 0u) << second.package.reason;
@@ -113,7 +134,7 @@ TEST(ApplyBuildResultTest, ASuccessCompletesAndClearsTheDrone) {
   r.index_entry = "CPV: dev-qt/qtwebengine-6.8.1\nSLOT: 5/6.8\n";
   api::BinaryPackageRef ref{"dev-qt/qtwebengine/qtwebengine-6.8.1-1.gpkg.tar", 123, "ab"};
   const WallTime now = WallTime{} + std::chrono::hours(1);
-  BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", 0, ref, now);
+  BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", {0, 1}, ref, now);
   EXPECT_EQ(v.package.phase, api::kPhaseComplete);
   EXPECT_EQ(v.package.drone, "tarn") << "who built it";
   EXPECT_EQ(v.package.build_ms, 90000);
