@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "api/codec.h"
@@ -26,6 +27,21 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", output, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("--max-time", max_time, "give up after this much virtual time (e.g. 720h)");
+  std::string policy, compare;
+  app.add_option("--policy", policy, "scheduling policy (default: the Swarm's policy.scheduling)")
+      ->check(CLI::IsMember({swarm::api::kSchedulingCriticalPath, swarm::api::kSchedulingFifo}));
+  app.add_option("--compare", compare, "also run this policy and show both")
+      ->check(CLI::IsMember({swarm::api::kSchedulingFifo}));
+  uint64_t seed = 1;
+  app.add_option("--seed", seed, "seed for flaky drones (default 1)");
+  std::vector<std::string> fault_texts;
+  app.add_option("--fault", fault_texts,
+                 "kill:DRONE@2h, return:DRONE@30m, flaky:DRONE:0.2 or slow:DRONE:3; repeatable");
+  std::string trace_file;
+  app.add_option("--trace", trace_file, "write each build's start and end to this file");
+  bool no_history = false;
+  app.add_flag("--no-history", no_history,
+               "the discovering drone's emerge.log knows no build times");
   CLI11_PARSE(app, argc, argv);
   // The controller's own logs would drown the answer.
   spdlog::set_level(spdlog::level::err);
@@ -59,15 +75,51 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.max_virtual_time = *limit;
-  auto result = swarm::sim::Simulate(*swarm, *workload, options);
+  options.policy = policy;
+  options.seed = seed;
+  options.history = !no_history;
+  for (const auto& text : fault_texts) {
+    auto fault = swarm::sim::ParseFault(text);
+    if (!fault.ok()) {
+      std::cerr << "swarm-sim: " << fault.status().message() << "\n";
+      return 2;
+    }
+    options.faults.push_back(*fault);
+  }
+  std::ofstream trace;
+  if (!trace_file.empty()) {
+    trace.open(trace_file, std::ios::trunc);
+    if (!trace) {
+      std::cerr << "swarm-sim: cannot write --trace " << trace_file << "\n";
+      return 2;
+    }
+    options.trace = &trace;
+  }
+  auto run = [&](const std::string& with_policy) {
+    swarm::sim::SimOptions o = options;
+    o.policy = with_policy;
+    if (with_policy != policy) o.trace = nullptr;
+    return swarm::sim::Simulate(*swarm, *workload, o);
+  };
+  auto result = run(policy);
   if (!result.ok()) {
     std::cerr << "swarm-sim: " << result.status().message() << "\n";
-    return 1;
+    return result.status().code() == swarm::StatusCode::kInvalidArgument ? 2 : 1;
   }
+  std::optional<swarm::sim::SimResult> baseline;
+  if (!compare.empty()) {
+    auto b = run(compare);
+    if (!b.ok()) {
+      std::cerr << "swarm-sim: " << compare << ": " << b.status().message() << "\n";
+      return 1;
+    }
+    baseline = std::move(b).value();
+  }
+  const swarm::sim::SimResult* fifo = baseline ? &*baseline : nullptr;
   if (output == "json") {
-    std::cout << swarm::sim::ResultToJson(*result).dump(2) << "\n";
+    std::cout << swarm::sim::ResultToJson(*result, fifo).dump(2) << "\n";
   } else {
-    std::cout << swarm::sim::ResultTable(*result);
+    std::cout << swarm::sim::ResultTable(*result, fifo);
   }
-  return result->finished ? 0 : 3;
+  return result->finished && (!baseline || baseline->finished) ? 0 : 3;
 }

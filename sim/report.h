@@ -11,7 +11,9 @@
 
 namespace swarm::sim {
 
-nlohmann::json ResultToJson(const SimResult& r);
-std::string ResultTable(const SimResult& r);
+// `fifo`, when given, is the same run under the fifo policy (--compare fifo):
+// JSON puts it under compare.fifo, the table puts it beside `r`.
+nlohmann::json ResultToJson(const SimResult& r, const SimResult* fifo = nullptr);
+std::string ResultTable(const SimResult& r, const SimResult* fifo = nullptr);
 
 }  // namespace swarm::sim

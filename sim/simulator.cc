@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 
 #include "api/cpv.h"
@@ -64,11 +66,23 @@ std::string OomOutput(const std::string& cpv) {
          " *   ninja -v -j16 -l0 failed\n";
 }
 
+// What emerge prints when the disk fills up mid-build: a DroneResources
+// failure that is not an OOM kill.
+std::string DiskFullOutput(const std::string& cpv) {
+  return ">>> Compiling source in /var/tmp/portage/" + cpv + "/work ...\n"
+         "/usr/lib/gcc/x86_64-pc-linux-gnu/14/../../../../x86_64-pc-linux-gnu/bin/ld: final link "
+         "failed: No space left on device\n"
+         "collect2: error: ld returned 1 exit status\n"
+         " * ERROR: " + cpv + "::gentoo failed (compile phase):\n"
+         " *   emake failed\n";
+}
+
 struct Running {
   api::BuildAssignment assignment;
   const WorkPackage* work = nullptr;
   double remaining = 0;  // CPU-seconds left
-  double stop_at = 0;    // ends (OOM-killed) when remaining reaches this; 0: runs to the end
+  double stop_at = 0;    // ends (failed) when remaining reaches this; 0: runs to the end
+  bool oom = false;      // the failure at stop_at is an OOM kill, else a full disk
   SteadyTime started;
 };
 
@@ -77,12 +91,16 @@ struct Drone {
   SteadyTime next_beat;
   std::vector<Running> running;
   DroneStats stats;
+  double actual_speed = 1;  // spec.speed, divided by a slow fault's factor
+  double flaky = 0;         // share of its builds that fail with DroneResources
+  std::optional<Fault> leaves;  // kill or return, at leaves->at
+  bool gone = false;
 
   // CPU-seconds per second each running build progresses at: the cores are
   // shared equally, a build uses at most its parallelism.
   double Rate(const Running& r) const {
     const double share = static_cast<double>(spec.cores) / static_cast<double>(running.size());
-    return std::min(static_cast<double>(r.work->parallelism), share) * spec.speed;
+    return std::min(static_cast<double>(r.work->parallelism), share) * actual_speed;
   }
 };
 
@@ -92,7 +110,13 @@ class Simulation {
              std::vector<SimDroneSpec> drones, const SimOptions& options)
       : swarm_(swarm), workload_(workload), options_(options) {
     for (const auto& p : workload_.packages) work_[p.name] = &p;
-    for (auto& d : drones) drones_.push_back(Drone{std::move(d), {}, {}, {}});
+    for (auto& d : drones) {
+      Drone drone;
+      drone.spec = std::move(d);
+      drone.actual_speed = drone.spec.speed;
+      drones_.push_back(std::move(drone));
+    }
+    rng_.seed(options.seed);
   }
 
   Result<SimResult> Run();
@@ -108,6 +132,22 @@ class Simulation {
   std::optional<SteadyTime> NextBuildEnd() const;
   void Progress(Duration dt);
   Result<bool> Done(SimResult& out);
+  Status ApplyFaults();
+  void Trace(const Drone& d, const char* event, const std::string& package) {
+    if (options_.trace) {
+      *options_.trace << Fixed3(Seconds(clock_.SteadyNow())) << " " << d.spec.name << " " << event
+                      << " " << package << " " << d.running.size() << "\n";
+    }
+  }
+  static std::string Fixed3(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+  }
+  Status Leave(Drone& d);
+  // Whose emerge.log discovery reads: the discoverer's, as if it had built
+  // each package alone; a discoverer without cores, the first building drone.
+  const SimDroneSpec& HistoryDrone() const;
 
   api::Swarm swarm_;
   const Workload& workload_;
@@ -124,7 +164,55 @@ class Simulation {
   double last_end_seconds_ = 0;
   int builds_ = 0, failures_ = 0, ooms_ = 0;
   size_t successes_ = 0;  // successes the controller took
+  std::map<std::string, int> built_;  // successes the controller took, by package
+  std::mt19937_64 rng_;
 };
+
+const SimDroneSpec& Simulation::HistoryDrone() const {
+  const std::string& discoverer = swarm_.spec.queue.discover_on;
+  for (const auto& d : drones_) {
+    if (d.spec.name == discoverer && d.spec.builds) return d.spec;
+  }
+  for (const auto& d : drones_) {
+    if (d.spec.builds) return d.spec;
+  }
+  return drones_.front().spec;
+}
+
+Status Simulation::Leave(Drone& d) {
+  d.gone = true;
+  std::vector<Running> running = std::move(d.running);
+  d.running.clear();
+  for (const auto& r : running) {
+    Trace(d, d.leaves->kind == Fault::Kind::kKill ? "lost" : "returned", r.assignment.package);
+  }
+  if (d.leaves->kind == Fault::Kind::kKill) return Status::Ok();
+  // SIGTERM: the agent returns what it was building before it exits.
+  for (const auto& r : running) {
+    api::BuildResult result;
+    result.assignment = r.assignment.id;
+    result.package = r.assignment.package;
+    result.outcome = api::kBuildReturned;
+    result.message = "agent stopping (SIGTERM)";
+    result.duration_ms =
+        std::chrono::duration_cast<Duration>(clock_.SteadyNow() - r.started).count();
+    auto held = controller_->ReportBuildResult(d.spec.name, result);
+    if (!held.ok() && held.status().code() != StatusCode::kConflict &&
+        held.status().code() != StatusCode::kRejected) {
+      return held.status();
+    }
+  }
+  return Status::Ok();
+}
+
+Status Simulation::ApplyFaults() {
+  for (auto& d : drones_) {
+    if (!d.gone && d.leaves && clock_.SteadyNow() >= start_ + d.leaves->at) {
+      if (Status st = Leave(d); !st.ok()) return st;
+    }
+  }
+  return Status::Ok();
+}
 
 Status Simulation::Answer(const api::Action& action, Drone& d) {
   api::ActionResult r;
@@ -137,7 +225,14 @@ Status Simulation::Answer(const api::Action& action, Drone& d) {
   if (action.type == api::kActionDiscover) {
     r.tree_revision = action.tree_revision;
     r.deploy_version = action.deploy_version;
-    for (const auto& p : workload_.packages) r.packages.push_back({p.name, p.deps});
+    const SimDroneSpec& history = HistoryDrone();
+    for (const auto& p : workload_.packages) {
+      const double alone =
+          p.cpu_seconds / (std::min<double>(p.parallelism, history.cores) * history.speed);
+      const int64_t ms = options_.history ? static_cast<int64_t>(alone * 1000) : 0;
+      const int64_t cpu_ms = options_.history ? static_cast<int64_t>(p.cpu_seconds * 1000) : 0;
+      r.packages.push_back({p.name, p.deps, ms, cpu_ms});
+    }
   }
   Status st = controller_->ReportActionResult(d.spec.name, r);
   // Conflict: the controller no longer wants it (the spec moved); not an error.
@@ -168,8 +263,12 @@ void Simulation::Take(Drone& d, const std::vector<api::BuildAssignment>& held) {
     for (const auto& other : d.running) memory += other.work->peak_memory_bytes;
     if (d.spec.memory_bytes > 0 && memory > d.spec.memory_bytes) {
       r.stop_at = std::max(kEpsilon * 2, w->second->cpu_seconds / 2);
+      r.oom = true;
+    } else if (d.flaky > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < d.flaky) {
+      r.stop_at = std::max(kEpsilon * 2, w->second->cpu_seconds / 2);
     }
     d.running.push_back(r);
+    Trace(d, "start", a.package);
     ++d.stats.builds;
     ++builds_;
   }
@@ -201,13 +300,15 @@ Status Simulation::Beat(Drone& d) {
 Status Simulation::Finish(Drone& d, size_t i) {
   const Running r = d.running[i];
   d.running.erase(d.running.begin() + static_cast<std::ptrdiff_t>(i));
+  Trace(d, r.stop_at > 0 ? "failed" : "done", r.assignment.package);
   const std::string& cpv = r.assignment.package;
   api::BuildResult result;
   result.assignment = r.assignment.id;
   result.package = cpv;
   result.duration_ms = std::chrono::duration_cast<Duration>(clock_.SteadyNow() - r.started).count();
   if (r.stop_at > 0) {
-    const agent::BuildFailure f = agent::ClassifyBuildFailure(OomOutput(cpv), 1, false, 0);
+    const agent::BuildFailure f =
+        agent::ClassifyBuildFailure(r.oom ? OomOutput(cpv) : DiskFullOutput(cpv), 1, false, 0);
     result.outcome = api::kBuildFailed;
     result.failure_class = agent::FailureClassName(f.failure_class);
     result.phase = f.phase;
@@ -215,9 +316,11 @@ Status Simulation::Finish(Drone& d, size_t i) {
     result.log_tail = f.log_tail;
     result.oom_killed = f.out_of_memory;
     ++d.stats.failures;
-    ++d.stats.ooms;
     ++failures_;
-    ++ooms_;
+    if (r.oom) {
+      ++d.stats.ooms;
+      ++ooms_;
+    }
   } else {
     // The binary package, uploaded before the success is reported.
     const std::string key = api::PackageKey(cpv);
@@ -235,7 +338,10 @@ Status Simulation::Finish(Drone& d, size_t i) {
   const bool succeeded = result.outcome == api::kBuildSucceeded;
   auto held = controller_->ReportBuildResult(d.spec.name, result);
   if (held.ok()) last_end_seconds_ = Seconds(clock_.SteadyNow());
-  if (held.ok() && succeeded) ++successes_;
+  if (held.ok() && succeeded) {
+    ++successes_;
+    ++built_[cpv];
+  }
   if (!held.ok()) {
     // Taken back meanwhile, or refused: the agent drops it.
     if (held.status().code() == StatusCode::kConflict ||
@@ -270,7 +376,11 @@ void Simulation::Progress(Duration dt) {
   for (auto& d : drones_) {
     if (d.running.empty()) continue;
     d.stats.busy_seconds += seconds;
-    for (auto& r : d.running) r.remaining -= d.Rate(r) * seconds;
+    for (auto& r : d.running) {
+      const double done = d.Rate(r) * seconds;
+      r.remaining -= done;
+      d.stats.cpu_seconds += done;
+    }
   }
 }
 
@@ -320,6 +430,25 @@ Result<SimResult> Simulation::Run() {
   start_ = clock_.SteadyNow();
   // The agents start a few milliseconds apart, as real ones never start at once.
   for (size_t i = 0; i < drones_.size(); ++i) drones_[i].next_beat = start_ + Duration(7 * i);
+  for (const auto& f : options_.faults) {
+    auto d = std::find_if(drones_.begin(), drones_.end(),
+                          [&](const Drone& d) { return d.spec.name == f.drone && d.spec.builds; });
+    if (d == drones_.end()) {
+      return InvalidArgument("--fault: no drone named " + f.drone + " builds in the roster");
+    }
+    switch (f.kind) {
+      case Fault::Kind::kKill:
+      case Fault::Kind::kReturn:
+        if (!d->leaves || f.at < d->leaves->at) d->leaves = f;
+        break;
+      case Fault::Kind::kFlaky:
+        d->flaky = f.value;
+        break;
+      case Fault::Kind::kSlow:
+        d->actual_speed = d->spec.speed / f.value;
+        break;
+    }
+  }
 
   SimResult out;
   out.lower_bound = ComputeLowerBound(workload_, [&] {
@@ -329,6 +458,7 @@ Result<SimResult> Simulation::Run() {
   }());
   const SteadyTime limit = start_ + options_.max_virtual_time;
   for (;;) {
+    if (Status st = ApplyFaults(); !st.ok()) return st;
     controller_->RunDue();
     // Builds that end now, then heartbeats due now.
     bool ended = false;
@@ -345,7 +475,7 @@ Result<SimResult> Simulation::Run() {
     }
     bool beat = false;
     for (auto& d : drones_) {
-      if (d.next_beat <= clock_.SteadyNow()) {
+      if (!d.gone && d.next_beat <= clock_.SteadyNow()) {
         if (Status st = Beat(d); !st.ok()) return st;
         beat = true;
       }
@@ -365,7 +495,9 @@ Result<SimResult> Simulation::Run() {
     // The next moment anything happens.
     std::optional<SteadyTime> next = NextBuildEnd();
     for (const auto& d : drones_) {
+      if (d.gone) continue;
       if (!next || d.next_beat < *next) next = d.next_beat;
+      if (d.leaves && (!next || start_ + d.leaves->at < *next)) next = start_ + d.leaves->at;
     }
     if (auto due = controller_->NextDueAt(); due && (!next || *due < *next)) next = due;
     if (!next) {
@@ -386,6 +518,8 @@ Result<SimResult> Simulation::Run() {
     if (auto done = Done(out); !done.ok()) return done.status();
   }
   out.makespan_seconds = last_end_seconds_;
+  for (const auto& [name, n] : built_) out.built_twice += n > 1 ? 1 : 0;
+  out.policy = swarm_.spec.policy.scheduling;
   out.builds = builds_;
   out.failures = failures_;
   out.ooms = ooms_;
@@ -433,13 +567,10 @@ Result<std::vector<SimDroneSpec>> SimDrones(const api::Swarm& swarm) {
       if (!bytes.ok()) return InvalidArgument(at + "memory: " + bytes.status().message());
       d.memory_bytes = *bytes;
     }
-    if (auto speed = member.labels.find("speed"); speed != member.labels.end()) {
-      const double s = std::strtod(speed->second.c_str(), &end);
-      if (end == speed->second.c_str() || *end != '\0' || !(s >= 0.01) || s > 1000) {
-        return InvalidArgument(at + "speed \"" + speed->second +
-                               "\" is not a relative speed from 0.01 to 1000 (1 is the default)");
-      }
-      d.speed = s;
+    if (auto speed = member.labels.find(api::kLabelSpeed); speed != member.labels.end()) {
+      auto s = api::ParseSpeed(speed->second);
+      if (!s.ok()) return InvalidArgument(at + "speed: " + s.status().message());
+      d.speed = *s;
     }
     out.push_back(d);
   }
@@ -497,9 +628,44 @@ LowerBound ComputeLowerBound(const Workload& w, const std::vector<SimDroneSpec>&
   return lb;
 }
 
+Result<Fault> ParseFault(const std::string& text) {
+  const std::string expected = "--fault " + text +
+                               ": expected kill:DRONE@TIME, return:DRONE@TIME, "
+                               "flaky:DRONE:SHARE (0 to 1) or slow:DRONE:FACTOR (1 to 1000)";
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) return InvalidArgument(expected);
+  const std::string kind = text.substr(0, colon);
+  const std::string rest = text.substr(colon + 1);
+  Fault f;
+  if (kind == "kill" || kind == "return") {
+    f.kind = kind == "kill" ? Fault::Kind::kKill : Fault::Kind::kReturn;
+    const size_t at = rest.rfind('@');
+    if (at == std::string::npos || at == 0) return InvalidArgument(expected);
+    f.drone = rest.substr(0, at);
+    auto when = api::ParseDuration(rest.substr(at + 1));
+    if (!when.ok()) return InvalidArgument(expected + "; TIME: " + when.status().message());
+    f.at = *when;
+    return f;
+  }
+  if (kind != "flaky" && kind != "slow") return InvalidArgument(expected);
+  f.kind = kind == "flaky" ? Fault::Kind::kFlaky : Fault::Kind::kSlow;
+  const size_t sep = rest.rfind(':');
+  if (sep == std::string::npos || sep == 0) return InvalidArgument(expected);
+  f.drone = rest.substr(0, sep);
+  const std::string number = rest.substr(sep + 1);
+  char* end = nullptr;
+  f.value = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+  const bool whole = !number.empty() && end == number.c_str() + number.size();
+  const bool in_range = f.kind == Fault::Kind::kFlaky ? (f.value >= 0 && f.value <= 1)
+                                                      : (f.value >= 1 && f.value <= 1000);
+  if (!whole || !in_range) return InvalidArgument(expected);
+  return f;
+}
+
 Result<SimResult> Simulate(const api::Swarm& swarm, const Workload& workload,
                            const SimOptions& options) {
   api::Swarm s = swarm;
+  if (!options.policy.empty()) s.spec.policy.scheduling = options.policy;
   if (s.spec.queue.discover_on.empty()) {
     for (const auto& member : s.spec.drones) {
       if (api::HasRole(member, api::kRoleBuild)) {

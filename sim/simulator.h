@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct DroneStats {
   std::string name;
   double busy_seconds = 0;  // with at least one build running
   double idle_seconds = 0;  // makespan - busy
+  double cpu_seconds = 0;   // work done (CPU-seconds at its labelled speed), wasted work included
   int builds = 0;           // builds started on it
   int failures = 0;         // builds that failed on it (OOM kills included)
   int ooms = 0;
@@ -62,19 +64,50 @@ struct SimResult {
   int failures = 0;
   int ooms = 0;
   int groundings = 0;                  // DroneGrounded events
+  int built_twice = 0;                 // packages whose success the controller took twice
   std::map<std::string, int> phases;   // the queue at the end, by phase
   std::vector<DroneStats> drones;
+  std::string policy;                  // spec.policy.scheduling the run used
 };
+
+// What goes wrong during a run (--fault).
+struct Fault {
+  enum class Kind {
+    kKill,    // the drone vanishes at `at`: no more heartbeats, its builds are lost
+    kReturn,  // SIGTERM at `at`: it returns its running builds and stops
+    kFlaky,   // `value` (0..1) of its builds fail with DroneResources, halfway
+    kSlow,    // it runs `value` times slower than its labels say
+  };
+  Kind kind = Kind::kKill;
+  std::string drone;
+  Duration at{0};
+  double value = 0;
+};
+// "kill:DRONE@2h", "return:DRONE@30m", "flaky:DRONE:0.2", "slow:DRONE:3";
+// InvalidArgument saying what was expected.
+Result<Fault> ParseFault(const std::string& text);
 
 struct SimOptions {
   // The run gives up (finished = false) when virtual time passes this.
   Duration max_virtual_time = std::chrono::hours(24 * 30);
+  // Overrides spec.policy.scheduling when not empty.
+  std::string policy;
+  std::vector<Fault> faults;
+  uint64_t seed = 1;  // for flaky drones
+  // The discovering drone's emerge.log knows each package's build time (as
+  // if built alone on that drone) and discovery says it; false: it knows
+  // none, and the controller starts from its default estimate.
+  bool history = true;
+  // When set, one line per build start and end: seconds, drone, event
+  // (start, done, failed, lost, returned), package, builds running on the drone after it.
+  std::ostream* trace = nullptr;
 };
 
 // Runs `workload` on `swarm`'s roster. The Swarm's queue is discovered on
 // spec.queue.discoverOn (the first building drone when empty): that agent
-// answers discovery with the workload. Internal errors of the controller
-// (its store, its binhost, in a temporary directory) are returned.
+// answers discovery with the workload. A fault naming a drone that does not
+// build is InvalidArgument. Internal errors of the controller (its store,
+// its binhost, in a temporary directory) are returned.
 Result<SimResult> Simulate(const api::Swarm& swarm, const Workload& workload,
                            const SimOptions& options = {});
 

@@ -49,52 +49,163 @@ TEST(SimDronesTest, LabelsSayWhatADroneIs) {
             std::string::npos);
   auto bad_speed = SimDrones(OneSwarm({{"big", {{"cores", "8"}, {"speed", "fast"}}, {}}}));
   ASSERT_FALSE(bad_speed.ok());
-  EXPECT_NE(bad_speed.status().message().find("speed \"fast\""), std::string::npos);
+  EXPECT_NE(bad_speed.status().message().find("drone big: label speed: \"fast\""),
+            std::string::npos)
+      << bad_speed.status().message();
 }
 
-TEST(SimulateTest, AChainRunsInOrderOnTheRealController) {
-  Workload w{{Pkg("a/a-1", 100), Pkg("a/b-1", 100, {"a/a-1"}), Pkg("a/c-1", 100, {"a/b-1"})}};
+// Every run starts the same way: the first heartbeat (t=0) is answered with
+// the discovery, whose result the controller takes at once; the queue's first
+// builds go out in the reply to the second heartbeat, one interval later.
+// A build's end is reported the moment it ends and the reply carries the
+// drone's next build, so a chain on one drone has no gaps.
+constexpr double kFirstAssignment = 5;
+
+TEST(SimulateTest, AChainRunsInOrderWithoutGaps) {
+  Workload w{{Pkg("a/a-1", 100), Pkg("a/b-1", 100, {"a/a-1"})}};
   auto r = Simulate(OneSwarm({{"d1", {{"cores", "4"}}, {}}}), w);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->finished) << r->unfinished_why;
-  EXPECT_EQ(r->phases["Complete"], 3);
-  EXPECT_EQ(r->builds, 3);
-  EXPECT_DOUBLE_EQ(r->lower_bound.critical_path_seconds, 300);
-  // Discovery and the first assignment take a heartbeat or two; each next
-  // build comes in the reply to the previous one's result.
-  EXPECT_GE(r->makespan_seconds, 300);
-  EXPECT_LE(r->makespan_seconds, 300 + 2 * 5 + 1);
+  EXPECT_EQ(r->phases["Complete"], 2);
+  EXPECT_EQ(r->builds, 2);
+  EXPECT_DOUBLE_EQ(r->lower_bound.critical_path_seconds, 200);
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 200, 0.002);
   ASSERT_EQ(r->drones.size(), 1u);
-  EXPECT_NEAR(r->drones[0].busy_seconds, 300, 0.01);
+  EXPECT_NEAR(r->drones[0].busy_seconds, 200, 0.002);
+  EXPECT_NEAR(r->drones[0].cpu_seconds, 200, 0.01);
 }
 
-TEST(SimulateTest, BuildsThatDoNotFitInMemoryTogetherAreOomKilledAndLearnedFrom) {
+TEST(SimulateTest, AWideFanOutFillsEveryCoreUnderCriticalPathAndOneSlotUnderFifo) {
   Workload w;
-  for (int i = 0; i < 4; ++i) {
-    w.packages.push_back(Pkg("big/p" + std::to_string(i) + "-1", 600, {}, 8, 6LL << 30));
-  }
-  // 16 cores: two builds at once, but 8 GiB holds one of these at a time.
-  // The controller learns that the package needs more than 8 GiB, so it goes
-  // to the 32 GiB drone afterwards.
-  auto r = Simulate(OneSwarm({{"d1", {{"cores", "16"}, {"memory", "8Gi"}}, {}},
-                              {"d2", {{"cores", "16"}, {"memory", "32Gi"}}, {}}}),
-                    w);
+  for (int i = 0; i < 8; ++i) w.packages.push_back(Pkg("a/p" + std::to_string(i) + "-1", 100));
+  api::Swarm s = OneSwarm({{"d1", {{"cores", "4"}, {"memory", "16Gi"}}, {}}});
+  // critical-path: one build per core (4), two rounds of 100 s.
+  auto r = Simulate(s, w);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_TRUE(r->finished) << r->unfinished_why;
-  EXPECT_EQ(r->phases["Complete"], 4);
-  EXPECT_GE(r->ooms, 1) << "two at once on one drone do not fit";
-  EXPECT_EQ(r->failures, r->ooms);
-  EXPECT_EQ(r->builds, 4 + r->failures) << "each OOM-killed build runs again";
+  EXPECT_EQ(r->policy, "critical-path");
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 200, 0.002);
+  EXPECT_DOUBLE_EQ(r->lower_bound.seconds(), 200) << "800 CPU-seconds on 4 cores";
+  // fifo: max(1, 4 / 8) = 1 build at a time, eight rounds.
+  SimOptions fifo;
+  fifo.policy = "fifo";
+  auto f = Simulate(s, w, fifo);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->policy, "fifo");
+  EXPECT_NEAR(f->makespan_seconds, kFirstAssignment + 800, 0.002);
 }
 
-TEST(SimulateTest, WhatNoDroneCanHoldEndsBlockedNotHung) {
+TEST(SimulateTest, APackageOomKilledBesideAnotherIsRetriedWithFewerBesideIt) {
+  // 16 cores and 8 GiB: four slots (2 GiB each), and each build uses 8
+  // cores, so both start at once, and together they need 12 GiB. The second
+  // is killed halfway (300 of its 600 CPU-seconds at 8 cores: 37.5 s); the
+  // controller learns that it needs more than 8 / 2 = 4 GiB to itself, holds
+  // the drone for it, and starts it again the moment the first ends (75 s),
+  // alone with the drone's 8 GiB: 75 s more.
   Workload w{{Pkg("big/p-1", 600, {}, 8, 6LL << 30), Pkg("big/q-1", 600, {}, 8, 6LL << 30)}};
   auto r = Simulate(OneSwarm({{"d1", {{"cores", "16"}, {"memory", "8Gi"}}, {}}}), w);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->finished) << r->unfinished_why;
   EXPECT_EQ(r->ooms, 1);
+  EXPECT_EQ(r->groundings, 0) << "an OOM beside others does not count against the drone";
+  EXPECT_EQ(r->phases["Complete"], 2);
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 75 + 75, 0.002);
+}
+
+TEST(SimulateTest, WhatNoDroneCanHoldEvenAloneEndsBlockedNotHung) {
+  Workload w{{Pkg("big/p-1", 600, {}, 8, 12LL << 30), Pkg("small/q-1", 60)}};
+  auto r = Simulate(OneSwarm({{"d1", {{"cores", "16"}, {"memory", "8Gi"}}, {}}}), w);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  // Killed first beside q-1 (it needs more than 4 GiB to itself), then
+  // alone: more than 8 GiB, more than any drone has.
+  EXPECT_EQ(r->ooms, 2);
   EXPECT_EQ(r->phases["Complete"], 1);
-  EXPECT_EQ(r->phases["Blocked"], 1) << "learned: it needs more memory than any drone has";
+  EXPECT_EQ(r->phases["Blocked"], 1) << "killed alone: it needs more memory than any drone has";
+}
+
+// Two one-core drones, two independent 100-second builds: one on each. d2
+// heartbeats 7 ms after d1, when the queue is in: its build starts then;
+// d1's starts at its second heartbeat.
+api::Swarm TwoDrones() {
+  return OneSwarm({{"d1", {{"cores", "1"}}, {}}, {"d2", {{"cores", "1"}}, {}}});
+}
+Workload TwoBuilds() { return {{Pkg("a/a-1", 100), Pkg("a/b-1", 100)}}; }
+
+Fault MustParse(const std::string& text) {
+  auto f = ParseFault(text);
+  EXPECT_TRUE(f.ok()) << text << ": " << f.status().ToString();
+  return f.ok() ? *f : Fault{};
+}
+
+TEST(SimulateTest, AKilledDronesBuildIsReclaimedAfterTheGraceAndBuiltOnce) {
+  SimOptions o;
+  o.faults = {MustParse("kill:d2@50s")};
+  auto r = Simulate(TwoDrones(), TwoBuilds(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Complete"], 2);
+  EXPECT_EQ(r->built_twice, 0);
+  EXPECT_EQ(r->builds, 3) << "d2's build is lost and runs again on d1";
+  // d2 last beat at 45 s; its lease lapses 20 s later and the build goes
+  // back to the queue; d1 takes it the moment its own ends (t = 105 s).
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 200, 0.02);
+}
+
+TEST(SimulateTest, ASigtermedDroneReturnsItsBuildAtOnce) {
+  SimOptions o;
+  o.faults = {MustParse("return:d2@50s")};
+  auto r = Simulate(TwoDrones(), TwoBuilds(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Complete"], 2);
+  EXPECT_EQ(r->built_twice, 0);
+  EXPECT_EQ(r->builds, 3);
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 200, 0.02);
+}
+
+TEST(SimulateTest, ASlowDroneTakesAsLongAsItReallyDoes) {
+  SimOptions o;
+  o.faults = {MustParse("slow:d1:2")};
+  auto r = Simulate(OneSwarm({{"d1", {{"cores", "1"}}, {}}}), {{Pkg("a/a-1", 100)}}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NEAR(r->makespan_seconds, kFirstAssignment + 200, 0.002);
+  EXPECT_DOUBLE_EQ(r->lower_bound.seconds(), 100) << "the bound believes the labels";
+}
+
+TEST(SimulateTest, AFlakyDronesFailuresGoElsewhere) {
+  SimOptions o;
+  o.faults = {MustParse("flaky:d1:1")};
+  auto r = Simulate(TwoDrones(), TwoBuilds(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->finished) << r->unfinished_why;
+  EXPECT_EQ(r->phases["Complete"], 2);
+  EXPECT_EQ(r->failures, 1) << "d1 fails its build halfway; it is excluded from it";
+  EXPECT_EQ(r->ooms, 0);
+  // d1's build fails at 55 s and goes to d2, which takes it when its own
+  // ends at 100.007 s.
+  EXPECT_NEAR(r->makespan_seconds, 0.007 + 200, 0.002);
+}
+
+TEST(ParseFaultTest, ReadsEachKindAndNamesWhatIsWrong) {
+  Fault k = MustParse("kill:drone-a@2h");
+  EXPECT_EQ(k.kind, Fault::Kind::kKill);
+  EXPECT_EQ(k.drone, "drone-a");
+  EXPECT_EQ(k.at, std::chrono::hours(2));
+  EXPECT_EQ(MustParse("return:d@30m").kind, Fault::Kind::kReturn);
+  EXPECT_DOUBLE_EQ(MustParse("flaky:d:0.2").value, 0.2);
+  EXPECT_DOUBLE_EQ(MustParse("slow:d:3").value, 3);
+  for (const char* bad : {"kill:d", "kill:@2h", "kill:d@soon", "flaky:d:1.5", "slow:d:0.5",
+                          "slow:d:", "melt:d:1", "nothing"}) {
+    auto f = ParseFault(bad);
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_NE(f.status().message().find(std::string("--fault ") + bad), std::string::npos)
+        << f.status().message();
+  }
+  SimOptions o;
+  o.faults = {MustParse("kill:nobody@1h")};
+  auto r = Simulate(TwoDrones(), TwoBuilds(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no drone named nobody"), std::string::npos);
 }
 
 TEST(SimulateTest, AQueueNoDroneCanTakeEndsAtOnceBlocked) {
