@@ -44,8 +44,9 @@ struct DiscoveredPackage {
   // built it.
   int64_t estimated_ms = 0;
   // The CPU time (user + system, all processes) of that build, when the
-  // drone measured it; 0 unknown. With estimated_ms it says how parallel the
-  // build is.
+  // drone measured it; 0 unknown, and 0 when the build kept every core busy
+  // (it does not say how many more it could use). With estimated_ms it says
+  // how parallel the build is.
   int64_t estimated_cpu_ms = 0;
   bool operator==(const DiscoveredPackage&) const = default;
 };

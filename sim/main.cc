@@ -12,18 +12,52 @@
 
 #include "api/codec.h"
 #include "api/quantity.h"
+#include "sim/from_emerge.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
 #include "sim/workload.h"
+
+namespace {
+
+// The text of `path`, or nullopt after saying why not.
+std::optional<std::string> Slurp(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "swarm-sim: cannot read " << flag << " " << path << "\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int MakeWorkload(const std::string& pretend_file, const std::string& log_file,
+                 const swarm::sim::FromEmergeOptions& options) {
+  auto pretend = Slurp("--pretend", pretend_file);
+  auto log = Slurp("--emerge-log", log_file);
+  if (!pretend || !log) return 2;
+  auto made = swarm::sim::WorkloadFromEmerge(*pretend, *log, options);
+  if (!made.ok()) {
+    std::cerr << "swarm-sim: " << made.status().message() << "\n";
+    return 2;
+  }
+  std::cout << swarm::sim::WorkloadToJson(made->workload);
+  std::cerr << "swarm-sim: " << made->workload.packages.size() << " packages; "
+            << made->timed_by_other_version << " timed by another version in the log, "
+            << made->untimed.size() << " not in it (taken as " << options.unknown_seconds
+            << " s on one core)\n";
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Simulates a build swarm on the real controller code, in virtual time.",
                "swarm-sim"};
   app.set_version_flag("--version", SWARM_VERSION);
   std::string swarm_file, workload_file, output = "table", max_time = "720h";
-  app.add_option("--swarm", swarm_file, "the Swarm (YAML) whose roster builds")->required();
-  app.add_option("--workload", workload_file, "the workload (JSON, docs/simulator.md)")
-      ->required();
+  app.add_option("--swarm", swarm_file, "the Swarm (YAML) whose roster builds (required)");
+  app.add_option("--workload", workload_file, "the workload (JSON, docs/simulator.md) (required)");
   app.add_option("-o,--output", output, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("--max-time", max_time, "give up after this much virtual time (e.g. 720h)");
@@ -42,18 +76,34 @@ int main(int argc, char** argv) {
   bool no_history = false;
   app.add_flag("--no-history", no_history,
                "the discovering drone's emerge.log knows no build times");
+  CLI::App* make = app.add_subcommand(
+      "workload", "write a workload (JSON) from emerge --pretend --tree output and an emerge.log");
+  std::string pretend_file, log_file;
+  swarm::sim::FromEmergeOptions from;
+  make->add_option("--pretend", pretend_file,
+                   "what emerge --pretend --tree --color=n --nospinner printed")
+      ->required();
+  make->add_option("--emerge-log", log_file, "the emerge.log of the machine that printed it")
+      ->required();
+  make->add_option("--cores", from.cores, "cores of the machine the emerge.log is from")
+      ->required();
+  make->add_option("--parallel-after", from.parallel_after_seconds,
+                   "seconds from which a build is taken to have used every core (default 600)");
+  make->add_option("--parallelism", from.parallelism,
+                   "the most cores such a build uses on a bigger drone (default 32)");
   CLI11_PARSE(app, argc, argv);
+  if (*make) return MakeWorkload(pretend_file, log_file, from);
+  if (swarm_file.empty() || workload_file.empty()) {
+    std::cerr << "swarm-sim: --swarm and --workload are required (or the workload subcommand); "
+                 "see --help\n";
+    return 2;
+  }
   // The controller's own logs would drown the answer.
   spdlog::set_level(spdlog::level::err);
 
-  std::ifstream in(swarm_file, std::ios::binary);
-  if (!in) {
-    std::cerr << "swarm-sim: cannot read --swarm " << swarm_file << "\n";
-    return 2;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto swarm = swarm::api::DecodeSwarm(text.str(), swarm_file);
+  auto text = Slurp("--swarm", swarm_file);
+  if (!text) return 2;
+  auto swarm = swarm::api::DecodeSwarm(*text, swarm_file);
   if (!swarm.ok()) {
     std::cerr << "swarm-sim: " << swarm.status().message() << "\n";
     return 2;

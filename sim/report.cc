@@ -36,6 +36,11 @@ nlohmann::json ResultToJson(const SimResult& r, const SimResult* fifo) {
   j["criticalPathSeconds"] = r.lower_bound.critical_path_seconds;
   j["workBoundSeconds"] = r.lower_bound.work_bound_seconds;
   j["ratioToLowerBound"] = Ratio(r);
+  if (r.lower_bound_remaining) {
+    const double lb = r.lower_bound_remaining->seconds();
+    j["lowerBoundRemainingSeconds"] = lb;
+    j["ratioToRemainingLowerBound"] = lb > 0 ? r.makespan_seconds / lb : 0;
+  }
   j["builds"] = r.builds;
   j["failures"] = r.failures;
   j["ooms"] = r.ooms;
@@ -69,6 +74,11 @@ std::string ResultTable(const SimResult& r, const SimResult* fifo) {
       << Human(r.lower_bound.critical_path_seconds) << ", work "
       << Human(r.lower_bound.work_bound_seconds) << "); makespan is " << Fixed(Ratio(r), 2)
       << "x it\n";
+  if (r.lower_bound_remaining) {
+    const double lb = r.lower_bound_remaining->seconds();
+    out << "without the drones that left: lower bound " << Human(lb) << "; makespan is "
+        << Fixed(lb > 0 ? r.makespan_seconds / lb : 0, 2) << "x it\n";
+  }
   out << "builds        " << r.builds << " started, " << r.failures << " failed (" << r.ooms
       << " OOM-killed), " << r.groundings << " groundings"
       << (r.built_twice > 0 ? ", " + std::to_string(r.built_twice) + " packages built twice" : "")

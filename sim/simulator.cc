@@ -230,7 +230,11 @@ Status Simulation::Answer(const api::Action& action, Drone& d) {
       const double alone =
           p.cpu_seconds / (std::min<double>(p.parallelism, history.cores) * history.speed);
       const int64_t ms = options_.history ? static_cast<int64_t>(alone * 1000) : 0;
-      const int64_t cpu_ms = options_.history ? static_cast<int64_t>(p.cpu_seconds * 1000) : 0;
+      // A build that kept every core busy does not say how many more it
+      // could use: its CPU time is not reported.
+      const bool saturated = p.parallelism >= history.cores;
+      const int64_t cpu_ms =
+          options_.history && !saturated ? static_cast<int64_t>(p.cpu_seconds * 1000) : 0;
       r.packages.push_back({p.name, p.deps, ms, cpu_ms});
     }
   }
@@ -456,6 +460,13 @@ Result<SimResult> Simulation::Run() {
     for (const auto& d : drones_) specs.push_back(d.spec);
     return specs;
   }());
+  if (std::any_of(drones_.begin(), drones_.end(), [](const Drone& d) { return d.leaves; })) {
+    std::vector<SimDroneSpec> staying;
+    for (const auto& d : drones_) {
+      if (!d.leaves && d.spec.builds) staying.push_back(d.spec);
+    }
+    out.lower_bound_remaining = ComputeLowerBound(workload_, staying);
+  }
   const SteadyTime limit = start_ + options_.max_virtual_time;
   for (;;) {
     if (Status st = ApplyFaults(); !st.ok()) return st;

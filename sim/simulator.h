@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -60,6 +61,10 @@ struct SimResult {
   std::string unfinished_why;
   double makespan_seconds = 0;  // from the first heartbeat to the last build's end so far
   LowerBound lower_bound;
+  // With kill or return faults: the bound on the drones that stay, as if
+  // the ones that leave had never been there (a bound the run cannot beat
+  // by more than what they built before they left).
+  std::optional<LowerBound> lower_bound_remaining;
   int builds = 0;  // builds started
   int failures = 0;
   int ooms = 0;

@@ -139,4 +139,16 @@ Result<Workload> ReadWorkload(const std::string& path) {
   return ParseWorkload(text.str(), path);
 }
 
+std::string WorkloadToJson(const Workload& w) {
+  Json packages = Json::array();
+  for (const auto& p : w.packages) {
+    packages.push_back({{"name", p.name},
+                        {"deps", p.deps},
+                        {"cpuSeconds", p.cpu_seconds},
+                        {"parallelism", p.parallelism},
+                        {"peakMemoryBytes", p.peak_memory_bytes}});
+  }
+  return Json{{"packages", std::move(packages)}}.dump(1) + "\n";
+}
+
 }  // namespace swarm::sim

@@ -31,5 +31,7 @@ struct Workload {
 // that is not in the workload, a negative cost, a dependency cycle.
 Result<Workload> ParseWorkload(const std::string& text, const std::string& source);
 Result<Workload> ReadWorkload(const std::string& path);
+// The file form ParseWorkload reads back.
+std::string WorkloadToJson(const Workload& w);
 
 }  // namespace swarm::sim

@@ -332,6 +332,8 @@ Result<std::vector<api::BuildAssignment>> SwarmController::ReportBuildResult(
     faults_.Raised();
     drones_.FaultRaised();
   }
+  // An OOM kill among other builds says the drone's memory is full now.
+  queue_.BuildEnded(name, result.outcome == api::kBuildFailed && result.oom_killed);
   Duration ignored{0};
   if (Status s = drones_.Reconcile(name, &ignored); !s.ok()) return s;
   // The reply carries the drone's next build at once; what the end changed

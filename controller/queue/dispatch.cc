@@ -56,6 +56,7 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
     if (auto s = api::ParseSpeed(speed->second); s.ok()) per_core = *s;
   }
   d.speed = std::max(d.cores, 1) * per_core;
+  d.memory_full = d.running > 0 && memory_full_.count(member.name) > 0;
   // One build decides a probation: nothing more while it runs.
   if (reconcilers::OnProbation(s) && d.running > 0) {
     d.eligible = false;
@@ -76,6 +77,14 @@ void Queue::Assign(size_t index, const std::string& drone, bool probation, Chang
                 "assigned to " + drone + " (attempt " + std::to_string(p.attempts) +
                     ", assignment " + p.assignment + ")" +
                     (probation ? "; its probation build" : ""));
+}
+
+void Queue::BuildEnded(const std::string& name, bool oom_killed) {
+  if (oom_killed) {
+    memory_full_.insert(name);
+  } else {
+    memory_full_.erase(name);
+  }
 }
 
 Duration Queue::Estimate(size_t i) const {
@@ -106,7 +115,7 @@ Status Queue::DispatchTo(const std::string& name) {
   std::vector<size_t> picked;
   if (auto it = held_.find(name); it != held_.end()) {
     auto i = state_.packages.IndexOf(it->second.package);
-    if (i && state_.packages.IsReady(*i) && !probation) {
+      if (i && state_.packages.IsReady(*i) && !probation) {
       const api::Package& p = state_.packages[*i];
       const double width = WidthOf(p, d, true);
       if (PackageFits(p, state_.swarm->spec.queue.requirements, d) && Admits(d, width, policy)) {

@@ -11,6 +11,7 @@
 // Thread safety: none; called under the controller's lock.
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "api/protocol.h"
@@ -62,6 +63,10 @@ class Queue {
   // Hands `name` its next builds from the head of the ready set, within its
   // free slots: what a heartbeat or a completion does instead of a pass.
   Status DispatchTo(const std::string& name);
+  // A build on `name` ended; `oom_killed`: by the OOM killer. A drone that
+  // OOM-killed a build is full: it takes nothing more until another of its
+  // builds ends (or it runs none).
+  void BuildEnded(const std::string& name, bool oom_killed);
 
  private:
   // After `swarmctl fresh`, until the queue is discovered again.
@@ -94,6 +99,7 @@ class Queue {
   };
   std::map<std::string, Hold> held_;
   double fastest_per_core_ = 0;  // of the last pass
+  std::set<std::string> memory_full_;  // drones that OOM-killed a build since their last end
   // The longest remaining critical path at the last pass.
   Duration longest_{0};
   std::string id_prefix_;

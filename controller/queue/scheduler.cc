@@ -355,7 +355,7 @@ double WidthOf(const api::Package& p, const DroneCapacity& d, bool whole) {
 }
 
 bool Admits(const DroneCapacity& d, double width, Policy policy) {
-  if (d.running + 1 > SlotsFor(d, policy)) return false;
+  if (d.running + 1 > SlotsFor(d, policy) || d.memory_full) return false;
   if (policy == Policy::kFifo) return true;
   const double widest = std::max({d.widest, width, 1.0});
   return d.running + 1 <= static_cast<int>(std::max(d.cores, 1) / widest + 1e-9);
@@ -519,10 +519,14 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   }
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
+  int held_while_full = 0;
   for (size_t i : ready) {
-    if (open.empty()) break;
+    const bool whole = NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest);
+    // With every slot taken, only the most urgent whole-drone build still
+    // holds a drone for itself.
+    if (open.empty() && (!whole || held_while_full++ > 0)) break;
     std::optional<size_t> d;
-    if (NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest)) {
+    if (whole) {
       std::optional<std::pair<size_t, double>> held;
       d = open.TakeWhole(needs[i], packages[i], JobOf(packages[i], estimate[i]), ready_in[i],
                          &held);

@@ -35,6 +35,9 @@ struct DroneCapacity {
   // How long until what it runs now is expected to end (estimates less the
   // time each has run; 0 when idle or overdue).
   Duration busy_for{0};
+  // It OOM-killed a build since one of its builds last ended: it starts
+  // nothing until one does.
+  bool memory_full = false;
   // Relative build speed, higher is faster: its cores times its `speed` label
   // (default 1), so a 32-core drone is twice a 16-core one. A new build is
   // expected to get speed / (running + 1) of the drone, and goes where that
@@ -72,8 +75,8 @@ int SlotsFor(const DroneCapacity& d, Policy policy);
 // and one otherwise.
 double WidthOf(const api::Package& p, const DroneCapacity& d, bool whole);
 // Whether `d` may start one more build of `width` cores under `policy`: a
-// free slot, and under critical-path at most cores / (the widest build,
-// this one included) builds at once.
+// free slot, its memory not found full, and under critical-path at most
+// cores / (the widest build, this one included) builds at once.
 bool Admits(const DroneCapacity& d, double width, Policy policy);
 
 // A build expected to take this long or more is long: under critical-path it

@@ -68,5 +68,68 @@ TEST(SwarmSimTest, ABadWorkloadIsRefusedSayingWhere) {
       << no_cores.err;
 }
 
+// The operator's question, answered the way docs/simulator.md says: a
+// workload from their emerge output and emerge.log, then their swarm and
+// the same with one more 16-core drone, each beside the fifo baseline.
+TEST(SwarmSimTest, AnswersHowLongMyWorldTakesAndWhatOneMoreDroneBuys) {
+  TempDir dir;
+  const std::string pretend = dir.File("pretend.txt");
+  const std::string log = dir.File("emerge.log");
+  std::ofstream(pretend)
+      << "\nThese are the packages that would be merged, in reverse order:\n\n"
+         "Calculating dependencies... done!\n"
+         "[ebuild     U  ] www-client/firefox-134.0.1 [133.0.3]\n"
+         "[ebuild     U  ]  dev-lang/rust-1.84.0 [1.83.0]\n"
+         "[ebuild     U  ]   llvm-core/llvm-19.1.7 [19.1.4]\n"
+         "[ebuild     U  ] app-misc/screen-5.0.0 [4.9.1]\n"
+         "[ebuild     U  ] app-misc/tmux-3.5a [3.5]\n"
+         "\nTotal: 5 packages (5 upgrades), Size of downloads: 0 KiB\n";
+  std::ofstream(log) << "1733472000:  >>> emerge (1 of 5) llvm-core/llvm-19.1.4 to /\n"
+                        "1733475600:  ::: completed emerge (1 of 5) llvm-core/llvm-19.1.4 to /\n"
+                        "1733475601:  >>> emerge (2 of 5) dev-lang/rust-1.83.0 to /\n"
+                        "1733481001:  ::: completed emerge (2 of 5) dev-lang/rust-1.83.0 to /\n"
+                        "1733481002:  >>> emerge (3 of 5) www-client/firefox-133.0.3 to /\n"
+                        "1733488202:  ::: completed emerge (3 of 5) www-client/firefox-133.0.3 to /\n"
+                        "1733488203:  >>> emerge (4 of 5) app-misc/screen-4.9.1 to /\n"
+                        "1733488263:  ::: completed emerge (4 of 5) app-misc/screen-4.9.1 to /\n";
+  CommandOutput made = RunCommand({BinPath("swarm-sim"), "workload", "--pretend", pretend,
+                                   "--emerge-log", log, "--cores", "8"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_NE(made.err.find("5 packages; 4 timed by another version in the log, 1 not in it"),
+            std::string::npos)
+      << made.err;
+  const std::string workload = dir.Write("world.json", made.out);
+
+  auto simulate = [&](const std::string& roster) {
+    CommandOutput run = RunCommand({BinPath("swarm-sim"), "--swarm", roster, "--workload",
+                                    workload, "--compare", "fifo", "-o", "json"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return nlohmann::json::parse(run.out);
+  };
+  const std::string swarm =
+      "apiVersion: buildswarm.io/v1alpha1\nkind: Swarm\nmetadata: {name: home}\nspec:\n"
+      "  portage: {treeRevision: 0123456789abcdef0123456789abcdef01234567}\n"
+      "  deploy: {version: v1}\n  queue: {targets: [\"@world\"]}\n  drones:\n"
+      "    - {name: desktop, labels: {cores: \"8\", memory: 32Gi}}\n";
+  nlohmann::json today = simulate(dir.Write("swarm.yaml", swarm));
+  nlohmann::json more = simulate(dir.Write(
+      "more.yaml", swarm + "    - {name: new16, labels: {cores: \"16\", memory: 64Gi}}\n"));
+  for (const auto* j : {&today, &more}) {
+    EXPECT_EQ((*j)["policy"], "critical-path");
+    EXPECT_EQ((*j)["phases"]["Complete"], 5);
+    const auto& fifo = (*j)["compare"]["fifo"];
+    EXPECT_EQ(fifo["policy"], "fifo");
+    for (const char* field : {"makespanSeconds", "lowerBoundSeconds", "criticalPathSeconds",
+                              "workBoundSeconds", "builds", "failures", "drones"}) {
+      EXPECT_TRUE(fifo.contains(field)) << field;
+    }
+    EXPECT_LE((*j)["makespanSeconds"].get<double>(), fifo["makespanSeconds"].get<double>());
+  }
+  // llvm, rust and firefox took 1h, 1h30m and 2h on the 8-core machine: a
+  // chain of 4h30m there, 2h15m on a 16-core drone.
+  EXPECT_GE(today["makespanSeconds"].get<double>(), 4.5 * 3600);
+  EXPECT_LT(more["makespanSeconds"].get<double>(), 0.6 * today["makespanSeconds"].get<double>());
+}
+
 }  // namespace
 }  // namespace swarm::testing

@@ -136,6 +136,10 @@ TEST(SchedulerTest, Table) {
                   {Drone("small", 8, 16), Drone("big", 32, 64)}),
             [](auto& in) { in.build_time_estimates["www-client/chromium"] = minutes(240); }),
        {"www-client/chromium-133@big", "a/a-1@small", "a/b-1@small"}},
+      {"a drone whose memory was found full takes nothing until a build there ends",
+       with(Input({Pkg("a/a-1")}, {Drone("big", 32, 64, 3), Drone("small", 8, 16)}),
+            [](auto& in) { in.drones[0].memory_full = true; }),
+       {"a/a-1@small"}},
       {"a drone running a long build takes nothing else",
        with(Input({Pkg("a/a-1")}, {Drone("big", 32, 64, 1), Drone("small", 8, 16)}),
             [](auto& in) { in.drones[0].widest = 32; }),
@@ -229,6 +233,51 @@ TEST(SchedulerTest, ALongBuildHoldsTheFastestDroneWhenNoneIsEmpty) {
   d = Schedule(in);
   EXPECT_EQ(Assigned(d), (std::vector<std::string>{"www-client/chromium-133@big", "a/a-1@small"}));
   EXPECT_TRUE(d.held.empty());
+}
+
+// A package timed by discovery: `seconds` of wall time, `cores` of them busy.
+api::Package Timed(const std::string& name, int64_t seconds, int cores,
+                   std::vector<std::string> deps = {}) {
+  api::Package p = Pkg(name, std::move(deps));
+  p.estimated_ms = seconds * 1000;
+  p.estimated_cpu_ms = seconds * 1000 * cores;
+  return p;
+}
+
+TEST(SchedulerTest, AComingLongBuildHoldsItsDroneWhichTakesOnlyWhatEndsFirst) {
+  const WallTime now = WallTime{} + std::chrono::hours(1);
+  api::Package llvm = Timed("llvm-core/llvm-19", 100, 0, {});
+  llvm.phase = api::kPhaseBuilding;
+  llvm.drone = "big";
+  llvm.started_at = now;
+  // clang waits for llvm (100 s more): 40 minutes alone on big, four times
+  // that on small. Its parallelism is unknown (CPU time 0).
+  api::Package clang = Timed("llvm-core/clang-19", 2400, 0, {"llvm-core/llvm-19"});
+  api::Package quick = Timed("a/quick-1", 30, 1);
+  api::Package slow = Timed("a/slow-1", 500, 1);
+  SchedulingInput in = Input({llvm, clang, quick, slow}, {Drone("big", 32, 64, 1), Drone("small", 8, 16)});
+  in.now = now;
+  in.drones[0].widest = 32;
+  in.drones[0].busy_for = std::chrono::seconds(100);
+  SchedulingDecision d = Schedule(in);
+  ASSERT_EQ(d.held.size(), 1u);
+  EXPECT_EQ(d.held[0].drone, "big");
+  EXPECT_EQ(d.held[0].package, "llvm-core/clang-19");
+  EXPECT_EQ(d.held[0].until, std::chrono::seconds(100));
+  EXPECT_EQ(Assigned(d), (std::vector<std::string>{"a/slow-1@small", "a/quick-1@small"}));
+
+  // Had llvm run on a third drone, big would be idle while clang is still
+  // 100 s away: the 30-second build fills that wait there; the 500-second
+  // one would still run when clang starts, so it goes to small.
+  in.packages[0].drone = "mid";
+  in.drones = {Drone("big", 32, 64), Drone("small", 8, 16), Drone("mid", 16, 32, 1)};
+  in.drones[2].widest = 16;
+  in.drones[2].busy_for = std::chrono::seconds(100);
+  d = Schedule(in);
+  ASSERT_EQ(d.held.size(), 1u);
+  EXPECT_EQ(d.held[0].drone, "big");
+  EXPECT_EQ(d.held[0].until, std::chrono::seconds(100));
+  EXPECT_EQ(Assigned(d), (std::vector<std::string>{"a/slow-1@small", "a/quick-1@big"}));
 }
 
 TEST(SchedulerTest, AnOomFloorIsAShareOfTheDrone) {
