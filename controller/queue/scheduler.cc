@@ -224,6 +224,58 @@ Job JobOf(const api::Package& p, Duration estimate) {
   return j;
 }
 
+// The mean over the drones of a build's time alone there (Job::SecondsOn
+// for a whole-drone build, else SecondsAlongside on an idle drone), in
+// O(log drones) per build: the drones sorted by cores, with prefix sums of
+// 1 / speed (drones no wider than the build's parallelism: it uses all
+// their cores) and suffix sums of 1 / per-core speed (wider ones).
+class MeanTime {
+ public:
+  explicit MeanTime(const std::vector<DroneCapacity>& drones) {
+    std::vector<std::pair<int, double>> shapes;  // (cores, per-core speed)
+    for (const auto& d : drones) {
+      if (d.cores <= 0 || d.speed <= 0) continue;
+      shapes.push_back({d.cores, d.speed / d.cores});
+      fastest_ = std::max(fastest_, d.speed);
+      fastest_per_core_ = std::max(fastest_per_core_, d.speed / d.cores);
+    }
+    std::sort(shapes.begin(), shapes.end());
+    const size_t n = shapes.size();
+    cores_.resize(n);
+    inv_speed_prefix_.assign(n + 1, 0);
+    inv_per_core_suffix_.assign(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) {
+      cores_[i] = shapes[i].first;
+      inv_speed_prefix_[i + 1] = inv_speed_prefix_[i] + 1 / (shapes[i].first * shapes[i].second);
+    }
+    for (size_t i = n; i-- > 0;) {
+      inv_per_core_suffix_[i] = inv_per_core_suffix_[i + 1] + 1 / shapes[i].second;
+    }
+  }
+
+  // Seconds; -1 with no drone to measure on.
+  double Of(const Job& job, bool whole) const {
+    const size_t n = cores_.size();
+    if (n == 0) return -1;
+    if (job.parallelism > 0) {
+      // cpu / (min(p, cores) x per-core speed), summed over both kinds.
+      const size_t k = std::upper_bound(cores_.begin(), cores_.end(), job.parallelism) -
+                       cores_.begin();
+      return job.cpu_seconds * (inv_speed_prefix_[k] + inv_per_core_suffix_[k] / job.parallelism) /
+             static_cast<double>(n);
+    }
+    const double estimate = std::chrono::duration<double>(job.estimate).count();
+    if (whole) return estimate * fastest_ * inv_speed_prefix_[n] / static_cast<double>(n);
+    return estimate * fastest_per_core_ * inv_per_core_suffix_[0] / static_cast<double>(n);
+  }
+
+ private:
+  std::vector<int> cores_;
+  std::vector<double> inv_speed_prefix_;
+  std::vector<double> inv_per_core_suffix_;
+  double fastest_ = 0, fastest_per_core_ = 0;
+};
+
 // The eligible drones that may start a build, for one pass. critical-path:
 // best first where a new build gets the largest share of speed, ties to the
 // earlier drone; a package goes to the first that fits and admits it, so a
@@ -461,35 +513,16 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
     }
     return out;
   }
-  // Each package's own part of a path: its mean time over the drones (alone
-  // for a whole-drone build, else beside others), so that what only a big
-  // drone builds quickly counts for more than what any drone builds alike.
+  // Each package's own part of a path: its mean time alone over the drones,
+  // so that what only a big drone builds quickly counts for more than what
+  // any drone builds alike. O(log drones) per package.
   std::vector<Duration> own(packages.size(), Duration::zero());
-  {
-    double fastest = 0, fastest_per_core = 0;
-    for (const auto& d : drones) {
-      fastest = std::max(fastest, d.speed);
-      if (d.cores > 0) fastest_per_core = std::max(fastest_per_core, d.speed / d.cores);
-    }
-    for (size_t i = 0; i < packages.size(); ++i) {
-      if (drones.empty() || fastest <= 0) {
-        own[i] = estimate[i];
-        continue;
-      }
-      const Job job = JobOf(packages[i], estimate[i]);
-      const bool whole = timed[i] && IsLongBuild(estimate[i]);
-      double sum = 0;
-      int n = 0;
-      for (const auto& d : drones) {
-        if (d.speed <= 0) continue;
-        DroneCapacity alone = d;
-        alone.running = 0;
-        sum += whole ? job.SecondsOn(alone, fastest) : job.SecondsAlongside(alone, fastest_per_core);
-        ++n;
-      }
-      own[i] = n > 0 ? std::chrono::duration_cast<Duration>(std::chrono::duration<double>(sum / n))
-                     : estimate[i];
-    }
+  const MeanTime mean(drones);
+  for (size_t i = 0; i < packages.size(); ++i) {
+    const Job job = JobOf(packages[i], estimate[i]);
+    const double s = mean.Of(job, timed[i] && IsLongBuild(estimate[i]));
+    own[i] = s >= 0 ? std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s))
+                    : estimate[i];
   }
   out.priority = RemainingPaths(packages, index, own);
   const std::vector<Duration>& path = out.priority;

@@ -280,6 +280,24 @@ TEST(SchedulerTest, AComingLongBuildHoldsItsDroneWhichTakesOnlyWhatEndsFirst) {
   EXPECT_EQ(Assigned(d), (std::vector<std::string>{"a/slow-1@small", "a/quick-1@big"}));
 }
 
+TEST(SchedulerTest, APackagesPriorityIsItsMeanTimeOverTheDrones) {
+  // A 32-core and an 8-core drone at the same per-core speed.
+  SchedulingInput in = Input({Timed("a/wide-1", 100, 16), Timed("a/small-1", 60, 0),
+                              Timed("a/long-1", 2400, 0), Pkg("a/untimed-1")},
+                             {Drone("big", 32, 64), Drone("small", 8, 16)});
+  SchedulingDecision d = Schedule(in);
+  ASSERT_EQ(d.priority.size(), 4u);
+  // 1,600 CPU-seconds at 16 cores: 100 s on big, 200 s on small (8 cores).
+  EXPECT_EQ(d.priority[0], std::chrono::seconds(150));
+  // Parallelism unknown and short: one core, as fast on either.
+  EXPECT_EQ(d.priority[1], std::chrono::seconds(60));
+  // Unknown and long: as if it used every core, timed on big (the fastest);
+  // four times as long on small.
+  EXPECT_EQ(d.priority[2], std::chrono::seconds((2400 + 4 * 2400) / 2));
+  // Untimed: the 10-minute default on one core.
+  EXPECT_EQ(d.priority[3], std::chrono::minutes(10));
+}
+
 TEST(SchedulerTest, AnOomFloorIsAShareOfTheDrone) {
   // Killed while sharing: it needs more than 8Gi to itself. tarn (32Gi) can
   // take it beside two builds (32/3 > 8) but not beside three (32/4 = 8).
