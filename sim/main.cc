@@ -8,10 +8,10 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 #include "api/codec.h"
 #include "api/quantity.h"
+#include "node-agent/file_util.h"
 #include "sim/from_emerge.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
@@ -21,14 +21,12 @@ namespace {
 
 // The text of `path`, or nullopt after saying why not.
 std::optional<std::string> Slurp(const std::string& flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "swarm-sim: cannot read " << flag << " " << path << "\n";
+  auto text = swarm::agent::ReadWholeFile(path);
+  if (!text.ok()) {
+    std::cerr << "swarm-sim: cannot read " << flag << " " << text.status().message() << "\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(text).value();
 }
 
 int MakeWorkload(const std::string& pretend_file, const std::string& log_file,

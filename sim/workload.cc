@@ -2,12 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "api/cpv.h"
+#include "node-agent/file_util.h"
 
 namespace swarm::sim {
 namespace {
@@ -132,11 +131,9 @@ Result<Workload> ParseWorkload(const std::string& text, const std::string& sourc
 }
 
 Result<Workload> ReadWorkload(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read workload " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseWorkload(text.str(), path);
+  auto text = agent::ReadWholeFile(path);
+  if (!text.ok()) return InvalidArgument("cannot read workload " + text.status().message());
+  return ParseWorkload(*text, path);
 }
 
 std::string WorkloadToJson(const Workload& w) {
