@@ -157,6 +157,9 @@ struct Swarm {
 
 inline constexpr char kActionQueued[] = "Queued";
 inline constexpr char kActionRunning[] = "Running";
+// A build that ended on the drone and whose report (log, binary package,
+// result) is on its way: it keeps its lease but no longer holds a slot.
+inline constexpr char kBuildUploading[] = "Uploading";
 
 // Sent in every heartbeat for each action the agent holds but has not finished.
 struct ActionProgress {
@@ -171,7 +174,7 @@ struct ActionProgress {
 struct BuildProgress {
   std::string assignment;  // the assignment id (fencing token)
   std::string package;     // cat/pkg-ver
-  std::string state;       // kActionQueued or kActionRunning
+  std::string state;       // kActionQueued, kActionRunning or kBuildUploading
   bool operator==(const BuildProgress&) const = default;
 };
 

@@ -44,11 +44,61 @@ Agent::Agent(AgentOptions options, Prober* prober, ControllerTransport* transpor
 
 void Agent::Run() {
   spdlog::info("heartbeating to {} as {}", options_.controller_url, options_.name);
+  StartReports();
   while (!stop_.load()) {
     Duration wait = Beat();
     if (stop_.load() || !sleeper_->SleepFor(wait)) break;
   }
+  StopReports();
   spdlog::info("stopped");
+}
+
+void Agent::StartReports() {
+  if (report_transport_ == nullptr || report_thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(report_mu_);
+    report_stop_ = false;
+  }
+  report_thread_ = std::thread([this] { RunReports(); });
+}
+
+void Agent::StopReports() {
+  if (!report_thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(report_mu_);
+    report_stop_ = true;
+  }
+  report_cv_.notify_all();
+  report_thread_.join();
+}
+
+void Agent::RunReports() {
+  std::unique_lock<std::mutex> l(report_mu_);
+  while (!report_stop_) {
+    report_wake_ = false;
+    l.unlock();
+    size_t reported = 0;
+    const size_t held = build_outbox_.Deliver(*report_transport_, options_.name,
+                                              /*ignore_backoff=*/false, &reported);
+    // A result taken frees the package's dependents: the next heartbeat, at
+    // once, brings whatever the controller has for the drone now.
+    if (reported > 0) sleeper_->Wake();
+    l.lock();
+    auto woken = [this] { return report_wake_ || report_stop_; };
+    if (held > 0) {
+      report_cv_.wait_for(l, kReportRetryPoll, woken);
+    } else {
+      report_cv_.wait(l, woken);
+    }
+  }
+}
+
+void Agent::WakeReports() {
+  {
+    std::lock_guard<std::mutex> l(report_mu_);
+    report_wake_ = true;
+  }
+  report_cv_.notify_all();
 }
 
 void Agent::Stop() {
@@ -71,12 +121,12 @@ Duration Agent::Beat() {
   if (verdict.want_self_check && self_check_) self_check_->Start(policy_);
 
   // Results go before the heartbeat that no longer lists their actions, so
-  // the controller never sees an action vanish without its result; builds
-  // stay listed until their report is in.
+  // the controller never sees an action vanish without its result. Builds
+  // stay listed until their report is in; an ended one as Uploading, so its
+  // slot goes to the next build while the report is sent.
   ActionSnapshot snapshot = actions_->Collect();
   for (auto& r : snapshot.finished) outbox_.Add(std::move(r));
   outbox_.Deliver(*transport_, options_.name);
-  build_outbox_.Deliver(*transport_, options_.name);
 
   api::DroneReport report = BuildDroneReport(probe, verdict, options_.agent_version);
   report.actions = std::move(snapshot.progress);
@@ -84,9 +134,13 @@ Duration Agent::Beat() {
   std::string message;
   LinkState next = Exchange(report, &message);
   SetLink(next, message);
+  size_t reported = 0;
+  if (report_transport_ == nullptr) {
+    build_outbox_.Deliver(*transport_, options_.name, /*ignore_backoff=*/false, &reported);
+  }
   if (next == LinkState::kJoined) {
     backoff_.Reset();
-    return interval_;
+    return reported > 0 ? Duration(0) : interval_;
   }
   Duration wait = backoff_.Next();
   spdlog::debug("heartbeat failed ({} in a row): {}; next attempt in {}", backoff_.failures(),

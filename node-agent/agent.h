@@ -9,11 +9,14 @@
 // exits for it; only Stop() ends Run().
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "api/types.h"
 #include "base/clock.h"
@@ -48,8 +51,10 @@ struct AgentOptions {
   std::string agent_version = SWARM_VERSION;
 };
 
-// Thread safety: Run() on one thread; Stop() from any thread; the accessors
-// from the Run() thread, or after Run() returned.
+// Thread safety: Run() on one thread (it starts the report thread, which
+// touches only the report outbox, the report transport and the sleeper's
+// Wake()); Stop() from any thread; the accessors from the Run() thread, or
+// after Run() returned.
 class Agent {
  public:
   // None of the pointers is owned; each must outlive the Agent. An empty
@@ -65,7 +70,23 @@ class Agent {
         Clock* clock, ActionRunner* actions, BuildRunner* builds, SelfChecker* self_check,
         std::function<double()> uniform01 = {});
 
-  // Heartbeats until Stop(); returns promptly after it.
+  // Before Run(): build reports (log, binary package, result) go over
+  // `transport` on a thread of their own that Run() starts and joins, so an
+  // upload delays neither a heartbeat nor the next build. Without it Beat()
+  // sends them, after its heartbeat. Not owned; must outlive Run().
+  void DeliverReportsOver(ControllerTransport* transport) { report_transport_ = transport; }
+  // Start and join the report thread (Run() calls both; a test driving
+  // Beat() may too). StopReports() lets a step in flight finish.
+  void StartReports();
+  void StopReports();
+
+  // Joins the report thread, if it runs.
+  ~Agent() { StopReports(); }
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // Heartbeats until Stop(); returns promptly after it (a report step in
+  // flight on the report thread finishes first).
   void Run();
   // Ends Run(): interrupts the current wait (a request in flight finishes
   // first, bounded by the HTTP timeout) and Stop()s the ActionRunner and the
@@ -73,11 +94,14 @@ class Agent {
   void Stop();
 
   // One iteration: probe, judge health, record ended builds and self-checks
-  // (CRITICAL: return every build), deliver finished actions' results and
-  // builds' reports, send the heartbeat, read the reply, offer its actions and
-  // assignments (new ones are returned at once unless the drone is HEALTHY).
-  // Returns how long to wait before the next one: the controller's interval
-  // after success, the backoff delay after a failure.
+  // (CRITICAL: return every build), deliver finished actions' results, send
+  // the heartbeat (ended builds listed as Uploading: their slots are free),
+  // read the reply, offer its actions and assignments (new ones are returned
+  // at once unless the drone is HEALTHY), then, without a report thread,
+  // deliver the builds' reports. Returns how long to wait before the next
+  // one: the controller's interval after success (none when a result was
+  // just taken: the next heartbeat brings what it freed), the backoff delay
+  // after a failure.
   Duration Beat();
 
   // Takes the results of actions and builds that ended and tries once to
@@ -105,6 +129,12 @@ class Agent {
   std::vector<api::BuildProgress> pending_build_reports() const { return build_outbox_.Progress(); }
 
  private:
+  // The report thread: delivers build reports as they come, retries held
+  // ones every kReportRetryPoll, until Run() ends.
+  void RunReports();
+  void WakeReports();
+  static constexpr Duration kReportRetryPoll{1000};
+
   // Sends one report; returns the link state it leads to, with a message.
   LinkState Exchange(const api::DroneReport& report, std::string* message);
   void SetLink(LinkState next, const std::string& message);
@@ -145,6 +175,12 @@ class Agent {
   std::set<std::string> problems_;
   ResultOutbox outbox_;
   BuildReportOutbox build_outbox_;
+  ControllerTransport* report_transport_ = nullptr;  // null: Beat() delivers reports
+  std::mutex report_mu_;
+  std::condition_variable report_cv_;
+  bool report_wake_ = false;  // guarded by report_mu_
+  bool report_stop_ = false;  // guarded by report_mu_
+  std::thread report_thread_;
   std::set<std::string> reply_problems_;  // reply items left out, logged once
 };
 

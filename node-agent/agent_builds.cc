@@ -39,6 +39,7 @@ void Agent::AbsorbBuilds(std::vector<FinishedBuild> finished, SteadyTime now) {
     if (b.result.outcome != api::kBuildReturned) health_.RecordBuild(OutcomeOf(b), now);
     build_outbox_.Add(std::move(b));
   }
+  if (!finished.empty() && report_transport_ != nullptr) WakeReports();
 }
 
 void Agent::TakeBuildsAndSelfCheck(SteadyTime now) {
@@ -80,12 +81,9 @@ size_t Agent::DeliverResults() {
   for (auto& r : actions_->TakeFinished()) outbox_.Add(std::move(r));
   if (builds_) AbsorbBuilds(builds_->TakeFinished(), clock_->SteadyNow());
   size_t left = outbox_.Deliver(*transport_, options_.name);
-  left += build_outbox_.Deliver(*transport_, options_.name, /*ignore_backoff=*/true);
-  // A completion's reply carries the next assignment: no idle wait for the
-  // next heartbeat.
-  if (auto assignments = build_outbox_.TakeAssignments(); assignments && !stop_) {
-    OfferBuilds(*assignments);
-  }
+  // After Run(): the report thread has ended, its transport is free.
+  ControllerTransport* reports = report_transport_ != nullptr ? report_transport_ : transport_;
+  left += build_outbox_.Deliver(*reports, options_.name, /*ignore_backoff=*/true);
   return left;
 }
 

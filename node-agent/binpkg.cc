@@ -117,9 +117,6 @@ Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::st
   pkg.relative_path = best->relative;
   pkg.path = root + "/" + best->relative;
   pkg.size = best->size;
-  Result<std::string> digest = Sha256File(pkg.path);
-  if (!digest.ok()) return digest.status();
-  pkg.sha256 = std::move(digest).value();
   return pkg;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
-// Finds the binary package emerge --buildpkg just wrote to PKGDIR and digests
-// it, so the agent can upload it with a size and a SHA-256 the controller
-// checks (a zero-byte or mismatched file is refused and rebuilt there).
+// Finds the binary package emerge --buildpkg just wrote to PKGDIR, so the
+// agent can upload it. Its SHA-256, which the controller checks (a zero-byte
+// or mismatched file is refused and rebuilt there), is taken when it is
+// uploaded (build_reports.h), off the build's slot.
 
 #include <cstdint>
 #include <string>
@@ -20,7 +21,6 @@ struct BinaryPackage {
   std::string path;           // absolute
   std::string relative_path;  // to PKGDIR, e.g. "dev-libs/foo/foo-1.0-2.gpkg.tar"
   int64_t size = 0;
-  std::string sha256;  // lowercase hex
 };
 
 // The binary package of `cpv` (cat/pkg-ver) under `pkgdir`, in any of the
@@ -32,10 +32,5 @@ struct BinaryPackage {
 // Unavailable when a directory or the file cannot be read.
 Result<BinaryPackage> FindBinaryPackage(const std::string& pkgdir, const std::string& cpv);
 
-// SHA-256 of the file at `path`, read in chunks (binary packages run to
-// gigabytes), as lowercase hex. Unavailable, naming the path, when it cannot
-// be opened or read. The controller digests uploads the same way: one
-// implementation, in base/sha256.h.
-using ::swarm::Sha256File;
 
 }  // namespace swarm::agent

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
 #include <utility>
 
-#include "api/replies.h"
+#include "base/sha256.h"
 #include "node-agent/heartbeat.h"
 
 namespace swarm::agent {
@@ -56,36 +58,64 @@ void BuildReportOutbox::Add(FinishedBuild build) {
   Pending p;
   p.build = std::move(build);
   p.due = clock_->SteadyNow();
+  std::lock_guard<std::mutex> l(mu_);
   pending_.push_back(std::move(p));
 }
 
 size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::string& drone_name,
-                                  bool ignore_backoff) {
+                                  bool ignore_backoff, size_t* reported) {
+  std::lock_guard<std::mutex> one(deliver_mu_);
   const SteadyTime now = clock_->SteadyNow();
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    Pending& p = *it;
-    if (!ignore_backoff && now < p.due) {
-      ++it;
-      continue;
+  std::vector<std::string> due;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const Pending& p : pending_) {
+      if (ignore_backoff || now >= p.due) due.push_back(p.build.result.assignment);
     }
+  }
+  auto find = [this](const std::string& id) {
+    return std::find_if(pending_.begin(), pending_.end(),
+                        [&](const Pending& p) { return p.build.result.assignment == id; });
+  };
+  for (const std::string& id : due) {
+    Pending p;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      auto it = find(id);
+      if (it == pending_.end()) continue;  // dropped by Retain()
+      p = *it;
+    }
+    // Each step unlocked (an upload may take minutes), and only while the
+    // report is still held.
     Outcome o = Outcome::kNext;
-    while (o == Outcome::kNext && p.step != Step::kDone) o = Send(p, transport, drone_name);
+    bool held = true;
+    while (o == Outcome::kNext && p.step != Step::kDone && held) {
+      o = Send(p, transport, drone_name);
+      std::lock_guard<std::mutex> l(mu_);
+      held = find(id) != pending_.end();
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = find(id);
+    if (it == pending_.end()) continue;  // dropped while it was sent
     if (o == Outcome::kNext || o == Outcome::kDropped) {
       if (o == Outcome::kNext) {
-        spdlog::info("build {} ({}) reported: {}", p.build.result.assignment,
-                     p.build.result.package, p.build.result.outcome);
+        spdlog::info("build {} ({}) reported: {}", id, p.build.result.package,
+                     p.build.result.outcome);
+        if (reported != nullptr) ++*reported;
       }
-      it = pending_.erase(it);
+      pending_.erase(it);
       continue;
     }
     p.due = now + BackoffDelay(p.failures++, uniform01_());
+    *it = std::move(p);
     if (o == Outcome::kUnreachable) break;
-    ++it;
   }
+  std::lock_guard<std::mutex> l(mu_);
   return pending_.size();
 }
 
 void BuildReportOutbox::Retain(const std::set<std::string>& current) {
+  std::lock_guard<std::mutex> l(mu_);
   std::erase_if(pending_, [&](const Pending& p) {
     if (current.count(p.build.result.assignment)) return false;
     spdlog::warn("build {} ({}) taken back by the controller: dropping its report",
@@ -95,11 +125,17 @@ void BuildReportOutbox::Retain(const std::set<std::string>& current) {
 }
 
 std::vector<api::BuildProgress> BuildReportOutbox::Progress() const {
+  std::lock_guard<std::mutex> l(mu_);
   std::vector<api::BuildProgress> out;
   for (const auto& p : pending_) {
-    out.push_back({p.build.result.assignment, p.build.result.package, api::kActionRunning});
+    out.push_back({p.build.result.assignment, p.build.result.package, api::kBuildUploading});
   }
   return out;
+}
+
+size_t BuildReportOutbox::size() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return pending_.size();
 }
 
 BuildReportOutbox::Outcome BuildReportOutbox::Send(Pending& p, ControllerTransport& transport,
@@ -165,6 +201,20 @@ BuildReportOutbox::Outcome BuildReportOutbox::SendBinpkg(Pending& p, ControllerT
     p.step = Step::kResult;
     return Outcome::kNext;
   }
+  // Digested here, on the report thread, not when the build ended: the
+  // controller checks the upload against it.
+  if (r.binpkg->sha256.empty()) {
+    Result<std::string> digest = Sha256File(p.build.binpkg_path);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(p.build.binpkg_path, ec);
+    if (!digest.ok() || ec) {
+      spdlog::warn("build {}: cannot digest {}: {}; retrying", r.assignment, p.build.binpkg_path,
+                   digest.ok() ? ec.message() : digest.status().message());
+      return Outcome::kRetry;
+    }
+    r.binpkg->sha256 = std::move(digest).value();
+    r.binpkg->size = static_cast<int64_t>(size);
+  }
   HttpHeaders headers = {{"X-Binpkg-Path", r.binpkg->path}, {"X-Binpkg-Sha256", r.binpkg->sha256}};
   Outcome o =
       Judge(p, "binary package upload", transport.PutFile(path, p.build.binpkg_path, headers));
@@ -179,17 +229,9 @@ BuildReportOutbox::Outcome BuildReportOutbox::SendResult(Pending& p, ControllerT
                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   Result<HttpResponse> res = transport.Post(path, body);
   Outcome o = Judge(p, "result", res);
-  if (o != Outcome::kNext) return o;
-  p.step = Step::kDone;
-  // The reply lists every assignment the drone holds now, the next one
-  // included: it is offered at once instead of at the next heartbeat.
-  std::vector<std::string> skipped;
-  auto reply = api::BuildResultReplyFromJson(
-      nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false), &skipped);
-  for (const auto& item : skipped) {
-    spdlog::warn("build {}: skipping an item of the reply: {}", p.build.result.assignment, item);
-  }
-  if (reply.ok() && reply->assignments) latest_assignments_ = std::move(reply->assignments);
+  // The reply's assignments are not offered from here: the agent's next
+  // heartbeat, sent at once, gets them in order with every other change.
+  if (o == Outcome::kNext) p.step = Step::kDone;
   return o;
 }
 

@@ -4,11 +4,12 @@
 // log, then after a success the binary package, then the result, each step
 // once. A report is kept until the controller has answered its last step, or
 // has refused one for good; while the controller is away or failing, each
-// report waits out its own backoff.
+// report waits out its own backoff. The agent sends reports on a thread of
+// their own, so an upload delays neither a heartbeat nor the next build.
 
 #include <deque>
+#include <mutex>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <functional>
 #include <set>
 #include <string>
@@ -34,8 +35,11 @@ inline constexpr size_t kMaxLogUploadBytes = 1 << 20;
 // NotFound or Unavailable, naming the path, when it cannot be read.
 Result<std::string> ReadFileTail(const std::string& path, size_t max_bytes);
 
-// Thread safety: not thread-safe; the heartbeat loop's thread uses it (the
-// main thread once that loop has ended).
+// Thread safety: Deliver() runs on one thread at a time (the agent's report
+// thread, or the heartbeat loop when it has none); Add(), Retain() and
+// Progress() may be called from any thread meanwhile. Nothing is sent under
+// the lock: a report Retain() drops while its step is in flight is forgotten
+// when the step returns.
 class BuildReportOutbox {
  public:
   // `clock` is not owned. `uniform01` jitters the backoff (see Backoff);
@@ -52,29 +56,22 @@ class BuildReportOutbox {
   // and 404: the report is dropped, logged. Other statuses and transport
   // errors: kept for a retry after a backoff (1s doubling to 30s); a
   // transport error also ends this call, as the rest would fail alike.
-  // Returns how many reports are still held.
+  // Returns how many reports are still held; `*reported` (when given) gets
+  // how many results the controller took in this call.
   size_t Deliver(ControllerTransport& transport, const std::string& drone_name,
-                 bool ignore_backoff = false);
+                 bool ignore_backoff = false, size_t* reported = nullptr);
 
   // Drops the reports of assignments not in `current`: the controller no
   // longer lists them, so it would refuse them.
   void Retain(const std::set<std::string>& current);
 
-  // The builds whose reports are held, oldest first, as Running: until its
-  // result is in, the controller must not think a build lost.
+  // The builds whose reports are held, oldest first, as api::kBuildUploading:
+  // until its result is in, the controller must not think a build lost, and
+  // the build no longer holds a slot.
   std::vector<api::BuildProgress> Progress() const;
-  size_t size() const { return pending_.size(); }
-
-  // The `assignments` of the last accepted result's reply since the last
-  // call (the drone's whole list then), or nullopt when none came.
-  std::optional<std::vector<api::BuildAssignment>> TakeAssignments() {
-    std::optional<std::vector<api::BuildAssignment>> out = std::move(latest_assignments_);
-    latest_assignments_.reset();
-    return out;
-  }
+  size_t size() const;
 
  private:
-  std::optional<std::vector<api::BuildAssignment>> latest_assignments_;
   enum class Step { kLog, kBinpkg, kResult, kDone };
   struct Pending {
     FinishedBuild build;
@@ -95,6 +92,8 @@ class BuildReportOutbox {
 
   Clock* clock_;
   std::function<double()> uniform01_;
+  std::mutex deliver_mu_;  // one Deliver() at a time; taken before mu_
+  mutable std::mutex mu_;  // pending_
   std::deque<Pending> pending_;
 };
 

@@ -112,6 +112,14 @@ int main(int argc, char** argv) {
     return kExitRuntimeError;
   }
   HttpControllerTransport transport(std::move(http).value());
+  // Build reports get a connection of their own: a binary package's upload
+  // runs beside the heartbeats, never between them.
+  auto report_http = HttpClient::Create(config->controller, config->token);
+  if (!report_http.ok()) {
+    spdlog::critical("{}", report_http.status().message());
+    return kExitRuntimeError;
+  }
+  HttpControllerTransport report_transport(std::move(report_http).value());
   ProcessRunner runner;
   Prober prober(ProbePathsFor(*config), &runner);
   InterruptibleSleeper sleeper;
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
   HostSelfChecker self_check(SelfCheckSettingsFor(*config), &runner);
   Agent agent(AgentOptions{config->name, config->controller}, &prober, &transport, &sleeper,
               SystemClock::Get(), &actions, &builds, &self_check);
+  agent.DeliverReportsOver(&report_transport);
   actions.Start();
 
   std::atomic<bool> signaled{false};

@@ -156,8 +156,10 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
 
   reconcilers::BuildVerdict verdict = reconcilers::ApplyBuildResult(
       package, result, name,
-      reconcilers::DroneAtEnd{state_.DroneMemory(name),
-                              static_cast<int>(state_.packages.BuildingOn(name).size())},
+      // The builds beside this one as it ended: those still running, and it.
+      reconcilers::DroneAtEnd{
+          state_.DroneMemory(name),
+          state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0)},
       published, clock_->Now());
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,

@@ -38,11 +38,13 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   auto cores = member.labels.find(api::kLabelCores);
   if (cores != member.labels.end()) d.cores = std::atoi(cores->second.c_str());
   d.memory_bytes = state_.DroneMemory(member.name);
-  const std::set<size_t>& building = state_.packages.BuildingOn(member.name);
-  d.running = static_cast<int>(building.size());
+  // A build that ended and uploads its report holds no slot: the drone
+  // takes its next build while the upload runs.
   const WallTime now = clock_->Now();
-  for (size_t i : building) {
+  for (size_t i : state_.packages.BuildingOn(member.name)) {
     const api::Package& p = state_.packages[i];
+    if (state_.Uploading(member.name, p.assignment)) continue;
+    ++d.running;
     const Duration estimate = Estimate(i);
     const bool whole =
         NeedsWholeDrone(p, Timed(i), estimate, state_.packages.Priority(i), longest_);

@@ -39,4 +39,17 @@ int64_t SwarmState::DroneMemory(const std::string& name) const {
   return Status(name).resources.memory_bytes;
 }
 
+bool SwarmState::Uploading(const std::string& drone, const std::string& assignment) const {
+  for (const auto& b : Status(drone).builds) {
+    if (b.assignment == assignment) return b.state == api::kBuildUploading;
+  }
+  return false;
+}
+
+int SwarmState::RunningOn(const std::string& drone) const {
+  int n = 0;
+  for (size_t i : packages.BuildingOn(drone)) n += Uploading(drone, packages[i].assignment) ? 0 : 1;
+  return n;
+}
+
 }  // namespace swarm::controller

@@ -29,6 +29,11 @@ class SwarmState {
   bool SystemicFault() const;
   // The drone's memory: what its memory label says, else what it reports.
   int64_t DroneMemory(const std::string& name) const;
+  // Whether the drone's last heartbeat listed `assignment` as ended, its
+  // report on the way (api::kBuildUploading): it holds no slot there.
+  bool Uploading(const std::string& drone, const std::string& assignment) const;
+  // The drone's builds that still hold a slot: Building there, not Uploading.
+  int RunningOn(const std::string& drone) const;
 
  private:
   mutable std::unordered_map<std::string, size_t> roster_;  // name -> index in spec.drones

@@ -1,9 +1,13 @@
 // The agent loop's side of builds: offering the reply's assignments (gated by
-// health), listing held builds in heartbeats, delivering their reports before
-// the heartbeat, health fed by their outcomes, and the self-check.
+// health), listing held builds in heartbeats (an ended one as Uploading, its
+// slot free), delivering their reports after the heartbeat (or on the report
+// thread), health fed by their outcomes, and the self-check.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
 
 #include "node-agent/agent.h"
 #include "tests/node-agent/fake_action_executor.h"
@@ -34,6 +38,10 @@ constexpr char kAssignsTwo[] = R"({"heartbeatInterval": "5s", "assignments": [
 constexpr char kAssignsA2[] = R"({"heartbeatInterval": "5s", "assignments": [
     {"id": "a2", "package": "sys-libs/zlib-1.3.1-r1", "attempt": 1}]})";
 constexpr char kAssignsA3[] = R"({"heartbeatInterval": "5s", "assignments": [
+    {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})";
+constexpr char kAssignsTwoAndA3[] = R"({"heartbeatInterval": "5s", "assignments": [
+    {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1},
+    {"id": "a2", "package": "sys-libs/zlib-1.3.1-r1", "attempt": 1},
     {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})";
 constexpr char kAssignsNothing[] = R"({"heartbeatInterval": "5s", "assignments": []})";
 constexpr char kHeartbeat[] = "/api/v1/drones/drone-izar/heartbeat";
@@ -118,41 +126,128 @@ TEST_F(AgentBuildsTest, AssignmentsStartOnceAndAreListedUntilTheirResultIsIn) {
 
   RunTask(0);
   RunTask(1);
+  transport_.PushOk(kAssignsTwo);                        // the controller holds both
   transport_.Push(Reply(200, testing::kAcceptedReply));  // a1's result
-  transport_.Push(Reply(503, "busy"));     // a2's result: kept
-  transport_.PushOk(kAssignsA2);           // the controller still holds a2
-  agent_.Beat();
+  transport_.Push(Reply(503, "busy"));                   // a2's result: kept
+  // A result was taken: the next heartbeat goes at once.
+  EXPECT_EQ(agent_.Beat(), Duration(0));
   ASSERT_EQ(transport_.paths.size(), 5u);
-  EXPECT_EQ(transport_.paths[2], std::string(kBuilds) + "a1");
-  EXPECT_EQ(transport_.bodies[2]["outcome"], "Succeeded");
-  EXPECT_EQ(transport_.paths[3], std::string(kBuilds) + "a2");
-  // Results go before the heartbeat; a2's is not in yet, so a2 is still held.
+  // Ended builds are listed as Uploading before their reports are sent.
+  EXPECT_EQ(transport_.paths[2], kHeartbeat);
   EXPECT_EQ(HeartbeatBuilds()[2], json::parse(R"([
-      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Running"}])"));
+      {"assignment": "a1", "package": "dev-libs/openssl-3.3.3", "state": "Uploading"},
+      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Uploading"}])"));
+  EXPECT_EQ(transport_.paths[3], std::string(kBuilds) + "a1");
+  EXPECT_EQ(transport_.bodies[3]["outcome"], "Succeeded");
+  EXPECT_EQ(transport_.paths[4], std::string(kBuilds) + "a2");
   EXPECT_EQ(agent_.pending_build_reports().size(), 1u);
 
   clock_.Advance(std::chrono::seconds(5));
+  transport_.PushOk(kAssignsA2);  // a2's result is not in yet: still held
   transport_.Push(Reply(200, testing::kAcceptedReply));
-  transport_.PushOk(kAssignsNothing);
   agent_.Beat();
-  EXPECT_EQ(transport_.paths[5], std::string(kBuilds) + "a2");
-  EXPECT_EQ(HeartbeatBuilds()[3], json::array());
+  EXPECT_EQ(HeartbeatBuilds()[3], json::parse(R"([
+      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Uploading"}])"));
+  EXPECT_EQ(transport_.paths[6], std::string(kBuilds) + "a2");
+  transport_.PushOk(kAssignsNothing);
+  EXPECT_EQ(agent_.Beat(), std::chrono::seconds(5));
+  EXPECT_EQ(HeartbeatBuilds()[4], json::array());
   EXPECT_THAT(build_executor_.executed(), ElementsAre("a1", "a2"));
 }
 
-TEST_F(AgentBuildsTest, TheNextAssignmentStartsFromTheCompletionsReply) {
+TEST_F(AgentBuildsTest, AnEndedBuildsSlotGoesToTheNextBeforeItsReportIsSent) {
   transport_.PushOk(R"({"assignments": [
       {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1}]})");
   agent_.Beat();
   ASSERT_EQ(tasks_.size(), 1u);
   RunTask(0);
-  // The controller accepts a1 and hands out a3 in the same reply.
-  transport_.Push(Reply(200, R"({"accepted": true, "assignments": [
-      {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})"));
-  agent_.DeliverResults();
-  ASSERT_EQ(tasks_.size(), 2u) << "a3 starts without waiting for a heartbeat";
+  // The heartbeat lists a1 as Uploading; the controller gives its slot to a3.
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1},
+      {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})");
+  size_t started_before_report = 0;
+  transport_.on_post = [&] {
+    if (transport_.paths.back() == std::string(kBuilds) + "a1") started_before_report = tasks_.size();
+  };
+  transport_.Push(Reply(200, testing::kAcceptedReply));
+  agent_.Beat();
+  EXPECT_EQ(started_before_report, 2u) << "a3 starts before a1's report is sent";
   RunTask(1);
   EXPECT_THAT(build_executor_.executed(), ElementsAre("a1", "a3"));
+}
+
+// A controller connection whose every request waits at a gate until the test
+// opens it, then is answered 200.
+class GatedTransport final : public ControllerTransport {
+ public:
+  Result<HttpResponse> Post(const std::string& path, const std::string&) override {
+    return Pass(path);
+  }
+  Result<HttpResponse> Put(const std::string& path, const std::string&, const std::string&,
+                           const HttpHeaders&) override {
+    return Pass(path);
+  }
+  Result<HttpResponse> PutFile(const std::string& path, const std::string&,
+                               const HttpHeaders&) override {
+    return Pass(path);
+  }
+  void Open() {
+    std::lock_guard<std::mutex> l(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  // Waits until `n` requests have arrived (at the gate or through it).
+  bool WaitFor(size_t n) {
+    std::unique_lock<std::mutex> l(mu_);
+    return cv_.wait_for(l, std::chrono::seconds(30), [&] { return paths_.size() >= n; });
+  }
+  std::vector<std::string> paths() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return paths_;
+  }
+
+ private:
+  Result<HttpResponse> Pass(const std::string& path) {
+    std::unique_lock<std::mutex> l(mu_);
+    paths_.push_back(path);
+    cv_.notify_all();
+    cv_.wait(l, [&] { return open_; });
+    return Reply(200, testing::kAcceptedReply);
+  }
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  std::vector<std::string> paths_;
+};
+
+TEST_F(AgentBuildsTest, OnTheReportThreadAnUploadHoldsUpNeitherHeartbeatNorNextBuild) {
+  GatedTransport reports;
+  agent_.DeliverReportsOver(&reports);
+  agent_.StartReports();
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1}]})");
+  agent_.Beat();
+  RunTask(0);
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1},
+      {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})");
+  agent_.Beat();
+  ASSERT_TRUE(reports.WaitFor(1));  // a1's report is at the gate
+  EXPECT_EQ(tasks_.size(), 2u) << "a3 started while a1's report is held";
+  EXPECT_EQ(HeartbeatBuilds()[1], json::parse(R"([
+      {"assignment": "a1", "package": "dev-libs/openssl-3.3.3", "state": "Uploading"}])"));
+  transport_.PushOk(R"({"assignments": [
+      {"id": "a1", "package": "dev-libs/openssl-3.3.3", "attempt": 1},
+      {"id": "a3", "package": "media-libs/mesa-24.3.4", "attempt": 1}]})");
+  agent_.Beat();  // still held: the heartbeat goes all the same
+  EXPECT_EQ(transport_.paths.size(), 3u);
+  EXPECT_EQ(agent_.pending_build_reports().size(), 1u);
+
+  reports.Open();
+  agent_.StopReports();  // lets the step in flight finish
+  EXPECT_EQ(reports.paths().back(), std::string(kBuilds) + "a1");
+  EXPECT_THAT(agent_.pending_build_reports(), IsEmpty());
+  EXPECT_GE(sleeper_.wakes, 1) << "a result taken brings the next heartbeat forward";
 }
 
 TEST_F(AgentBuildsTest, MalformedAssignmentsAreSkipped) {
@@ -166,9 +261,11 @@ TEST_F(AgentBuildsTest, MalformedAssignmentsAreSkipped) {
 TEST_F(AgentBuildsTest, BuildTakenBackIsStoppedAndItsPendingReportDropped) {
   transport_.PushOk(kAssignsTwo);
   agent_.Beat();
-  RunTask(1);                           // a2 ends
+  RunTask(1);                          // a2 ends
+  transport_.PushOk(kAssignsA2);       // a2's report is due
   transport_.Push(Reply(500, "oops"));  // its result: kept
-  transport_.PushOk(kAssignsNothing);   // both taken back (the drone was drained)
+  agent_.Beat();
+  transport_.PushOk(kAssignsNothing);  // both taken back (the drone was drained)
   agent_.Beat();
   RunTask(0);  // a1's task finds it withdrawn
   EXPECT_THAT(build_executor_.executed(), ElementsAre("a2"));
@@ -178,7 +275,7 @@ TEST_F(AgentBuildsTest, BuildTakenBackIsStoppedAndItsPendingReportDropped) {
   transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   EXPECT_EQ(transport_.paths.back(), kHeartbeat);
-  EXPECT_EQ(transport_.paths.size(), 4u);  // nothing more was posted for a2
+  EXPECT_EQ(transport_.paths.size(), 5u);  // nothing more was posted for a2
   EXPECT_EQ(HeartbeatBuilds().back(), json::array());
 }
 
@@ -187,13 +284,13 @@ TEST_F(AgentBuildsTest, DegradedDroneReturnsNewAssignmentsAtOnce) {
   transport_.PushOk(kAssignsA3);
   agent_.Beat();
   EXPECT_TRUE(tasks_.empty());
+  transport_.PushOk(kAssignsA3);
   transport_.Push(Reply(200, testing::kAcceptedReply));
-  transport_.PushOk(kAssignsNothing);
   agent_.Beat();
-  ASSERT_EQ(transport_.paths[1], std::string(kBuilds) + "a3");
-  EXPECT_EQ(transport_.bodies[1]["outcome"], "Returned");
-  EXPECT_EQ(transport_.bodies[1]["message"], "drone is DEGRADED: memory 91% >= 85%");
-  EXPECT_EQ(transport_.bodies[2]["health"], "DEGRADED");
+  EXPECT_EQ(transport_.bodies[1]["health"], "DEGRADED");
+  ASSERT_EQ(transport_.paths[2], std::string(kBuilds) + "a3");
+  EXPECT_EQ(transport_.bodies[2]["outcome"], "Returned");
+  EXPECT_EQ(transport_.bodies[2]["message"], "drone is DEGRADED: memory 91% >= 85%");
 }
 
 TEST_F(AgentBuildsTest, ThreeBuildsOverTwiceTheirExpectedTimeDegradeTheDrone) {
@@ -205,8 +302,8 @@ TEST_F(AgentBuildsTest, ThreeBuildsOverTwiceTheirExpectedTimeDegradeTheDrone) {
   agent_.Beat();
   ASSERT_EQ(tasks_.size(), 3u);
   for (size_t i = 0; i < 3; ++i) RunTask(i);
-  for (int i = 0; i < 3; ++i) transport_.Push(Reply(200, testing::kAcceptedReply));
   transport_.PushOk(kAssignsNothing);
+  for (int i = 0; i < 3; ++i) transport_.Push(Reply(200, testing::kAcceptedReply));
   agent_.Beat();
   EXPECT_EQ(agent_.health().state, HealthState::kDegraded);
   EXPECT_NE(agent_.health().reason.find("expected time"), std::string::npos)
@@ -232,28 +329,30 @@ TEST_F(AgentBuildsTest, OomKillMakesTheDroneCriticalAndReturnsEveryOtherBuild) {
   transport_.PushOk(kAssignsTwo);
   agent_.Beat();
   RunTask(0);                              // a1 is OOM-killed; a2 waits
+  transport_.PushOk(kAssignsTwoAndA3);     // a new one while CRITICAL
   transport_.Push(Reply(200, testing::kAcceptedReply));  // a1
   transport_.Push(Reply(200, testing::kAcceptedReply));  // a2, returned
-  transport_.PushOk(kAssignsA3);           // a new one while CRITICAL
   agent_.Beat();
   EXPECT_EQ(agent_.health().state, HealthState::kCritical);
-  EXPECT_EQ(transport_.bodies[1]["outcome"], "Failed");
-  EXPECT_EQ(transport_.bodies[1]["oomKilled"], true);
-  EXPECT_EQ(transport_.paths[2], std::string(kBuilds) + "a2");
-  EXPECT_EQ(transport_.bodies[2]["outcome"], "Returned");
-  EXPECT_EQ(transport_.bodies[2]["message"],
+  EXPECT_EQ(transport_.bodies[1]["health"], "CRITICAL");
+  EXPECT_EQ(HeartbeatBuilds()[1], json::parse(R"([
+      {"assignment": "a1", "package": "dev-libs/openssl-3.3.3", "state": "Uploading"},
+      {"assignment": "a2", "package": "sys-libs/zlib-1.3.1-r1", "state": "Uploading"}])"));
+  EXPECT_EQ(transport_.bodies[2]["outcome"], "Failed");
+  EXPECT_EQ(transport_.bodies[2]["oomKilled"], true);
+  EXPECT_EQ(transport_.paths[3], std::string(kBuilds) + "a2");
+  EXPECT_EQ(transport_.bodies[3]["outcome"], "Returned");
+  EXPECT_EQ(transport_.bodies[3]["message"],
             "drone is CRITICAL: OOM kill while building dev-libs/openssl-3.3.3");
-  EXPECT_EQ(transport_.bodies[3]["health"], "CRITICAL");
-  EXPECT_EQ(HeartbeatBuilds().back(), json::array());
 
   RunTask(1);  // a2's task: returned before it began
   EXPECT_THAT(build_executor_.executed(), ElementsAre("a1"));
   EXPECT_EQ(tasks_.size(), 2u);  // a3 was not started
+  transport_.PushOk(kAssignsA3);
   transport_.Push(Reply(200, testing::kAcceptedReply));
-  transport_.PushOk(kAssignsNothing);
   agent_.Beat();
-  EXPECT_EQ(transport_.bodies[4]["assignment"], "a3");
-  EXPECT_THAT(transport_.bodies[4]["message"].get<std::string>(),
+  EXPECT_EQ(transport_.bodies[5]["assignment"], "a3");
+  EXPECT_THAT(transport_.bodies[5]["message"].get<std::string>(),
               ::testing::StartsWith("drone is CRITICAL: "));
 }
 
@@ -264,8 +363,8 @@ TEST_F(AgentBuildsTest, SelfCheckRunsWhenRecoveringAndItsPassMakesTheDroneHealth
   transport_.PushOk(kAssignsA3);
   agent_.Beat();
   RunTask(0);
+  transport_.PushOk(kAssignsA3);
   transport_.Push(Reply(200, testing::kAcceptedReply));
-  transport_.PushOk(kAssignsNothing);
   agent_.Beat();
   ASSERT_EQ(agent_.health().state, HealthState::kCritical);
   EXPECT_EQ(self_check_.starts, 0);

@@ -49,7 +49,7 @@ class IndexEntryForTest : public ::testing::Test {
   }
 
   BinaryPackage Package(const std::string& rel) {
-    return BinaryPackage{pkgdir_.File(rel), rel, 5, "unused"};
+    return BinaryPackage{pkgdir_.File(rel), rel, 5};
   }
 
   Result<std::string> EntryFor(const std::string& rel) {

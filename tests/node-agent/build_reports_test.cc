@@ -35,8 +35,8 @@ class BuildReportsTest : public ::testing::Test {
     f.result.package = "dev-libs/openssl-3.3.3";
     f.result.outcome = api::kBuildSucceeded;
     f.result.duration_ms = 5000;
-    f.result.binpkg = api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3,
-                                            ::swarm::testing::kSha256OfAbc};
+    // As the executor leaves it: the digest is taken at upload.
+    f.result.binpkg = api::BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 3, ""};
     f.log_path = dir_.Write("logs/" + id + ".log", "building " + id + "\n");
     f.binpkg_path = dir_.Write("pkgdir/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", "abc");
     return f;
@@ -84,6 +84,20 @@ TEST_F(BuildReportsTest, SuccessUploadsLogThenPackageThenPostsTheResult) {
   EXPECT_EQ(result["durationMs"], 5000);
   EXPECT_EQ(result["binpkg"]["sha256"], ::swarm::testing::kSha256OfAbc);
   EXPECT_EQ(result["binpkg"]["size"], 3);
+}
+
+TEST_F(BuildReportsTest, AReportDroppedWhileAStepIsInFlightSendsNothingMore) {
+  outbox_.Add(Success("a1"));
+  outbox_.Add(Failure("f1"));
+  // The controller takes a1 back while its log is being sent.
+  transport_.on_post = [&] {
+    if (transport_.paths.size() == 1) outbox_.Retain({"f1"});
+  };
+  for (int i = 0; i < 3; ++i) transport_.Push(Ok());
+  EXPECT_EQ(Deliver(), 0u);
+  EXPECT_THAT(transport_.paths,
+              ElementsAre(std::string(kBase) + "a1/log", std::string(kBase) + "f1/log",
+                          std::string(kBase) + "f1"));
 }
 
 TEST_F(BuildReportsTest, FailureUploadsItsLogAndPostsTheResult) {
@@ -171,7 +185,7 @@ TEST_F(BuildReportsTest, ServerErrorIsRetriedAfterABackoffFromTheStepThatFailed)
 
   EXPECT_EQ(Deliver(), 1u);  // not due yet
   EXPECT_EQ(transport_.paths.size(), 3u);
-  EXPECT_THAT(outbox_.Progress().front().state, api::kActionRunning);
+  EXPECT_THAT(outbox_.Progress().front().state, api::kBuildUploading);
 
   clock_.Advance(std::chrono::seconds(1));
   transport_.Push(Ok());

@@ -60,9 +60,10 @@ TEST_F(BuildRunnerTest, EachIdStartsOnceAndItsEndWaitsForDelivery) {
   RunTasks();
   EXPECT_THAT(executor_.executed(), ElementsAre("a1", "a2"));
   EXPECT_EQ(wakes_, 2);
-  // Ended but not yet taken: still held, so the heartbeat keeps the lease.
-  EXPECT_THAT(States(runner_.Progress()), ElementsAre("a1 dev-libs/openssl-3.3.3 Running",
-                                                      "a2 sys-libs/zlib-1.3.1-r1 Running"));
+  // Ended but not yet taken: still held, so the heartbeat keeps the lease,
+  // and Uploading, so their slots go to the next builds.
+  EXPECT_THAT(States(runner_.Progress()), ElementsAre("a1 dev-libs/openssl-3.3.3 Uploading",
+                                                      "a2 sys-libs/zlib-1.3.1-r1 Uploading"));
   BuildSnapshot snap = runner_.Collect();
   ASSERT_EQ(snap.finished.size(), 2u);
   EXPECT_EQ(snap.finished[0].result.assignment, "a1");

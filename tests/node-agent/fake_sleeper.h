@@ -2,6 +2,7 @@
 
 // A Sleeper that records the waits instead of waiting.
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -18,11 +19,11 @@ class FakeSleeper final : public Sleeper {
     return !interrupted_;
   }
   void Interrupt() override { interrupted_ = true; }
-  void Wake() override { ++wakes; }
+  void Wake() override { ++wakes; }  // also from an agent's report thread
 
   std::vector<Duration> waits;
   std::function<void()> after_sleep;
-  int wakes = 0;
+  std::atomic<int> wakes{0};
 
  private:
   bool interrupted_ = false;

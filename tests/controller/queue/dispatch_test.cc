@@ -232,6 +232,26 @@ TEST_F(SwarmDispatchTest, BuildsInDependencyOrderAndACompletionCarriesTheNextAss
   EXPECT_EQ(again.status().code(), StatusCode::kConflict);
 }
 
+TEST_F(SwarmDispatchTest, ABuildThatUploadsItsReportGivesItsSlotToTheNext) {
+  DiscoverQueue({{"dev-libs/a-1", {}},
+                 {"dev-libs/d-1", {}},
+                 {"dev-libs/e-1", {}},
+                 {"dev-libs/f-1", {}}});
+  auto held = Hold("small");
+  ASSERT_EQ(held.size(), 1u);  // one core: one slot
+  // Still running: the slot stays taken.
+  EXPECT_EQ(Beat("small", {{held[0].id, held[0].package, api::kActionRunning}}).assignments.size(),
+            1u);
+  // Ended, its log and binary package on the way: the next build starts now.
+  auto next = Beat("small", {{held[0].id, held[0].package, api::kBuildUploading}}).assignments;
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_TRUE(Find(next, held[0].package)) << "its lease still holds";
+  EXPECT_EQ(Phase(held[0].package), "Building");
+  // Its result counts when it arrives.
+  ASSERT_TRUE(Succeed("small", held[0]).ok());
+  EXPECT_EQ(Phase(held[0].package), "Complete");
+}
+
 TEST_F(SwarmDispatchTest, AnUnreachableDronesWorkGoesBackAndItsLateCompletionIsRefused) {
   DiscoverQueue({{"dev-libs/a-1", {}}});
   auto [drone, held] = HoldAnywhere();
