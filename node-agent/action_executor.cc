@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/quantity.h"
+#include "node-agent/emerge_log.h"
 #include "node-agent/emerge_pretend.h"
 #include "node-agent/file_util.h"
 #include "node-agent/probes.h"
@@ -88,6 +89,7 @@ ActionSettings ActionSettingsFor(const AgentConfig& c) {
   s.state_dir = c.state_dir;
   s.repo_dir = c.portage.repo_dir;
   s.emerge = c.portage.emerge;
+  s.emerge_log = c.portage.emerge_log;
   s.hooks = c.hooks;
   return s;
 }
@@ -221,6 +223,9 @@ bool HostActionExecutor::Discover(const api::Action& a, api::ActionResult& r) {
   }
   r.packages = std::move(packages).value();
   r.message = "resolved " + std::to_string(r.packages.size()) + " packages";
+  if (int timed = EstimateFromEmergeLog(settings_.emerge_log, r.packages); timed > 0) {
+    r.message += ", " + std::to_string(timed) + " timed by " + settings_.emerge_log;
+  }
   return true;
 }
 

@@ -33,6 +33,7 @@ struct ActionSettings {
   std::string state_dir;  // DEPLOY_MARKER and logs/ live here
   std::string repo_dir;   // where the tree revision is read
   std::string emerge;     // the emerge program (possibly a wrapper script)
+  std::string emerge_log;  // past build times for discovery's estimates; "" none
   HooksConfig hooks;
   // Past this a hook or emerge is killed and the action fails. Generous: a
   // sync over a slow link or a deploy that compiles may take many minutes.

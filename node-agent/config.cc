@@ -15,7 +15,8 @@ using api::YamlMap;
 
 const std::vector<std::string> kTopKeys = {"name",     "controller", "tokenFile", "stateDir",
                                            "procRoot", "portage",    "hooks"};
-const std::vector<std::string> kPortageKeys = {"repoDir", "pkgDir", "tmpDir", "emerge"};
+const std::vector<std::string> kPortageKeys = {"repoDir", "pkgDir", "tmpDir", "emerge",
+                                               "emergeLog"};
 const std::vector<std::string> kHookKeys = {"sync", "deploy", "selfCheck"};
 
 bool IsShellSafe(char c) {
@@ -84,6 +85,7 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text, const std::string& s
   if (portage.ReadString("emerge", c.portage.emerge) && c.portage.emerge.empty()) {
     diag.AddAt("portage.emerge", "expected the emerge program, got \"\"");
   }
+  portage.ReadString("emergeLog", c.portage.emerge_log);
 
   // Absent hooks get defaults built from the paths above; an explicit ""
   // switches a hook off.

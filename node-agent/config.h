@@ -23,6 +23,8 @@ struct PortageConfig {
   std::string pkg_dir = "/var/cache/binpkgs";
   std::string tmp_dir = "/var/tmp/portage";
   std::string emerge = "/usr/bin/emerge";
+  // Where discovery reads past build times (estimatedMs); "" reads none.
+  std::string emerge_log = "/var/log/emerge.log";
 };
 
 // Shell commands (run with `sh -c`) with {revision}, {version} and {atom}

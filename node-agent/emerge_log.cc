@@ -1,7 +1,12 @@
 #include "node-agent/emerge_log.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <map>
+
+#include "api/cpv.h"
+#include "node-agent/file_util.h"
 
 namespace swarm::agent {
 namespace {
@@ -32,11 +37,37 @@ bool ReadMerge(std::string_view rest, std::string_view prefix, std::string_view*
   return cpv->find('/') != std::string_view::npos && cpv->find(' ') == std::string_view::npos;
 }
 
+// After "=== ": "(i of n) Merging Binary (cat/pkg-ver::path)"; the cpv in
+// `*cpv`.
+bool ReadBinaryMerge(std::string_view rest, std::string_view* cpv) {
+  const size_t start = rest.find_first_not_of(' ');
+  constexpr std::string_view kPrefix = "=== (";
+  if (start == std::string_view::npos || rest.substr(start, kPrefix.size()) != kPrefix) {
+    return false;
+  }
+  rest = rest.substr(start + kPrefix.size());
+  const size_t close = rest.find(") ");
+  if (close == std::string_view::npos) return false;
+  rest = rest.substr(close + 2);
+  constexpr std::string_view kBinary = "Merging Binary (";
+  if (rest.substr(0, kBinary.size()) != kBinary) return false;
+  rest = rest.substr(kBinary.size());
+  const size_t repo = rest.find("::");
+  if (repo == 0 || repo == std::string_view::npos) return false;
+  *cpv = rest.substr(0, repo);
+  return true;
+}
+
+struct OpenMerge {
+  int64_t started = 0;
+  bool binary = false;
+};
+
 }  // namespace
 
 std::vector<LoggedMerge> ParseEmergeLog(std::string_view log) {
   std::vector<LoggedMerge> out;
-  std::map<std::string, std::vector<int64_t>, std::less<>> open;  // cpv -> start times
+  std::map<std::string, std::vector<OpenMerge>, std::less<>> open;  // by cpv
   while (!log.empty()) {
     const size_t nl = log.find('\n');
     std::string_view line = log.substr(0, nl);
@@ -45,16 +76,53 @@ std::vector<LoggedMerge> ParseEmergeLog(std::string_view log) {
     std::string_view rest, cpv;
     if (!ReadTime(line, &t, &rest)) continue;
     if (ReadMerge(rest, ">>> emerge ", &cpv)) {
-      open[std::string(cpv)].push_back(t);
+      open[std::string(cpv)].push_back({t, false});
+    } else if (ReadBinaryMerge(rest, &cpv)) {
+      auto it = open.find(cpv);
+      if (it != open.end() && !it->second.empty()) it->second.back().binary = true;
     } else if (ReadMerge(rest, "::: completed emerge ", &cpv)) {
       auto it = open.find(cpv);
       if (it == open.end() || it->second.empty()) continue;
-      const int64_t started = it->second.back();
+      const OpenMerge m = it->second.back();
       it->second.pop_back();
-      if (t >= started) out.push_back({std::string(cpv), started, t - started});
+      if (t >= m.started) out.push_back({std::string(cpv), m.started, t - m.started, m.binary});
     }
   }
   return out;
+}
+
+BuildTimes::BuildTimes(std::string_view emerge_log) {
+  for (const auto& m : ParseEmergeLog(emerge_log)) {
+    if (m.binary) continue;
+    by_cpv_[m.cpv] = m.seconds;
+    by_key_[api::PackageKey(m.cpv)] = m.seconds;
+  }
+}
+
+std::optional<int64_t> BuildTimes::For(const std::string& cpv, bool* other_version) const {
+  if (auto it = by_cpv_.find(cpv); it != by_cpv_.end()) return it->second;
+  auto k = by_key_.find(api::PackageKey(cpv));
+  if (k == by_key_.end()) return std::nullopt;
+  if (other_version != nullptr) *other_version = true;
+  return k->second;
+}
+
+int EstimateFromEmergeLog(const std::string& path, std::vector<api::DiscoveredPackage>& packages) {
+  if (path.empty()) return 0;
+  auto log = ReadWholeFile(path);
+  if (!log.ok()) {
+    spdlog::debug("no build times for the queue's estimates: {}", log.status().message());
+    return 0;
+  }
+  const BuildTimes times(*log);
+  int timed = 0;
+  for (auto& p : packages) {
+    if (auto t = times.For(p.name)) {
+      p.estimated_ms = *t * 1000;
+      ++timed;
+    }
+  }
+  return timed;
 }
 
 }  // namespace swarm::agent

@@ -1,9 +1,7 @@
 #include "sim/from_emerge.h"
 
 #include <algorithm>
-#include <map>
 
-#include "api/cpv.h"
 #include "node-agent/emerge_log.h"
 #include "node-agent/emerge_pretend.h"
 
@@ -21,20 +19,14 @@ Result<FromEmergeResult> WorkloadFromEmerge(std::string_view pretend, std::strin
   }
   auto merges = agent::ParseEmergePretend(pretend);
   if (!merges.ok()) return InvalidArgument("--pretend: " + merges.status().message());
-  // The latest completed merge of each version and of each cat/pn.
-  std::map<std::string, double> by_cpv, by_key;
-  for (const auto& m : agent::ParseEmergeLog(emerge_log)) {
-    by_cpv[m.cpv] = static_cast<double>(m.seconds);
-    by_key[api::PackageKey(m.cpv)] = static_cast<double>(m.seconds);
-  }
+  const agent::BuildTimes times(emerge_log);
   FromEmergeResult out;
   for (const auto& p : *merges) {
     double seconds = options.unknown_seconds;
-    if (auto it = by_cpv.find(p.name); it != by_cpv.end()) {
-      seconds = it->second;
-    } else if (auto k = by_key.find(api::PackageKey(p.name)); k != by_key.end()) {
-      seconds = k->second;
-      ++out.timed_by_other_version;
+    bool other_version = false;
+    if (auto t = times.For(p.name, &other_version)) {
+      seconds = static_cast<double>(*t);
+      if (other_version) ++out.timed_by_other_version;
     } else {
       out.untimed.push_back(p.name);
     }

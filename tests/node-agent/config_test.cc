@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "node-agent/action_executor.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
@@ -79,6 +80,7 @@ TEST_F(ConfigTest, EverythingSet) {
                  "  pkgDir: /srv/binpkgs\n"
                  "  tmpDir: /srv/tmp\n"
                  "  emerge: emerge\n"
+                 "  emergeLog: /srv/log/emerge.log\n"
                  "hooks:\n"
                  "  sync: /usr/local/bin/sync-tree {revision}\n"
                  "  deploy: /usr/local/bin/deploy {version}\n"
@@ -89,6 +91,8 @@ TEST_F(ConfigTest, EverythingSet) {
   EXPECT_EQ(c->portage.pkg_dir, "/srv/binpkgs");
   EXPECT_EQ(c->portage.tmp_dir, "/srv/tmp");
   EXPECT_EQ(c->portage.emerge, "emerge");
+  EXPECT_EQ(c->portage.emerge_log, "/srv/log/emerge.log");
+  EXPECT_EQ(ActionSettingsFor(*c).emerge_log, "/srv/log/emerge.log");
   EXPECT_EQ(c->hooks.sync, "/usr/local/bin/sync-tree {revision}");
   EXPECT_EQ(c->hooks.deploy, "/usr/local/bin/deploy {version}");
   EXPECT_EQ(c->hooks.self_check, "");  // switched off explicitly

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/temp_dir.h"
+
 namespace swarm::agent {
 namespace {
 
@@ -44,6 +46,51 @@ TEST(EmergeLogTest, NothingReadableIsNothing) {
                              "5:  ::: completed emerge (1 of 1) a/b-1 to /\n")
                   .empty())
       << "the clock went backwards";
+}
+
+// A drone's log: it compiled openssl once, then installed a newer build of
+// it and zlib from the binhost (Binpkg.py logs "Merging Binary").
+constexpr char kDroneLog[] =
+    "1733472000:  >>> emerge (1 of 1) dev-libs/openssl-3.3.2 to /\n"
+    "1733472000:  === (1 of 1) Compiling/Merging (dev-libs/openssl-3.3.2::/var/db/repos/gentoo/"
+    "dev-libs/openssl/openssl-3.3.2.ebuild)\n"
+    "1733472300:  ::: completed emerge (1 of 1) dev-libs/openssl-3.3.2 to /\n"
+    "1733480000:  >>> emerge (1 of 2) dev-libs/openssl-3.3.3 to /\n"
+    "1733480000:  === (1 of 2) Merging Binary (dev-libs/openssl-3.3.3::/var/cache/binpkgs/"
+    "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar)\n"
+    "1733480004:  ::: completed emerge (1 of 2) dev-libs/openssl-3.3.3 to /\n"
+    "1733480004:  >>> emerge (2 of 2) sys-libs/zlib-1.3.1 to /\n"
+    "1733480004:  === (2 of 2) Merging Binary (sys-libs/zlib-1.3.1::/var/cache/binpkgs/"
+    "sys-libs/zlib/zlib-1.3.1-1.gpkg.tar)\n"
+    "1733480005:  ::: completed emerge (2 of 2) sys-libs/zlib-1.3.1 to /\n";
+
+TEST(EmergeLogTest, BinaryInstallsAreMarkedAndTimeNoBuild) {
+  auto merges = ParseEmergeLog(kDroneLog);
+  ASSERT_EQ(merges.size(), 3u);
+  EXPECT_FALSE(merges[0].binary);
+  EXPECT_TRUE(merges[1].binary);
+  EXPECT_TRUE(merges[2].binary);
+
+  BuildTimes times(kDroneLog);
+  bool other_version = false;
+  // 3.3.3 was only installed: the compile of 3.3.2 times it.
+  EXPECT_EQ(times.For("dev-libs/openssl-3.3.3", &other_version), 300);
+  EXPECT_TRUE(other_version);
+  EXPECT_EQ(times.For("sys-libs/zlib-1.3.1"), std::nullopt);
+  EXPECT_EQ(BuildTimes(kLog).For("dev-libs/libxml2-2.13.6"), 100);
+}
+
+TEST(EmergeLogTest, DiscoveredPackagesGetTheirCompileTimes) {
+  ::swarm::testing::TempDir dir;
+  const std::string log = dir.Write("emerge.log", kDroneLog);
+  std::vector<api::DiscoveredPackage> packages = {{"dev-libs/openssl-3.3.4", {}},
+                                                  {"sys-libs/zlib-1.3.1", {}}};
+  EXPECT_EQ(EstimateFromEmergeLog(log, packages), 1);
+  EXPECT_EQ(packages[0].estimated_ms, 300000);
+  EXPECT_EQ(packages[0].estimated_cpu_ms, 0) << "emerge.log holds wall times only";
+  EXPECT_EQ(packages[1].estimated_ms, 0);
+  EXPECT_EQ(EstimateFromEmergeLog(dir.File("missing.log"), packages), 0);
+  EXPECT_EQ(EstimateFromEmergeLog("", packages), 0);
 }
 
 }  // namespace
