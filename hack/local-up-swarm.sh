@@ -19,6 +19,7 @@
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
+source "$SWARM_ROOT/hack/lib/fake-drone.sh"
 
 BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
 BIN_DIR=${BIN_DIR:-$BUILD_DIR/bin}
@@ -101,25 +102,11 @@ for a in $AGENTS; do
   # Each drone starts one revision behind, on its own clone of the tree.
   git clone -q "$WORK_DIR/tree" "$d/repo"
   git -C "$d/repo" checkout -q --detach rev-1
-  mkdir -p "$d/state" "$d/pkgdir" "$d/tmpdir" "$d/bin"
+  fake_drone::config "$d" "$a" "$SWARMCTL_SERVER"
   # The fake emerge reads this drone's tree; deploys go through the fake hook.
   printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
     "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
   chmod +x "$d/bin/emerge"
-  cat > "$d/agent.yaml" <<YAML
-name: $a
-controller: $SWARMCTL_SERVER
-tokenFile: $d/token
-stateDir: $d/state
-procRoot: /proc
-portage:
-  repoDir: $d/repo
-  pkgDir: $d/pkgdir
-  tmpDir: $d/tmpdir
-  emerge: $d/bin/emerge
-hooks:
-  deploy: $SWARM_ROOT/hack/fake-portage/deploy-hook.sh $d/state {version}
-YAML
   "$BIN_DIR/swarm-agent" --config "$d/agent.yaml" >"$d/agent.log" 2>&1 &
   pids+=($!)
 done

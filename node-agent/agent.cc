@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "api/codec.h"
 #include "api/quantity.h"
 
@@ -134,6 +136,7 @@ Duration Agent::Beat() {
   std::string message;
   LinkState next = Exchange(report, &message);
   SetLink(next, message);
+  if (std::exchange(reports_added_, false) && report_transport_ != nullptr) WakeReports();
   size_t reported = 0;
   if (report_transport_ == nullptr) {
     build_outbox_.Deliver(*transport_, options_.name, /*ignore_backoff=*/false, &reported);

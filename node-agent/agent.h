@@ -176,6 +176,7 @@ class Agent {
   ResultOutbox outbox_;
   BuildReportOutbox build_outbox_;
   ControllerTransport* report_transport_ = nullptr;  // null: Beat() delivers reports
+  bool reports_added_ = false;  // since the last heartbeat; the Run() thread's
   std::mutex report_mu_;
   std::condition_variable report_cv_;
   bool report_wake_ = false;  // guarded by report_mu_

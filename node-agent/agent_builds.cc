@@ -39,7 +39,9 @@ void Agent::AbsorbBuilds(std::vector<FinishedBuild> finished, SteadyTime now) {
     if (b.result.outcome != api::kBuildReturned) health_.RecordBuild(OutcomeOf(b), now);
     build_outbox_.Add(std::move(b));
   }
-  if (!finished.empty() && report_transport_ != nullptr) WakeReports();
+  // The report thread is woken after the heartbeat that lists them as
+  // Uploading: the next build's dispatch goes before the upload.
+  if (!finished.empty()) reports_added_ = true;
 }
 
 void Agent::TakeBuildsAndSelfCheck(SteadyTime now) {

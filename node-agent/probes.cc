@@ -151,7 +151,36 @@ Result<std::string> ReadDeployVersion(const std::string& state_dir) {
   return Trim(*text);
 }
 
+std::optional<std::string> ReadGitHead(const std::string& repo_dir) {
+  const std::string git = repo_dir + "/.git";
+  auto head = ReadWholeFile(git + "/HEAD");
+  if (!head.ok()) return std::nullopt;  // no .git directory (or a worktree's file)
+  std::string value = Trim(*head);
+  if (IsCommitHash(value)) return value;  // detached, as the sync hook leaves it
+  constexpr std::string_view kRef = "ref: ";
+  if (value.rfind(kRef, 0) != 0) return std::nullopt;
+  const std::string ref = value.substr(kRef.size());
+  if (ref.rfind("refs/", 0) != 0 || ref.find("..") != std::string::npos) return std::nullopt;
+  if (auto loose = ReadWholeFile(git + "/" + ref); loose.ok()) {
+    std::string hash = Trim(*loose);
+    return IsCommitHash(hash) ? std::optional(hash) : std::nullopt;
+  }
+  // "<hash> <ref>" lines of packed-refs, after `git gc`.
+  auto packed = ReadWholeFile(git + "/packed-refs");
+  if (!packed.ok()) return std::nullopt;
+  std::istringstream lines(*packed);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos || line.substr(space + 1) != ref) continue;
+    std::string hash = line.substr(0, space);
+    return IsCommitHash(hash) ? std::optional(hash) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
 Result<std::string> ReadTreeRevision(const std::string& repo_dir, CommandRunner& runner) {
+  // No process for the common case: every heartbeat and build reads it.
+  if (auto head = ReadGitHead(repo_dir)) return *head;
   CommandSpec spec;
   spec.argv = {"git", "-C", repo_dir, "rev-parse", "HEAD"};
   spec.timeout = std::chrono::seconds(30);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,9 +75,15 @@ double MaxDiskUsedPercent(const std::vector<std::string>& dirs, const StatFs& st
 // Trimmed content of <state_dir>/DEPLOY_MARKER; NotFound when missing.
 Result<std::string> ReadDeployVersion(const std::string& state_dir);
 
-// `git -C <repo_dir> rev-parse HEAD`, else the first field of
-// <repo_dir>/metadata/timestamp.commit. NotFound (saying what was tried)
-// when neither gives a revision.
+// The commit <repo_dir>/.git/HEAD names, read from the files git keeps
+// (HEAD, then the branch's loose ref or packed-refs), without running git;
+// nullopt when those files do not settle it (no .git directory, a worktree,
+// anything unexpected).
+std::optional<std::string> ReadGitHead(const std::string& repo_dir);
+
+// ReadGitHead(), else `git -C <repo_dir> rev-parse HEAD`, else the first
+// field of <repo_dir>/metadata/timestamp.commit. NotFound (saying what was
+// tried) when none gives a revision.
 Result<std::string> ReadTreeRevision(const std::string& repo_dir, CommandRunner& runner);
 
 // Thread safety: Probe() may be called from one thread at a time.

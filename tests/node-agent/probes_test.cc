@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <map>
 
+#include "base/command_runner.h"
+#include "base/strings.h"
 #include "tests/node-agent/fake_command_runner.h"
 #include "tests/support/temp_dir.h"
 
@@ -144,6 +146,48 @@ TEST(ProbesTest, TreeRevisionFromGit) {
   ASSERT_EQ(runner.calls().size(), 1u);
   EXPECT_EQ(runner.calls()[0],
             (std::vector<std::string>{"git", "-C", dir.File("repo"), "rev-parse", "HEAD"}));
+}
+
+TEST(ProbesTest, TreeRevisionFromGitsOwnFilesWithoutRunningGit) {
+  TempDir dir;
+  FakeCommandRunner runner;
+  const std::string other(40, 'b');
+  dir.Write("repo/.git/HEAD", std::string(kRev) + "\n");  // detached
+  EXPECT_EQ(ReadTreeRevision(dir.File("repo"), runner).value(), kRev);
+  dir.Write("repo/.git/HEAD", "ref: refs/heads/master\n");
+  dir.Write("repo/.git/refs/heads/master", other + "\n");
+  EXPECT_EQ(ReadTreeRevision(dir.File("repo"), runner).value(), other);
+  dir.Write("repo/.git/HEAD", "ref: refs/heads/stable\n");
+  dir.Write("repo/.git/packed-refs", "# pack-refs with: peeled fully-peeled sorted\n" + other +
+                                         " refs/heads/master\n" + std::string(kRev) +
+                                         " refs/heads/stable\n");
+  EXPECT_EQ(ReadTreeRevision(dir.File("repo"), runner).value(), kRev);
+  EXPECT_TRUE(runner.calls().empty());
+
+  // What the files do not settle goes to git.
+  dir.Write("repo/.git/HEAD", "ref: refs/heads/gone\n");
+  runner.PushExit(0, other + "\n");
+  EXPECT_EQ(ReadTreeRevision(dir.File("repo"), runner).value(), other);
+  EXPECT_EQ(runner.calls().size(), 1u);
+  EXPECT_EQ(ReadGitHead(dir.File("nowhere")), std::nullopt);
+}
+
+TEST(ProbesTest, TreeRevisionFromARealRepositoryMatchesGit) {
+  TempDir dir;
+  ProcessRunner runner;
+  const std::string repo = dir.File("repo");
+  CommandSpec init;
+  init.argv = {"sh", "-c",
+               "git init -q -b master \"$0\" && cd \"$0\" && git -c user.name=t -c "
+               "user.email=t@localhost commit -q --allow-empty -m one && git pack-refs --all",
+               repo};
+  auto made = runner.Run(init);
+  ASSERT_TRUE(made.ok() && made->ok()) << (made.ok() ? made->output : made.status().ToString());
+  CommandSpec rev_parse;
+  rev_parse.argv = {"git", "-C", repo, "rev-parse", "HEAD"};
+  auto git = runner.Run(rev_parse);
+  ASSERT_TRUE(git.ok() && git->ok());
+  EXPECT_EQ(ReadGitHead(repo), Trim(git->output)) << "from packed-refs";
 }
 
 TEST(ProbesTest, TreeRevisionFallsBackToTimestampCommit) {
