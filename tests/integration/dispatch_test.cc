@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -315,6 +316,32 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   ExpectIndexed(30);
   auto status = h_.Swarmctl({"status"});
   EXPECT_NE(status.out.find("30"), std::string::npos) << status.out;
+}
+
+TEST_F(DispatchTest, ABuildsSlotGoesToTheNextBuildBeforeItsPackageIsUploaded) {
+  // One slot; every package a few MiB, uploaded while the next build runs.
+  Start({{"drone-izar", "1", "32Gi",
+          {{"FAKE_EMERGE_BUILD_SECONDS", "0.1"}, {"FAKE_EMERGE_BINPKG_BYTES", "4194304"}}}},
+        dag_);
+  ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
+  json events = h_.GetJson("/api/v1/events?kind=Package&limit=1000");
+  std::vector<int64_t> assigned, succeeded;
+  for (const auto& e : events["items"]) {
+    if (e["reason"] == "BuildAssigned") assigned.push_back(e["id"].get<int64_t>());
+    if (e["reason"] == "BuildSucceeded") succeeded.push_back(e["id"].get<int64_t>());
+  }
+  std::sort(assigned.begin(), assigned.end());
+  std::sort(succeeded.begin(), succeeded.end());
+  ASSERT_EQ(assigned.size(), 30u);
+  ASSERT_EQ(succeeded.size(), 30u);
+  // 15 packages are ready from the start: for the first builds the next one
+  // is assigned when the heartbeat says the build ended, before its package
+  // and result are in.
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_LT(assigned[i + 1], succeeded[i]) << "build " << i + 2 << " waited for build " << i + 1
+                                             << "'s upload";
+  }
+  ExpectPublished();
 }
 
 TEST_F(DispatchTest, ADroneKilledMidBuildHasItsWorkFinishedElsewhere) {
