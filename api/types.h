@@ -157,8 +157,11 @@ struct Swarm {
 
 inline constexpr char kActionQueued[] = "Queued";
 inline constexpr char kActionRunning[] = "Running";
-// A build that ended on the drone and whose report (log, binary package,
-// result) is on its way: it keeps its lease but no longer holds a slot.
+// A build that succeeded on the drone and whose report (log, binary package,
+// result) is on its way: it keeps its lease but no longer holds a slot. A
+// failed or returned build stays Running until its result is in: what the
+// result decides (grounding, an OOM's lesson, a systemic fault) comes before
+// the drone's next build.
 inline constexpr char kBuildUploading[] = "Uploading";
 
 // Sent in every heartbeat for each action the agent holds but has not finished.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How long a drone sits idle between two builds, on real processes: a
-# controller and one agent on 127.0.0.1, the drone labelled CORES cores (1:
-# one build at a time), a queue of BUILDS independent packages that the fake
+# controller and one agent on 127.0.0.1, the drone labelled 1 core (one build
+# at a time, so each build's end and the next one's start pair up), a queue of BUILDS independent packages that the fake
 # emerge builds in BUILD_SECONDS each; every BIG_EVERY-th package's binary
 # package is BIG_MB MiB, the others a few KiB. A wrapper around emerge records
 # when each build's emerge process starts and ends; a gap is the time from
@@ -17,11 +17,11 @@
 #   BUILD_SECONDS  each build's compile phase (default: 1)
 #   BIG_EVERY      every this many packages, a big one (default: 5)
 #   BIG_MB         its binary package, MiB (default: 300)
-#   CORES          the drone's cores label (default: 1)
 #   DRONE_ROOT     where the drone's files live (default: /dev/shm, a tmpfs):
 #                  a real drone writes its packages to a disk of its own; on
 #                  one machine they would share the controller's ext4 journal,
 #                  and every commit of the controller would wait for them
+#                  (the big packages stay there: BUILDS / BIG_EVERY x BIG_MB)
 #   BINHOST_DIR    the controller's --binhost-dir (default: beside its state,
 #                  on the same disk)
 #   RATE           limit of the link (default: none)
@@ -32,11 +32,14 @@ BUILDS=${BUILDS:-40}
 BUILD_SECONDS=${BUILD_SECONDS:-1}
 BIG_EVERY=${BIG_EVERY:-5}
 BIG_MB=${BIG_MB:-300}
-CORES=${CORES:-1}
 RATE=${RATE:-}
 DRONE_ROOT=${DRONE_ROOT:-/dev/shm}
 
 if [ -n "$RATE" ] && [ -z "${BENCH_GAP_NETNS:-}" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "RATE=$RATE: shaping a link needs a network namespace and tc: run as root" >&2
+    exit 2
+  fi
   # Built before entering the namespace; the namespace has no network but lo.
   source "$SWARM_ROOT/hack/lib/bench.sh"
   bench::binaries
@@ -82,7 +85,7 @@ chmod 600 "$work/tokens.csv"
   printf '  portage: {treeRevision: %s}\n  deploy: {version: v1}\n' "$revision"
   printf '  queue:\n    packages:\n'
   for i in $(seq "$BUILDS"); do printf '      - dev-libs/gap%s-1.0\n' "$i"; done
-  printf '  drones:\n    - name: drone-1\n      labels: {cores: "%s", memory: 64Gi}\n' "$CORES"
+  printf '  drones:\n    - name: drone-1\n      labels: {cores: "1", memory: 64Gi}\n'
 } > "$work/swarm.yaml"
 
 git clone -q "$tree" "$d/repo"
@@ -90,16 +93,17 @@ mkdir -p "$d/bin"
 echo dronetoken > "$d/token"
 chmod 600 "$d/token"
 # The wrapper times each build's emerge; --pretend and --info pass through.
+# The fake emerge's scratch files go to the drone's tmpdir (TMPDIR).
 cat > "$d/bin/emerge" <<SH
 #!/bin/sh
-emerge="$SWARM_ROOT/hack/fake-portage/emerge --fake-repo $d/repo"
+export TMPDIR="$d/tmpdir"
 case " \$* " in
   *" --oneshot "*) ;;
-  *) exec \$emerge "\$@" ;;
+  *) exec "$SWARM_ROOT/hack/fake-portage/emerge" --fake-repo "$d/repo" "\$@" ;;
 esac
 for a in "\$@"; do atom=\$a; done
 printf '%s start %s\n' "\$(date +%s.%N)" "\$atom" >> "$work/times"
-FAKE_EMERGE_BUILD_SECONDS=$BUILD_SECONDS \$emerge "\$@"
+FAKE_EMERGE_BUILD_SECONDS=$BUILD_SECONDS "$SWARM_ROOT/hack/fake-portage/emerge" --fake-repo "$d/repo" "\$@"
 rc=\$?
 printf '%s end %s\n' "\$(date +%s.%N)" "\$atom" >> "$work/times"
 exit \$rc
@@ -147,6 +151,9 @@ for t, what, atom in events:
         if n % int(big_every) == 0:
             after_big.append(gap)
         ended = None
+
+if not gaps:
+    sys.exit("no gaps: the queue needs two builds at least (BUILDS)")
 
 def pct(xs, p):
     xs = sorted(xs)

@@ -61,11 +61,13 @@ void Agent::StartReports() {
     std::lock_guard<std::mutex> l(report_mu_);
     report_stop_ = false;
   }
+  reports_stopping_.store(false);
   report_thread_ = std::thread([this] { RunReports(); });
 }
 
 void Agent::StopReports() {
   if (!report_thread_.joinable()) return;
+  reports_stopping_.store(true);  // ends a delivery between two steps
   {
     std::lock_guard<std::mutex> l(report_mu_);
     report_stop_ = true;
@@ -80,8 +82,9 @@ void Agent::RunReports() {
     report_wake_ = false;
     l.unlock();
     size_t reported = 0;
-    const size_t held = build_outbox_.Deliver(*report_transport_, options_.name,
-                                              /*ignore_backoff=*/false, &reported);
+    const size_t held =
+        build_outbox_.Deliver(*report_transport_, options_.name, /*ignore_backoff=*/false,
+                              &reported, [this] { return reports_stopping_.load(); });
     // A result taken frees the package's dependents: the next heartbeat, at
     // once, brings whatever the controller has for the drone now.
     if (reported > 0) sleeper_->Wake();

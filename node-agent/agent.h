@@ -76,7 +76,8 @@ class Agent {
   // sends them, after its heartbeat. Not owned; must outlive Run().
   void DeliverReportsOver(ControllerTransport* transport) { report_transport_ = transport; }
   // Start and join the report thread (Run() calls both; a test driving
-  // Beat() may too). StopReports() lets a step in flight finish.
+  // Beat() may too). StopReports() lets the step in flight (one upload, or
+  // one result) finish and sends nothing more; DeliverResults() goes on.
   void StartReports();
   void StopReports();
 
@@ -181,6 +182,7 @@ class Agent {
   std::condition_variable report_cv_;
   bool report_wake_ = false;  // guarded by report_mu_
   bool report_stop_ = false;  // guarded by report_mu_
+  std::atomic<bool> reports_stopping_{false};  // StopReports(): end a delivery early
   std::thread report_thread_;
   std::set<std::string> reply_problems_;  // reply items left out, logged once
 };

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "api/cpv.h"
-#include "base/sha256.h"
 #include "base/status.h"
 
 namespace swarm::agent {

@@ -26,6 +26,10 @@ bool IsFinalReportRefusal(int status) {
 
 }  // namespace
 
+const char* ReportState(const FinishedBuild& build) {
+  return build.result.outcome == api::kBuildSucceeded ? api::kBuildUploading : api::kActionRunning;
+}
+
 std::string BuildReportPath(const std::string& drone_name, const std::string& assignment) {
   return "/api/v1/drones/" + drone_name + "/builds/" + assignment;
 }
@@ -63,7 +67,8 @@ void BuildReportOutbox::Add(FinishedBuild build) {
 }
 
 size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::string& drone_name,
-                                  bool ignore_backoff, size_t* reported) {
+                                  bool ignore_backoff, size_t* reported,
+                                  const std::function<bool()>& stop) {
   std::lock_guard<std::mutex> one(deliver_mu_);
   const SteadyTime now = clock_->SteadyNow();
   std::vector<std::string> due;
@@ -78,6 +83,7 @@ size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::str
                         [&](const Pending& p) { return p.build.result.assignment == id; });
   };
   for (const std::string& id : due) {
+    if (stop && stop()) break;
     Pending p;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -89,7 +95,7 @@ size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::str
     // report is still held.
     Outcome o = Outcome::kNext;
     bool held = true;
-    while (o == Outcome::kNext && p.step != Step::kDone && held) {
+    while (o == Outcome::kNext && p.step != Step::kDone && held && !(stop && stop())) {
       o = Send(p, transport, drone_name);
       std::lock_guard<std::mutex> l(mu_);
       held = find(id) != pending_.end();
@@ -97,7 +103,7 @@ size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::str
     std::lock_guard<std::mutex> l(mu_);
     auto it = find(id);
     if (it == pending_.end()) continue;  // dropped while it was sent
-    if (o == Outcome::kNext || o == Outcome::kDropped) {
+    if ((o == Outcome::kNext && p.step == Step::kDone) || o == Outcome::kDropped) {
       if (o == Outcome::kNext) {
         spdlog::info("build {} ({}) reported: {}", id, p.build.result.package,
                      p.build.result.outcome);
@@ -106,7 +112,13 @@ size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::str
       pending_.erase(it);
       continue;
     }
-    p.due = now + BackoffDelay(p.failures++, uniform01_());
+    if (o == Outcome::kNext) {  // stopped between steps: the next call goes on
+      *it = std::move(p);
+      break;
+    }
+    // From the failure, not from the start of the call: a long upload that
+    // failed is not due again at once.
+    p.due = clock_->SteadyNow() + BackoffDelay(p.failures++, uniform01_());
     *it = std::move(p);
     if (o == Outcome::kUnreachable) break;
   }
@@ -127,15 +139,13 @@ void BuildReportOutbox::Retain(const std::set<std::string>& current) {
 std::vector<api::BuildProgress> BuildReportOutbox::Progress() const {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<api::BuildProgress> out;
+  size_t uploading = 0;
   for (const auto& p : pending_) {
-    out.push_back({p.build.result.assignment, p.build.result.package, api::kBuildUploading});
+    const char* state = ReportState(p.build);
+    if (state == api::kBuildUploading && ++uploading > kMaxUploading) state = api::kActionRunning;
+    out.push_back({p.build.result.assignment, p.build.result.package, state});
   }
   return out;
-}
-
-size_t BuildReportOutbox::size() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return pending_.size();
 }
 
 BuildReportOutbox::Outcome BuildReportOutbox::Send(Pending& p, ControllerTransport& transport,

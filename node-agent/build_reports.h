@@ -31,6 +31,16 @@ std::string BuildReportPath(const std::string& drone_name, const std::string& as
 // The most of a build log sent: the controller keeps the last 1 MiB.
 inline constexpr size_t kMaxLogUploadBytes = 1 << 20;
 
+// How a heartbeat lists a build that ended and whose report is not in yet:
+// Uploading (its slot free for the next build) after a success, Running
+// after a failure or a return, whose result decides what the drone gets next.
+const char* ReportState(const FinishedBuild& build);
+
+// The most successes whose reports wait with their slots given away; later
+// ones list as Running until the backlog shrinks, so a slow link cannot pile
+// up finished packages that a drone lost would take with it.
+inline constexpr size_t kMaxUploading = 16;
+
 // The last `max_bytes` bytes of the file at `path` (all of a smaller file).
 // NotFound or Unavailable, naming the path, when it cannot be read.
 Result<std::string> ReadFileTail(const std::string& path, size_t max_bytes);
@@ -57,19 +67,21 @@ class BuildReportOutbox {
   // errors: kept for a retry after a backoff (1s doubling to 30s); a
   // transport error also ends this call, as the rest would fail alike.
   // Returns how many reports are still held; `*reported` (when given) gets
-  // how many results the controller took in this call.
+  // how many results the controller took in this call. `stop` (when given)
+  // is asked between steps: true ends the call there; the rest is sent by
+  // the next one.
   size_t Deliver(ControllerTransport& transport, const std::string& drone_name,
-                 bool ignore_backoff = false, size_t* reported = nullptr);
+                 bool ignore_backoff = false, size_t* reported = nullptr,
+                 const std::function<bool()>& stop = {});
 
   // Drops the reports of assignments not in `current`: the controller no
   // longer lists them, so it would refuse them.
   void Retain(const std::set<std::string>& current);
 
-  // The builds whose reports are held, oldest first, as api::kBuildUploading:
-  // until its result is in, the controller must not think a build lost, and
-  // the build no longer holds a slot.
+  // The builds whose reports are held, oldest first, as ReportState() says
+  // (until its result is in, the controller must not think a build lost),
+  // but Running past kMaxUploading successes.
   std::vector<api::BuildProgress> Progress() const;
-  size_t size() const;
 
  private:
   enum class Step { kLog, kBinpkg, kResult, kDone };

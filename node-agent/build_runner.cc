@@ -115,7 +115,7 @@ std::vector<api::BuildProgress> BuildRunner::ProgressLocked() const {
     out.push_back({id, e.assignment.package, e.running ? api::kActionRunning : api::kActionQueued});
   }
   for (const auto& f : finished_) {
-    out.push_back({f.result.assignment, f.result.package, api::kBuildUploading});
+    out.push_back({f.result.assignment, f.result.package, ReportState(f)});
   }
   return out;
 }

@@ -69,9 +69,8 @@ class BuildRunner {
   size_t ReturnAll(const std::string& message);
 
   // Every build held and not yet taken: Running once its executor runs,
-  // Queued before; ended ones awaiting TakeFinished() are Uploading (the
-  // controller must not think them lost before their report, and may give
-  // their slot to the next build).
+  // Queued before; ended ones awaiting TakeFinished() as ReportState() says
+  // (the controller must not think them lost before their report).
   std::vector<api::BuildProgress> Progress() const;
 
   // The builds that ended since the last call, oldest first.

@@ -164,6 +164,8 @@ std::optional<std::string> ReadGitHead(const std::string& repo_dir) {
   if (auto loose = ReadWholeFile(git + "/" + ref); loose.ok()) {
     std::string hash = Trim(*loose);
     return IsCommitHash(hash) ? std::optional(hash) : std::nullopt;
+  } else if (loose.status().code() != StatusCode::kNotFound) {
+    return std::nullopt;  // there but unreadable: packed-refs may be older
   }
   // "<hash> <ref>" lines of packed-refs, after `git gc`.
   auto packed = ReadWholeFile(git + "/packed-refs");

@@ -59,8 +59,8 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   }
   d.speed = std::max(d.cores, 1) * per_core;
   d.memory_full = d.running > 0 && memory_full_.count(member.name) > 0;
-  // One build decides a probation: nothing more while it runs.
-  if (reconcilers::OnProbation(s) && d.running > 0) {
+  // One build decides a probation: nothing more until its result is in.
+  if (reconcilers::OnProbation(s) && !state_.packages.BuildingOn(member.name).empty()) {
     d.eligible = false;
     d.ineligible_reason = "on probation, its probation build runs";
   }

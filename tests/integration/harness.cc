@@ -230,7 +230,8 @@ bool SwarmHarness::StartAgent(const std::string& drone, const std::string& tree_
                                         "  repoDir: " + root + "/repo\n"
                                         "  pkgDir: " + root + "/pkgdir\n"
                                         "  tmpDir: " + root + "/tmpdir\n"
-                                        "  emerge: /bin/false\n");
+                                        "  emerge: /bin/false\n"
+                                        "  emergeLog: \"\"\n");
   agents_[drone] =
       Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
   return agents_[drone] != nullptr;
@@ -341,6 +342,7 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
       "  pkgDir: " + root + "/pkgdir\n" +
       "  tmpDir: " + root + "/tmpdir\n" +
       "  emerge: " + emerge + "\n" +
+      "  emergeLog: \"\"\n" +  // the host's own emerge.log times nothing here
       "hooks:\n" +
       "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
       "/state {version}\n");

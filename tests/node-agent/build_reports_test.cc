@@ -100,6 +100,45 @@ TEST_F(BuildReportsTest, AReportDroppedWhileAStepIsInFlightSendsNothingMore) {
                           std::string(kBase) + "f1"));
 }
 
+TEST_F(BuildReportsTest, SuccessesFreeTheirSlotsUpToACapFailuresNever) {
+  outbox_.Add(Failure("f1"));
+  for (size_t i = 0; i <= kMaxUploading; ++i) outbox_.Add(Success("s" + std::to_string(i)));
+  std::vector<api::BuildProgress> held = outbox_.Progress();
+  ASSERT_EQ(held.size(), kMaxUploading + 2);
+  EXPECT_EQ(held[0].state, api::kActionRunning) << "a failure's result decides first";
+  EXPECT_EQ(held[1].state, api::kBuildUploading);
+  EXPECT_EQ(held[kMaxUploading].state, api::kBuildUploading);
+  EXPECT_EQ(held[kMaxUploading + 1].state, api::kActionRunning) << "past the cap";
+}
+
+TEST_F(BuildReportsTest, AStopEndsDeliveryBetweenStepsAndTheNextCallGoesOn) {
+  outbox_.Add(Success("a1"));
+  for (int i = 0; i < 3; ++i) transport_.Push(Ok());
+  bool stop = false;
+  transport_.on_post = [&] { stop = true; };  // asked to stop during the log upload
+  EXPECT_EQ(outbox_.Deliver(transport_, "drone-izar", false, nullptr, [&] { return stop; }), 1u);
+  EXPECT_EQ(transport_.paths.size(), 1u);
+  transport_.on_post = nullptr;
+  EXPECT_EQ(Deliver(), 0u);
+  EXPECT_THAT(transport_.paths,
+              ElementsAre(std::string(kBase) + "a1/log", std::string(kBase) + "a1/binpkg",
+                          std::string(kBase) + "a1"));
+}
+
+TEST_F(BuildReportsTest, ALongUploadThatFailsWaitsItsBackoffFromTheFailure) {
+  outbox_.Add(Success("a1"));
+  transport_.Push(Ok());
+  transport_.Push(Reply(503, "overloaded"));
+  // The package takes a minute to send before the controller refuses it.
+  transport_.on_post = [&] {
+    if (transport_.paths.size() == 2) clock_.Advance(std::chrono::minutes(1));
+  };
+  EXPECT_EQ(Deliver(), 1u);
+  transport_.on_post = nullptr;
+  EXPECT_EQ(Deliver(), 1u);  // not due: its backoff counts from the failure
+  EXPECT_EQ(transport_.paths.size(), 2u);
+}
+
 TEST_F(BuildReportsTest, FailureUploadsItsLogAndPostsTheResult) {
   outbox_.Add(Failure("f1"));
   transport_.Push(Ok());

@@ -327,6 +327,9 @@ TEST_F(SwarmDispatchTest, RepeatedDroneFailuresGroundItUntilCooldownAndProbation
   EXPECT_EQ(Cond("small", "Grounded"), "False/Probation");
   auto probe = Hold("small");
   ASSERT_EQ(probe.size(), 1u);
+  // Ended and uploading: still no second build before its result decides.
+  EXPECT_EQ(Beat("small", {{probe[0].id, probe[0].package, api::kBuildUploading}}).assignments.size(),
+            1u);
   ASSERT_TRUE(Succeed("small", probe[0]).ok());
   EXPECT_EQ(Cond("small", "Grounded"), "False/ProbationPassed");
   EXPECT_EQ(controller_->GetDrone("small")->status.consecutive_failures, 0);
