@@ -68,6 +68,7 @@ json BuildResultToJson(const BuildResult& r) {
             {"durationMs", r.duration_ms},  {"binpkg", BinpkgToJson(r.binpkg)}};
   // Optional: a controller that predates it ignores it.
   if (!r.index_entry.empty()) j["indexEntry"] = r.index_entry;
+  if (r.cpu_ms > 0) j["cpuMs"] = r.cpu_ms;
   return j;
 }
 
@@ -88,6 +89,7 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
   f.String("logTail", r.log_tail);
   f.Bool("oomKilled", r.oom_killed);
   f.Int64("durationMs", r.duration_ms);
+  f.Int64("cpuMs", r.cpu_ms);
   r.binpkg = ReadBinpkg(f, "binpkg", errors);
   f.String("indexEntry", r.index_entry);
   if (errors.empty()) {
@@ -111,6 +113,9 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
     constexpr int64_t kMaxDurationMs = int64_t(366) * 24 * 3600 * 1000;
     if (r.duration_ms < 0 || r.duration_ms > kMaxDurationMs) {
       errors.push_back("durationMs: must be from 0 to " + std::to_string(kMaxDurationMs));
+    } else if (r.cpu_ms < 0 || r.cpu_ms > r.duration_ms * kMaxBuildCores) {
+      errors.push_back("cpuMs: must be from 0 to durationMs x " + std::to_string(kMaxBuildCores) +
+                       " (" + std::to_string(r.duration_ms * kMaxBuildCores) + ")");
     }
     if (r.index_entry.size() > kMaxIndexEntryBytes) {
       errors.push_back("indexEntry: " + std::to_string(r.index_entry.size()) +
@@ -233,6 +238,7 @@ json PackageToJson(const Package& p) {
                  {"packageFailureDrones", Strings(p.package_failure_drones)},
                  {"binpkg", BinpkgToJson(p.binpkg)},
                  {"buildMs", p.build_ms},
+                 {"buildCpuMs", p.build_cpu_ms},
                  {"completedAt", OptionalTimeToJson(p.completed_at)},
                  {"estimatedMs", p.estimated_ms},
                  {"estimatedCpuMs", p.estimated_cpu_ms},
@@ -272,6 +278,7 @@ Result<Package> PackageFromJson(const json& j) {
   st.StringList("packageFailureDrones", p.package_failure_drones);
   p.binpkg = ReadBinpkg(st, "binpkg", errors);
   st.Int64("buildMs", p.build_ms);
+  st.Int64("buildCpuMs", p.build_cpu_ms);
   st.OptionalTime("completedAt", p.completed_at);
   st.Int64("estimatedMs", p.estimated_ms);
   st.Int64("estimatedCpuMs", p.estimated_cpu_ms);

@@ -107,6 +107,9 @@ struct BinaryPackageRef {
 };
 
 // Posted to /api/v1/drones/<name>/builds/<assignment> when a build ends.
+// The most cores a build is believed to keep busy (BuildResult::cpu_ms).
+inline constexpr int64_t kMaxBuildCores = 4096;
+
 struct BuildResult {
   std::string assignment;
   std::string package;
@@ -117,6 +120,10 @@ struct BuildResult {
   std::string log_tail;       // Failed: the last lines of the build log
   bool oom_killed = false;    // Failed: the kernel's OOM killer ended it
   int64_t duration_ms = 0;    // how long emerge ran
+  // The CPU time (user and system) emerge and the processes it waited for
+  // used; 0 unknown. At most duration_ms x kMaxBuildCores. Over duration_ms
+  // it says how many cores the build keeps busy.
+  int64_t cpu_ms = 0;
   std::optional<BinaryPackageRef> binpkg;  // Succeeded: the package uploaded before
   // Succeeded: the package's block of the drone's $PKGDIR/Packages, as text
   // (api/packages_index.h), for the binhost's index; empty when the drone had
@@ -162,8 +169,12 @@ struct Package {
   // Once Complete: the published binary package, how long the build took, when.
   std::optional<BinaryPackageRef> binpkg;
   int64_t build_ms = 0;
+  int64_t build_cpu_ms = 0;  // its CPU time (BuildResult::cpu_ms); 0 unknown
   std::optional<WallTime> completed_at;
-  // From discovery (DiscoveredPackage::estimated_ms, estimated_cpu_ms); 0 unknown.
+  // What it is expected to take, wall and CPU time; 0 unknown. This swarm's
+  // last measured build of its cat/pn in the queue before (build_ms and
+  // build_cpu_ms), else discovery's (DiscoveredPackage::estimated_ms,
+  // estimated_cpu_ms).
   int64_t estimated_ms = 0;
   int64_t estimated_cpu_ms = 0;
   // Once Complete: the drone's Packages entry for it (BuildResult::index_entry),

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -260,12 +261,20 @@ class SignalBlock {
   sigset_t saved_;
 };
 
-pid_t WaitChild(pid_t pid, int* wstatus, int flags) {
+// `usage`, when given, gets the child's rusage once it is reaped.
+pid_t WaitChild(pid_t pid, int* wstatus, int flags, rusage* usage = nullptr) {
   pid_t r;
   do {
-    r = waitpid(pid, wstatus, flags);
+    r = wait4(pid, wstatus, flags, usage);
   } while (r < 0 && errno == EINTR);
   return r;
+}
+
+std::chrono::milliseconds CpuTime(const rusage& u) {
+  auto ms = [](const timeval& t) {
+    return std::chrono::milliseconds(int64_t{t.tv_sec} * 1000 + t.tv_usec / 1000);
+  };
+  return ms(u.ru_utime) + ms(u.ru_stime);
 }
 
 }  // namespace
@@ -330,8 +339,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   std::optional<SteadyClock::time_point> kill_at;  // after a cancel: SIGKILL past this
   bool out_open = true;
   int wstatus = 0;
+  rusage usage{};
   while (true) {
-    if (WaitChild(pid, &wstatus, WNOHANG) == pid) break;
+    if (WaitChild(pid, &wstatus, WNOHANG, &usage) == pid) break;
     const auto now = SteadyClock::now();
     if (!result.cancelled && spec.cancel && spec.cancel->cancelled()) {
       result.cancelled = true;
@@ -349,7 +359,7 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
         kill(-pid, SIGKILL);
         kill(pid, SIGKILL);
         result.timed_out = !result.cancelled;
-        WaitChild(pid, &wstatus, 0);
+        WaitChild(pid, &wstatus, 0, &usage);
         break;
       }
       wait_ms = static_cast<int>(std::min<int64_t>(left.count(), INT32_MAX));
@@ -388,6 +398,7 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
     result.term_signal = WTERMSIG(wstatus);
   }
   result.output = sink.Take();
+  result.cpu_time = CpuTime(usage);
   return result;
 }
 

@@ -69,6 +69,10 @@ struct CommandResult {
   bool timed_out = false;
   bool cancelled = false;  // stopped through CommandSpec::cancel (or never started)
   std::string output;      // stdout and stderr interleaved, tail-truncated
+  // User plus system CPU time of the command and of every descendant that
+  // was waited for (the rusage wait4 reports when the command is reaped):
+  // for emerge, the whole build.
+  std::chrono::milliseconds cpu_time{0};
   bool ok() const { return !signaled && !timed_out && !cancelled && exit_code == 0; }
 };
 

@@ -89,6 +89,7 @@ FinishedBuild HostBuildExecutor::Execute(const api::BuildAssignment& a,
   if (std::error_code ec; !spec.output_file.empty() && std::filesystem::exists(log, ec)) {
     out.log_path = log;
   }
+  if (run.ok()) r.cpu_ms = run->cpu_time.count();
   if (!run.ok()) {
     // emerge missing or not executable: this drone cannot build anything.
     Fail(r, api::kFailureDroneResources, "emerge could not run: " + run.status().message());

@@ -159,7 +159,8 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
       // The builds beside this one as it ended: those still running, and it.
       reconcilers::DroneAtEnd{
           state_.DroneMemory(name),
-          state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0)},
+          state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0),
+          state_.DroneCores(name)},
       published, clock_->Now());
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,

@@ -34,9 +34,7 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   d.name = member.name;
   d.ineligible_reason = IneligibleReason(s);
   d.eligible = d.ineligible_reason.empty();
-  d.cores = s.resources.cores;
-  auto cores = member.labels.find(api::kLabelCores);
-  if (cores != member.labels.end()) d.cores = std::atoi(cores->second.c_str());
+  d.cores = state_.DroneCores(member.name);
   d.memory_bytes = state_.DroneMemory(member.name);
   // A build that ended and uploads its report holds no slot: the drone
   // takes its next build while the upload runs.

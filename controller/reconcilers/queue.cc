@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "api/cpv.h"
 #include "api/quantity.h"
 
 namespace swarm::controller::reconcilers {
@@ -128,7 +129,17 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
                                      const std::string& tree_revision,
                                      const std::string& deploy_version) {
   std::map<std::string, const api::Package*> before;
-  for (const auto& p : old) before[p.name] = &p;
+  // The last measured build of each cat/pn: what a new version is expected to take.
+  std::map<std::string, const api::Package*> measured;
+  for (const auto& p : old) {
+    before[p.name] = &p;
+    if (p.phase == api::kPhaseComplete && p.build_ms > 0 && p.build_cpu_ms > 0) {
+      const api::Package*& m = measured[api::PackageKey(p.name)];
+      if (m == nullptr || (p.completed_at && (!m->completed_at || *p.completed_at > *m->completed_at))) {
+        m = &p;
+      }
+    }
+  }
   std::vector<api::Package> out;
   std::map<std::string, size_t> index;
   auto add = [&](const std::string& name, const std::vector<std::string>& deps,
@@ -148,6 +159,10 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
     p.deploy_version = deploy_version;
     p.estimated_ms = estimated_ms;
     p.estimated_cpu_ms = estimated_cpu_ms;
+    if (auto m = measured.find(api::PackageKey(name)); m != measured.end()) {
+      p.estimated_ms = m->second->build_ms;
+      p.estimated_cpu_ms = m->second->build_cpu_ms;
+    }
     auto prior = before.find(name);
     if (keep_complete && prior != before.end() && prior->second->phase == api::kPhaseComplete) {
       p.phase = api::kPhaseComplete;
@@ -157,6 +172,7 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
       p.binpkg = prior->second->binpkg;
       p.index_entry = prior->second->index_entry;
       p.build_ms = prior->second->build_ms;
+      p.build_cpu_ms = prior->second->build_cpu_ms;
       p.completed_at = prior->second->completed_at;
     }
     index[name] = out.size();

@@ -1,5 +1,7 @@
 #include "controller/state/state.h"
 
+#include <cstdlib>
+
 #include "api/quantity.h"
 
 namespace swarm::controller {
@@ -37,6 +39,14 @@ int64_t SwarmState::DroneMemory(const std::string& name) const {
     }
   }
   return Status(name).resources.memory_bytes;
+}
+
+int SwarmState::DroneCores(const std::string& name) const {
+  if (const api::DroneSpec* member = RosterMember(name)) {
+    auto it = member->labels.find(api::kLabelCores);
+    if (it != member->labels.end()) return std::atoi(it->second.c_str());
+  }
+  return Status(name).resources.cores;
 }
 
 bool SwarmState::Uploading(const std::string& drone, const std::string& assignment) const {

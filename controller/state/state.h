@@ -29,6 +29,8 @@ class SwarmState {
   bool SystemicFault() const;
   // The drone's memory: what its memory label says, else what it reports.
   int64_t DroneMemory(const std::string& name) const;
+  // Its cores: the roster's cores label, else what it reports; 0 unknown.
+  int DroneCores(const std::string& name) const;
   // Whether the drone's last heartbeat listed `assignment` as ended, its
   // report on the way (api::kBuildUploading): it holds no slot there.
   bool Uploading(const std::string& drone, const std::string& assignment) const;

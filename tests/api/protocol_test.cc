@@ -152,6 +152,20 @@ TEST(BuildJsonTest, ResultRoundTrips) {
   EXPECT_EQ(BuildResultToJson(*back), BuildResultToJson(r));
 }
 
+TEST(BuildJsonTest, CpuTimeIsSentOnlyWhenKnown) {
+  api::BuildResult r;
+  r.assignment = "a";
+  r.package = "p";
+  r.outcome = api::kBuildReturned;
+  r.duration_ms = 1000;
+  EXPECT_FALSE(BuildResultToJson(r).contains("cpuMs")) << "a controller before it reads it not";
+  r.cpu_ms = 7500;
+  EXPECT_EQ(BuildResultToJson(r)["cpuMs"], 7500);
+  auto back = BuildResultFromJson(BuildResultToJson(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->cpu_ms, 7500);
+}
+
 TEST(BuildJsonTest, ResultFormIsChecked) {
   struct Case {
     const char* body;
@@ -164,6 +178,12 @@ TEST(BuildJsonTest, ResultFormIsChecked) {
       {R"({"package": "p", "outcome": "Returned"})", "assignment: required"},
       {R"({"assignment": "a", "package": "p", "outcome": "Returned", "durationMs": -1})",
        "durationMs: must be from 0 to"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Returned", "durationMs": 10,
+           "cpuMs": -1})",
+       "cpuMs: must be from 0 to durationMs x 4096 (40960)"},
+      {R"({"assignment": "a", "package": "p", "outcome": "Returned", "durationMs": 10,
+           "cpuMs": 40961})",
+       "cpuMs: must be from 0 to durationMs x 4096 (40960)"},
       {R"({"assignment": "a", "package": "p", "outcome": "Failed", "failureClass": "Package",
            "oomKilled": "yes"})",
        "oomKilled: expected a boolean"},

@@ -188,6 +188,26 @@ TEST(ProcessRunnerTest, Signaled) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST(ProcessRunnerTest, CpuTimeCountsTheDescendantsItWaitedFor) {
+  ProcessRunner runner;
+  // The CPU is burnt by a grandchild the shell waits for, as emerge waits
+  // for the ebuild processes that compile.
+  const auto start = std::chrono::steady_clock::now();
+  auto busy = runner.Run(ShellCommand(
+      "(while :; do :; done) & pid=$!; sleep 0.3; kill $pid; wait $pid; exit 0"));
+  const auto wall = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(busy.ok()) << busy.status().message();
+  EXPECT_TRUE(busy->ok());
+  EXPECT_GT(busy->cpu_time.count(), 0);
+  // One busy process: no more CPU than the time it ran.
+  EXPECT_LE(busy->cpu_time, std::chrono::duration_cast<std::chrono::milliseconds>(wall) +
+                                std::chrono::milliseconds(10));
+
+  auto idle = runner.Run(ShellCommand("sleep 0.3"));
+  ASSERT_TRUE(idle.ok());
+  EXPECT_LT(idle->cpu_time, busy->cpu_time);
+}
+
 TEST(ProcessRunnerTest, OutputFileIsAppended) {
   TempDir dir;
   std::string log = dir.Write("build.log", "earlier\n");
