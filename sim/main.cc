@@ -72,8 +72,12 @@ int main(int argc, char** argv) {
   std::string trace_file;
   app.add_option("--trace", trace_file, "write each build's start and end to this file");
   bool no_history = false;
-  app.add_flag("--no-history", no_history,
-               "the discovering drone's emerge.log knows no build times");
+  auto* none = app.add_flag("--no-history", no_history,
+                            "the controller knows no build times when the queue is discovered");
+  bool wall_only = false;
+  app.add_flag("--wall-times-only", wall_only,
+               "it knows wall times only, as a first queue knows them from emerge.log")
+      ->excludes(none);
   CLI::App* make = app.add_subcommand(
       "workload", "write a workload (JSON) from emerge --pretend --tree output and an emerge.log");
   std::string pretend_file, log_file;
@@ -125,7 +129,9 @@ int main(int argc, char** argv) {
   options.max_virtual_time = *limit;
   options.policy = policy;
   options.seed = seed;
-  options.history = !no_history;
+  options.history = no_history  ? swarm::sim::SimOptions::History::kNone
+                    : wall_only ? swarm::sim::SimOptions::History::kWall
+                                : swarm::sim::SimOptions::History::kWallAndCpu;
   for (const auto& text : fault_texts) {
     auto fault = swarm::sim::ParseFault(text);
     if (!fault.ok()) {

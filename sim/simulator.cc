@@ -84,6 +84,7 @@ struct Running {
   double stop_at = 0;    // ends (failed) when remaining reaches this; 0: runs to the end
   bool oom = false;      // the failure at stop_at is an OOM kill, else a full disk
   SteadyTime started;
+  double cpu_time = 0;  // seconds of cores kept busy (what rusage would say)
 };
 
 struct Drone {
@@ -229,12 +230,14 @@ Status Simulation::Answer(const api::Action& action, Drone& d) {
     for (const auto& p : workload_.packages) {
       const double alone =
           p.cpu_seconds / (std::min<double>(p.parallelism, history.cores) * history.speed);
-      const int64_t ms = options_.history ? static_cast<int64_t>(alone * 1000) : 0;
-      // A build that kept every core busy does not say how many more it
-      // could use: its CPU time is not reported.
+      const bool wall = options_.history != SimOptions::History::kNone;
+      const int64_t ms = wall ? static_cast<int64_t>(alone * 1000) : 0;
+      // The cores it kept busy, over that time; not known of a build that
+      // kept every core busy, as the controller keeps no CPU time of such
+      // a build (it does not say how many more it could use).
       const bool saturated = p.parallelism >= history.cores;
-      const int64_t cpu_ms =
-          options_.history && !saturated ? static_cast<int64_t>(p.cpu_seconds * 1000) : 0;
+      const bool cpu = options_.history == SimOptions::History::kWallAndCpu && !saturated;
+      const int64_t cpu_ms = cpu ? static_cast<int64_t>(p.cpu_seconds / history.speed * 1000) : 0;
       r.packages.push_back({p.name, p.deps, ms, cpu_ms});
     }
   }
@@ -310,6 +313,7 @@ Status Simulation::Finish(Drone& d, size_t i) {
   result.assignment = r.assignment.id;
   result.package = cpv;
   result.duration_ms = std::chrono::duration_cast<Duration>(clock_.SteadyNow() - r.started).count();
+  result.cpu_ms = static_cast<int64_t>(r.cpu_time * 1000);
   if (r.stop_at > 0) {
     const agent::BuildFailure f =
         agent::ClassifyBuildFailure(r.oom ? OomOutput(cpv) : DiskFullOutput(cpv), 1, false, 0);
@@ -383,6 +387,7 @@ void Simulation::Progress(Duration dt) {
     for (auto& r : d.running) {
       const double done = d.Rate(r) * seconds;
       r.remaining -= done;
+      r.cpu_time += done / d.actual_speed;
       d.stats.cpu_seconds += done;
     }
   }

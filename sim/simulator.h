@@ -99,10 +99,15 @@ struct SimOptions {
   std::string policy;
   std::vector<Fault> faults;
   uint64_t seed = 1;  // for flaky drones
-  // The discovering drone's emerge.log knows each package's build time (as
-  // if built alone on that drone) and discovery says it; false: it knows
-  // none, and the controller starts from its default estimate.
-  bool history = true;
+  // What the controller knows of each package's build when the queue is
+  // discovered, as if the discovering drone had built it alone:
+  //   kWallAndCpu: its wall and CPU time, as a swarm knows them from the
+  //     builds of its queue before (the results' CPU times);
+  //   kWall: its wall time only, as a first queue knows it from the
+  //     discovering drone's emerge.log;
+  //   kNone: nothing; the controller starts from its default estimate.
+  enum class History { kWallAndCpu, kWall, kNone };
+  History history = History::kWallAndCpu;
   // When set, one line per build start and end: seconds, drone, event
   // (start, done, failed, lost, returned), package, builds running on the drone after it.
   std::ostream* trace = nullptr;
