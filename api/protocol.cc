@@ -162,10 +162,13 @@ Result<Action> ActionFromJson(const json& j) {
 json ActionResultToJson(const ActionResult& r) {
   json packages = json::array();
   for (const auto& p : r.packages) {
-    packages.push_back({{"name", p.name},
-                        {"dependencies", Strings(p.dependencies)},
-                        {"estimatedMs", p.estimated_ms},
-                        {"estimatedCpuMs", p.estimated_cpu_ms}});
+    json one = {{"name", p.name},
+                {"dependencies", Strings(p.dependencies)},
+                {"estimatedMs", p.estimated_ms},
+                {"estimatedCpuMs", p.estimated_cpu_ms}};
+    // Optional: a controller that predates it ignores it.
+    if (p.estimated_cores > 0) one["estimatedCores"] = p.estimated_cores;
+    packages.push_back(std::move(one));
   }
   return {{"id", r.id},
           {"type", r.type},
@@ -207,10 +210,15 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
         pf.StringList("dependencies", p.dependencies);
         pf.Int64("estimatedMs", p.estimated_ms);
         pf.Int64("estimatedCpuMs", p.estimated_cpu_ms);
+        pf.Int("estimatedCores", p.estimated_cores);
         if (p.name.empty()) errors.push_back(pf.PathOf("name") + ": required");
         if (p.estimated_ms < 0) errors.push_back(pf.PathOf("estimatedMs") + ": must not be negative");
         if (p.estimated_cpu_ms < 0) {
           errors.push_back(pf.PathOf("estimatedCpuMs") + ": must not be negative");
+        }
+        if (p.estimated_cores < 0 || p.estimated_cores > kMaxBuildCores) {
+          errors.push_back(pf.PathOf("estimatedCores") + ": must be from 0 to " +
+                           std::to_string(kMaxBuildCores));
         }
         r.packages.push_back(std::move(p));
       }
@@ -239,9 +247,11 @@ json PackageToJson(const Package& p) {
                  {"binpkg", BinpkgToJson(p.binpkg)},
                  {"buildMs", p.build_ms},
                  {"buildCpuMs", p.build_cpu_ms},
+                 {"buildCores", p.build_cores},
                  {"completedAt", OptionalTimeToJson(p.completed_at)},
                  {"estimatedMs", p.estimated_ms},
                  {"estimatedCpuMs", p.estimated_cpu_ms},
+                 {"estimatedCores", p.estimated_cores},
                  {"indexEntry", p.index_entry}};
   if (p.last_failure) {
     status["lastFailure"] = {{"class", p.last_failure->failure_class},
@@ -279,9 +289,11 @@ Result<Package> PackageFromJson(const json& j) {
   p.binpkg = ReadBinpkg(st, "binpkg", errors);
   st.Int64("buildMs", p.build_ms);
   st.Int64("buildCpuMs", p.build_cpu_ms);
+  st.Int("buildCores", p.build_cores);
   st.OptionalTime("completedAt", p.completed_at);
   st.Int64("estimatedMs", p.estimated_ms);
   st.Int64("estimatedCpuMs", p.estimated_cpu_ms);
+  st.Int("estimatedCores", p.estimated_cores);
   st.String("indexEntry", p.index_entry);
   if (const json* lf = st.Get("lastFailure")) {
     JsonFields ff(*lf, "status.lastFailure", errors);

@@ -44,10 +44,12 @@ struct DiscoveredPackage {
   // built it.
   int64_t estimated_ms = 0;
   // The CPU time (user + system, all processes) of that build, when the
-  // drone measured it; 0 unknown, and 0 when the build kept every core busy
-  // (it does not say how many more it could use). With estimated_ms it says
-  // how parallel the build is.
+  // drone measured it; 0 unknown. With estimated_ms it says how many cores
+  // the build kept busy.
   int64_t estimated_cpu_ms = 0;
+  // The cores the build had when it was measured; 0 unknown. One that kept
+  // (nearly) all of them busy says only that it can use that many or more.
+  int estimated_cores = 0;
   bool operator==(const DiscoveredPackage&) const = default;
 };
 
@@ -170,13 +172,18 @@ struct Package {
   std::optional<BinaryPackageRef> binpkg;
   int64_t build_ms = 0;
   int64_t build_cpu_ms = 0;  // its CPU time (BuildResult::cpu_ms); 0 unknown
+  // Its share of the drone's cores as it ended: the cores over the builds
+  // the drone held then, this one included; 0 unknown.
+  int build_cores = 0;
   std::optional<WallTime> completed_at;
-  // What it is expected to take, wall and CPU time; 0 unknown. This swarm's
-  // last measured build of its cat/pn in the queue before (build_ms and
-  // build_cpu_ms), else discovery's (DiscoveredPackage::estimated_ms,
-  // estimated_cpu_ms).
+  // What it is expected to take, wall and CPU time, and the cores the CPU
+  // time was measured on; 0 unknown. This swarm's last measured build of its
+  // cat/pn in the queue before (build_ms, build_cpu_ms, build_cores), else
+  // discovery's (DiscoveredPackage::estimated_ms, estimated_cpu_ms,
+  // estimated_cores).
   int64_t estimated_ms = 0;
   int64_t estimated_cpu_ms = 0;
+  int estimated_cores = 0;
   // Once Complete: the drone's Packages entry for it (BuildResult::index_entry),
   // the binhost's index lists it from this; empty when the drone sent none.
   std::string index_entry;

@@ -232,13 +232,10 @@ Status Simulation::Answer(const api::Action& action, Drone& d) {
           p.cpu_seconds / (std::min<double>(p.parallelism, history.cores) * history.speed);
       const bool wall = options_.history != SimOptions::History::kNone;
       const int64_t ms = wall ? static_cast<int64_t>(alone * 1000) : 0;
-      // The cores it kept busy, over that time; not known of a build that
-      // kept every core busy, as the controller keeps no CPU time of such
-      // a build (it does not say how many more it could use).
-      const bool saturated = p.parallelism >= history.cores;
-      const bool cpu = options_.history == SimOptions::History::kWallAndCpu && !saturated;
+      // The cores it kept busy over that time, and the cores it had.
+      const bool cpu = options_.history == SimOptions::History::kWallAndCpu;
       const int64_t cpu_ms = cpu ? static_cast<int64_t>(p.cpu_seconds / history.speed * 1000) : 0;
-      r.packages.push_back({p.name, p.deps, ms, cpu_ms});
+      r.packages.push_back({p.name, p.deps, ms, cpu_ms, cpu ? history.cores : 0});
     }
   }
   Status st = controller_->ReportActionResult(d.spec.name, r);

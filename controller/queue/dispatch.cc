@@ -36,26 +36,38 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   d.eligible = d.ineligible_reason.empty();
   d.cores = state_.DroneCores(member.name);
   d.memory_bytes = state_.DroneMemory(member.name);
-  // A build that ended and uploads its report holds no slot: the drone
-  // takes its next build while the upload runs.
-  const WallTime now = clock_->Now();
-  for (size_t i : state_.packages.BuildingOn(member.name)) {
-    const api::Package& p = state_.packages[i];
-    if (state_.Uploading(member.name, p.assignment)) continue;
-    ++d.running;
-    const Duration estimate = Estimate(i);
-    const bool whole =
-        NeedsWholeDrone(p, Timed(i), estimate, state_.packages.Priority(i), longest_);
-    d.widest = std::max(d.widest, WidthOf(p, d, whole));
-    const Duration ran = p.started_at ? std::chrono::duration_cast<Duration>(now - *p.started_at)
-                                      : Duration(0);
-    d.busy_for = std::max(d.busy_for, estimate - ran);
-  }
   double per_core = 1;
   if (auto speed = member.labels.find(api::kLabelSpeed); speed != member.labels.end()) {
     if (auto s = api::ParseSpeed(speed->second); s.ok()) per_core = *s;
   }
   d.speed = std::max(d.cores, 1) * per_core;
+  // A build that ended and uploads its report holds no slot: the drone
+  // takes its next build while the upload runs.
+  struct Running {
+    size_t index;
+    bool whole;
+  };
+  std::vector<Running> builds;
+  for (size_t i : state_.packages.BuildingOn(member.name)) {
+    const api::Package& p = state_.packages[i];
+    if (state_.Uploading(member.name, p.assignment)) continue;
+    const bool whole =
+        NeedsWholeDrone(p, Timed(i), Estimate(i), state_.packages.Priority(i), longest_);
+    builds.push_back({i, whole});
+    ++d.running;
+    d.widest = std::max(d.widest, WidthOf(p, d, whole));
+  }
+  // What runs there ends once its time at this drone's speed, beside the
+  // others, has passed.
+  const WallTime now = clock_->Now();
+  for (const Running& b : builds) {
+    const api::Package& p = state_.packages[b.index];
+    const Duration expected =
+        DurationOn(p, Estimate(b.index), d, b.whole, fastest_, fastest_per_core_);
+    const Duration ran = p.started_at ? std::chrono::duration_cast<Duration>(now - *p.started_at)
+                                      : Duration(0);
+    d.busy_for = std::max(d.busy_for, expected - ran);
+  }
   d.memory_full = d.running > 0 && memory_full_.count(member.name) > 0;
   // One build decides a probation: nothing more until its result is in.
   if (reconcilers::OnProbation(s) && !state_.packages.BuildingOn(member.name).empty()) {
@@ -192,6 +204,7 @@ Status Queue::Dispatch() {
   for (const auto& h : decision.held) held_[h.drone] = {in.now + h.until, h.package};
   longest_ = decision.longest;
   fastest_per_core_ = decision.fastest_per_core;
+  fastest_ = decision.fastest;
   // The ready set follows the critical path as it is now.
   if (!decision.priority.empty()) writer_.SetPriorities(decision.priority);
 

@@ -99,6 +99,7 @@ class Queue {
   };
   std::map<std::string, Hold> held_;
   double fastest_per_core_ = 0;  // of the last pass
+  double fastest_ = 0;           // of the last pass
   std::set<std::string> memory_full_;  // drones that OOM-killed a build since their last end
   // The longest remaining critical path at the last pass.
   Duration longest_{0};

@@ -220,6 +220,10 @@ Job JobOf(const api::Package& p, Duration estimate) {
     j.parallelism = std::max(1.0, static_cast<double>(p.estimated_cpu_ms) /
                                       static_cast<double>(p.estimated_ms));
     j.cpu_seconds = static_cast<double>(p.estimated_cpu_ms) / 1000;
+    // It kept the cores it had busy: it can use that many or more.
+    if (p.estimated_cores > 0 && j.parallelism >= kSaturatedShare * p.estimated_cores) {
+      j.parallelism = kUnboundedWidth;
+    }
   }
   return j;
 }
@@ -395,6 +399,22 @@ Duration DurationAlongside(const api::Package& p, Duration estimate, const Drone
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
 
+Duration DurationOn(const api::Package& p, Duration estimate, const DroneCapacity& d, bool whole,
+                    double fastest, double fastest_per_core) {
+  const Job job = JobOf(p, estimate);
+  // How a build of unknown width scales with a drone is unknown too.
+  if (job.parallelism <= 0) return estimate;
+  double s = 0;
+  if (whole) {
+    s = job.SecondsOn(d, fastest);
+  } else {
+    DroneCapacity others = d;
+    others.running = std::max(0, d.running - 1);
+    s = job.SecondsAlongside(others, fastest_per_core);
+  }
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
 Policy PolicyFromSpec(const std::string& scheduling) {
   return scheduling == api::kSchedulingFifo ? Policy::kFifo : Policy::kCriticalPath;
 }
@@ -502,6 +522,7 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   OpenDrones open(drones, in.policy);
   for (const auto& d : drones) {
     if (d.cores > 0) out.fastest_per_core = std::max(out.fastest_per_core, d.speed / d.cores);
+    out.fastest = std::max(out.fastest, d.speed);
   }
   if (in.policy == Policy::kFifo) {
     out.priority.assign(packages.size(), Duration::zero());
@@ -530,6 +551,8 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   // A whole-drone package whose last dependencies are building is coming:
   // it may hold its drone now, so that less urgent work does not take it.
   std::vector<double> ready_in(packages.size(), 0);
+  std::unordered_map<std::string_view, size_t> by_name;
+  for (size_t i = 0; i < drones.size(); ++i) by_name.emplace(drones[i].name, i);
   for (size_t i : coming) {
     if (!NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest)) continue;
     double in_s = 0;
@@ -544,7 +567,15 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
         break;
       }
       const double ran = std::chrono::duration<double>(in.now - *d.started_at).count();
-      in_s = std::max(in_s, std::chrono::duration<double>(estimate[it->second]).count() - ran);
+      // At the speed of the drone that builds it.
+      Duration expected = estimate[it->second];
+      if (auto on = by_name.find(d.drone); on != by_name.end()) {
+        const size_t j = it->second;
+        expected = DurationOn(d, estimate[j], drones[on->second],
+                              NeedsWholeDrone(d, timed[j], estimate[j], path[j], out.longest),
+                              out.fastest, out.fastest_per_core);
+      }
+      in_s = std::max(in_s, std::chrono::duration<double>(expected).count() - ran);
     }
     if (!soon) continue;
     ready_in[i] = std::max(in_s, 1e-3);

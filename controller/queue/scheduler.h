@@ -111,6 +111,18 @@ bool Timed(const api::Package& p, int64_t last_build_ms);
 // roster's fastest per-core speed) to d's.
 Duration DurationAlongside(const api::Package& p, Duration estimate, const DroneCapacity& d,
                            double fastest_per_core);
+// How long `p` takes on drone `d` as it runs there: alone when `whole`
+// (its CPU time over the cores it can use there), else beside d's other
+// `d.running - 1` builds (DurationAlongside); `fastest` is the roster's
+// fastest drone's speed. `estimate` itself for a build of unknown width.
+Duration DurationOn(const api::Package& p, Duration estimate, const DroneCapacity& d, bool whole,
+                    double fastest, double fastest_per_core);
+
+// A package's width is its CPU time over its wall time. One that kept this
+// share of the cores it had (estimated_cores) busy could use more: its
+// width is unbounded (every core of any drone).
+inline constexpr double kSaturatedShare = 0.9;
+inline constexpr double kUnboundedWidth = 1e6;
 
 struct SchedulingInput {
   Policy policy = Policy::kCriticalPath;
@@ -160,8 +172,10 @@ struct SchedulingDecision {
   std::vector<Held> held;
   // The longest remaining critical path (the first package's priority).
   Duration longest{0};
-  // The fastest per-core speed among the drones (DurationAlongside).
+  // The fastest per-core speed among the drones (DurationAlongside), and
+  // the fastest drone's speed (DurationOn).
   double fastest_per_core = 0;
+  double fastest = 0;
 };
 
 // Every capacity Blocked reason starts with this; Blocked packages whose

@@ -35,11 +35,9 @@ api::Package Requeue(const api::Package& p, const std::optional<api::PackageFail
   return out;
 }
 
-int64_t KeptCpuMs(const api::BuildResult& r, const DroneAtEnd& at_end) {
-  if (r.cpu_ms <= 0 || r.duration_ms <= 0 || at_end.cores <= 0) return 0;
-  const double share = static_cast<double>(at_end.cores) / std::max(1, at_end.builds);
-  const double used = static_cast<double>(r.cpu_ms) / static_cast<double>(r.duration_ms);
-  return used >= kSaturatedShare * share ? 0 : r.cpu_ms;
+int CoresAtEnd(const DroneAtEnd& at_end) {
+  if (at_end.cores <= 0) return 0;
+  return std::max(1, at_end.cores / std::max(1, at_end.builds));
 }
 
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
@@ -58,7 +56,8 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
     out.binpkg = binpkg;
     out.index_entry = r.index_entry;
     out.build_ms = r.duration_ms;
-    out.build_cpu_ms = KeptCpuMs(r, at_end);
+    out.build_cpu_ms = r.cpu_ms;
+    out.build_cores = CoresAtEnd(at_end);
     out.completed_at = now;
     v.drone_cleared = true;
     v.event_reason = "BuildSucceeded";

@@ -38,13 +38,9 @@ struct DroneAtEnd {
   int cores = 0;             // labels, else reported; 0 unknown
 };
 
-// A build whose CPU time over its wall time reaches this share of its share
-// of the drone's cores (cores / builds) kept them busy: it says only that it
-// can use that many cores or more, so its CPU time is not kept.
-inline constexpr double kSaturatedShare = 0.9;
-// The CPU time of a success worth keeping as the package's build_cpu_ms: 0
-// when it is unknown, or when the build kept its share of the drone busy.
-int64_t KeptCpuMs(const api::BuildResult& r, const DroneAtEnd& at_end);
+// The cores a build had as it ended: the drone's cores over the builds it
+// held then (at least 1); 0 when the drone's cores are unknown.
+int CoresAtEnd(const DroneAtEnd& at_end);
 
 // Applies an accepted (fenced, checked) build end of `drone` to `p`, which is
 // Building on it. After an OOM kill the package learns a memory floor: its
@@ -53,7 +49,7 @@ int64_t KeptCpuMs(const api::BuildResult& r, const DroneAtEnd& at_end);
 // again with fewer beside it, and neither it nor the co-located builds are
 // blamed (the failure does not count toward grounding).
 // A success needs `binpkg`, the published package (the caller publishes
-// first); its time and CPU time (KeptCpuMs) become the package's.
+// first); its time, CPU time and cores (CoresAtEnd) become the package's.
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                               const std::string& drone, const DroneAtEnd& at_end,
                               const std::optional<api::BinaryPackageRef>& binpkg, WallTime now);

@@ -143,7 +143,7 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
   std::vector<api::Package> out;
   std::map<std::string, size_t> index;
   auto add = [&](const std::string& name, const std::vector<std::string>& deps,
-                 int64_t estimated_ms, int64_t estimated_cpu_ms) {
+                 int64_t estimated_ms, int64_t estimated_cpu_ms, int estimated_cores) {
     auto it = index.find(name);
     if (it != index.end()) {
       auto& existing = out[it->second].dependencies;
@@ -159,9 +159,11 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
     p.deploy_version = deploy_version;
     p.estimated_ms = estimated_ms;
     p.estimated_cpu_ms = estimated_cpu_ms;
+    p.estimated_cores = estimated_cores;
     if (auto m = measured.find(api::PackageKey(name)); m != measured.end()) {
       p.estimated_ms = m->second->build_ms;
       p.estimated_cpu_ms = m->second->build_cpu_ms;
+      p.estimated_cores = m->second->build_cores;
     }
     auto prior = before.find(name);
     if (keep_complete && prior != before.end() && prior->second->phase == api::kPhaseComplete) {
@@ -173,15 +175,18 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
       p.index_entry = prior->second->index_entry;
       p.build_ms = prior->second->build_ms;
       p.build_cpu_ms = prior->second->build_cpu_ms;
+      p.build_cores = prior->second->build_cores;
       p.completed_at = prior->second->completed_at;
     }
     index[name] = out.size();
     out.push_back(std::move(p));
   };
-  for (const auto& d : discovered) add(d.name, d.dependencies, d.estimated_ms, d.estimated_cpu_ms);
+  for (const auto& d : discovered) {
+    add(d.name, d.dependencies, d.estimated_ms, d.estimated_cpu_ms, d.estimated_cores);
+  }
   for (std::string name : explicit_packages) {
     if (!name.empty() && name[0] == '=') name.erase(0, 1);
-    add(name, {}, 0, 0);
+    add(name, {}, 0, 0, 0);
   }
   // Dependencies name only packages of this queue.
   for (auto& p : out) {

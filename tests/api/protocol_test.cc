@@ -47,12 +47,21 @@ TEST(ActionResultJsonTest, RoundTripsWithPackages) {
   r.message = "resolved 2 packages";
   r.deploy_version = "v1";
   r.tree_revision = "rev2";
-  r.packages = {{"a/lib-1", {}}, {"a/app-1", {"a/lib-1"}}};
+  r.packages = {{"a/lib-1", {}}, {"a/app-1", {"a/lib-1"}, 60000, 480000, 8}};
+  EXPECT_FALSE(ActionResultToJson(r)["packages"][0].contains("estimatedCores"))
+      << "sent only when known";
   auto back = ActionResultFromJson(ActionResultToJson(r));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_TRUE(back->succeeded);
   ASSERT_EQ(back->packages.size(), 2u);
   EXPECT_EQ(back->packages[1].dependencies, std::vector<std::string>{"a/lib-1"});
+  EXPECT_EQ(back->packages[1], r.packages[1]);
+  auto too_wide = ActionResultFromJson(json::parse(
+      R"({"id": "p", "type": "discover", "packages": [{"name": "a/b-1", "estimatedCores": 5000}]})"));
+  ASSERT_FALSE(too_wide.ok());
+  EXPECT_NE(too_wide.status().message().find("packages[0].estimatedCores: must be from 0 to 4096"),
+            std::string::npos)
+      << too_wide.status().message();
 
   auto bad = ActionResultFromJson(json::parse(
       R"({"id": "p", "type": "sync", "succeeded": "yes", "packages": [{"dependencies": []}]})"));

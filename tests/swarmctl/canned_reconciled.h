@@ -114,7 +114,7 @@ inline const std::string kPackageList = R"json({
               "binpkg": {"path": "sys-apps/systemd-utils/systemd-utils-6.22.0-1.gpkg.tar",
                          "size": 5263360,
                          "sha256": "0f3a5e8c0d5b2f7c9e1a4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a"},
-              "buildMs": 254000, "buildCpuMs": 0, "completedAt": "2026-02-05T09:24:14Z", "estimatedMs": 0, "estimatedCpuMs": 0}},
+              "buildMs": 254000, "buildCpuMs": 0, "buildCores": 0, "completedAt": "2026-02-05T09:24:14Z", "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "dev-libs/openssl-3.3.3"},
    "spec": {"dependencies": ["sys-apps/systemd-utils-6.22.0"]},
@@ -124,7 +124,7 @@ inline const std::string kPackageList = R"json({
               "deployVersion": "2026.02.05", "assignment": "7c1e09aa-b42",
               "startedAt": "2026-02-05T10:10:00Z", "needsMemoryOver": 0,
               "needsMemoryCause": "", "packageFailureDrones": [], "binpkg": null,
-              "buildMs": 0, "buildCpuMs": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0}},
+              "buildMs": 0, "buildCpuMs": 0, "buildCores": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "dev-qt/qtwebengine-6.8.1"}, "spec": {"dependencies": []},
    "status": {"phase": "Building", "drone": "drone-meridian", "attempts": 2,
@@ -136,7 +136,7 @@ inline const std::string kPackageList = R"json({
               "deployVersion": "2026.02.05", "assignment": "3d5f7a21-c09",
               "startedAt": "2026-02-05T10:05:00Z", "needsMemoryOver": 34359738368,
               "needsMemoryCause": "OOM on drone-izar (32Gi)", "packageFailureDrones": [],
-              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0}},
+              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "buildCores": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "net-misc/curl-8.11.1"},
    "spec": {"dependencies": ["dev-libs/openssl-3.3.3", "sys-apps/systemd-utils-6.22.0"]},
@@ -145,7 +145,7 @@ inline const std::string kPackageList = R"json({
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
               "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
               "needsMemoryOver": 0, "needsMemoryCause": "", "packageFailureDrones": [],
-              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0}},
+              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "buildCores": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "media-libs/mesa-24.3.3"}, "spec": {"dependencies": []},
    "status": {"phase": "Blocked", "drone": "", "attempts": 2,
@@ -158,7 +158,7 @@ inline const std::string kPackageList = R"json({
               "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
               "needsMemoryOver": 0, "needsMemoryCause": "",
               "packageFailureDrones": ["drone-izar", "drone-meridian"], "binpkg": null,
-              "buildMs": 0, "buildCpuMs": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0}},
+              "buildMs": 0, "buildCpuMs": 0, "buildCores": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}},
   {"apiVersion": "buildswarm.io/v1alpha1", "kind": "Package",
    "metadata": {"name": "app-misc/broken-1.0"}, "spec": {"dependencies": []},
    "status": {"phase": "Failed", "drone": "", "attempts": 3, "excludedDrones": [],
@@ -168,7 +168,7 @@ inline const std::string kPackageList = R"json({
               "treeRevision": "b001a823ca122d7f3a95b7d6ea4bac03c4968e96",
               "deployVersion": "2026.02.05", "assignment": "", "startedAt": null,
               "needsMemoryOver": 0, "needsMemoryCause": "", "packageFailureDrones": [],
-              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0}}]})json";
+              "binpkg": null, "buildMs": 0, "buildCpuMs": 0, "buildCores": 0, "completedAt": null, "estimatedMs": 0, "estimatedCpuMs": 0, "estimatedCores": 0}}]})json";
 
 inline const std::string kFreshReply =
     R"({"requestedAt": "2026-02-05T16:30:00Z", "members": ["desktop", "drone-izar",)"

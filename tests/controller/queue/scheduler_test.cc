@@ -298,6 +298,34 @@ TEST(SchedulerTest, APackagesPriorityIsItsMeanTimeOverTheDrones) {
   EXPECT_EQ(d.priority[3], std::chrono::minutes(10));
 }
 
+TEST(SchedulerTest, ABuildThatKeptItsCoresBusyMayUseMore) {
+  const DroneCapacity wide = Drone("wide", 16, 64);
+  // 100 s with 8 cores busy.
+  api::Package p = Timed("a/b-1", 100, 8);
+  EXPECT_EQ(WidthOf(p, wide, false), 8) << "cores it had unknown: eight";
+  p.estimated_cores = 32;
+  EXPECT_EQ(WidthOf(p, wide, false), 8) << "eight of 32: it uses eight";
+  p.estimated_cores = 8;
+  EXPECT_EQ(WidthOf(p, wide, false), 16) << "all it had: it may use every core";
+  EXPECT_EQ(DurationOn(p, seconds(100), wide, true, 16, 1), seconds(50))
+      << "800 CPU-seconds over 16 cores";
+  p.estimated_cores = 9;  // 8 of 9 is under 90 %
+  EXPECT_EQ(WidthOf(p, wide, false), 8);
+}
+
+TEST(SchedulerTest, WhatADroneRunsEndsAtThatDronesSpeed) {
+  DroneCapacity small = Drone("small", 8, 16, 1);
+  // 1,600 CPU-seconds at 16 cores (100 s on a 16-core drone): 200 s on 8
+  // cores alone, 400 s beside one other build.
+  const api::Package p = Timed("a/wide-1", 100, 16);
+  EXPECT_EQ(DurationOn(p, seconds(100), small, true, 32, 1), seconds(200));
+  small.running = 2;
+  EXPECT_EQ(DurationOn(p, seconds(100), small, false, 32, 1), seconds(400));
+  // Unknown width: its estimate, however the drone differs.
+  EXPECT_EQ(DurationOn(Timed("a/unknown-1", 100, 0), seconds(100), small, true, 32, 1),
+            seconds(100));
+}
+
 TEST(SchedulerTest, AnOomFloorIsAShareOfTheDrone) {
   // Killed while sharing: it needs more than 8Gi to itself. tarn (32Gi) can
   // take it beside two builds (32/3 > 8) but not beside three (32/4 = 8).

@@ -70,7 +70,7 @@ TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   }
 }
 
-TEST(ApplyBuildResultTest, ASuccessKeepsItsCpuTimeUnlessItKeptItsShareBusy) {
+TEST(ApplyBuildResultTest, ASuccessKeepsItsCpuTimeAndTheCoresItHad) {
   api::BuildResult r;
   r.assignment = "x-b1";
   r.package = "dev-qt/qtwebengine-6.8.1";
@@ -78,16 +78,14 @@ TEST(ApplyBuildResultTest, ASuccessKeepsItsCpuTimeUnlessItKeptItsShareBusy) {
   r.duration_ms = 1000;
   r.cpu_ms = 4000;  // four cores busy
   const api::BinaryPackageRef binpkg{"dev-qt/qtwebengine/qtwebengine-6.8.1-1.gpkg.tar", 5, "ab"};
-  BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", {16 * kGi, 1, 16}, binpkg,
+  BuildVerdict v = ApplyBuildResult(Building("tarn"), r, "tarn", {16 * kGi, 2, 16}, binpkg,
                                     WallTime{});
   EXPECT_EQ(v.package.build_ms, 1000);
-  EXPECT_EQ(v.package.build_cpu_ms, 4000) << "4 of 16 cores: it uses four";
-  EXPECT_EQ(KeptCpuMs(r, {16 * kGi, 1, 4}), 0) << "4 of 4: it may use more";
-  EXPECT_EQ(KeptCpuMs(r, {16 * kGi, 4, 16}), 0) << "4 of its share of 4 among four builds";
-  EXPECT_EQ(KeptCpuMs(r, {16 * kGi, 1, 0}), 0) << "cores unknown";
-  EXPECT_EQ(KeptCpuMs(r, {16 * kGi, 1, 5}), 4000) << "4 of 5: under 90 %";
-  r.cpu_ms = 0;
-  EXPECT_EQ(KeptCpuMs(r, {16 * kGi, 1, 16}), 0) << "not measured";
+  EXPECT_EQ(v.package.build_cpu_ms, 4000);
+  EXPECT_EQ(v.package.build_cores, 8) << "16 cores, two builds as it ended";
+  EXPECT_EQ(CoresAtEnd({16 * kGi, 1, 16}), 16);
+  EXPECT_EQ(CoresAtEnd({16 * kGi, 32, 16}), 1) << "never less than one";
+  EXPECT_EQ(CoresAtEnd({16 * kGi, 1, 0}), 0) << "cores unknown";
 }
 
 TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {

@@ -168,13 +168,15 @@ TEST(BuildQueueTest, ANewVersionIsExpectedToTakeWhatItsLastMeasuredBuildTook) {
   old[0].phase = api::kPhaseComplete;
   old[0].build_ms = 3'600'000;
   old[0].build_cpu_ms = 14'400'000;
-  old[1].name = "app-misc/screen-4.9.1";  // saturated its drone: no CPU time kept
+  old[0].build_cores = 16;
+  old[1].name = "app-misc/screen-4.9.1";  // no CPU time measured
   old[1].phase = api::kPhaseComplete;
   old[1].build_ms = 60'000;
   old[2].name = "dev-lang/rust-1.84.0";
   old[2].phase = api::kPhaseComplete;
   old[2].build_ms = 4'000'000;
   old[2].build_cpu_ms = 16'000'000;
+  old[2].build_cores = 8;
   old[2].completed_at = WallTime{} + std::chrono::hours(1);
   std::vector<api::DiscoveredPackage> found = {
       {"dev-lang/rust-1.85.0", {}, 3'000'000, 0},  // from emerge.log
@@ -185,7 +187,8 @@ TEST(BuildQueueTest, ANewVersionIsExpectedToTakeWhatItsLastMeasuredBuildTook) {
   ASSERT_EQ(q.size(), 3u);
   EXPECT_EQ(q[0].estimated_ms, 4'000'000) << "the swarm's last build of dev-lang/rust, measured";
   EXPECT_EQ(q[0].estimated_cpu_ms, 16'000'000);
-  EXPECT_EQ(q[1].estimated_ms, 50'000) << "no CPU time kept: emerge.log's time stands";
+  EXPECT_EQ(q[0].estimated_cores, 8);
+  EXPECT_EQ(q[1].estimated_ms, 50'000) << "no CPU time: emerge.log's time stands";
   EXPECT_EQ(q[1].estimated_cpu_ms, 0);
   EXPECT_EQ(q[2].estimated_ms, 40'000);
   auto again = BuildQueue(found, {}, q, true, "rev2", "v1");
