@@ -133,11 +133,11 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
   std::map<std::string, const api::Package*> measured;
   for (const auto& p : old) {
     before[p.name] = &p;
-    if (p.phase == api::kPhaseComplete && p.build_ms > 0 && p.build_cpu_ms > 0) {
-      const api::Package*& m = measured[api::PackageKey(p.name)];
-      if (m == nullptr || (p.completed_at && (!m->completed_at || *p.completed_at > *m->completed_at))) {
-        m = &p;
-      }
+    if (p.phase != api::kPhaseComplete || p.build_ms <= 0 || p.build_cpu_ms <= 0) continue;
+    // The later of two builds of one cat/pn (an unknown time is the earliest).
+    const api::Package*& m = measured[api::PackageKey(p.name)];
+    if (m == nullptr || p.completed_at.value_or(WallTime{}) > m->completed_at.value_or(WallTime{})) {
+      m = &p;
     }
   }
   std::vector<api::Package> out;
