@@ -136,6 +136,14 @@ Status BinhostUpload::Write(const char* data, size_t n) {
     }
     sha_.Update(data, static_cast<size_t>(w));
     size_ += w;
+    unsynced_ += w;
+    if (unsynced_ >= kUploadSyncStep) {
+      if (::fdatasync(fd_) != 0) {
+        Fail(Unavailable("cannot fdatasync " + part_path_ + ": " + ErrnoText()));
+        return failed_;
+      }
+      unsynced_ = 0;
+    }
     data += w;
     n -= static_cast<size_t>(w);
   }

@@ -181,6 +181,18 @@ TEST(BinhostTest, UploadThenPublishPutsTheExactBytesInPlace) {
   EXPECT_EQ(b->Publish("7c1e09aa-b42", *staged).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(BinhostTest, AnUploadPutOnDiskInStepsKeepsEveryByte) {
+  TempDir tmp;
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  // Uneven pieces across two sync steps and into a third.
+  const std::string bytes = Bytes(static_cast<size_t>(kUploadSyncStep) * 5 / 2 + 3, 9);
+  Result<api::BinaryPackageRef> staged = Upload(*b, "b2", kPkg, bytes);
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  EXPECT_EQ(staged->size, static_cast<int64_t>(bytes.size()));
+  ASSERT_TRUE(b->Publish("b2", *staged).ok());
+  EXPECT_EQ(ReadFile(b->dir() + "/" + kPkg), bytes);
+}
+
 TEST(BinhostTest, UnpublishRemovesAFileNothingRecords) {
   TempDir tmp;
   std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
