@@ -280,13 +280,19 @@ class MeanTime {
   double fastest_ = 0, fastest_per_core_ = 0;
 };
 
+// The share of a held build's slack (how much sooner its path ends than
+// the swarm's remaining work could) that another whole-drone build may use
+// on that drone before it. Half: the work bound is a lower bound, and the
+// held build's start slips by what goes first.
+constexpr double kHoldSlack = 0.5;
+
 // The eligible drones that may start a build, for one pass. critical-path:
 // best first where a new build gets the largest share of speed, ties to the
 // earlier drone; a package goes to the first that fits and admits it, so a
 // pass costs O(log drones) per assignment when most drones fit most
 // packages, and ends as soon as every slot is taken. A whole-drone build
-// goes where it is expected to end soonest (TakeWhole). fifo: the first in
-// input order that fits.
+// goes where the swarm is expected to end soonest (TakeWhole). fifo: the
+// first in input order that fits.
 class OpenDrones {
  public:
   OpenDrones(const std::vector<DroneCapacity>& drones, Policy policy)
@@ -299,6 +305,8 @@ class OpenDrones {
       now_.push_back(drones[i]);
       claimed_.push_back(false);
       start_at_.push_back(-1);
+      whole_until_.push_back(-1);
+      free_at_.push_back(0);
       closed_.push_back(!drones[i].eligible);
       Open(i);
     }
@@ -323,35 +331,70 @@ class OpenDrones {
     return std::nullopt;
   }
 
-  // A build that needs a whole drone: the eligible drone that fits where it
-  // would end soonest (ties to the smaller drone), counting the wait for
-  // what runs there when that drone cannot start it now. Started there, or
-  // (nullopt) that drone is held for it: `*held` says which and in how many
-  // seconds the build would start there; until then it takes only builds
-  // that end sooner.
+  // A build that needs a whole drone: the eligible drone that fits where
+  // the swarm is expected to end soonest with it there. That is the later of
+  // the build's end there (counting the wait for what runs there when that
+  // drone cannot start it now) plus `tail`, the rest of its path, and
+  // `work_end`, when the swarm's remaining work ends at full `capacity`,
+  // plus the cores the build leaves idle there over that capacity: a
+  // 24-core build alone on a 32-core drone costs the swarm 8 cores for its
+  // whole run. Ties go to a drone that starts it now, then to the sooner
+  // end, then to the smaller drone.
+  // A drone held for another whole-drone build of this pass takes this one
+  // first only if it ends within kHoldSlack of that build's slack; else
+  // this one would start when the held one (and any queued behind it)
+  // ends, and if that is best it waits (nullopt, nothing held).
+  // Started there, or (nullopt) that drone is held for it: `*held` says
+  // which and in how many seconds the build would start there; until then
+  // it takes only builds that end sooner.
   // `ready_in` > 0: the package is not ready yet, only expected to be in
   // that many seconds; it can only hold a drone.
   std::optional<size_t> TakeWhole(const Needs& needs, const api::Package& p, const Job& job,
-                                  double ready_in, std::optional<std::pair<size_t, double>>* held) {
+                                  double ready_in, double tail, double work_end, double capacity,
+                                  std::optional<std::pair<size_t, double>>* held) {
     std::optional<size_t> best;
-    double best_end = 0, best_start = 0;
+    double best_end = 0, best_start = 0, best_cost = 0;
+    bool best_after = false, best_now = false;
     for (size_t i = 0; i < drones_.size(); ++i) {
       const DroneCapacity& d = now_[i];
-      if (!d.eligible || claimed_[i] || !Fits(needs, d, 0) || d.speed <= 0) continue;
+      if (!d.eligible || !Fits(needs, d, 0) || d.speed <= 0) continue;
       const bool now = !closed_[i] && Admits(d, WidthOf(p, d, true), policy_) &&
                        Fits(needs, d, d.running);
       const double wait = now ? 0 : std::chrono::duration<double>(d.busy_for).count();
-      const double start = std::max(wait, ready_in);
-      const double end = start + job.SecondsOn(d, fastest_);
-      if (!best || end < best_end - 1e-9 ||
-          (end <= best_end + 1e-9 && d.speed < now_[*best].speed)) {
+      double start = std::max(wait, ready_in);
+      const double seconds = job.SecondsOn(d, fastest_);
+      double end = start + seconds;
+      bool after = false;  // queued behind the build held there
+      if (claimed_[i] && (ready_in > 0 || end > whole_until_[i])) {
+        after = true;
+        start = std::max(ready_in, free_at_[i]);
+        end = start + seconds;
+      }
+      const double used = job.parallelism > 0
+                              ? std::min<double>(job.parallelism, d.cores) * d.speed / d.cores
+                              : d.speed;
+      const double idle = (d.speed - used) * seconds;
+      const double cost = std::max(end + tail, work_end + (capacity > 0 ? idle / capacity : 0));
+      const bool starts_now = start <= 0 && !after && now;
+      if (!best || cost < best_cost - 1e-9 ||
+          (cost <= best_cost + 1e-9 &&
+           (starts_now > best_now ||
+            (starts_now == best_now &&
+             (end < best_end - 1e-9 || (end <= best_end + 1e-9 && d.speed < now_[*best].speed)))))) {
         best = i;
         best_end = end;
         best_start = start;
+        best_cost = cost;
+        best_after = after;
+        best_now = starts_now;
       }
     }
     if (!best) return std::nullopt;
     const size_t i = *best;
+    if (best_after) {
+      free_at_[i] = best_end;
+      return std::nullopt;
+    }
     const double width = WidthOf(p, now_[i], true);
     if (ready_in <= 0 && !closed_[i] && Admits(now_[i], width, policy_) &&
         Fits(needs, now_[i], now_[i].running)) {
@@ -360,7 +403,10 @@ class OpenDrones {
       return i;
     }
     claimed_[i] = true;
+    const double slack = std::max(0.0, work_end - (best_end + tail)) * kHoldSlack;
     start_at_[i] = best_start;
+    whole_until_[i] = best_start + slack;
+    free_at_[i] = std::max(free_at_[i], best_end);
     *held = std::make_pair(i, best_start);
     return std::nullopt;
   }
@@ -384,6 +430,8 @@ class OpenDrones {
   const Policy policy_;
   double fastest_ = 0;
   double fastest_per_core_ = 0;
+  std::vector<double> free_at_;  // held: seconds until its build (and any queued behind) ends
+  std::vector<double> whole_until_;  // held: a whole-drone build ending by then may go first
   std::vector<double> start_at_;  // held: seconds until its whole-drone build starts; else -1
   std::vector<DroneCapacity> now_;  // as this pass's assignments leave them
   std::vector<bool> closed_;
@@ -583,6 +631,21 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   }
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
+  // When the remaining work (Needed and Building packages, whole) would
+  // end on every eligible drone's cores: TakeWhole weighs idle cores by it.
+  double capacity = 0, remaining = 0;
+  for (const auto& d : drones) {
+    if (d.eligible) capacity += d.speed;
+  }
+  for (size_t i = 0; i < packages.size(); ++i) {
+    const api::Package& p = packages[i];
+    if (p.phase != api::kPhaseNeeded && p.phase != api::kPhaseBuilding) continue;
+    const Job job = JobOf(p, estimate[i]);
+    remaining += job.parallelism > 0
+                     ? job.cpu_seconds
+                     : std::chrono::duration<double>(estimate[i]).count() * out.fastest_per_core;
+  }
+  const double work_end = capacity > 0 ? remaining / capacity : 0;
   int held_while_full = 0;
   for (size_t i : ready) {
     const bool whole = NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest);
@@ -592,8 +655,9 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
     std::optional<size_t> d;
     if (whole) {
       std::optional<std::pair<size_t, double>> held;
+      const double tail = std::chrono::duration<double>(path[i] - own[i]).count();
       d = open.TakeWhole(needs[i], packages[i], JobOf(packages[i], estimate[i]), ready_in[i],
-                         &held);
+                         tail, work_end, capacity, &held);
       if (held) {
         out.held.push_back({drones[held->first].name,
                             std::chrono::duration_cast<Duration>(

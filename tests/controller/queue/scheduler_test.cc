@@ -280,6 +280,70 @@ TEST(SchedulerTest, AComingLongBuildHoldsItsDroneWhichTakesOnlyWhatEndsFirst) {
   EXPECT_EQ(Assigned(d), (std::vector<std::string>{"a/slow-1@small", "a/quick-1@big"}));
 }
 
+TEST(SchedulerTest, AWholeBuildGoesWhereTheSwarmEndsSoonest) {
+  // 24,000 CPU-seconds at 24 cores: 1,000 s on big, leaving 8 of its 32
+  // cores idle (8,000 core-seconds), or 1,500 s on mid using all 16.
+  api::Package office = Timed("app-office/office-1", 1000, 24);
+  SchedulingInput in = Input({office}, {Drone("big", 32, 64), Drone("mid", 16, 32)});
+  // Nothing else to do: the swarm ends when office does, soonest on big.
+  EXPECT_EQ(Assigned(Schedule(in)), std::vector<std::string>{"app-office/office-1@big"});
+
+  // 80,000 CPU-seconds more are building elsewhere: the swarm's work ends
+  // at (24,000 + 80,000) / 48 = 2,167 s at the earliest, later than office
+  // on either drone; on big its idle cores add 8,000 / 48 = 167 s to that.
+  api::Package filler = Timed("a/filler-1", 20000, 4);
+  filler.phase = api::kPhaseBuilding;
+  filler.drone = "other";
+  in.packages.push_back(filler);
+  in.drones.push_back(Drone("other", 8, 16, 1, /*eligible=*/false));
+  EXPECT_EQ(Assigned(Schedule(in)), std::vector<std::string>{"app-office/office-1@mid"});
+}
+
+TEST(SchedulerTest, AHeldDroneTakesAWholeBuildFirstOnlyWithinTheSlackOfItsOwn) {
+  const WallTime now = WallTime{} + std::chrono::hours(1);
+  // dep builds on big for 100 s more; ff (2,000 s alone on big) waits for
+  // it and holds big. small is slow: a quarter of big's per-core speed.
+  api::Package dep = Timed("a/dep-1", 100, 32);
+  dep.phase = api::kPhaseBuilding;
+  dep.drone = "big";
+  dep.started_at = now;
+  api::Package ff = Timed("www-client/ff-1", 2000, 32, {"a/dep-1"});
+  // 700 s on big (11,200 s on small), ready now.
+  api::Package webkit = Timed("net-libs/webkit-1", 700, 32);
+  // Building on a drone that takes nothing new: work the swarm has left.
+  api::Package filler = Timed("a/filler-1", 5800, 8);
+  filler.phase = api::kPhaseBuilding;
+  filler.drone = "other";
+  SchedulingInput in = Input({dep, ff, webkit, filler},
+                             {Drone("big", 32, 64, 1), Drone("small", 8, 16),
+                              Drone("other", 8, 16, 1, /*eligible=*/false)});
+  in.now = now;
+  in.drones[0].widest = 32;
+  in.drones[0].busy_for = std::chrono::seconds(100);
+  in.drones[1].speed = 2;
+  // Work left: (3,200 + 64,000 + 22,400 + 46,400) / 34 = 4,000 s. ff ends
+  // at 2,100 s on big: 1,900 s to spare, half of which (until 1,050 s)
+  // webkit may take first; it ends at 800 s, so it holds big too, behind
+  // dep.
+  SchedulingDecision d = Schedule(in);
+  EXPECT_TRUE(d.assignments.empty()) << ::testing::PrintToString(Assigned(d));
+  ASSERT_EQ(d.held.size(), 2u);
+  EXPECT_EQ(d.held[0].package, "www-client/ff-1");
+  EXPECT_EQ(d.held[0].drone, "big");
+  EXPECT_EQ(d.held[1].package, "net-libs/webkit-1");
+  EXPECT_EQ(d.held[1].drone, "big");
+  EXPECT_EQ(d.held[1].until, std::chrono::seconds(100));
+
+  // 1,600 s on big: work left (164,800 / 34) ends at 4,847 s; webkit may go
+  // first until 1,474 s but would end at 1,700 s. It queues behind ff on
+  // big (2,100 to 3,700 s) rather than take 25,600 s on small now.
+  in.packages[2] = Timed("net-libs/webkit-1", 1600, 32);
+  d = Schedule(in);
+  EXPECT_TRUE(d.assignments.empty()) << ::testing::PrintToString(Assigned(d));
+  ASSERT_EQ(d.held.size(), 1u);
+  EXPECT_EQ(d.held[0].package, "www-client/ff-1");
+}
+
 TEST(SchedulerTest, APackagesPriorityIsItsMeanTimeOverTheDrones) {
   // A 32-core and an 8-core drone at the same per-core speed.
   SchedulingInput in = Input({Timed("a/wide-1", 100, 16), Timed("a/small-1", 60, 0),
