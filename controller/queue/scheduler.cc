@@ -586,12 +586,21 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   // so that what only a big drone builds quickly counts for more than what
   // any drone builds alike. O(log drones) per package.
   std::vector<Duration> own(packages.size(), Duration::zero());
+  // With it, the CPU time of the work left (Needed and Building packages,
+  // whole; one core at the fastest per-core speed where the width is
+  // unknown).
   const MeanTime mean(drones);
+  double remaining = 0;
   for (size_t i = 0; i < packages.size(); ++i) {
     const Job job = JobOf(packages[i], estimate[i]);
     const double s = mean.Of(job, timed[i] && IsLongBuild(estimate[i]));
     own[i] = s >= 0 ? std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s))
                     : estimate[i];
+    if (packages[i].phase == api::kPhaseNeeded || packages[i].phase == api::kPhaseBuilding) {
+      remaining += job.parallelism > 0
+                       ? job.cpu_seconds
+                       : std::chrono::duration<double>(estimate[i]).count() * out.fastest_per_core;
+    }
   }
   out.priority = RemainingPaths(packages, index, own);
   const std::vector<Duration>& path = out.priority;
@@ -631,19 +640,11 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
   }
   std::stable_sort(ready.begin(), ready.end(),
                    [&](size_t a, size_t b) { return path[a] > path[b]; });
-  // When the remaining work (Needed and Building packages, whole) would
-  // end on every eligible drone's cores: TakeWhole weighs idle cores by it.
-  double capacity = 0, remaining = 0;
+  // When the work left would end on every eligible drone's cores:
+  // TakeWhole weighs idle cores by it.
+  double capacity = 0;
   for (const auto& d : drones) {
     if (d.eligible) capacity += d.speed;
-  }
-  for (size_t i = 0; i < packages.size(); ++i) {
-    const api::Package& p = packages[i];
-    if (p.phase != api::kPhaseNeeded && p.phase != api::kPhaseBuilding) continue;
-    const Job job = JobOf(p, estimate[i]);
-    remaining += job.parallelism > 0
-                     ? job.cpu_seconds
-                     : std::chrono::duration<double>(estimate[i]).count() * out.fastest_per_core;
   }
   const double work_end = capacity > 0 ? remaining / capacity : 0;
   int held_while_full = 0;
