@@ -395,6 +395,10 @@ class OpenDrones {
       free_at_[i] = best_end;
       return std::nullopt;
     }
+    // Going first on a held drone delays the build held there by as much
+    // as this one ends after that one would have started.
+    const bool first = claimed_[i];
+    if (first) free_at_[i] += std::max(0.0, best_end - start_at_[i]);
     const double width = WidthOf(p, now_[i], true);
     if (ready_in <= 0 && !closed_[i] && Admits(now_[i], width, policy_) &&
         Fits(needs, now_[i], now_[i].running)) {
@@ -402,11 +406,14 @@ class OpenDrones {
       Start(i, width);
       return i;
     }
-    claimed_[i] = true;
-    const double slack = std::max(0.0, work_end - (best_end + tail)) * kHoldSlack;
-    start_at_[i] = best_start;
-    whole_until_[i] = best_start + slack;
-    free_at_[i] = std::max(free_at_[i], best_end);
+    if (first) {
+      start_at_[i] = std::min(start_at_[i], best_start);
+    } else {
+      claimed_[i] = true;
+      start_at_[i] = best_start;
+      whole_until_[i] = best_start + std::max(0.0, work_end - (best_end + tail)) * kHoldSlack;
+      free_at_[i] = best_end;
+    }
     *held = std::make_pair(i, best_start);
     return std::nullopt;
   }
