@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "tests/support/packages.h"
@@ -244,12 +245,18 @@ api::Package Timed(const std::string& name, int64_t seconds, int cores,
   return p;
 }
 
+// `p` building on `drone`, started at `since` (unknown when not given).
+api::Package BuildingOn(api::Package p, const std::string& drone,
+                        std::optional<WallTime> since = std::nullopt) {
+  p.phase = api::kPhaseBuilding;
+  p.drone = drone;
+  p.started_at = since;
+  return p;
+}
+
 TEST(SchedulerTest, AComingLongBuildHoldsItsDroneWhichTakesOnlyWhatEndsFirst) {
   const WallTime now = WallTime{} + std::chrono::hours(1);
-  api::Package llvm = Timed("llvm-core/llvm-19", 100, 0, {});
-  llvm.phase = api::kPhaseBuilding;
-  llvm.drone = "big";
-  llvm.started_at = now;
+  const api::Package llvm = BuildingOn(Timed("llvm-core/llvm-19", 100, 0, {}), "big", now);
   // clang waits for llvm (100 s more): 40 minutes alone on big, four times
   // that on small. Its parallelism is unknown (CPU time 0).
   api::Package clang = Timed("llvm-core/clang-19", 2400, 0, {"llvm-core/llvm-19"});
@@ -291,10 +298,7 @@ TEST(SchedulerTest, AWholeBuildGoesWhereTheSwarmEndsSoonest) {
   // 80,000 CPU-seconds more are building elsewhere: the swarm's work ends
   // at (24,000 + 80,000) / 48 = 2,167 s at the earliest, later than office
   // on either drone; on big its idle cores add 8,000 / 48 = 167 s to that.
-  api::Package filler = Timed("a/filler-1", 20000, 4);
-  filler.phase = api::kPhaseBuilding;
-  filler.drone = "other";
-  in.packages.push_back(filler);
+  in.packages.push_back(BuildingOn(Timed("a/filler-1", 20000, 4), "other"));
   in.drones.push_back(Drone("other", 8, 16, 1, /*eligible=*/false));
   EXPECT_EQ(Assigned(Schedule(in)), std::vector<std::string>{"app-office/office-1@mid"});
 }
@@ -303,17 +307,12 @@ TEST(SchedulerTest, AHeldDroneTakesAWholeBuildFirstOnlyWithinTheSlackOfItsOwn) {
   const WallTime now = WallTime{} + std::chrono::hours(1);
   // dep builds on big for 100 s more; ff (2,000 s alone on big) waits for
   // it and holds big. small is slow: a quarter of big's per-core speed.
-  api::Package dep = Timed("a/dep-1", 100, 32);
-  dep.phase = api::kPhaseBuilding;
-  dep.drone = "big";
-  dep.started_at = now;
+  const api::Package dep = BuildingOn(Timed("a/dep-1", 100, 32), "big", now);
   api::Package ff = Timed("www-client/ff-1", 2000, 32, {"a/dep-1"});
   // 700 s on big (11,200 s on small), ready now.
   api::Package webkit = Timed("net-libs/webkit-1", 700, 32);
   // Building on a drone that takes nothing new: work the swarm has left.
-  api::Package filler = Timed("a/filler-1", 5800, 8);
-  filler.phase = api::kPhaseBuilding;
-  filler.drone = "other";
+  const api::Package filler = BuildingOn(Timed("a/filler-1", 5800, 8), "other");
   SchedulingInput in = Input({dep, ff, webkit, filler},
                              {Drone("big", 32, 64, 1), Drone("small", 8, 16),
                               Drone("other", 8, 16, 1, /*eligible=*/false)});
