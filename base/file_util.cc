@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -75,6 +76,16 @@ Status WriteFileAtomically(const std::string& path, std::string_view content,
     ::close(dir_fd);
   }
   return Status::Ok();
+}
+
+Status CheckSecretFileMode(const std::string& path, const std::string& what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return Errno("cannot read " + what + " " + path, errno);
+  if ((st.st_mode & (S_IROTH | S_IWOTH)) == 0) return Status::Ok();
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return InvalidArgument(what + " " + path + " is open to every user (mode " + mode +
+                         "); make it private: chmod 600 " + path);
 }
 
 Status MakeDirs(const std::string& path) {

@@ -20,6 +20,12 @@ namespace swarm {
 Status WriteFileAtomically(const std::string& path, std::string_view content,
                            const std::string& tmp_dir = "");
 
+// A secret (a token file, a private key) must not be open to every user of
+// the machine. Ok when `path` is a file that others cannot read or write;
+// InvalidArgument naming it, its mode and the fix otherwise; Unavailable when
+// it cannot be stat'ed. `what` names it in the message ("token file").
+Status CheckSecretFileMode(const std::string& path, const std::string& what);
+
 // Creates `path` and its missing parents. Unavailable (naming it) on failure.
 Status MakeDirs(const std::string& path);
 

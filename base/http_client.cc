@@ -33,19 +33,47 @@ const char* ReasonPhrase(int status) {
 
 Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_url,
                                                        std::string bearer_token,
-                                                       std::chrono::milliseconds timeout) {
-  static const std::regex kUrl(R"(^http://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(:([0-9]{1,5}))?/?$)");
+                                                       std::chrono::milliseconds timeout,
+                                                       const TlsClientFiles& tls) {
+  static const std::regex kUrl(
+      R"(^(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(:([0-9]{1,5}))?/?$)");
   std::smatch m;
   if (!std::regex_match(base_url, m, kUrl)) {
     return InvalidArgument("server URL \"" + base_url +
-                           "\" is not of the form http://HOST:PORT");
+                           "\" is not of the form https://HOST:PORT or http://HOST:PORT");
   }
-  std::string host = m[1];
-  int port = m[3].matched ? std::stoi(m[3]) : 80;
+  const bool https = m[1] == "https";
+  std::string host = m[2];
+  int port = m[4].matched ? std::stoi(m[4]) : (https ? 443 : 80);
   if (port <= 0 || port > 65535) {
     return InvalidArgument("server URL \"" + base_url + "\" has port out of range");
   }
-  auto client = std::make_unique<httplib::Client>(host, port);
+  if (!https && tls != TlsClientFiles{}) {
+    return InvalidArgument("server URL \"" + base_url +
+                           "\" is plain http://, yet TLS files were given: use https://");
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return InvalidArgument("a client certificate needs both its certificate and its key file");
+  }
+  for (const std::string* f : {&tls.ca_file, &tls.cert_file, &tls.key_file}) {
+    if (!f->empty() && access(f->c_str(), R_OK) != 0) {
+      return InvalidArgument("cannot read TLS file \"" + *f + "\": " +
+                             std::system_category().message(errno));
+    }
+  }
+  const std::string scheme_host_port = std::string(m[1]) + "://" + host + ":" + std::to_string(port);
+  auto client = tls.cert_file.empty()
+                    ? std::make_unique<httplib::Client>(scheme_host_port)
+                    : std::make_unique<httplib::Client>(scheme_host_port, tls.cert_file,
+                                                        tls.key_file);
+  if (!client->is_valid()) {
+    return InvalidArgument("cannot use the client certificate \"" + tls.cert_file +
+                           "\" with key \"" + tls.key_file + "\"");
+  }
+  if (https) {
+    client->enable_server_certificate_verification(true);
+    if (!tls.ca_file.empty()) client->set_ca_cert_path(tls.ca_file);
+  }
   // Requests go out in more than one write: see the server's TCP_NODELAY.
   client->set_tcp_nodelay(true);
   client->set_connection_timeout(timeout);
@@ -85,6 +113,12 @@ HttpResponse ToResponse(const httplib::Response& r) {
   out.status = r.status;
   out.body = r.body;
   out.content_type = r.get_header_value("Content-Type");
+  // RFC 7234: code, agent, then the text in quotes.
+  const std::string warning = r.get_header_value("Warning");
+  const size_t open = warning.find('"'), close = warning.rfind('"');
+  out.warning = open != std::string::npos && close > open
+                    ? warning.substr(open + 1, close - open - 1)
+                    : warning;
   return out;
 }
 
@@ -95,7 +129,7 @@ Result<HttpResponse> HttpClient::PutBody(const std::string& path, const std::str
                                          const HttpHeaders& headers) {
   httplib::Result res = client_->Put(path, BaseHeaders(token_, headers), body, content_type);
   if (!res) {
-    return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
+    return Unreachable(res.error());
   }
   return ToResponse(*res);
 }
@@ -131,7 +165,7 @@ Result<HttpResponse> HttpClient::PutFile(const std::string& path, const std::str
   close(fd);
   if (!read_error.empty()) return Unavailable(read_error);
   if (!res) {
-    return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
+    return Unreachable(res.error());
   }
   return ToResponse(*res);
 }
@@ -144,9 +178,32 @@ Result<HttpResponse> HttpClient::Send(const char* method, const std::string& pat
                         : method_s == "PUT" ? client_->Put(path, headers, *body, "application/json")
                                             : client_->Post(path, headers, *body, "application/json");
   if (!res) {
-    return Unavailable("cannot reach " + base_url_ + ": " + httplib::to_string(res.error()));
+    return Unreachable(res.error());
   }
   return ToResponse(*res);
+}
+
+Status HttpClient::Unreachable(httplib::Error error) const {
+  std::string why = httplib::to_string(error);
+  switch (error) {
+    case httplib::Error::SSLServerVerification:
+      why = "its certificate could not be verified: give the CA that signed it "
+            "(swarmctl --certificate-authority, the agent's tls.caFile)";
+      break;
+    case httplib::Error::SSLConnection:
+      why = "the TLS handshake failed";
+      break;
+    case httplib::Error::Read:
+      // TLS 1.3 reports a refused client certificate only after the handshake.
+      if (base_url_.rfind("https://", 0) == 0) {
+        why = "the connection was closed (a missing or refused client certificate ends "
+              "it so)";
+      }
+      break;
+    default:
+      break;
+  }
+  return Unavailable("cannot reach " + base_url_ + ": " + why);
 }
 
 std::string DescribeHttpError(const HttpResponse& r) {

@@ -14,6 +14,7 @@
 
 namespace httplib {
 class Client;
+enum class Error;
 }
 
 namespace swarm {
@@ -25,17 +26,38 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::string content_type;
+  // The text of a Warning header ("299 - \"text\"" gives text); "" when none.
+  std::string warning;
+};
+
+// How an https:// client checks the server and proves who it is. Files are
+// PEM. An empty ca_file trusts the system's certificate authorities; a client
+// certificate is sent only when both cert_file and key_file are set.
+struct TlsClientFiles {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  bool operator==(const TlsClientFiles&) const = default;
 };
 
 // Thread safety: one request at a time per object.
 class HttpClient {
  public:
-  // `base_url` is "http://host:port" (an optional trailing '/' is dropped).
-  // Returns InvalidArgument when it is not of that form.
+  // `base_url` is "http://host:port" or "https://host:port" (an optional
+  // trailing '/' is dropped). Over https the server's certificate must chain
+  // to `tls.ca_file` (or the system's authorities) and name the host.
+  // InvalidArgument when the URL is not of that form, when TLS files are given
+  // for an http:// URL, or when a TLS file cannot be read.
   static Result<std::unique_ptr<HttpClient>> Create(const std::string& base_url,
                                                     std::string bearer_token,
                                                     std::chrono::milliseconds timeout =
-                                                        std::chrono::seconds(10));
+                                                        std::chrono::seconds(10),
+                                                    const TlsClientFiles& tls = {});
+  static Result<std::unique_ptr<HttpClient>> Create(const std::string& base_url,
+                                                    std::string bearer_token,
+                                                    const TlsClientFiles& tls) {
+    return Create(base_url, std::move(bearer_token), std::chrono::seconds(10), tls);
+  }
   ~HttpClient();
 
   // Sends the request; any HTTP status is a response. Unavailable when the
@@ -58,6 +80,8 @@ class HttpClient {
  private:
   HttpClient(std::string base_url, std::string token, std::unique_ptr<httplib::Client> client);
   Result<HttpResponse> Send(const char* method, const std::string& path, const std::string* body);
+  // Unavailable naming the server and, in words, why it could not be reached.
+  Status Unreachable(httplib::Error error) const;
 
   std::string base_url_;
   std::string token_;

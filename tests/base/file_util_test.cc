@@ -53,6 +53,24 @@ TEST(FileUtilTest, WriteFileAtomicallyLeavesTheOldFileWhenTheRenameFails) {
   EXPECT_EQ(entries, 1);
 }
 
+TEST(FileUtilTest, ASecretOthersMayReadOrWriteIsRefused) {
+  TempDir dir;
+  const std::string path = dir.Write("secret", "x");
+  for (mode_t ok : {0600, 0640, 0660, 0400}) {
+    chmod(path.c_str(), ok);
+    EXPECT_TRUE(CheckSecretFileMode(path, "token file").ok()) << std::oct << ok;
+  }
+  for (mode_t bad : {0644, 0602, 0666}) {
+    chmod(path.c_str(), bad);
+    Status st = CheckSecretFileMode(path, "token file");
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << std::oct << bad;
+    EXPECT_NE(st.message().find("token file " + path + " is open to every user"),
+              std::string::npos)
+        << st.message();
+  }
+  EXPECT_EQ(CheckSecretFileMode(dir.File("none"), "token file").code(), StatusCode::kUnavailable);
+}
+
 TEST(FileUtilTest, MakeDirsCreatesParents) {
   TempDir dir;
   ASSERT_TRUE(MakeDirs(dir.File("a/b/c")).ok());

@@ -114,6 +114,30 @@ TEST_F(HttpClientTest, PutFileOfAMissingFileSendsNothing) {
   EXPECT_EQ(seen().requests, 0);
 }
 
+TEST_F(HttpClientTest, AWarningHeaderComesBackAsItsText) {
+  server_.set_default_headers({{"Warning", "299 - \"tokens travel in clear text\""}});
+  auto r = client_->Put("/x", "{}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->warning, "tokens travel in clear text");
+}
+
+TEST(HttpClientCreateTest, TlsFilesNeedHttpsAndMustBeReadable) {
+  TempDir dir;
+  const std::string ca = dir.Write("ca.pem", "x");
+  auto c = HttpClient::Create("http://127.0.0.1:1", "t", TlsClientFiles{ca, "", ""});
+  ASSERT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("use https://"), std::string::npos);
+  c = HttpClient::Create("https://127.0.0.1:1", "t", TlsClientFiles{dir.File("none.pem"), "", ""});
+  ASSERT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find(dir.File("none.pem")), std::string::npos);
+  c = HttpClient::Create("https://127.0.0.1:1", "t", TlsClientFiles{ca, ca, ""});
+  ASSERT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("both"), std::string::npos);
+  EXPECT_TRUE(HttpClient::Create("https://127.0.0.1:1", "t").ok());
+  EXPECT_EQ(HttpClient::Create("ftp://127.0.0.1:1", "t").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(HttpClientUnreachableTest, PutsAreUnavailable) {
   // Port 1 on loopback: nothing listens there.
   auto c = HttpClient::Create("http://127.0.0.1:1", "t", std::chrono::milliseconds(500));

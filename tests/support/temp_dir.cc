@@ -26,6 +26,12 @@ TempDir::~TempDir() {
 
 std::string TempDir::File(const std::string& name) const { return path_ + "/" + name; }
 
+std::string TempDir::WriteSecret(const std::string& name, const std::string& content) const {
+  const std::string path = Write(name, content);
+  chmod(path.c_str(), 0600);
+  return path;
+}
+
 std::string TempDir::Write(const std::string& name, const std::string& content) const {
   std::string p = File(name);
   std::filesystem::create_directories(std::filesystem::path(p).parent_path());

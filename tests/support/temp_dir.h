@@ -19,6 +19,8 @@ class TempDir {
   std::string File(const std::string& name) const;
   // Writes `content` to File(name), creating parent directories; returns the path.
   std::string Write(const std::string& name, const std::string& content) const;
+  // As Write, readable by its owner only (mode 600), as programs want secrets.
+  std::string WriteSecret(const std::string& name, const std::string& content) const;
 
  private:
   std::string path_;
