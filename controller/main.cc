@@ -15,11 +15,13 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/file_util.h"
 #include "api/quantity.h"
 #include "controller/server/apiserver.h"
 #include "controller/binhost/binhost.h"
 #include "controller/server/auth.h"
 #include "controller/server/listen_address.h"
+#include "controller/server/tls.h"
 #include "controller/store/store.h"
 #include "controller/core/swarm_controller.h"
 
@@ -59,6 +61,10 @@ int main(int argc, char** argv) {
   std::string build_log_dir;
   std::string binhost_check = "1m";
   int binhost_full_every = 60;
+  swarm::controller::TlsFiles tls_files;
+  bool insecure_plain_http = false;
+  swarm::controller::ConnectionLimits limits;
+  std::string header_timeout = "10s";
   app.add_option("--listen", listen, "HOST:PORT to serve the API on (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--state", state_file, "SQLite state file (created when missing)")->required();
@@ -79,6 +85,27 @@ int main(int argc, char** argv) {
                  "compare sizes)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--tls-cert-file", tls_files.cert_file,
+                 "PEM certificate (chain) to serve HTTPS with; re-read on SIGHUP");
+  app.add_option("--tls-private-key-file", tls_files.key_file,
+                 "PEM private key of --tls-cert-file; re-read on SIGHUP");
+  app.add_option("--client-ca-file", tls_files.client_ca_file,
+                 "PEM CA: every API call then needs a client certificate it signed, and an "
+                 "agent's must name its drone (CN); re-read on SIGHUP");
+  app.add_flag("--insecure-allow-plain-http", insecure_plain_http,
+               "serve plain HTTP on an address other than loopback (tokens then travel in "
+               "clear text)");
+  app.add_option("--max-connections", limits.max_connections,
+                 "connections served at once; more are refused")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-connections-per-peer", limits.max_connections_per_peer,
+                 "connections served at once from one address; more are refused")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--request-header-timeout", header_timeout,
+                 "time a connection has for each request's headers (and its TLS handshake)")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -94,11 +121,48 @@ int main(int argc, char** argv) {
     std::cerr << "swarm-controller: --listen: " << address.status().message() << "\n";
     return 2;
   }
-  auto auth = swarm::controller::TokenAuthenticator::LoadFile(token_file);
-  if (!auth.ok()) {
-    std::cerr << "swarm-controller: --token-auth-file: " << auth.status().message() << "\n";
+  auto tokens = swarm::controller::TokenFile::Load(token_file);
+  if (!tokens.ok()) {
+    std::cerr << "swarm-controller: --token-auth-file: " << tokens.status().message() << "\n";
     return 2;
   }
+  if (tls_files.cert_file.empty() != tls_files.key_file.empty()) {
+    std::cerr << "swarm-controller: --tls-cert-file and --tls-private-key-file go together\n";
+    return 2;
+  }
+  const bool tls_on = !tls_files.cert_file.empty();
+  if (!tls_on && !tls_files.client_ca_file.empty()) {
+    std::cerr << "swarm-controller: --client-ca-file needs --tls-cert-file and "
+                 "--tls-private-key-file\n";
+    return 2;
+  }
+  std::unique_ptr<swarm::controller::ServerTls> tls;
+  if (tls_on) {
+    if (auto st = swarm::CheckSecretFileMode(tls_files.key_file, "TLS private key"); !st.ok()) {
+      std::cerr << "swarm-controller: --tls-private-key-file: " << st.message() << "\n";
+      return 2;
+    }
+    auto loaded = swarm::controller::ServerTls::Load(tls_files);
+    if (!loaded.ok()) {
+      std::cerr << "swarm-controller: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    tls = std::move(*loaded);
+  }
+  if (!tls_on && !swarm::controller::IsLoopbackHost(address->host) && !insecure_plain_http) {
+    std::cerr << "swarm-controller: --listen " << listen
+              << ": without --tls-cert-file the API is served on loopback only (tokens would "
+                 "travel in clear text); give TLS files, or --insecure-allow-plain-http\n";
+    return 2;
+  }
+  auto header_deadline = swarm::api::ParseDuration(header_timeout);
+  if (!header_deadline.ok() || header_deadline->count() <= 0) {
+    std::cerr << "swarm-controller: --request-header-timeout: \"" << header_timeout
+              << "\" is not a positive duration such as 10s\n";
+    return 2;
+  }
+  limits.header_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(*header_deadline);
   auto check_interval = swarm::api::ParseDuration(binhost_check);
   if (!check_interval.ok() || check_interval->count() <= 0) {
     std::cerr << "swarm-controller: --binhost-check-interval: \"" << binhost_check
@@ -126,6 +190,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -139,15 +204,25 @@ int main(int argc, char** argv) {
     std::cerr << "swarm-controller: loading state: " << st.message() << "\n";
     return 1;
   }
-  swarm::controller::ApiServer api(&controller, &*auth, binhost->get());
+  swarm::controller::ServeOptions serve;
+  serve.limits = limits;
+  serve.tls = tls.get();
+  if (!tls_on && !swarm::controller::IsLoopbackHost(address->host)) {
+    serve.warning = "this controller serves plain HTTP on " + listen +
+                    ": tokens travel in clear text (--insecure-allow-plain-http)";
+    spdlog::warn("{}", serve.warning);
+  }
+  swarm::controller::ApiServer api(&controller, tokens->get(), binhost->get(), serve);
   auto port = api.Bind(address->host, address->port);
   if (!port.ok()) {
     std::cerr << "swarm-controller: " << port.status().message() << "\n";
     return 1;
   }
-  const std::string url = "http://" + address->UrlHost() + ":" + std::to_string(*port);
-  spdlog::info("serving the API on {} (state {}, binhost {}, {} tokens)", url, state_file,
-               (*binhost)->dir(), auth->size());
+  const std::string url = std::string(tls_on ? "https://" : "http://") + address->UrlHost() +
+                          ":" + std::to_string(*port);
+  spdlog::info("serving the API on {} (state {}, binhost {}, {} tokens{})", url, state_file,
+               (*binhost)->dir(), (*tokens)->Current()->size(),
+               tls && tls->verifies_clients() ? ", client certificates required" : "");
   if (!address_file.empty() && !WriteAddressFile(address_file, url)) {
     std::cerr << "swarm-controller: cannot write --address-file " << address_file << "\n";
     return 1;
@@ -160,7 +235,25 @@ int main(int argc, char** argv) {
   std::atomic<bool> serving{true};
   std::thread signal_waiter([&] {
     int sig = 0;
-    sigwait(&signals, &sig);
+    // SIGHUP re-reads the tokens and certificates; what cannot be read is
+    // logged and the ones in use stay.
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+      if (auto st = (*tokens)->Reload(); st.ok()) {
+        spdlog::info("SIGHUP: re-read {} ({} tokens)", (*tokens)->path(),
+                     (*tokens)->Current()->size());
+      } else {
+        spdlog::error("SIGHUP: keeping the tokens in use: {}", st.message());
+      }
+      if (tls) {
+        auto st = swarm::CheckSecretFileMode(tls_files.key_file, "TLS private key");
+        if (st.ok()) st = tls->Reload();
+        if (st.ok()) {
+          spdlog::info("SIGHUP: re-read the TLS certificate, key and client CA");
+        } else {
+          spdlog::error("SIGHUP: keeping the TLS files in use: {}", st.message());
+        }
+      }
+    }
     if (serving) spdlog::info("signal {}: shutting down", sig);
     api.Stop();
     controller.Stop();

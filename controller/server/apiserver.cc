@@ -150,13 +150,21 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
-ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth,
-                     Binhost* binhost)
+ApiServer::ApiServer(SwarmController* controller, const TokenFile* tokens, Binhost* binhost,
+                     ServeOptions options, const Clock* clock)
     : controller_(controller),
-      auth_(auth),
+      tokens_(tokens),
       binhost_(binhost),
-      server_(std::make_unique<httplib::Server>()) {
+      options_(std::move(options)),
+      server_(std::make_unique<HttpServer>(options_.limits, options_.tls)),
+      failures_(clock) {
   server_->set_payload_max_length(kMaxBinpkgBytes);
+  // An agent beats every few seconds on one connection; reconnecting (and a
+  // TLS handshake) every fifth request would be most of its cost.
+  server_->set_keep_alive_max_count(1000);
+  if (!options_.warning.empty()) {
+    server_->set_default_headers({{"Warning", "299 - \"" + options_.warning + "\""}});
+  }
   server_->set_pre_routing_handler(CheckBodySize);
   // Replies go out in more than one write; without TCP_NODELAY each waits
   // for the client's delayed ACK (40 ms on Linux) before the rest is sent.
@@ -170,8 +178,9 @@ ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth
           what = e.what();
         } catch (...) {
         }
+        // The text may name paths and internals: it goes to the log only.
         spdlog::error("{} {}: {}", req.method, req.path, what);
-        WriteStatus(res, 500, "internal error: " + what);
+        WriteStatus(res, 500, "internal error (the controller's log says more)");
       });
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -187,22 +196,58 @@ ApiServer::ApiServer(SwarmController* controller, const TokenAuthenticator* auth
 ApiServer::~ApiServer() = default;
 
 Result<int> ApiServer::Bind(const std::string& host, int port) {
-  int bound =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  int bound = server_->Bind(host, port);
   if (bound <= 0) return Unavailable("cannot listen on " + host + ":" + std::to_string(port));
   return bound;
 }
 
 bool ApiServer::Serve() { return server_->listen_after_bind(); }
 
-void ApiServer::Stop() { server_->stop(); }
+void ApiServer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  server_->Shutdown();
+}
+
+Result<Identity> ApiServer::Authenticate(const httplib::Request& req) {
+  Result<Identity> who = tokens_->Current()->Authenticate(req.get_header_value("Authorization"));
+  const bool certs = options_.tls != nullptr && options_.tls->verifies_clients();
+  std::string cn;
+  if (who.ok() && certs) {
+    cn = VerifiedPeerCommonName(req.ssl);
+    if (cn.empty()) {
+      who = Unauthenticated("this API needs a client certificate signed by the controller's "
+                            "client CA");
+    } else if (who->role == Role::kAgent && cn != who->name) {
+      who = PermissionDenied("the client certificate names \"" + cn + "\", not drone \"" +
+                             who->name + "\" of this token");
+    }
+  }
+  if (who.ok()) return who;
+  const AuthFailures::Verdict v = failures_.Fail(req.remote_addr);
+  // Logged often enough to see an attack begin, never once per attempt.
+  if (v.failures <= AuthFailures::kFreeFailures + 2 || (v.failures & (v.failures - 1)) == 0) {
+    spdlog::warn("authentication failed: {} {} from {}: {} ({} failures from it in a row{})",
+                 req.method, req.path, req.remote_addr, who.status().message(), v.failures,
+                 v.delay.count() > 0 ? fmt::format("; answered after {} ms", v.delay.count())
+                                     : std::string());
+  }
+  if (v.delay.count() > 0) {
+    std::unique_lock<std::mutex> lock(stop_mu_);
+    stop_cv_.wait_for(lock, v.delay, [&] { return stopping_; });
+  }
+  return who;
+}
 
 void ApiServer::Routes() {
   using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
   // Authenticates, then runs `h`; admin-only unless the handler authorizes itself.
   auto authed = [this](bool admin_only, Handler h) {
     return [this, admin_only, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      auto who = Authenticate(req);
       if (!who.ok()) return WriteError(res, who.status());
       if (admin_only) {
         if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
@@ -352,7 +397,7 @@ void ApiServer::BuildRoutes() {
   // The drone's own token (or an admin's) only.
   auto as_drone = [this](Handler h) {
     return [this, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      auto who = Authenticate(req);
       if (!who.ok()) return WriteError(res, who.status());
       if (Status st = AuthorizeDrone(*who, req.matches[1]); !st.ok()) return WriteError(res, st);
       h(*who, req, res);
@@ -360,7 +405,7 @@ void ApiServer::BuildRoutes() {
   };
   auto admin = [this](Handler h) {
     return [this, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+      auto who = Authenticate(req);
       if (!who.ok()) return WriteError(res, who.status());
       if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
       h(*who, req, res);
@@ -385,7 +430,7 @@ void ApiServer::BuildRoutes() {
           write();
           res.set_header("Connection", "close");
         };
-        auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+        auto who = Authenticate(req);
         if (!who.ok()) return refuse([&] { WriteError(res, who.status()); });
         const std::string name = req.matches[1];
         const std::string id = req.matches[2];

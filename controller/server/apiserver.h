@@ -4,27 +4,46 @@
 // authorization, decoding and error replies; everything else is the
 // SwarmController's.
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "base/clock.h"
 #include "base/status.h"
-#include "controller/server/auth.h"
 #include "controller/core/swarm_controller.h"
+#include "controller/server/auth.h"
+#include "controller/server/http_server.h"
+#include "controller/server/tls.h"
 
 namespace httplib {
-class Server;
+struct Request;
 }
 
 namespace swarm::controller {
+
+struct ServeOptions {
+  ConnectionLimits limits;
+  // Not owned. Null serves plain HTTP. With a client CA every /api/ call
+  // needs a client certificate that chains to it, and an agent's must name
+  // the drone its token names.
+  const ServerTls* tls = nullptr;
+  // Sent as a Warning header on every reply when not empty (clients print
+  // it): e.g. that tokens travel in clear text.
+  std::string warning;
+};
 
 // Thread safety: Bind() then Serve() from one thread; Stop() from any thread.
 class ApiServer {
  public:
   // None is owned; each must outlive this object. With a `binhost`, binary
   // package uploads are taken and GET /binhost/ serves it read-only.
-  ApiServer(SwarmController* controller, const TokenAuthenticator* auth,
-            Binhost* binhost = nullptr);
+  ApiServer(SwarmController* controller, const TokenFile* tokens, Binhost* binhost,
+            ServeOptions options, const Clock* clock = SystemClock::Get());
   ~ApiServer();
+
+  ConnectionCounts connection_counts() const { return server_->Counts(); }
+  uint64_t auth_failures() const { return failures_.total(); }
 
   // Binds host:port (port 0 picks a free one) and returns the bound port.
   // Unavailable when the address cannot be bound.
@@ -36,11 +55,21 @@ class ApiServer {
  private:
   void Routes();
   void BuildRoutes();  // docs/api.md "Builds" and the operator verbs
+  // Who sent `req`: its bearer token, and with a client CA its certificate.
+  // A failure is logged with the peer's address (never the token), counted,
+  // and answered only after the peer's AuthFailures delay.
+  Result<Identity> Authenticate(const httplib::Request& req);
 
   SwarmController* const controller_;
-  const TokenAuthenticator* const auth_;
+  const TokenFile* const tokens_;
   Binhost* const binhost_;
-  std::unique_ptr<httplib::Server> server_;
+  const ServeOptions options_;
+  std::unique_ptr<HttpServer> server_;
+  AuthFailures failures_;
+  // Wakes answers held back by an AuthFailures delay when the server stops.
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
 };
 
 // The HTTP status for a Status code (InvalidArgument -> 400, ...).

@@ -1,9 +1,11 @@
 #include "controller/server/auth.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "base/file_util.h"
 #include "base/sha256.h"
 #include "base/strings.h"
 
@@ -88,6 +90,55 @@ Result<Identity> TokenAuthenticator::Authenticate(const std::string& authorizati
     return it->second.identity;
   }
   return Unauthenticated("unknown token");
+}
+
+Result<std::unique_ptr<TokenFile>> TokenFile::Load(std::string path) {
+  std::unique_ptr<TokenFile> file(new TokenFile(std::move(path)));
+  if (Status st = file->Reload(); !st.ok()) return st;
+  return file;
+}
+
+Status TokenFile::Reload() {
+  if (Status st = CheckSecretFileMode(path_, "token file"); !st.ok()) return st;
+  auto parsed = TokenAuthenticator::LoadFile(path_);
+  if (!parsed.ok()) return parsed.status();
+  auto next = std::make_shared<const TokenAuthenticator>(std::move(*parsed));
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = std::move(next);
+  return Status::Ok();
+}
+
+std::shared_ptr<const TokenAuthenticator> TokenFile::Current() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+AuthFailures::Verdict AuthFailures::Fail(const std::string& peer) {
+  const SteadyTime now = clock_->SteadyNow();
+  std::lock_guard<std::mutex> lock(mu_);
+  ++total_;
+  if (peers_.size() >= kMaxPeers && !peers_.count(peer)) {
+    std::erase_if(peers_, [&](const auto& kv) { return now - kv.second.last > kForgetAfter; });
+    // Failures from more addresses than that at once: each address is then
+    // slowed from its own first failure again.
+    if (peers_.size() >= kMaxPeers) peers_.clear();
+  }
+  Peer& p = peers_[peer];
+  if (p.failures > 0 && now - p.last > kForgetAfter) p.failures = 0;
+  ++p.failures;
+  p.last = now;
+  Verdict v;
+  v.failures = p.failures;
+  if (p.failures > kFreeFailures) {
+    const uint64_t doublings = std::min<uint64_t>(p.failures - kFreeFailures - 1, 16);
+    v.delay = std::min(kMaxDelay, kFirstDelay * (int64_t{1} << doublings));
+  }
+  return v;
+}
+
+uint64_t AuthFailures::total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return total_;
 }
 
 Status AuthorizeAdmin(const Identity& who) {

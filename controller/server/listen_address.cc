@@ -1,6 +1,16 @@
 #include "controller/server/listen_address.h"
 
+#include <arpa/inet.h>
+
 namespace swarm::controller {
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
 
 std::string ListenAddress::UrlHost() const {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;

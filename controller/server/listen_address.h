@@ -15,6 +15,9 @@ struct ListenAddress {
   std::string UrlHost() const;
 };
 
+// True for an address only this machine can reach: 127.0.0.0/8, ::1, localhost.
+bool IsLoopbackHost(const std::string& host);
+
 // InvalidArgument naming what is wrong (missing port, port out of range).
 Result<ListenAddress> ParseListenAddress(const std::string& text);
 

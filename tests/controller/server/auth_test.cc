@@ -1,6 +1,9 @@
 #include "controller/server/auth.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "tests/support/temp_dir.h"
 
 namespace swarm::controller {
 namespace {
@@ -68,6 +71,67 @@ TEST(TokenAuthenticatorTest, MissingFileIsUnavailable) {
   ASSERT_FALSE(auth.ok());
   EXPECT_EQ(auth.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(auth.status().message().find("/nonexistent/tokens.csv"), std::string::npos);
+}
+
+TEST(TokenFileTest, ReloadRevokesATokenAndKeepsTheOldSetOnError) {
+  testing::TempDir dir;
+  const std::string path = dir.WriteSecret("tokens.csv", "old,admin,admin\nizar,drone-izar,agent\n");
+  auto file = TokenFile::Load(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  std::shared_ptr<const TokenAuthenticator> before = (*file)->Current();
+  EXPECT_TRUE(before->Authenticate("Bearer izar").ok());
+
+  dir.WriteSecret("tokens.csv", "new,admin,admin\n");
+  ASSERT_TRUE((*file)->Reload().ok());
+  EXPECT_EQ((*file)->Current()->Authenticate("Bearer izar").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_TRUE((*file)->Current()->Authenticate("Bearer new").ok());
+  // A request that began before the reload keeps the set it started with.
+  EXPECT_TRUE(before->Authenticate("Bearer izar").ok());
+
+  dir.WriteSecret("tokens.csv", "broken line\n");
+  Status bad = (*file)->Reload();
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find(path + ":1:"), std::string::npos) << bad.message();
+  EXPECT_TRUE((*file)->Current()->Authenticate("Bearer new").ok());
+
+  dir.WriteSecret("tokens.csv", "newer,admin,admin\n");
+  chmod(path.c_str(), 0644);
+  bad = (*file)->Reload();
+  EXPECT_NE(bad.message().find("open to every user"), std::string::npos) << bad.message();
+  EXPECT_TRUE((*file)->Current()->Authenticate("Bearer new").ok());
+}
+
+TEST(TokenFileTest, AFileEveryUserMayReadIsRefusedAtStart) {
+  testing::TempDir dir;
+  const std::string path = dir.Write("tokens.csv", "tok,admin,admin\n");
+  chmod(path.c_str(), 0604);
+  auto file = TokenFile::Load(path);
+  ASSERT_EQ(file.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(file.status().message().find("chmod 600 " + path), std::string::npos);
+}
+
+TEST(AuthFailuresTest, APeerThatKeepsFailingIsSlowedAndForgottenWhenItStops) {
+  FakeClock clock;
+  AuthFailures failures(&clock);
+  for (int i = 1; i <= AuthFailures::kFreeFailures; ++i) {
+    auto v = failures.Fail("10.0.0.9");
+    EXPECT_EQ(v.failures, static_cast<uint64_t>(i));
+    EXPECT_EQ(v.delay.count(), 0);
+  }
+  EXPECT_EQ(failures.Fail("10.0.0.9").delay, AuthFailures::kFirstDelay);
+  EXPECT_EQ(failures.Fail("10.0.0.9").delay, 2 * AuthFailures::kFirstDelay);
+  EXPECT_EQ(failures.Fail("10.0.0.9").delay, 4 * AuthFailures::kFirstDelay);
+  for (int i = 0; i < 40; ++i) failures.Fail("10.0.0.9");
+  EXPECT_EQ(failures.Fail("10.0.0.9").delay, AuthFailures::kMaxDelay);
+  // Another address is not slowed for this one's failures.
+  EXPECT_EQ(failures.Fail("10.0.0.7").delay.count(), 0);
+
+  clock.Advance(AuthFailures::kForgetAfter + std::chrono::seconds(1));
+  auto after = failures.Fail("10.0.0.9");
+  EXPECT_EQ(after.failures, 1u);
+  EXPECT_EQ(after.delay.count(), 0);
+  EXPECT_EQ(failures.total(), 3u + 3u + 40u + 1u + 1u + 1u);
 }
 
 TEST(AuthorizeTest, AgentsActOnlyAsTheirDrone) {

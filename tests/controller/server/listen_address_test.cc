@@ -20,6 +20,15 @@ TEST(ListenAddressTest, Parses) {
   EXPECT_EQ(any->host, "0.0.0.0");
 }
 
+TEST(ListenAddressTest, LoopbackIsOnlyWhatThisMachineReaches) {
+  for (const char* host : {"127.0.0.1", "127.3.2.1", "::1", "localhost"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "ctl.example", ""}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
 TEST(ListenAddressTest, RejectsWithReason) {
   struct Case {
     const char* text;
