@@ -62,10 +62,19 @@ Result<Json> Interpret(const std::string& what, Result<HttpResponse> reply) {
 }  // namespace
 
 Result<std::unique_ptr<HttpApiTransport>> HttpApiTransport::Create(const std::string& server,
-                                                                   const std::string& token) {
-  auto client = HttpClient::Create(server, token);
+                                                                   const std::string& token,
+                                                                   const TlsClientFiles& tls,
+                                                                   std::ostream& warnings) {
+  auto client = HttpClient::Create(server, token, tls);
   if (!client.ok()) return client.status();
-  return std::unique_ptr<HttpApiTransport>(new HttpApiTransport(std::move(*client)));
+  return std::unique_ptr<HttpApiTransport>(new HttpApiTransport(std::move(*client), warnings));
+}
+
+Result<HttpResponse> HttpApiTransport::Warn(Result<HttpResponse> reply) {
+  if (reply.ok() && !reply->warning.empty() && warned_.insert(reply->warning).second) {
+    warnings_ << "Warning: " << reply->warning << "\n";
+  }
+  return reply;
 }
 
 Result<Json> GetJson(ApiTransport& api, const std::string& path) {

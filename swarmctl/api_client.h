@@ -5,6 +5,8 @@
 // Status whose message is the line the CLI prints after "error: ".
 
 #include <memory>
+#include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,24 +32,33 @@ class ApiTransport {
   virtual Result<HttpResponse> Post(const std::string& path, const std::string& json_body) = 0;
 };
 
-// The real transport: HTTP with a bearer token.
+// The real transport: HTTP or HTTPS with a bearer token. A Warning header
+// from the server is printed to `warnings` ("Warning: ..."), each text once.
 class HttpApiTransport final : public ApiTransport {
  public:
-  // InvalidArgument when `server` is not http://HOST[:PORT]. Connects lazily:
+  // InvalidArgument when `server` is not https://HOST[:PORT] or
+  // http://HOST[:PORT], or a TLS file cannot be read. Connects lazily:
   // nothing goes over the network until the first request.
   static Result<std::unique_ptr<HttpApiTransport>> Create(const std::string& server,
-                                                          const std::string& token);
-  Result<HttpResponse> Get(const std::string& path) override { return client_->Get(path); }
+                                                          const std::string& token,
+                                                          const TlsClientFiles& tls,
+                                                          std::ostream& warnings);
+  Result<HttpResponse> Get(const std::string& path) override { return Warn(client_->Get(path)); }
   Result<HttpResponse> Put(const std::string& path, const std::string& body) override {
-    return client_->Put(path, body);
+    return Warn(client_->Put(path, body));
   }
   Result<HttpResponse> Post(const std::string& path, const std::string& body) override {
-    return client_->Post(path, body);
+    return Warn(client_->Post(path, body));
   }
 
  private:
-  explicit HttpApiTransport(std::unique_ptr<HttpClient> c) : client_(std::move(c)) {}
+  HttpApiTransport(std::unique_ptr<HttpClient> c, std::ostream& warnings)
+      : client_(std::move(c)), warnings_(warnings) {}
+  Result<HttpResponse> Warn(Result<HttpResponse> reply);
+
   std::unique_ptr<HttpClient> client_;
+  std::ostream& warnings_;
+  std::set<std::string> warned_;
 };
 
 // GET `path` and parse the 2xx reply as a JSON object. Errors: the transport's

@@ -31,11 +31,19 @@ int main(int argc, char** argv) {
 
   ctl::ConnectionFlags flags;
   app.add_option("--server", flags.server,
-                 "controller URL; else $SWARMCTL_SERVER, else http://127.0.0.1:7800");
+                 "controller URL; else $SWARMCTL_SERVER, else the config's (else "
+                 "$SWARMCTL_CONFIG, else ~/.config/build-swarm/config.yaml), else "
+                 "http://127.0.0.1:7800");
   auto* token = app.add_option("--token", flags.token, "bearer token; else $SWARMCTL_TOKEN");
   auto* token_file =
       app.add_option("--token-file", flags.token_file, "file whose first line is the token");
   token->excludes(token_file);
+  app.add_option("--certificate-authority", flags.certificate_authority,
+                 "PEM CA that signed the controller's certificate; else the config's, else the "
+                 "system's");
+  app.add_option("--client-certificate", flags.client_certificate,
+                 "PEM client certificate, for a controller that asks for one");
+  app.add_option("--client-key", flags.client_key, "PEM key of --client-certificate");
 
   ctl::ApplyArgs apply;
   auto* apply_cmd = app.add_subcommand("apply", "Apply a Swarm from YAML files");
@@ -96,7 +104,9 @@ int main(int argc, char** argv) {
 
   auto connection = ctl::ResolveConnection(flags, ctl::ProcessEnv);
   if (!connection.ok()) return ctl::Fail(std::cerr, connection.status());
-  auto api = ctl::HttpApiTransport::Create(connection->server, connection->token);
+  if (auto w = ctl::ClearTextWarning(*connection); !w.empty()) std::cerr << w << "\n";
+  auto api = ctl::HttpApiTransport::Create(connection->server, connection->token,
+                                           connection->tls, std::cerr);
   if (!api.ok()) return ctl::Fail(std::cerr, api.status());
   const swarm::WallTime now = swarm::SystemClock::Get()->Now();
 

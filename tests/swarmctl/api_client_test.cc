@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "tests/swarmctl/fake_api.h"
 
 namespace swarm::ctl {
@@ -66,7 +68,7 @@ TEST(GetJsonTest, TransportFailureIsUnavailableUnchanged) {
 
 TEST(GetJsonTest, RealTransportReportsAnUnreachableServer) {
   // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t");
+  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t", {}, std::cerr);
   ASSERT_TRUE(api.ok());
   auto j = GetJson(**api, "/api/v1/drones");
   ASSERT_FALSE(j.ok());
@@ -112,14 +114,14 @@ TEST(PostJsonTest, SendsTheBodyAndReadsTheReplyAsGetJsonDoes) {
 }
 
 TEST(PostJsonTest, RealTransportReportsAnUnreachableServer) {
-  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t");
+  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "t", {}, std::cerr);
   ASSERT_TRUE(api.ok());
   auto j = PostJson(**api, "/api/v1/swarm/fresh", "{}");
   EXPECT_EQ(j.status().code(), StatusCode::kUnavailable);
 }
 
 TEST(HttpApiTransportTest, RefusesAMalformedServerUrl) {
-  auto api = HttpApiTransport::Create("ftp://host", "");
+  auto api = HttpApiTransport::Create("ftp://host", "", {}, std::cerr);
   ASSERT_FALSE(api.ok());
   EXPECT_EQ(api.status().code(), StatusCode::kInvalidArgument);
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include <sstream>
 
 #include "tests/support/temp_dir.h"
@@ -89,7 +91,7 @@ TEST_F(ApplyTest, InvalidYamlIsRefusedBeforeAnyRequest) {
 TEST_F(ApplyTest, InvalidYamlNeverReachesTheNetwork) {
   // A real transport aimed where nothing listens: the decode error must come
   // first, not "cannot reach".
-  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "token");
+  auto api = HttpApiTransport::Create("http://127.0.0.1:1", "token", {}, std::cerr);
   ASSERT_TRUE(api.ok());
   std::istringstream in(kBadYaml);
   EXPECT_EQ(RunApply({{"-"}}, **api, in, out_, err_), 1);
