@@ -1,9 +1,14 @@
 #include "node-agent/config.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "api/validation.h"
 #include "api/yaml_fields.h"
+#include "base/file_util.h"
 #include "base/http_client.h"
 #include "node-agent/file_util.h"
 
@@ -14,7 +19,9 @@ using api::YamlDiagnostics;
 using api::YamlMap;
 
 const std::vector<std::string> kTopKeys = {"name",     "controller", "tokenFile", "stateDir",
-                                           "procRoot", "portage",    "hooks"};
+                                           "procRoot", "portage",    "hooks",
+                                           "tls"};
+const std::vector<std::string> kTlsKeys = {"caFile", "certFile", "keyFile"};
 const std::vector<std::string> kPortageKeys = {"repoDir", "pkgDir", "tmpDir", "emerge",
                                                "emergeLog"};
 const std::vector<std::string> kHookKeys = {"sync", "deploy", "selfCheck"};
@@ -43,9 +50,24 @@ void Check(YamlDiagnostics& diag, const AgentConfig& c) {
                    c.name + "\"");
   }
   if (!c.controller.empty() && !HttpClient::Create(c.controller, "").ok()) {
-    diag.AddAt("controller",
-               "expected a URL of the form http://HOST:PORT, got \"" + c.controller + "\"");
+    diag.AddAt("controller", "expected a URL of the form https://HOST:PORT or http://HOST:PORT, got \"" +
+                                 c.controller + "\"");
   }
+  if (c.tls != TlsClientFiles{} && c.controller.rfind("https://", 0) != 0 &&
+      !diag.HasErrorAtOrAbove("controller")) {
+    diag.AddAt("tls", "TLS files are set, yet the controller URL \"" + c.controller +
+                          "\" is not https://");
+  }
+  if (c.tls.cert_file.empty() != c.tls.key_file.empty()) {
+    diag.AddAt("tls", "certFile and keyFile go together");
+  }
+}
+
+// A path as the config names it: a relative one is taken from `base_dir`.
+std::string Resolve(const std::string& path, const std::string& base_dir) {
+  std::filesystem::path p(path);
+  if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+  return p.lexically_normal().string();
 }
 
 }  // namespace
@@ -96,11 +118,29 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text, const std::string& s
   hooks.ReadString("deploy", c.hooks.deploy);
   hooks.ReadString("selfCheck", c.hooks.self_check);
 
+  YamlMap tls = top.ReadMap("tls", kTlsKeys);
+  for (const auto& [key, out] : {std::pair<const char*, std::string*>{"caFile", &c.tls.ca_file},
+                                 {"certFile", &c.tls.cert_file},
+                                 {"keyFile", &c.tls.key_file}}) {
+    if (!tls.ReadString(key, *out)) continue;
+    const std::string field = std::string("tls.") + key;
+    if (out->empty()) {
+      diag.AddAt(field, "expected a file, got \"\"");
+      continue;
+    }
+    *out = Resolve(*out, base_dir);
+    if (access(out->c_str(), R_OK) != 0) {
+      diag.AddAt(field, "cannot read " + *out + ": " + std::strerror(errno));
+    } else if (out == &c.tls.key_file) {
+      if (Status st = CheckSecretFileMode(*out, "key file"); !st.ok()) {
+        diag.AddAt(field, st.message());
+      }
+    }
+  }
+
   Check(diag, c);
   if (!c.token_file.empty() && !diag.HasErrorAtOrAbove("tokenFile")) {
-    std::filesystem::path p(c.token_file);
-    if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
-    c.token_file = p.lexically_normal().string();
+    c.token_file = Resolve(c.token_file, base_dir);
     auto token = ReadTokenFile(c.token_file);
     if (token.ok()) {
       c.token = *token;
@@ -122,6 +162,10 @@ Result<AgentConfig> LoadAgentConfig(const std::string& path) {
 }
 
 Result<std::string> ReadTokenFile(const std::string& path) {
+  if (Status st = CheckSecretFileMode(path, "token file");
+      st.code() == StatusCode::kInvalidArgument) {
+    return st;
+  }
   auto text = ReadWholeFile(path);
   if (!text.ok()) {
     return InvalidArgument("cannot read the token file: " + text.status().message());

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/http_client.h"
 #include "base/status.h"
 #include "node-agent/probes.h"
 
@@ -37,9 +38,13 @@ struct HooksConfig {
 
 struct AgentConfig {
   std::string name;        // the drone's roster name (DNS-1123 label)
-  std::string controller;  // http://HOST:PORT
+  std::string controller;  // https://HOST:PORT (or http:// on a trusted network)
   std::string token_file;  // as resolved: relative to the config file's directory
   std::string token;       // first line of token_file, trimmed
+  // tls: {caFile, certFile, keyFile}, resolved like tokenFile: the CA that
+  // signed the controller's certificate (else the system's), and the drone's
+  // client certificate (CN = name) when the controller asks for one.
+  TlsClientFiles tls;
   std::string state_dir = "/var/lib/build-swarm";
   std::string proc_root = "/proc";
   PortageConfig portage;
@@ -51,8 +56,9 @@ struct AgentConfig {
 // InvalidArgument listing every problem, one per line, each
 // "<source>:<line>:<column>: <key>: <what was expected>": unknown keys, wrong
 // types, missing name/controller/tokenFile, a name that is not a DNS-1123
-// label, a controller that is not http://HOST:PORT, relative directories, and a
-// token file that is missing, unreadable or empty.
+// label, a controller that is not https://HOST:PORT or http://HOST:PORT (tls
+// only with https), relative directories, a token file that is missing,
+// unreadable, empty or open to every user, and TLS files that cannot be read.
 Result<AgentConfig> ParseAgentConfig(std::string_view text, const std::string& source,
                                      const std::string& base_dir);
 

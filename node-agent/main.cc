@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto http = HttpClient::Create(config->controller, config->token);
+  auto http = HttpClient::Create(config->controller, config->token, config->tls);
   if (!http.ok()) {
     spdlog::critical("{}", http.status().message());
     return kExitRuntimeError;
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   HttpControllerTransport transport(std::move(http).value());
   // Build reports get a connection of their own: a binary package's upload
   // runs beside the heartbeats, never between them.
-  auto report_http = HttpClient::Create(config->controller, config->token);
+  auto report_http = HttpClient::Create(config->controller, config->token, config->tls);
   if (!report_http.ok()) {
     spdlog::critical("{}", report_http.status().message());
     return kExitRuntimeError;

@@ -1,5 +1,7 @@
 #include "node-agent/config.h"
 
+#include <sys/stat.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -18,7 +20,7 @@ using ::testing::Not;
 
 class ConfigTest : public ::testing::Test {
  protected:
-  ConfigTest() { dir_.Write("token", "s3cr3t-token\nsecond line ignored\n"); }
+  ConfigTest() { dir_.WriteSecret("token", "s3cr3t-token\nsecond line ignored\n"); }
 
   Result<AgentConfig> Parse(const std::string& yaml) {
     return ParseAgentConfig(yaml, "agent.yaml", dir_.path());
@@ -155,9 +157,9 @@ TEST_F(ConfigTest, BadValuesSayWhatWasExpected) {
   EXPECT_THAT(e, HasSubstr("agent.yaml:1:"));
   EXPECT_THAT(e, HasSubstr("name: expected a DNS-1123 label"));
 
-  e = Error("name: drone-izar\ncontroller: https://ctl:8443\ntokenFile: token\n");
+  e = Error("name: drone-izar\ncontroller: ftp://ctl:8443\ntokenFile: token\n");
   EXPECT_THAT(e, HasSubstr("agent.yaml:2:"));
-  EXPECT_THAT(e, HasSubstr("controller: expected a URL of the form http://HOST:PORT"));
+  EXPECT_THAT(e, HasSubstr("controller: expected a URL of the form https://HOST:PORT"));
 
   e = Error(std::string(kMinimal) + "procRoot: proc\n");
   EXPECT_THAT(e, HasSubstr("agent.yaml:4:"));
@@ -184,7 +186,7 @@ TEST_F(ConfigTest, MissingTokenFileIsNamed) {
 }
 
 TEST_F(ConfigTest, EmptyTokenFileIsNamed) {
-  dir_.Write("empty-token", "\n\n");
+  dir_.WriteSecret("empty-token", "\n\n");
   std::string e = Error("name: drone-izar\ncontroller: http://ctl:8443\ntokenFile: empty-token\n");
   EXPECT_THAT(e, HasSubstr("agent.yaml:3:"));
   EXPECT_THAT(e, HasSubstr(dir_.File("empty-token")));
@@ -199,7 +201,7 @@ TEST_F(ConfigTest, NotAMappingOrNotYaml) {
 
 TEST(LoadAgentConfigTest, ReadsTheFileAndResolvesTheTokenBesideIt) {
   TempDir dir;
-  dir.Write("etc/token", "tok\n");
+  dir.WriteSecret("etc/token", "tok\n");
   std::string path = dir.Write("etc/agent.yaml",
                                "name: drone-izar\ncontroller: http://ctl:8443\ntokenFile: token\n");
   auto c = LoadAgentConfig(path);
@@ -220,12 +222,54 @@ TEST(LoadAgentConfigTest, ErrorsNameTheFile) {
   EXPECT_THAT(c.status().message(), HasSubstr(path + ":1:1: controller: required"));
 }
 
+TEST(ReadTokenFileTest, ATokenFileEveryUserMayReadIsRefused) {
+  TempDir dir;
+  const std::string path = dir.Write("t", "abc\n");
+  chmod(path.c_str(), 0644);
+  auto t = ReadTokenFile(path);
+  ASSERT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(t.status().message(), HasSubstr("mode 0644"));
+  EXPECT_THAT(t.status().message(), HasSubstr("chmod 600 " + path));
+  chmod(path.c_str(), 0640);  // a group of its own may read it
+  EXPECT_TRUE(ReadTokenFile(path).ok());
+}
+
+TEST_F(ConfigTest, TlsFilesAreResolvedBesideTheConfigAndNeedHttps) {
+  dir_.Write("ca.pem", "ca");
+  dir_.Write("drone.pem", "cert");
+  dir_.WriteSecret("drone.key", "key");
+  auto c = Parse(
+      "name: drone-izar\ncontroller: https://ctl:8443\ntokenFile: token\n"
+      "tls:\n  caFile: ca.pem\n  certFile: drone.pem\n  keyFile: drone.key\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->tls.ca_file, dir_.File("ca.pem"));
+  EXPECT_EQ(c->tls.cert_file, dir_.File("drone.pem"));
+  EXPECT_EQ(c->tls.key_file, dir_.File("drone.key"));
+
+  std::string e = Error(
+      "name: drone-izar\ncontroller: http://ctl:8443\ntokenFile: token\n"
+      "tls:\n  caFile: ca.pem\n");
+  EXPECT_THAT(e, HasSubstr("tls: TLS files are set, yet the controller URL"));
+  e = Error(
+      "name: drone-izar\ncontroller: https://ctl:8443\ntokenFile: token\n"
+      "tls:\n  certFile: drone.pem\n  caFile: missing.pem\n  color: red\n");
+  EXPECT_THAT(e, HasSubstr("tls: certFile and keyFile go together"));
+  EXPECT_THAT(e, HasSubstr("tls.caFile: cannot read " + dir_.File("missing.pem")));
+  EXPECT_THAT(e, HasSubstr("color"));
+  chmod(dir_.File("drone.key").c_str(), 0644);
+  e = Error(
+      "name: drone-izar\ncontroller: https://ctl:8443\ntokenFile: token\n"
+      "tls:\n  certFile: drone.pem\n  keyFile: drone.key\n");
+  EXPECT_THAT(e, HasSubstr("tls.keyFile: key file " + dir_.File("drone.key") +
+                           " is open to every user"));
+}
+
 TEST(ReadTokenFileTest, FirstLineTrimmed) {
   TempDir dir;
-  auto t = ReadTokenFile(dir.Write("t", "  abc \r\nxyz\n"));
+  auto t = ReadTokenFile(dir.WriteSecret("t", "  abc \r\nxyz\n"));
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(*t, "abc");
-  EXPECT_EQ(ReadTokenFile(dir.Write("u", "")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadTokenFile(dir.WriteSecret("u", "")).status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(ReadTokenFile(dir.File("none")).status().message(), HasSubstr(dir.File("none")));
 }
 
@@ -270,7 +314,7 @@ TEST(ExampleConfigTest, ExamplesAgentYamlIsValid) {
   ASSERT_FALSE(text.empty()) << path;
   // The example names the token file of a real drone; point it at one here.
   TempDir dir;
-  dir.Write("token", "tok\n");
+  dir.WriteSecret("token", "tok\n");
   const std::string kToken = "tokenFile: /etc/build-swarm/token";
   ASSERT_NE(text.find(kToken), std::string::npos);
   text.replace(text.find(kToken), kToken.size(), "tokenFile: token");
