@@ -2,7 +2,10 @@
 # Starts a local build swarm on 127.0.0.1: a controller and one agent per
 # roster member of examples/swarm.yaml, each agent on its own copy of a fake
 # portage tree; applies the swarm and shows the drones. Runs until Ctrl-C,
-# then stops everything and removes what it made.
+# then stops everything and removes what it made. Everything talks HTTPS with
+# client certificates, from a throwaway CA made here (hack/lib/make-certs.sh);
+# swarmctl finds the server, token and certificates in $WORK_DIR/swarmctl.yaml
+# ($SWARMCTL_CONFIG).
 #
 # Settings (environment):
 #   BUILD_DIR        build directory, shared with hack/test.sh (default: _out/build);
@@ -75,6 +78,12 @@ for a in $AGENTS; do
   echo "$t" > "$WORK_DIR/drones/$a/token"
 done
 chmod 600 "$WORK_DIR/tokens.csv" "$WORK_DIR"/drones/*/token
+echo "$admin_token" > "$WORK_DIR/admin.token"
+chmod 600 "$WORK_DIR/admin.token"
+
+swarm::say "making a throwaway CA and certificates ($WORK_DIR/pki)"
+# shellcheck disable=SC2086  # AGENTS is a list of names
+"$SWARM_ROOT/hack/lib/make-certs.sh" "$WORK_DIR/pki" admin $AGENTS
 
 swarm::say "making a fake portage tree"
 read -r rev1 rev2 < <("$SWARM_ROOT/hack/fake-portage/make-tree.sh" "$WORK_DIR/tree")
@@ -83,7 +92,8 @@ echo "    $WORK_DIR/tree (revisions $rev1, $rev2)"
 swarm::say "starting the controller (log: $WORK_DIR/controller.log)"
 "$BIN_DIR/swarm-controller" --listen "127.0.0.1:$CONTROLLER_PORT" --state "$WORK_DIR/controller.db" \
   --token-auth-file "$WORK_DIR/tokens.csv" --address-file "$WORK_DIR/controller.address" \
-  >"$WORK_DIR/controller.log" 2>&1 &
+  --tls-cert-file "$WORK_DIR/pki/server.pem" --tls-private-key-file "$WORK_DIR/pki/server.key" \
+  --client-ca-file "$WORK_DIR/pki/ca.pem" >"$WORK_DIR/controller.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
   [ -s "$WORK_DIR/controller.address" ] && break
@@ -91,10 +101,16 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -s "$WORK_DIR/controller.address" ] || { swarm::fail "starting the controller" "$WORK_DIR/controller.log"; exit 1; }
-export SWARMCTL_SERVER
-SWARMCTL_SERVER=$(cat "$WORK_DIR/controller.address")
-export SWARMCTL_TOKEN=$admin_token
-echo "    listening on $SWARMCTL_SERVER"
+server=$(cat "$WORK_DIR/controller.address")
+cat > "$WORK_DIR/swarmctl.yaml" <<YAML
+server: $server
+tokenFile: admin.token
+certificateAuthority: pki/ca.pem
+clientCertificate: pki/admin.pem
+clientKey: pki/admin.key
+YAML
+export SWARMCTL_CONFIG=$WORK_DIR/swarmctl.yaml
+echo "    listening on $server"
 swarm::say "starting agents: $AGENTS (logs: $WORK_DIR/drones/<name>/agent.log)"
 
 for a in $AGENTS; do
@@ -102,7 +118,7 @@ for a in $AGENTS; do
   # Each drone starts one revision behind, on its own clone of the tree.
   git clone -q "$WORK_DIR/tree" "$d/repo"
   git -C "$d/repo" checkout -q --detach rev-1
-  fake_drone::config "$d" "$a" "$SWARMCTL_SERVER"
+  fake_drone::config "$d" "$a" "$server" "$WORK_DIR/pki"
   # The fake emerge reads this drone's tree; deploys go through the fake hook.
   printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
     "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
@@ -157,8 +173,8 @@ until total=$(queue_field total) && [ -n "$total" ] && [ "$total" -gt 0 ] &&
 done
 "$BIN_DIR/swarmctl" get packages
 echo
-echo "binary packages: $WORK_DIR/binhost (also served at $SWARMCTL_SERVER/binhost/)"
-echo "Try: SWARMCTL_SERVER=$SWARMCTL_SERVER SWARMCTL_TOKEN=$SWARMCTL_TOKEN $BIN_DIR/swarmctl get swarm -o yaml"
+echo "binary packages: $WORK_DIR/binhost (also served at $server/binhost/)"
+echo "Try: SWARMCTL_CONFIG=$SWARMCTL_CONFIG $BIN_DIR/swarmctl get swarm -o yaml"
 if [ "$ONESHOT" = 1 ]; then
   # Built with the sanitizers (hack/test.sh --sanitize), a program prints what
   # it found to its log and may go on or die: either way the run has failed.

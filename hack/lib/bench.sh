@@ -23,6 +23,7 @@ bench::roster() {
     echo "admintoken,admin,admin"
     for i in $(seq "$drones"); do echo "token-$i,drone-$i,agent"; done
   } > "$dir/tokens.csv"
+  chmod 600 "$dir/tokens.csv"
   {
     printf 'apiVersion: buildswarm.io/v1alpha1\nkind: Swarm\nmetadata: {name: bench}\nspec:\n'
     printf '  portage: {treeRevision: rev}\n  deploy: {version: v1}\n'

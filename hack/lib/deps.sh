@@ -7,6 +7,7 @@ SWARM_DEB_PACKAGES=(
   g++ cmake ninja-build lld make pkg-config git
   libyaml-cpp-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev
   libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libssl-dev
+  openssl
 )
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).

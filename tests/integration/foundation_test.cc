@@ -107,9 +107,9 @@ TEST_F(FoundationTest, InvalidApplyChangesNothing) {
   EXPECT_EQ(swarm["spec"]["portage"]["treeRevision"], "rev-a");
 
   // The server refuses the same mistake on its own, naming where it is.
-  auto client = HttpClient::Create(h_.url(), h_.admin_token());
-  ASSERT_TRUE(client.ok());
-  auto put = (*client)->Put("/api/v1/swarm", ReadFile(bad));
+  auto client = h_.Client(h_.admin_token());
+  ASSERT_TRUE(client);
+  auto put = client->Put("/api/v1/swarm", ReadFile(bad));
   ASSERT_TRUE(put.ok());
   EXPECT_EQ(put->status, 400);
   EXPECT_NE(put->body.find("request body:10:"), std::string::npos) << put->body;
@@ -162,20 +162,22 @@ TEST_F(FoundationTest, ControllerKilledAndRestartedKeepsSwarmAndDrones) {
 
 TEST_F(FoundationTest, AnAgentTokenCannotHeartbeatAsAnotherDrone) {
   ApplyAndStartAgents();
-  auto client = HttpClient::Create(h_.url(), h_.AgentToken("drone-izar"));
-  ASSERT_TRUE(client.ok());
-  auto r = (*client)->Post("/api/v1/drones/drone-tarn/heartbeat", R"({"deployVersion":"x"})");
+  auto client = h_.Client(h_.AgentToken("drone-izar"), "drone-izar");
+  ASSERT_TRUE(client);
+  auto r = client->Post("/api/v1/drones/drone-tarn/heartbeat", R"({"deployVersion":"x"})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 403);
   EXPECT_NE(r->body.find("cannot act as drone \\\"drone-tarn\\\""), std::string::npos) << r->body;
   EXPECT_EQ(h_.GetJson("/api/v1/drones/drone-tarn")["status"]["deployVersion"], "2026.02.05");
 
   // An agent token cannot use admin calls either, and a bad token is 401.
-  EXPECT_EQ((*client)->Get("/api/v1/drones")->status, 403);
-  auto bad = HttpClient::Create(h_.url(), "not-a-token");
-  EXPECT_EQ((*bad)->Get("/api/v1/drones")->status, 401);
-  auto ctl = RunCommand({BinPath("swarmctl"), "--server", h_.url(), "--token", "nope", "get",
-                         "drones"});
+  EXPECT_EQ(client->Get("/api/v1/drones")->status, 403);
+  auto bad = h_.Client("not-a-token");
+  EXPECT_EQ(bad->Get("/api/v1/drones")->status, 401);
+  std::vector<std::string> argv = {BinPath("swarmctl"), "--server", h_.url(), "--token", "nope"};
+  for (const auto& flag : h_.SwarmctlTlsFlags()) argv.push_back(flag);
+  argv.insert(argv.end(), {"get", "drones"});
+  auto ctl = RunCommand(argv);
   EXPECT_NE(ctl.exit_code, 0);
   EXPECT_NE(ctl.err.find("401"), std::string::npos) << ctl.err;
 }
@@ -189,8 +191,8 @@ TEST_F(FoundationTest, ANameOutsideTheRosterIsRefused) {
            events["items"].back()["reason"] == "NotInRoster";
   }));
   EXPECT_EQ(h_.GetJson("/api/v1/drones")["items"].size(), 3u);
-  auto client = HttpClient::Create(h_.url(), h_.AgentToken("ghost"));
-  auto r = (*client)->Post("/api/v1/drones/ghost/heartbeat", "{}");
+  auto client = h_.Client(h_.AgentToken("ghost"), "ghost");
+  auto r = client->Post("/api/v1/drones/ghost/heartbeat", "{}");
   EXPECT_EQ(r->status, 403);
   EXPECT_NE(r->body.find("not in the roster"), std::string::npos) << r->body;
   EXPECT_FALSE(h_.agent("ghost")->Exited()) << "a refused agent keeps retrying";

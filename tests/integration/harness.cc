@@ -149,7 +149,45 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
   return condition();
 }
 
+TestPki& TestPki::Get() {
+  static TestPki* pki = new TestPki();
+  return *pki;
+}
+
+TestPki::TestPki() {
+  RunCommand({SourcePath("hack/lib/make-certs.sh"), dir_.path(), "admin"});
+  ca_ = dir_.File("ca.pem");
+}
+
+TlsClientFiles TestPki::Client(const std::string& name) {
+  if (ReadFile(dir_.File(name + ".pem")).empty()) {
+    RunCommand({SourcePath("hack/lib/make-certs.sh"), dir_.path(), name});
+  }
+  return {ca_, dir_.File(name + ".pem"), dir_.File(name + ".key")};
+}
+
 SwarmHarness::SwarmHarness() : admin_token_(RandomToken()) { WriteTokenFile(); }
+
+std::unique_ptr<HttpClient> SwarmHarness::Client(const std::string& token,
+                                                 const std::string& cert_name) {
+  TlsClientFiles tls = cert_name.empty() ? TestPki::Get().NoClient()
+                                         : TestPki::Get().Client(cert_name);
+  auto client = HttpClient::Create(url_, token, tls);
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(*client) : nullptr;
+}
+
+std::vector<std::string> SwarmHarness::SwarmctlTlsFlags(const std::string& cert_name) {
+  TlsClientFiles tls = TestPki::Get().Client(cert_name);
+  return {"--certificate-authority", tls.ca_file, "--client-certificate", tls.cert_file,
+          "--client-key", tls.key_file};
+}
+
+std::string SwarmHarness::AgentTlsConfig(const std::string& drone) {
+  TlsClientFiles tls = TestPki::Get().Client(drone);
+  return "tls:\n  caFile: " + tls.ca_file + "\n  certFile: " + tls.cert_file +
+         "\n  keyFile: " + tls.key_file + "\n";
+}
 
 SwarmHarness::~SwarmHarness() {
   agents_.clear();
@@ -169,7 +207,7 @@ void SwarmHarness::AddAgentToken(const std::string& drone) {
 void SwarmHarness::WriteTokenFile() {
   std::string csv = "# token,name,role\n" + admin_token_ + ",admin,admin\n";
   for (const auto& [name, token] : agent_tokens_) csv += token + "," + name + ",agent\n";
-  dir_.Write("tokens.csv", csv);
+  dir_.WriteSecret("tokens.csv", csv);
 }
 
 int SwarmHarness::port() const {
@@ -177,14 +215,17 @@ int SwarmHarness::port() const {
   return colon == std::string::npos ? 0 : std::stoi(url_.substr(colon + 1));
 }
 
-bool SwarmHarness::StartController(int port) {
+bool SwarmHarness::StartController(int port, const std::vector<std::string>& extra) {
   const std::string address_file = dir_.File("controller.address");
   unlink(address_file.c_str());
-  controller_ = Process::Start(
-      {BinPath("swarm-controller"), "--listen", "127.0.0.1:" + std::to_string(port), "--state", dir_.File("state.db"),
-       "--token-auth-file", dir_.File("tokens.csv"), "--address-file", address_file,
-       "--log-level", "debug"},
-      dir_.File("controller.log"));
+  TestPki& pki = TestPki::Get();
+  std::vector<std::string> argv = {
+      BinPath("swarm-controller"), "--listen", "127.0.0.1:" + std::to_string(port), "--state",
+      dir_.File("state.db"), "--token-auth-file", dir_.File("tokens.csv"), "--address-file",
+      address_file, "--log-level", "debug", "--tls-cert-file", pki.ServerCert(),
+      "--tls-private-key-file", pki.ServerKey(), "--client-ca-file", pki.ca()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  controller_ = Process::Start(argv, dir_.File("controller.log"));
   if (!controller_) return false;
   if (!WaitFor([&] { return !ReadFile(address_file).empty() || controller_->Exited(); })) {
     return false;
@@ -193,7 +234,7 @@ bool SwarmHarness::StartController(int port) {
   while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
   if (url.empty()) return false;
   url_ = url;
-  auto client = HttpClient::Create(url_, "");
+  auto client = HttpClient::Create(url_, "", pki.NoClient());
   return client.ok() && WaitFor([&] {
            auto r = (*client)->Get("/healthz");
            return r.ok() && r->status == 200;
@@ -210,7 +251,7 @@ bool SwarmHarness::StartAgent(const std::string& drone, const std::string& tree_
                               const std::string& deploy_version) {
   AddAgentToken(drone);
   const std::string root = dir_.File("drones/" + drone);
-  dir_.Write("drones/" + drone + "/token", AgentToken(drone) + "\n");
+  dir_.WriteSecret("drones/" + drone + "/token", AgentToken(drone) + "\n");
   dir_.Write("drones/" + drone + "/repo/metadata/timestamp.commit",
              tree_revision + " 1738750000 2025-02-05 10:06:40 +0000\n");
   dir_.Write("drones/" + drone + "/pkgdir/.keep", "");
@@ -231,7 +272,8 @@ bool SwarmHarness::StartAgent(const std::string& drone, const std::string& tree_
                                         "  pkgDir: " + root + "/pkgdir\n"
                                         "  tmpDir: " + root + "/tmpdir\n"
                                         "  emerge: /bin/false\n"
-                                        "  emergeLog: \"\"\n");
+                                        "  emergeLog: \"\"\n" +
+                                        AgentTlsConfig(drone));
   agents_[drone] =
       Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
   return agents_[drone] != nullptr;
@@ -239,14 +281,15 @@ bool SwarmHarness::StartAgent(const std::string& drone, const std::string& tree_
 
 CommandOutput SwarmHarness::Swarmctl(std::vector<std::string> args, const std::string& input) {
   std::vector<std::string> argv = {BinPath("swarmctl"), "--server", url_, "--token", admin_token_};
+  for (std::string& flag : SwarmctlTlsFlags()) argv.push_back(std::move(flag));
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, input);
 }
 
 nlohmann::json SwarmHarness::GetJson(const std::string& path) {
-  auto client = HttpClient::Create(url_, admin_token_);
-  if (!client.ok()) return nullptr;
-  auto r = (*client)->Get(path);
+  auto client = Client(admin_token_);
+  if (!client) return nullptr;
+  auto r = client->Get(path);
   if (!r.ok() || r->status != 200) return nullptr;
   return nlohmann::json::parse(r->body, nullptr, false);
 }
@@ -320,7 +363,7 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
               .exit_code != 0) {
     return false;
   }
-  dir_.Write("drones/" + drone + "/token", AgentToken(drone) + "\n");
+  dir_.WriteSecret("drones/" + drone + "/token", AgentToken(drone) + "\n");
   dir_.Write("drones/" + drone + "/pkgdir/.keep", "");
   dir_.Write("drones/" + drone + "/tmpdir/.keep", "");
   dir_.Write("drones/" + drone + "/state/.keep", "");
@@ -345,7 +388,7 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
       "  emergeLog: \"\"\n" +  // the host's own emerge.log times nothing here
       "hooks:\n" +
       "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
-      "/state {version}\n");
+      "/state {version}\n" + AgentTlsConfig(drone));
   agents_[drone] =
       Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
   return agents_[drone] != nullptr;

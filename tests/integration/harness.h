@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/http_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::testing {
@@ -57,7 +58,30 @@ bool WaitFor(const std::function<bool()>& condition,
 std::string BinPath(const std::string& name);    // <build>/bin/<name>
 std::string SourcePath(const std::string& rel);  // <source>/<rel>
 
+// The certificates every harness shares (hack/lib/make-certs.sh, made once
+// per test program): a CA, the controller's for 127.0.0.1, and client
+// certificates by name (CN), each made on first use.
+class TestPki {
+ public:
+  static TestPki& Get();
+  const std::string& ca() const { return ca_; }
+  std::string ServerCert() const { return dir_.File("server.pem"); }
+  std::string ServerKey() const { return dir_.File("server.key"); }
+  // Client certificate and key for CN `name`, made when missing.
+  TlsClientFiles Client(const std::string& name);
+  // Server-trusting files without a client certificate.
+  TlsClientFiles NoClient() const { return {ca_, "", ""}; }
+  const std::string& dir() const { return dir_.path(); }
+
+ private:
+  TestPki();
+  TempDir dir_;
+  std::string ca_;
+};
+
 // A controller, its token file, and agents for named drones, all in one temp dir.
+// The controller serves HTTPS and asks for client certificates (mTLS): every
+// client the harness makes presents one, as a real deployment's would.
 class SwarmHarness {
  public:
   SwarmHarness();
@@ -72,7 +96,14 @@ class SwarmHarness {
 
   // Starts the controller on 127.0.0.1:`port` (0: a free port) with the state
   // file in the temp dir, and waits until /healthz answers. False on failure.
-  bool StartController(int port = 0);
+  // `extra` flags go last.
+  bool StartController(int port = 0, const std::vector<std::string>& extra = {});
+  // An API client presenting the client certificate of CN `cert_name` ("" for
+  // none) with `token`.
+  std::unique_ptr<HttpClient> Client(const std::string& token,
+                                     const std::string& cert_name = "admin");
+  // swarmctl's TLS flags, for a certificate of CN `cert_name`.
+  std::vector<std::string> SwarmctlTlsFlags(const std::string& cert_name = "admin");
   int port() const;
   void KillController(int sig);  // signal, then reap
   const std::string& url() const { return url_; }
@@ -135,6 +166,8 @@ class SwarmHarness {
 
  private:
   void WriteTokenFile();
+  // The agent.yaml lines of the drone's TLS files.
+  std::string AgentTlsConfig(const std::string& drone);
 
   TempDir dir_;
   std::string admin_token_;
