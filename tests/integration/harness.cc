@@ -204,6 +204,11 @@ void SwarmHarness::AddAgentToken(const std::string& drone) {
   WriteTokenFile();
 }
 
+void SwarmHarness::RevokeAgentToken(const std::string& drone) {
+  agent_tokens_.erase(drone);
+  WriteTokenFile();
+}
+
 void SwarmHarness::WriteTokenFile() {
   std::string csv = "# token,name,role\n" + admin_token_ + ",admin,admin\n";
   for (const auto& [name, token] : agent_tokens_) csv += token + "," + name + ",agent\n";

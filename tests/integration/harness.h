@@ -93,6 +93,9 @@ class SwarmHarness {
   // and for every agent started).
   std::string AgentToken(const std::string& drone);
   void AddAgentToken(const std::string& drone);
+  // Removes the drone's token from the token file (the controller reads it
+  // again on SIGHUP).
+  void RevokeAgentToken(const std::string& drone);
 
   // Starts the controller on 127.0.0.1:`port` (0: a free port) with the state
   // file in the temp dir, and waits until /healthz answers. False on failure.
