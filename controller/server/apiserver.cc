@@ -72,7 +72,7 @@ void WriteStatus(httplib::Response& res, int http, const std::string& message) {
 }
 
 void WriteError(httplib::Response& res, const Status& st) {
-  WriteStatus(res, HttpStatusFor(st.code()), st.message());
+  WriteStatus(res, HttpStatusFor(st.code()), ClientErrorMessage(st));
 }
 
 // A report under an assignment that is not current: the agent must stop that
@@ -124,6 +124,19 @@ httplib::Server::HandlerResponse CheckBodySize(const httplib::Request& req,
 }
 
 }  // namespace
+
+std::string ClientErrorMessage(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kInternal:
+      spdlog::error("internal error answered with 500: {}", st.message());
+      return "internal error; nothing was changed (the controller's log says more)";
+    case StatusCode::kUnavailable:
+      spdlog::error("storage error answered with 503: {}", st.message());
+      return "the controller cannot do this now; send it again (the controller's log says more)";
+    default:
+      return st.message();
+  }
+}
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -460,7 +473,7 @@ void ApiServer::BuildRoutes() {
           written = (*upload)->Write(data, n);
           return written.ok();
         });
-        if (!written.ok()) return WriteStatus(res, 503, written.message());
+        if (!written.ok()) return WriteError(res, written);
         if (!complete) {
           // The connection broke off: the build is fine, the agent sends it again.
           return WriteStatus(res, 400, "the upload of " + path + " ended early; send it again");

@@ -75,4 +75,10 @@ class ApiServer {
 // The HTTP status for a Status code (InvalidArgument -> 400, ...).
 int HttpStatusFor(StatusCode code);
 
+// What a client may read of `st`. The store's and the disk's failures
+// (Internal, Unavailable) name paths and carry SQLite's words: they are
+// logged, and the client reads only that nothing changed or that it may send
+// again. Every other code's message is the client's own mistake, returned as is.
+std::string ClientErrorMessage(const Status& st);
+
 }  // namespace swarm::controller
