@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Read-only checks of the service manifests (run by CTest):
+#  - systemd's own verdict on the controller's sandboxing: the exposure
+#    `systemd-analyze security` gives manifests/systemd/swarm-controller.service
+#    must stay at or under 2.0 (it is 9.6 for a unit that sets nothing), and the
+#    unit must run as its own user;
+#  - every OpenRC script parses as sh, and the controller's runs as build-swarm.
+# Fix by editing manifests/; there is no update script.
+set -euo pipefail
+SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$SWARM_ROOT/hack/lib/deps.sh"
+# systemd-analyze only reads the file here; nothing is started.
+swarm::install_deps systemd
+m=$SWARM_ROOT/manifests
+rc=0
+unit=$m/systemd/swarm-controller.service
+verdict=$(systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1) || {
+    echo "$verdict" | grep -v "^ *✓" >&2
+    echo "!!! $unit: exposure over 2.0 (systemd-analyze security)" >&2
+    rc=1
+  }
+echo "$verdict" | tail -1
+grep -q '^User=build-swarm$' "$unit" || { echo "!!! $unit does not run as User=build-swarm" >&2; rc=1; }
+grep -q '^ExecReload=.*-HUP' "$unit" || { echo "!!! $unit has no ExecReload sending SIGHUP" >&2; rc=1; }
+for s in "$m"/openrc/*; do
+  sh -n "$s" || { echo "!!! $s does not parse" >&2; rc=1; }
+done
+grep -q '^command_user="build-swarm:build-swarm"$' "$m/openrc/swarm-controller" ||
+  { echo "!!! openrc/swarm-controller does not run as build-swarm" >&2; rc=1; }
+exit $rc
