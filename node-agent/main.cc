@@ -72,6 +72,10 @@ void SetUpLogging(const std::string& drone_name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A controller that closes a TLS connection while a report is written would
+  // otherwise kill the agent with SIGPIPE (OpenSSL writes without
+  // MSG_NOSIGNAL); the write fails instead and the report is retried.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app(
       "swarm-agent: the build-swarm node agent; heartbeats this drone's state to the "
       "controller.\nExit codes: 0 stopped by SIGTERM/SIGINT, 1 could not start, "

@@ -1,6 +1,8 @@
 // swarmctl: the operator's command line for a build-swarm controller.
 // Wiring only: flags, connection, then one verb of this library.
 
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -21,6 +23,9 @@
 namespace ctl = swarm::ctl;
 
 int main(int argc, char** argv) {
+  // A server that ends a TLS connection mid-request would otherwise kill
+  // swarmctl with SIGPIPE, silently; the request fails with a message instead.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"The operator's command line for a build-swarm controller.", "swarmctl"};
   app.set_version_flag("--version", SWARM_VERSION);
   app.require_subcommand(1);

@@ -20,6 +20,10 @@
 namespace swarm::testing {
 namespace {
 
+// A server ending a TLS connection while a test writes to it must fail the
+// write, not kill the test program (OpenSSL writes without MSG_NOSIGNAL).
+const bool kSigpipeIgnored = [] { return signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+
 std::string RandomToken() {
   std::random_device rd;
   std::ostringstream out;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -178,6 +179,7 @@ class SlowClients {
     c.ssl = SSL_new(ctx_);
     SSL_set_fd(c.ssl, c.fd);
     if (SSL_connect(c.ssl) != 1) return Close(c);
+    fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
   }
 
   static void Close(Conn& c) {
@@ -187,11 +189,18 @@ class SlowClients {
     c.fd = -1;
   }
 
-  // True while the controller keeps the connection.
+  // True while the controller keeps the connection. Over TLS 1.3 the server
+  // sends session tickets after the handshake: bytes to read, yet open.
   static bool Alive(const Conn& c) {
     char b;
-    ssize_t n = recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (c.ssl == nullptr) {
+      ssize_t n = recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    ERR_clear_error();
+    int n = SSL_read(c.ssl, &b, 1);
+    int err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(c.ssl, n);
+    return err == SSL_ERROR_NONE || err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE;
   }
 
   void Run() {
@@ -245,8 +254,10 @@ TEST_F(SecurityTest, SlowAndIdleConnectionsStarveNeitherHeartbeatsNorSwarmctl) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   EXPECT_GT(calls, 5);
-  // The attack was real: its connections were cut at the deadline and reopened.
-  EXPECT_GT(attack.reopened(), 250) << ReadFile(h_.dir().File("controller.log")).substr(0, 2000);
+  // The attack was real: its 300 connections were held until the 3 s
+  // deadline cut them (some 5 times each in the test's 17 s), not refused at once.
+  EXPECT_GT(attack.reopened(), 300);
+  EXPECT_LT(attack.reopened(), 3000);
   json events = h_.GetJson("/api/v1/events?kind=Drone");
   for (const auto& e : events["items"]) EXPECT_NE(e["reason"], "DroneUnreachable") << e.dump();
 }
