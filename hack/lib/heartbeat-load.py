@@ -5,7 +5,9 @@
 # each reply assigned, as agents do, so leases stay held. Prints one line of
 # counts and latency percentiles.
 #   heartbeat-load.py URL DRONES CLIENTS SECONDS
-import json, socket, sys, threading, time
+import json, os, socket, sys, threading, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_http import read_reply
 url, drones, clients, duration = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 host, port = url[len("http://"):].split(":")
 report = {"deployVersion": "v1", "treeRevision": "rev", "health": "HEALTHY",
@@ -43,15 +45,7 @@ def client(k):
             t0 = time.monotonic()
             sock.sendall(req)
             first = reader.readline()
-        status = int(first.split()[1])
-        length = 0
-        while True:
-            line = reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        reply = reader.read(length)
+        status, reply = read_reply(reader, first)
         mine.append(time.monotonic() - t0)
         if status == 200:
             got = json.loads(reply).get("assignments", [])

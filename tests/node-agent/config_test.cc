@@ -318,6 +318,13 @@ TEST(ExampleConfigTest, ExamplesAgentYamlIsValid) {
   const std::string kToken = "tokenFile: /etc/build-swarm/token";
   ASSERT_NE(text.find(kToken), std::string::npos);
   text.replace(text.find(kToken), kToken.size(), "tokenFile: token");
+  // And its TLS files.
+  for (const std::string name : {"ca.pem", "drone.pem", "drone.key"}) {
+    dir.WriteSecret(name, "pem");
+    const std::string was = "/etc/build-swarm/" + name;
+    ASSERT_NE(text.find(was), std::string::npos) << was;
+    text.replace(text.find(was), was.size(), name);
+  }
 
   auto c = ParseAgentConfig(text, path, dir.path());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -325,6 +332,7 @@ TEST(ExampleConfigTest, ExamplesAgentYamlIsValid) {
   EXPECT_EQ(c->hooks.sync, DefaultSyncHook(c->portage.repo_dir));
   EXPECT_EQ(c->hooks.self_check, DefaultSelfCheckHook(c->portage.emerge));
   EXPECT_EQ(c->state_dir, AgentConfig{}.state_dir);
+  EXPECT_EQ(c->tls.key_file, dir.File("drone.key"));
 }
 
 }  // namespace
