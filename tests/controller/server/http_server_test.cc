@@ -146,6 +146,31 @@ TEST(HttpServerTest, SlowConnectionsTakeNoThreadFromOthers) {
   trickle.join();
 }
 
+TEST(HttpServerTest, DownloadsThatAreNotReadTakeNoThreadFromOthers) {
+  // Binary packages run to gigabytes; a client that stops reading one holds
+  // its connection's writes for as long as the write timeout allows.
+  ConnectionLimits limits;
+  Served s(limits);
+  s.server().set_write_timeout(std::chrono::seconds(60));
+  const std::string chunk(1 << 20, 'x');
+  s.server().Get("/big", [&chunk](const httplib::Request&, httplib::Response& res) {
+    res.set_content_provider(size_t{256} << 20, "application/octet-stream",
+                             [&chunk](size_t offset, size_t length, httplib::DataSink& sink) {
+                               (void)offset;
+                               return sink.write(chunk.data(), std::min(length, chunk.size()));
+                             });
+  });
+  std::vector<UniqueFd> stalled;
+  for (int i = 0; i < 20; ++i) {
+    stalled.push_back(Connect(s.port(), "127.0.0.2"));
+    const std::string get = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(send(stalled.back().get(), get.data(), get.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(get.size()));
+  }
+  EXPECT_EQ(s.Get(), 200);
+  EXPECT_EQ(s.Get(), 200);
+}
+
 TEST(HttpServerTest, OnePeerGetsAtMostItsCap) {
   ConnectionLimits limits;
   limits.max_connections_per_peer = 2;
