@@ -231,8 +231,9 @@ bool SwarmHarness::StartController(int port, const std::vector<std::string>& ext
   std::vector<std::string> argv = {
       BinPath("swarm-controller"), "--listen", "127.0.0.1:" + std::to_string(port), "--state",
       dir_.File("state.db"), "--token-auth-file", dir_.File("tokens.csv"), "--address-file",
-      address_file, "--log-level", "debug", "--tls-cert-file", pki.ServerCert(),
-      "--tls-private-key-file", pki.ServerKey(), "--client-ca-file", pki.ca()};
+      address_file, "--log-level", "debug", "--tls-cert-file",
+      server_cert_.empty() ? pki.ServerCert() : server_cert_, "--tls-private-key-file",
+      server_key_.empty() ? pki.ServerKey() : server_key_, "--client-ca-file", pki.ca()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   controller_ = Process::Start(argv, dir_.File("controller.log"));
   if (!controller_) return false;

@@ -101,6 +101,13 @@ class SwarmHarness {
   // file in the temp dir, and waits until /healthz answers. False on failure.
   // `extra` flags go last.
   bool StartController(int port = 0, const std::vector<std::string>& extra = {});
+  // Serves the controller's certificate and key from these files instead of
+  // the shared ones (for tests that replace them); takes effect at the next
+  // StartController.
+  void UseServerCertificate(const std::string& cert, const std::string& key) {
+    server_cert_ = cert;
+    server_key_ = key;
+  }
   // An API client presenting the client certificate of CN `cert_name` ("" for
   // none) with `token`.
   std::unique_ptr<HttpClient> Client(const std::string& token,
@@ -179,6 +186,8 @@ class SwarmHarness {
   std::unique_ptr<Process> controller_;
   std::map<std::string, std::unique_ptr<Process>> agents_;
   std::string tree_dir_;
+  std::string server_cert_;  // "" for the shared TestPki's
+  std::string server_key_;
 };
 
 }  // namespace swarm::testing

@@ -110,6 +110,41 @@ TEST_F(SecurityTest, SighupRevokesATokenWithoutARestart) {
   EXPECT_EQ(h_.Swarmctl({"get", "drones"}).exit_code, 0);
 }
 
+TEST(CertificateReloadTest, SighupServesARenewedCertificateToNewConnections) {
+  SwarmHarness h;
+  TempDir renewed;
+  ASSERT_EQ(RunCommand({SourcePath("hack/lib/make-certs.sh"), renewed.path()}).exit_code, 0);
+  const std::string cert = h.dir().WriteSecret("tls/server.pem", ReadFile(TestPki::Get().ServerCert()));
+  const std::string key = h.dir().WriteSecret("tls/server.key", ReadFile(TestPki::Get().ServerKey()));
+  h.UseServerCertificate(cert, key);
+  ASSERT_TRUE(h.StartController()) << h.dir().File("controller.log");
+  auto healthz = [&](const std::string& ca) {
+    auto c = HttpClient::Create(h.url(), "", TlsClientFiles{ca, "", ""});
+    if (!c.ok()) return -1;
+    auto r = (*c)->Get("/healthz");
+    return r.ok() ? r->status : -1;
+  };
+  EXPECT_EQ(healthz(TestPki::Get().ca()), 200);
+  EXPECT_EQ(healthz(renewed.File("ca.pem")), -1);
+
+  // A certificate from another authority replaces the files; SIGHUP.
+  h.dir().WriteSecret("tls/server.pem", ReadFile(renewed.File("server.pem")));
+  h.dir().WriteSecret("tls/server.key", ReadFile(renewed.File("server.key")));
+  h.controller()->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return healthz(renewed.File("ca.pem")) == 200; }));
+  EXPECT_EQ(healthz(TestPki::Get().ca()), -1);
+
+  // A key that does not match is refused; the certificate in use stays.
+  h.dir().WriteSecret("tls/server.key", ReadFile(TestPki::Get().ServerKey()));
+  h.controller()->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadFile(h.dir().File("controller.log")).find("keeping the TLS files in use") !=
+           std::string::npos;
+  }));
+  EXPECT_EQ(healthz(renewed.File("ca.pem")), 200);
+  EXPECT_FALSE(h.controller()->Exited());
+}
+
 TEST(PlainHttpTest, OffLoopbackOnlyWhenTheOperatorSaysSoAndThenItWarns) {
   TempDir dir;
   const std::string tokens = dir.WriteSecret("tokens.csv", "admintok,admin,admin\n");
