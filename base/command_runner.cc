@@ -14,6 +14,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "base/file_util.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 
@@ -294,11 +295,10 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   if (!devnull.valid()) return Unavailable("cannot open /dev/null: " + ErrnoText(errno));
   UniqueFd out_file;
   if (!spec.output_file.empty()) {
-    out_file.Reset(open(spec.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (!out_file.valid()) {
-      return Unavailable("cannot open output file \"" + spec.output_file +
-                         "\": " + ErrnoText(errno));
-    }
+    auto opened = OpenNoFollow(spec.output_file, O_WRONLY | O_CREAT | O_APPEND);
+    if (!opened.ok())
+      return Unavailable("cannot open the output file: " + opened.status().message());
+    out_file = std::move(opened).value();
   }
   // Every descriptor is CLOEXEC so commands run by other threads at the same
   // time do not inherit this one's pipes (which would hold them open).

@@ -49,7 +49,9 @@ struct CommandSpec {
   std::string cwd;                             // empty: inherit
   std::map<std::string, std::string> env;      // added to (and overriding) the environment
   std::optional<std::chrono::milliseconds> timeout;  // killed (SIGKILL to its group) past this
-  std::string output_file;  // when set, output is also appended here (the build log)
+  // When set, output is also appended here (the build log), never through a
+  // symbolic link: Run() is then Unavailable and starts nothing.
+  std::string output_file;
   size_t max_captured_bytes = 1 << 20;  // only the tail past this is kept in `output`
   // When set: once cancelled (noticed within kCancelPollMs) the command's
   // process group gets SIGTERM, and SIGKILL if it still runs `cancel_grace`

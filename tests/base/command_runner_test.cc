@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -230,6 +232,22 @@ TEST(ProcessRunnerTest, UnwritableOutputFileIsUnavailable) {
   auto r = runner.Run(spec);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(ProcessRunnerTest, OutputFileThatIsALinkStartsNothing) {
+  TempDir dir;
+  const std::string target = dir.Write("target", "kept\n");
+  ASSERT_EQ(symlink(target.c_str(), dir.File("build.log").c_str()), 0);
+  CommandSpec spec = ShellCommand("touch " + dir.File("ran") + "; echo written");
+  spec.output_file = dir.File("build.log");
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().message(), "cannot open the output file: \"" + dir.File("build.log") +
+                                      "\" is a symbolic link; refusing to follow it");
+  EXPECT_EQ(ReadFile(target), "kept\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.File("ran")));
 }
 
 TEST(ProcessRunnerTest, TruncationKeepsTheTail) {

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -315,6 +316,21 @@ TEST_F(HostBuildOnFakePortageTest, OomIsReportedAsOne) {
   EXPECT_TRUE(f.result.oom_killed);
   EXPECT_THAT(f.result.log_tail, HasSubstr("failed (compile phase)"));
   EXPECT_THAT(ReadFile(f.log_path), HasSubstr("Killed signal terminated program cc1plus"));
+}
+
+TEST_F(HostBuildOnFakePortageTest, ALinkPlantedAtTheLogPathFailsTheBuildAndIsNotFollowed) {
+  const std::string target = dir_.Write("elsewhere/passwd", "root:x:0:0::/root:/bin/sh\n");
+  ASSERT_TRUE(std::filesystem::create_directories(dir_.File("state/logs")));
+  ASSERT_EQ(symlink(target.c_str(), dir_.File("state/logs/b-1.log").c_str()), 0);
+  FinishedBuild f = BuildWith("");
+  EXPECT_EQ(f.result.outcome, api::kBuildFailed);
+  EXPECT_EQ(f.result.failure_class, api::kFailureDroneResources);
+  EXPECT_EQ(f.result.message, "emerge could not run: cannot open the output file: \"" +
+                                  dir_.File("state/logs/b-1.log") +
+                                  "\" is a symbolic link; refusing to follow it");
+  EXPECT_EQ(f.log_path, "") << "the file the link points to would be uploaded as the log";
+  EXPECT_EQ(ReadFile(target), "root:x:0:0::/root:/bin/sh\n");
+  EXPECT_FALSE(std::filesystem::exists(binpkg_)) << "emerge ran";
 }
 
 }  // namespace
