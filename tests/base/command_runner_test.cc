@@ -10,22 +10,15 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/processes.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm {
 namespace {
 
+using ::swarm::testing::IsDead;
 using ::swarm::testing::ReadFile;
 using ::swarm::testing::TempDir;
-
-// Dead or a zombie: the reparented process may wait for a reaper that is slow
-// (or absent, in a container whose init does not reap).
-bool IsDead(pid_t pid) {
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  if (stat.empty()) return true;
-  size_t paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
-}
 
 CommandResult MustRun(const CommandSpec& spec) {
   ProcessRunner runner;
