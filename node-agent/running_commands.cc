@@ -17,6 +17,8 @@ namespace {
 // build or hook it was.
 constexpr size_t kMaxCommandBytes = 200;
 
+constexpr std::string_view kBootPrefix = "boot ";
+
 // Fields of /proc/<pid>/stat counted from the state, the first after the
 // command name: proc(5) numbers them 3 (state), 5 (pgrp), 22 (starttime).
 constexpr size_t kGroupField = 5 - 3;
@@ -56,20 +58,26 @@ std::string Describe(const RunningCommand& c) {
   return "process group " + std::to_string(c.group) + " (" + c.command + ")";
 }
 
+// This boot's id; "" when procRoot does not have it.
+std::string ReadBootId(const std::string& proc_root) {
+  auto id = ReadWholeFile(proc_root + "/sys/kernel/random/boot_id");
+  return id.ok() ? Trim(*id) : "";
+}
+
 }  // namespace
 
-std::string FormatRunningCommands(const std::vector<RunningCommand>& commands) {
-  std::string out;
-  for (const auto& c : commands) {
+std::string FormatRunningCommands(const RunningCommandsRecord& record) {
+  std::string out = "boot " + record.boot_id + "\n";
+  for (const auto& c : record.commands) {
     out += std::to_string(c.pid) + " " + std::to_string(c.start_time) + " " +
            std::to_string(c.group) + " " + c.command + "\n";
   }
   return out;
 }
 
-std::vector<RunningCommand> ParseRunningCommands(std::string_view text,
-                                                 std::vector<std::string>* problems) {
-  std::vector<RunningCommand> out;
+RunningCommandsRecord ParseRunningCommands(std::string_view text,
+                                           std::vector<std::string>* problems) {
+  RunningCommandsRecord out;
   size_t line_no = 0;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -77,6 +85,10 @@ std::vector<RunningCommand> ParseRunningCommands(std::string_view text,
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++line_no;
     if (line.empty()) continue;
+    if (line.starts_with(kBootPrefix)) {
+      out.boot_id = Trim(line.substr(kBootPrefix.size()));
+      continue;
+    }
     std::string_view rest = line;
     auto pid = Number<pid_t>(NextWord(rest));
     auto start_time = Number<uint64_t>(NextWord(rest));
@@ -86,7 +98,7 @@ std::vector<RunningCommand> ParseRunningCommands(std::string_view text,
                           "<group> <command>\", got " + Quote(line, 100));
       continue;
     }
-    out.push_back({*pid, *start_time, *group, std::string(rest)});
+    out.commands.push_back({*pid, *start_time, *group, std::string(rest)});
   }
   return out;
 }
@@ -114,6 +126,7 @@ Result<ProcessStat> ReadProcessStat(const std::string& proc_root, pid_t pid) {
 RunningCommands::RunningCommands(std::string state_dir, std::string proc_root, KillGroup kill_group)
     : path_(std::move(state_dir) + "/" + kRunningCommandsFile),
       proc_root_(std::move(proc_root)),
+      boot_id_(ReadBootId(proc_root_)),
       kill_group_(std::move(kill_group)) {
   if (!kill_group_) kill_group_ = [](pid_t group, int sig) { return ::kill(-group, sig); };
 }
@@ -144,39 +157,63 @@ std::vector<RunningCommand> RunningCommands::KillLeftovers() {
     return killed;
   }
   std::vector<std::string> problems;
-  const std::vector<RunningCommand> recorded = ParseRunningCommands(*text, &problems);
+  const RunningCommandsRecord record = ParseRunningCommands(*text, &problems);
   for (const auto& p : problems) spdlog::warn("{}: {}", path_, p);
-  for (const RunningCommand& c : recorded) {
-    auto now = ReadProcessStat(proc_root_, c.pid);
-    if (!now.ok()) {
-      spdlog::info("{} left by an earlier agent has ended", Describe(c));
-    } else if (now->start_time != c.start_time) {
-      spdlog::info(
-          "{} left by an earlier agent has ended; pid {} is another process now "
-          "(started at {}, not {}): left alone",
-          Describe(c), c.pid, now->start_time, c.start_time);
-    } else if (now->group != c.group) {
-      spdlog::info("{}: pid {} no longer leads it: left alone", Describe(c), c.pid);
-    } else if (kill_group_(c.group, SIGKILL) != 0) {
-      spdlog::warn("cannot kill {} left running by an earlier agent: {}", Describe(c), ErrnoText());
-    } else {
-      spdlog::warn("killed {}, left running by an earlier agent", Describe(c));
-      killed.push_back(c);
+  const bool this_boot = !boot_id_.empty() && record.boot_id == boot_id_;
+  if (this_boot) {
+    for (const RunningCommand& c : record.commands) {
+      if (KillIfStillRunning(c)) killed.push_back(c);
     }
   }
-  if (!recorded.empty()) {
-    spdlog::info("{} of {} command(s) an earlier agent recorded as running were killed",
-                 killed.size(), recorded.size());
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    WriteLocked();
   }
-  std::lock_guard<std::mutex> l(mu_);
-  WriteLocked();
+  // Said last, once the record is this agent's own.
+  if (record.commands.empty()) {
+    // Nothing was left.
+  } else if (boot_id_.empty()) {
+    spdlog::warn(
+        "{}/sys/kernel/random/boot_id cannot be read, so the {} command(s) an earlier "
+        "agent recorded as running cannot be told from processes started since a "
+        "reboot: all left alone",
+        proc_root_, record.commands.size());
+  } else if (!this_boot) {
+    spdlog::info(
+        "the {} command(s) an earlier agent recorded as running were recorded in "
+        "another boot ({}, now {}): none can still run, all left alone",
+        record.commands.size(), record.boot_id.empty() ? "not named" : record.boot_id, boot_id_);
+  } else {
+    spdlog::info("{} of {} command(s) an earlier agent recorded as running were killed",
+                 killed.size(), record.commands.size());
+  }
   return killed;
 }
 
+bool RunningCommands::KillIfStillRunning(const RunningCommand& c) {
+  auto now = ReadProcessStat(proc_root_, c.pid);
+  if (!now.ok()) {
+    spdlog::info("{} left by an earlier agent has ended", Describe(c));
+  } else if (now->start_time != c.start_time) {
+    spdlog::info(
+        "{} left by an earlier agent has ended; pid {} is another process now "
+        "(started at {}, not {}): left alone",
+        Describe(c), c.pid, now->start_time, c.start_time);
+  } else if (now->group != c.group) {
+    spdlog::info("{}: pid {} no longer leads it: left alone", Describe(c), c.pid);
+  } else if (kill_group_(c.group, SIGKILL) != 0) {
+    spdlog::warn("cannot kill {} left running by an earlier agent: {}", Describe(c), ErrnoText());
+  } else {
+    spdlog::warn("killed {}, left running by an earlier agent", Describe(c));
+    return true;
+  }
+  return false;
+}
+
 void RunningCommands::WriteLocked() {
-  std::vector<RunningCommand> commands;
-  for (const auto& [group, c] : running_) commands.push_back(c);
-  if (Status s = WriteFileAtomically(path_, FormatRunningCommands(commands)); !s.ok()) {
+  RunningCommandsRecord record{boot_id_, {}};
+  for (const auto& [group, c] : running_) record.commands.push_back(c);
+  if (Status s = WriteFileAtomically(path_, FormatRunningCommands(record)); !s.ok()) {
     spdlog::warn("cannot record the running commands: {}", s.message());
   }
 }

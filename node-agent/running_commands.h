@@ -9,8 +9,11 @@
 //
 // A command is recorded by its process group's leader (its guard): the pid,
 // the leader's start time from procRoot/<pid>/stat (so that a pid the kernel
-// has given to another process since is never killed) and the group. The
-// file is rewritten atomically on every change, one line per command:
+// has given to another process since is never killed) and the group. Start
+// times count from boot, so the record names its boot too
+// (procRoot/sys/kernel/random/boot_id): after a reboot nothing recorded can
+// still run, whatever the numbers say. The file is rewritten atomically on
+// every change: "boot <boot id>", then one line per command,
 // "<pid> <start time> <group> <command>".
 
 #include <sys/types.h>
@@ -39,11 +42,18 @@ struct RunningCommand {
   bool operator==(const RunningCommand&) const = default;
 };
 
-// The file's text for `commands`, and back. Parsing skips (and describes in
-// `problems`) lines that are not "<pid> <start time> <group> <command>".
-std::string FormatRunningCommands(const std::vector<RunningCommand>& commands);
-std::vector<RunningCommand> ParseRunningCommands(std::string_view text,
-                                                 std::vector<std::string>* problems);
+struct RunningCommandsRecord {
+  std::string boot_id;  // "" when the record names none
+  std::vector<RunningCommand> commands;
+  bool operator==(const RunningCommandsRecord&) const = default;
+};
+
+// The file's text, and back. Parsing skips (and describes in `problems`)
+// lines that are neither "boot <id>" nor "<pid> <start time> <group>
+// <command>".
+std::string FormatRunningCommands(const RunningCommandsRecord& record);
+RunningCommandsRecord ParseRunningCommands(std::string_view text,
+                                           std::vector<std::string>* problems);
 
 // What <proc_root>/<pid>/stat says of a process.
 struct ProcessStat {
@@ -72,16 +82,21 @@ class RunningCommands {
   void Remove(pid_t group);
 
   // For a starting agent, before it runs anything: reads the record an
-  // earlier agent left, SIGKILLs every recorded group whose leader still
-  // runs with the recorded start time and still leads that group, leaves the
-  // others alone, logs each, and empties the record. Returns those killed.
+  // earlier agent left and, when it was written since this boot, SIGKILLs
+  // every recorded group whose leader still runs with the recorded start
+  // time and still leads that group; leaves the others alone, logs each, and
+  // empties the record. Returns those killed.
   std::vector<RunningCommand> KillLeftovers();
 
  private:
+  // SIGKILLs `c`'s group when its leader is still the recorded process;
+  // logs what it found. True when it killed.
+  bool KillIfStillRunning(const RunningCommand& c);
   void WriteLocked();
 
   const std::string path_;
   const std::string proc_root_;
+  const std::string boot_id_;  // "" when procRoot does not say
   KillGroup kill_group_;
   std::mutex mu_;
   std::map<pid_t, RunningCommand> running_;  // by group

@@ -19,7 +19,8 @@
 namespace swarm::testing {
 namespace {
 
-// One line of stateDir/RUNNING_COMMANDS: "<pid> <start time> <group> <command>".
+// A command's line of stateDir/RUNNING_COMMANDS: "<pid> <start time> <group>
+// <command>" (the first line, "boot <boot id>", names the boot).
 struct Recorded {
   pid_t pid = 0;
   uint64_t start_time = 0;
@@ -148,8 +149,9 @@ TEST_F(AgentProcessesTest, AStartingAgentKillsTheGroupAnEarlierOneLeftButNoStran
       WaitFor([&] { return StartTime(leftover.pid()) > 0 && StartTime(stranger.pid()) > 0; }));
   h_.dir().Write(
       "drones/drone-izar/state/RUNNING_COMMANDS",
-      RecordLine(leftover.pid(), StartTime(leftover.pid()),
-                 "/usr/bin/emerge --oneshot =dev-libs/openssl-3.3.3") +
+      "boot " + ReadFile("/proc/sys/kernel/random/boot_id") +
+          RecordLine(leftover.pid(), StartTime(leftover.pid()),
+                     "/usr/bin/emerge --oneshot =dev-libs/openssl-3.3.3") +
           RecordLine(stranger.pid(), StartTime(stranger.pid()) - 1, "/bin/sh -c deploy v1"));
 
   ASSERT_TRUE(h_.StartAgent("drone-izar", "rev-a", "v1"));
