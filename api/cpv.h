@@ -29,6 +29,21 @@ bool IsCategory(std::string_view s);
 // PMS 3.1.2: no leading '-' or '+', and no trailing "-<version>".
 bool IsPackageName(std::string_view s);
 
+// A package atom as emerge takes one on its command line (PMS 8.3 with
+// portage's additions): [op]category/package[-version[*]][:slot[/subslot]]
+// [::repository][[use,...]]. An operator (>=, <=, =, ~, <, >) needs a
+// version and a version needs an operator; '*' ends a version only after
+// '='; use dependencies are plain flags, each optionally "-" before it and
+// "(+)" or "(-)" after it. InvalidArgument saying what is wrong otherwise
+// (paths, bare names without a category, blockers, slot operators).
+Status CheckAtom(std::string_view atom);
+
+// A package pattern as emerge's --exclude and its kin take one:
+// [category/]package[:slot], where '*' matches any characters; no operator,
+// version, repository or use dependency. InvalidArgument saying what is
+// wrong otherwise.
+Status CheckPackagePattern(std::string_view pattern);
+
 // "cat/pn" of a package atom, the key of build times and what requirements
 // match: "=dev-qt/qtwebengine-6.8.1-r2" -> "dev-qt/qtwebengine". An atom
 // without a version is returned as it is (less any operator or slot).

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "api/emerge_args.h"
 #include "api/quantity.h"
 #include "base/strings.h"
 
@@ -24,12 +25,22 @@ std::string FormatNumber(double v) {
 bool IsAlnumLower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // Revisions and versions are substituted into the operator's shell hooks
-// ({revision}, {version}), so only characters that need no quoting pass.
-bool IsShellSafeToken(const std::string& s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+// ({revision}, {version}), so only characters that need no quoting pass; and
+// the programs those hooks run must not take them for options.
+Status CheckHookWord(std::string_view s, const char* reader) {
+  const bool shell_safe = std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
   });
+  if (s.empty() || !shell_safe) {
+    return InvalidArgument(Quote(s) +
+                           " may contain only letters, digits and . _ + - (it is substituted "
+                           "into shell hooks)");
+  }
+  if (!std::isalnum(static_cast<unsigned char>(s[0]))) {
+    return InvalidArgument(Quote(s) + " must start with a letter or digit (" + reader +
+                           " would take a leading '-' for an option)");
+  }
+  return Status::Ok();
 }
 
 bool HasWhitespace(const std::string& s) {
@@ -75,22 +86,26 @@ class Checker {
     }
   }
 
-  void ShellSafe(const std::string& path, const std::string& value, const std::string& what) {
+  // A required value that `check` must pass.
+  void Required(const std::string& path, const std::string& value, const std::string& what,
+                Status (*check)(std::string_view)) {
     if (value.empty()) {
       Add(path, "required: " + what);
-    } else if (!IsShellSafeToken(value)) {
-      Add(path, Quote(value) +
-                    " may contain only letters, digits and . _ + - (it is substituted into "
-                    "shell hooks)");
+    } else if (Status s = check(value); !s.ok()) {
+      Add(path, s.message());
     }
   }
 
-  void Word(const std::string& path, const std::string& value) {
+  // True when `value` is one non-empty word.
+  bool Word(const std::string& path, const std::string& value) {
     if (value.empty()) {
       Add(path, "must not be empty");
     } else if (HasWhitespace(value)) {
       Add(path, Quote(value) + " must not contain whitespace (one entry per item)");
+    } else {
+      return true;
     }
+    return false;
   }
 
   void Positive(const std::string& path, Duration d) {
@@ -110,7 +125,12 @@ class Checker {
 void CheckQueue(Checker& c, const SwarmSpec& spec) {
   const QueueSpec& q = spec.queue;
   const std::string path = "spec.queue";
-  for (size_t i = 0; i < q.targets.size(); ++i) c.Word(Index(path + ".targets", i), q.targets[i]);
+  for (size_t i = 0; i < q.targets.size(); ++i) {
+    const std::string tpath = Index(path + ".targets", i);
+    if (!c.Word(tpath, q.targets[i])) continue;
+    if (Status s = CheckEmergeTarget(q.targets[i]); !s.ok()) c.Add(tpath, s.message());
+  }
+  if (Status s = CheckEmergeArgs(q.emerge_args); !s.ok()) c.Add(path + ".emergeArgs", s.message());
   for (size_t i = 0; i < q.packages.size(); ++i) {
     c.Word(Index(path + ".packages", i), q.packages[i]);
   }
@@ -204,6 +224,21 @@ void CheckPolicy(Checker& c, const Policy& p) {
 
 }  // namespace
 
+Status CheckTreeRevision(std::string_view revision) {
+  if (Status s = CheckHookWord(revision, "git"); !s.ok()) return s;
+  if (revision.find("..") != std::string_view::npos || revision.ends_with(".") ||
+      revision.ends_with(".lock")) {
+    return InvalidArgument(Quote(revision) +
+                           " is not a git commit or ref name: no \"..\", and no \".\" or "
+                           "\".lock\" at the end (git check-ref-format)");
+  }
+  return Status::Ok();
+}
+
+Status CheckDeployVersion(std::string_view version) {
+  return CheckHookWord(version, "the deploy hook");
+}
+
 bool IsValidName(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
   if (!IsAlnumLower(name.front()) || !IsAlnumLower(name.back())) return false;
@@ -225,10 +260,10 @@ std::vector<FieldError> Validate(const Swarm& s) {
     c.Add("kind", "unsupported kind " + Quote(s.kind) + "; expected " + kKindSwarm);
   }
   c.Name("metadata.name", s.metadata.name, "the swarm's name");
-  c.ShellSafe("spec.portage.treeRevision", s.spec.portage.tree_revision,
-              "the gentoo repository commit every member must have");
-  c.ShellSafe("spec.deploy.version", s.spec.deploy.version,
-              "the deploy version every member must run");
+  c.Required("spec.portage.treeRevision", s.spec.portage.tree_revision,
+             "the gentoo repository commit every member must have", CheckTreeRevision);
+  c.Required("spec.deploy.version", s.spec.deploy.version,
+             "the deploy version every member must run", CheckDeployVersion);
   CheckQueue(c, s.spec);
   std::map<std::string, size_t> first_seen;
   for (size_t i = 0; i < s.spec.drones.size(); ++i) {

@@ -14,10 +14,10 @@
 #include <cstring>
 #include <system_error>
 
+#include "base/file_util.h"
+#include "base/process_guard.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
-
-extern char** environ;
 
 namespace swarm {
 namespace {
@@ -27,126 +27,8 @@ namespace {
 constexpr int kExitPollMs = 50;
 constexpr size_t kReadChunk = 64 * 1024;
 
-// What the child reports through the error pipe when it cannot exec.
-struct ChildFailure {
-  enum Stage : int { kStdin, kOutput, kChdir, kExec } stage;
-  int err;
-};
-
-// Everything the child needs, built before fork: after fork only
-// async-signal-safe calls may run, so no allocation happens there.
-struct ExecPlan {
-  std::vector<std::string> argv_storage;
-  std::vector<char*> argv;
-  std::vector<std::string> env_storage;
-  std::vector<char*> envp;
-  std::vector<std::string> candidates;  // paths to try for argv[0], in PATH order
-  bool searched = false;                // argv[0] had no '/', so candidates came from PATH
-};
-
-ExecPlan MakePlan(const CommandSpec& spec) {
-  ExecPlan plan;
-  plan.argv_storage = spec.argv;
-  for (auto& a : plan.argv_storage) plan.argv.push_back(a.data());
-  plan.argv.push_back(nullptr);
-
-  std::string path_value = "/bin:/usr/bin";  // glibc's execvp default
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string entry(*e);
-    std::string key = entry.substr(0, entry.find('='));
-    if (spec.env.count(key)) continue;
-    if (key == "PATH") path_value = entry.substr(5);
-    plan.env_storage.push_back(std::move(entry));
-  }
-  for (const auto& [k, v] : spec.env) {
-    plan.env_storage.push_back(k + "=" + v);
-    if (k == "PATH") path_value = v;
-  }
-  for (auto& e : plan.env_storage) plan.envp.push_back(e.data());
-  plan.envp.push_back(nullptr);
-
-  // The PATH searched is the child's (with overrides), so a caller that puts a
-  // directory of tools in front of PATH runs those tools.
-  const std::string& name = spec.argv[0];
-  if (name.find('/') != std::string::npos) {
-    plan.candidates.push_back(name);
-    return plan;
-  }
-  plan.searched = true;
-  size_t start = 0;
-  while (true) {
-    size_t colon = path_value.find(':', start);
-    std::string dir = path_value.substr(start, colon == std::string::npos ? colon : colon - start);
-    if (dir.empty()) dir = ".";  // POSIX: an empty PATH entry is the current directory
-    plan.candidates.push_back(dir + "/" + name);
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return plan;
-}
-
-[[noreturn]] void ReportAndExit(int error_fd, ChildFailure::Stage stage, int err) {
-  ChildFailure f{stage, err};
-  ssize_t unused = write(error_fd, &f, sizeof f);
-  (void)unused;
-  _exit(127);
-}
-
-// dup2 that also works when `fd` already is `target` (this process started
-// with that standard descriptor closed): the CLOEXEC flag must still go.
-bool MoveTo(int fd, int target) {
-  if (fd == target) return fcntl(fd, F_SETFD, 0) == 0;
-  return dup2(fd, target) == target;
-}
-
-// Runs in the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void ExecChild(const ExecPlan& plan, const std::string& cwd, int stdin_fd, int out_fd,
-                            int error_fd) {
-  // Dispositions set to "ignore" (SIGPIPE in servers) survive exec and would
-  // change how the command behaves; handlers are reset by exec itself.
-  struct sigaction dfl;
-  std::memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-
-  setpgid(0, 0);
-  if (!MoveTo(stdin_fd, STDIN_FILENO)) ReportAndExit(error_fd, ChildFailure::kStdin, errno);
-  if (!MoveTo(out_fd, STDOUT_FILENO) || !MoveTo(out_fd, STDERR_FILENO)) {
-    ReportAndExit(error_fd, ChildFailure::kOutput, errno);
-  }
-  if (!cwd.empty() && chdir(cwd.c_str()) < 0) {
-    ReportAndExit(error_fd, ChildFailure::kChdir, errno);
-  }
-  // execvp's search rules: keep going past missing entries, remember EACCES.
-  bool saw_eacces = false;
-  for (const auto& candidate : plan.candidates) {
-    execve(candidate.c_str(), plan.argv.data(), plan.envp.data());
-    int err = errno;
-    if (!plan.searched) ReportAndExit(error_fd, ChildFailure::kExec, err);
-    switch (err) {
-      case EACCES:
-        saw_eacces = true;
-        break;
-      case ENOENT:
-      case ENOTDIR:
-      case ESTALE:
-      case ENODEV:
-      case ETIMEDOUT:
-        break;
-      default:
-        ReportAndExit(error_fd, ChildFailure::kExec, err);
-    }
-  }
-  ReportAndExit(error_fd, ChildFailure::kExec, saw_eacces ? EACCES : ENOENT);
-}
-
-// Reads the exec-failure report. Returns ok once the child has exec'd (the
-// CLOEXEC write end closed with nothing written).
+// Reads the exec-failure report. Returns ok once the command has exec'd
+// (the CLOEXEC write ends closed with nothing written).
 Status AwaitExec(int error_fd, const CommandSpec& spec) {
   ChildFailure f{};
   ssize_t n;
@@ -157,16 +39,7 @@ Status AwaitExec(int error_fd, const CommandSpec& spec) {
   if (n != static_cast<ssize_t>(sizeof f)) {
     return Internal("reading the exec status of \"" + spec.argv[0] + "\" failed");
   }
-  switch (f.stage) {
-    case ChildFailure::kChdir:
-      return Unavailable("cannot run \"" + spec.argv[0] + "\": cannot enter directory \"" +
-                         spec.cwd + "\": " + ErrnoText(f.err));
-    case ChildFailure::kExec:
-      return Unavailable("cannot run \"" + spec.argv[0] + "\": " + ErrnoText(f.err));
-    default:
-      return Unavailable("cannot run \"" + spec.argv[0] +
-                         "\": setting up its output failed: " + ErrnoText(f.err));
-  }
+  return Unavailable("cannot run \"" + spec.argv[0] + "\": " + DescribeChildFailure(f, spec.cwd));
 }
 
 bool WriteAll(int fd, const char* data, size_t len) {
@@ -294,11 +167,10 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   if (!devnull.valid()) return Unavailable("cannot open /dev/null: " + ErrnoText(errno));
   UniqueFd out_file;
   if (!spec.output_file.empty()) {
-    out_file.Reset(open(spec.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (!out_file.valid()) {
-      return Unavailable("cannot open output file \"" + spec.output_file +
-                         "\": " + ErrnoText(errno));
-    }
+    auto opened = OpenNoFollow(spec.output_file, O_WRONLY | O_CREAT | O_APPEND);
+    if (!opened.ok())
+      return Unavailable("cannot open the output file: " + opened.status().message());
+    out_file = std::move(opened).value();
   }
   // Every descriptor is CLOEXEC so commands run by other threads at the same
   // time do not inherit this one's pipes (which would hold them open).
@@ -308,20 +180,23 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   if (pipe2(fds, O_CLOEXEC) < 0) return Unavailable("pipe: " + ErrnoText(errno));
   UniqueFd err_read(fds[0]), err_write(fds[1]);
 
+  // The guard (base/process_guard.h) is forked on this thread, which waits
+  // for it below on every path: the thread outlives it, so its
+  // PR_SET_PDEATHSIG fires only when this whole process dies.
+  const pid_t runner = getpid();
   pid_t pid;
   {
     SignalBlock block;
     pid = fork();
-    if (pid == 0) {
-      ExecChild(plan, spec.cwd, devnull.get(), out_write.get(), err_write.get());
-    }
+    if (pid == 0) RunGuard(plan, devnull.get(), out_write.get(), err_write.get(), runner);
   }
   if (pid < 0) return Unavailable("fork: " + ErrnoText(errno));
   // Also set here, so the group exists before any kill below whatever the
-  // child's progress; EACCES after its exec is harmless.
+  // guard's progress (the guard never execs, so this cannot fail for that).
   setpgid(pid, pid);
   out_write.Reset();
   err_write.Reset();
+  if (spec.on_start) spec.on_start(pid);
 
   Status exec_status = AwaitExec(err_read.get(), spec);
   if (!exec_status.ok()) {

@@ -3,9 +3,12 @@
 // Running other programs goes through CommandRunner (ninja's pattern), so agent
 // logic is tested with a fake runner that drives failures without spawning.
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,7 +52,9 @@ struct CommandSpec {
   std::string cwd;                             // empty: inherit
   std::map<std::string, std::string> env;      // added to (and overriding) the environment
   std::optional<std::chrono::milliseconds> timeout;  // killed (SIGKILL to its group) past this
-  std::string output_file;  // when set, output is also appended here (the build log)
+  // When set, output is also appended here (the build log), never through a
+  // symbolic link: Run() is then Unavailable and starts nothing.
+  std::string output_file;
   size_t max_captured_bytes = 1 << 20;  // only the tail past this is kept in `output`
   // When set: once cancelled (noticed within kCancelPollMs) the command's
   // process group gets SIGTERM, and SIGKILL if it still runs `cancel_grace`
@@ -57,6 +62,10 @@ struct CommandSpec {
   // SIGKILL. A token cancelled before Run() starts nothing.
   std::shared_ptr<const CancelToken> cancel;
   std::chrono::milliseconds cancel_grace{5000};
+  // When set, called on the thread that runs the command as soon as it is
+  // started, with the id of its process group (the pid of its guard, see
+  // ProcessRunner): for whoever must find the command if this process dies.
+  std::function<void(pid_t group)> on_start;
 };
 
 // How often a running command's CancelToken is looked at.
@@ -85,7 +94,10 @@ class CommandRunner {
   virtual Result<CommandResult> Run(const CommandSpec& spec) = 0;
 };
 
-// Runs commands as child processes in their own process group.
+// Runs each command in a process group of its own, under a guard process
+// (base/process_guard.h) that dies with the thread that ran the command and
+// then kills the group: a command never outlives the process that ran it,
+// however that process ends (kill -9 included).
 class ProcessRunner final : public CommandRunner {
  public:
   Result<CommandResult> Run(const CommandSpec& spec) override;

@@ -95,4 +95,16 @@ Status MakeDirs(const std::string& path) {
   return Status::Ok();
 }
 
+Result<UniqueFd> OpenNoFollow(const std::string& path, int flags, mode_t mode) {
+  UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (fd.valid()) return fd;
+  const int err = errno;
+  if (err == ENOENT) return NotFound("\"" + path + "\": no such file");
+  struct stat st {};
+  if (err == ELOOP && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    return Unavailable("\"" + path + "\" is a symbolic link; refusing to follow it");
+  }
+  return Errno("\"" + path + "\"", err);
+}
+
 }  // namespace swarm

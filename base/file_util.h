@@ -1,12 +1,16 @@
 #pragma once
 
 // Durable file writes shared by the agent (DEPLOY_MARKER, state) and the
-// controller (build logs, the binhost index).
+// controller (build logs, the binhost index), and opening a file without
+// following a symbolic link.
+
+#include <sys/types.h>
 
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "base/unique_fd.h"
 
 namespace swarm {
 
@@ -28,5 +32,12 @@ Status CheckSecretFileMode(const std::string& path, const std::string& what);
 
 // Creates `path` and its missing parents. Unavailable (naming it) on failure.
 Status MakeDirs(const std::string& path);
+
+// open(2) of `path` with `flags` plus O_NOFOLLOW and O_CLOEXEC (`mode` when
+// it creates the file): for files in a directory that another process could
+// write to, such as the agent's logs, where a planted symbolic link must not
+// redirect a write or a read. NotFound when it does not exist; Unavailable
+// naming the path otherwise, saying so when it is a symbolic link.
+Result<UniqueFd> OpenNoFollow(const std::string& path, int flags, mode_t mode = 0644);
 
 }  // namespace swarm

@@ -2,10 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <sstream>
 #include <utility>
 
+#include "api/emerge_args.h"
 #include "api/quantity.h"
+#include "api/validation.h"
 #include "node-agent/emerge_log.h"
 #include "node-agent/emerge_pretend.h"
 #include "node-agent/file_util.h"
@@ -82,6 +83,29 @@ std::string CheckOutcome(const api::Action& a, const Observed& now) {
   return "";
 }
 
+// Why the action's words must not reach a hook or emerge, or "" when they
+// may. The controller checked them when the Swarm was applied; they are
+// checked again here because a controller can be compromised, and these
+// are the words that end up on a command line of this drone.
+std::string Refusal(const api::Action& a) {
+  auto named = [](const std::string& field, const Status& s) { return field + ": " + s.message(); };
+  if (a.type == api::kActionDeploy && !a.version.empty()) {
+    if (Status s = api::CheckDeployVersion(a.version); !s.ok()) return named("version", s);
+  }
+  if (a.type == api::kActionSync && !a.revision.empty()) {
+    if (Status s = api::CheckTreeRevision(a.revision); !s.ok()) return named("revision", s);
+  }
+  if (a.type == api::kActionDiscover) {
+    if (Status s = api::CheckEmergeArgs(a.emerge_args); !s.ok()) return named("emergeArgs", s);
+    for (size_t i = 0; i < a.targets.size(); ++i) {
+      if (Status s = api::CheckEmergeTarget(a.targets[i]); !s.ok()) {
+        return named("targets[" + std::to_string(i) + "]", s);
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 ActionSettings ActionSettingsFor(const AgentConfig& c) {
@@ -100,8 +124,7 @@ std::string ActionLogPath(const std::string& state_dir, const std::string& id) {
 
 std::vector<std::string> DiscoverArgv(const std::string& emerge, const api::Action& action) {
   std::vector<std::string> argv = {emerge, "--pretend", "--tree", "--color=n", "--nospinner"};
-  std::istringstream words(action.emerge_args);
-  for (std::string w; words >> w;) argv.push_back(w);
+  for (std::string& w : api::SplitEmergeArgs(action.emerge_args)) argv.push_back(std::move(w));
   argv.insert(argv.end(), action.targets.begin(), action.targets.end());
   return argv;
 }
@@ -115,7 +138,9 @@ api::ActionResult HostActionExecutor::Execute(const api::Action& a) {
   r.type = a.type;
   r.exit_code = -1;
   bool ran = false;
-  if (a.type == api::kActionDeploy) {
+  if (std::string refusal = Refusal(a); !refusal.empty()) {
+    r.message = "refusing to " + a.type + ": " + refusal;
+  } else if (a.type == api::kActionDeploy) {
     ran = Deploy(a, r);
   } else if (a.type == api::kActionSync) {
     ran = Sync(a, r);

@@ -1,10 +1,13 @@
 #pragma once
 
 // Carries out one action on this host: the deploy and sync hooks, and
-// `emerge --pretend` for discovery (docs/api.md, "Actions"). Each action ends
-// with a look at the drone's deploy version and tree revision, which the
-// result carries and which decide, with the command's exit, whether it
-// succeeded.
+// `emerge --pretend` for discovery (docs/api.md, "Actions"). Words that would
+// reach a command line are checked first as the Swarm's validation checks
+// them (a version or revision that a program could take for an option,
+// emergeArgs outside the allowlist, a target that is no atom or set): such
+// an action fails without running anything. Each action ends with a look at
+// the drone's deploy version and tree revision, which the result carries and
+// which decide, with the command's exit, whether it succeeded.
 
 #include <chrono>
 #include <memory>
@@ -49,7 +52,8 @@ inline constexpr size_t kOutputTailLines = 20;
 std::string ActionLogPath(const std::string& state_dir, const std::string& id);
 
 // `<emerge> --pretend --tree --color=n --nospinner <emerge_args split on
-// whitespace> <targets...>`: an argv, so nothing in it reaches a shell.
+// whitespace (api::SplitEmergeArgs)> <targets...>`: an argv, so nothing in
+// it reaches a shell.
 std::vector<std::string> DiscoverArgv(const std::string& emerge, const api::Action& action);
 
 // Runs hooks and emerge through a CommandRunner.

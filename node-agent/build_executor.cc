@@ -76,9 +76,13 @@ FinishedBuild HostBuildExecutor::Execute(const api::BuildAssignment& a,
   // Without a log the build still runs: the classifier reads the captured tail.
   const std::string log = ActionLogPath(settings_.state_dir, a.id);
   if (Status s = MakeDirs(settings_.state_dir + "/logs"); s.ok()) {
-    // An agent restarted mid-build runs the assignment again: a fresh log.
+    // An agent restarted mid-build runs the assignment again: a fresh log. A
+    // symbolic link planted there stays, for the runner to refuse: the build
+    // fails saying so instead of writing through it.
     std::error_code ec;
-    std::filesystem::remove(log, ec);
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(log, ec))) {
+      std::filesystem::remove(log, ec);
+    }
     spec.output_file = log;
   } else {
     spdlog::warn("build {}: {}; its output is not logged", a.id, s.message());
@@ -86,7 +90,10 @@ FinishedBuild HostBuildExecutor::Execute(const api::BuildAssignment& a,
 
   auto run = runner_->Run(spec);
   r.duration_ms = MillisSince(start, clock_->SteadyNow());
-  if (std::error_code ec; !spec.output_file.empty() && std::filesystem::exists(log, ec)) {
+  // Only a log the runner wrote is reported (never what a link points to).
+  if (std::error_code ec;
+      !spec.output_file.empty() &&
+      std::filesystem::is_regular_file(std::filesystem::symlink_status(log, ec))) {
     out.log_path = log;
   }
   if (run.ok()) r.cpu_ms = run->cpu_time.count();

@@ -1,6 +1,9 @@
 #include "node-agent/build_reports.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,7 +12,9 @@
 #include <random>
 #include <utility>
 
+#include "base/file_util.h"
 #include "base/sha256.h"
+#include "base/strings.h"
 #include "node-agent/heartbeat.h"
 
 namespace swarm::agent {
@@ -35,18 +40,28 @@ std::string BuildReportPath(const std::string& drone_name, const std::string& as
 }
 
 Result<std::string> ReadFileTail(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return NotFound("cannot open \"" + path + "\"");
-  const std::streamoff size = in.tellg();
-  if (size < 0) return Unavailable("cannot read \"" + path + "\"");
-  const std::streamoff from = size > static_cast<std::streamoff>(max_bytes)
-                                  ? size - static_cast<std::streamoff>(max_bytes)
-                                  : 0;
-  std::string out(static_cast<size_t>(size - from), '\0');
-  in.seekg(from);
-  if (!in.read(out.data(), static_cast<std::streamsize>(out.size()))) {
-    return Unavailable("cannot read \"" + path + "\"");
+  // A link planted at a log path would otherwise send another file to the
+  // controller.
+  auto fd = OpenNoFollow(path, O_RDONLY);
+  if (!fd.ok()) return fd.status();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Unavailable("cannot read \"" + path + "\": not a regular file");
   }
+  const off_t size = st.st_size;
+  const off_t from =
+      size > static_cast<off_t>(max_bytes) ? size - static_cast<off_t>(max_bytes) : 0;
+  std::string out(static_cast<size_t>(size - from), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n =
+        ::pread(fd->get(), out.data() + got, out.size() - got, from + static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Unavailable("cannot read \"" + path + "\": " + ErrnoText(errno));
+    if (n == 0) break;  // it shrank meanwhile
+    got += static_cast<size_t>(n);
+  }
+  out.resize(got);
   return out;
 }
 

@@ -42,7 +42,8 @@ const char* ReportState(const FinishedBuild& build);
 inline constexpr size_t kMaxUploading = 16;
 
 // The last `max_bytes` bytes of the file at `path` (all of a smaller file).
-// NotFound or Unavailable, naming the path, when it cannot be read.
+// NotFound or Unavailable, naming the path, when it cannot be read or is
+// not a regular file; a symbolic link is not followed (Unavailable).
 Result<std::string> ReadFileTail(const std::string& path, size_t max_bytes);
 
 // Thread safety: Deliver() runs on one thread at a time (the agent's report

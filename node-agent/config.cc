@@ -180,7 +180,11 @@ Result<std::string> ReadTokenFile(const std::string& path) {
 
 std::string DefaultSyncHook(const std::string& repo_dir) {
   const std::string git = "git -C " + ShellQuote(repo_dir);
-  return git + " fetch --quiet origin && " + git + " checkout --quiet --detach {revision}";
+  // --end-of-options: a revision git could take for an option ("--force"
+  // would throw away local changes) is read as a name and refused. git
+  // switch takes it; the git checkout of Debian 12 (git 2.39) does not.
+  return git + " fetch --quiet origin && " + git +
+         " switch --quiet --detach --end-of-options {revision}";
 }
 
 std::string DefaultSelfCheckHook(const std::string& emerge) {

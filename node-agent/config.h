@@ -70,7 +70,8 @@ Result<AgentConfig> LoadAgentConfig(const std::string& path);
 // the file when it is missing, unreadable or that line is empty.
 Result<std::string> ReadTokenFile(const std::string& path);
 
-// `git -C <repo> fetch --quiet origin && git -C <repo> checkout --quiet --detach {revision}`.
+// `git -C <repo> fetch --quiet origin &&
+//  git -C <repo> switch --quiet --detach --end-of-options {revision}`.
 std::string DefaultSyncHook(const std::string& repo_dir);
 // `<emerge> --info`.
 std::string DefaultSelfCheckHook(const std::string& emerge);

@@ -25,6 +25,7 @@
 #include "node-agent/build_runner.h"
 #include "node-agent/config.h"
 #include "node-agent/probes.h"
+#include "node-agent/running_commands.h"
 #include "node-agent/self_check.h"
 #include "node-agent/sleeper.h"
 
@@ -50,6 +51,8 @@ using swarm::agent::kExitRuntimeError;
 using swarm::agent::LoadAgentConfig;
 using swarm::agent::ProbePathsFor;
 using swarm::agent::Prober;
+using swarm::agent::RecordingRunner;
+using swarm::agent::RunningCommands;
 using swarm::agent::SelfCheckSettingsFor;
 
 // How long a stopping agent waits for a running action to end on its own,
@@ -125,15 +128,20 @@ int main(int argc, char** argv) {
   }
   HttpControllerTransport report_transport(std::move(report_http).value());
   ProcessRunner runner;
+  // What an earlier agent left running goes before anything starts; from
+  // here on every command the agent runs is recorded while it runs.
+  RunningCommands running(config->state_dir, config->proc_root);
+  running.KillLeftovers();
+  RecordingRunner recording(&runner, &running);
   Prober prober(ProbePathsFor(*config), &runner);
   InterruptibleSleeper sleeper;
-  HostActionExecutor executor(ActionSettingsFor(*config), &runner);
+  HostActionExecutor executor(ActionSettingsFor(*config), &recording);
   // A finished action or build brings the next heartbeat forward, so the
   // controller sees the new deploy version, tree or build result promptly.
   ActionRunner actions(&executor, [&sleeper] { sleeper.Wake(); });
-  HostBuildExecutor build_executor(BuildSettingsFor(*config), &runner, SystemClock::Get());
+  HostBuildExecutor build_executor(BuildSettingsFor(*config), &recording, SystemClock::Get());
   BuildRunner builds(&build_executor, SystemClock::Get(), [&sleeper] { sleeper.Wake(); });
-  HostSelfChecker self_check(SelfCheckSettingsFor(*config), &runner);
+  HostSelfChecker self_check(SelfCheckSettingsFor(*config), &recording);
   Agent agent(AgentOptions{config->name, config->controller}, &prober, &transport, &sleeper,
               SystemClock::Get(), &actions, &builds, &self_check);
   agent.DeliverReportsOver(&report_transport);

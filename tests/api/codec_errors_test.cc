@@ -203,6 +203,22 @@ std::vector<ErrorCase> Cases() {
        "x.yaml:9:25: spec.queue.targets[1]: must not be empty"},
       {"target_with_space", Tail("  queue:\n    targets: [\"@world @system\"]\n"),
        "x.yaml:9:15: spec.queue.targets[0]: \"@world @system\" must not contain whitespace"},
+      {"target_option", Tail("  queue:\n    targets: [\"@world\", \"--sync\"]\n"),
+       "x.yaml:9:25: spec.queue.targets[1]: \"--sync\" must not start with '-': emerge would "
+       "read it as an option"},
+      {"target_path", Tail("  queue:\n    targets: [/etc/portage/evil.ebuild]\n"),
+       "x.yaml:9:15: spec.queue.targets[0]: \"/etc/portage/evil.ebuild\" is not a package atom "
+       "or set: expected category/package"},
+      {"emerge_args_config_root",
+       Tail("  queue:\n    emergeArgs: \"--update --config-root=/tmp/evil\"\n"),
+       "x.yaml:9:5: spec.queue.emergeArgs: \"--config-root=/tmp/evil\": --config-root is not "
+       "an option emergeArgs may pass: only emerge's dependency-resolution options are allowed "
+       "(docs/swarm.md lists them)"},
+      {"emerge_args_shell", Tail("  queue:\n    emergeArgs: \"--pretend; rm -rf /\"\n"),
+       "x.yaml:9:5: spec.queue.emergeArgs: \"--pretend;\": --pretend; is not an option"},
+      {"emerge_args_target", Tail("  queue:\n    emergeArgs: \"-uDN @world\"\n"),
+       "x.yaml:9:5: spec.queue.emergeArgs: \"@world\": not an option: packages and sets belong "
+       "in spec.queue.targets"},
       {"package_null", Tail("  queue:\n    packages: [~]\n"),
        "x.yaml:9:5: spec.queue.packages[0]: must not be empty"},
       {"package_with_space",
@@ -253,6 +269,18 @@ std::vector<ErrorCase> Cases() {
        "x.yaml:7:12: spec.deploy.version: \"2026 02 05\" " + std::string(kShellSafe)},
       {"deploy_version_backtick", With("\"2026.02.05\"", "\"v1`id`\""),
        "x.yaml:7:12: spec.deploy.version: \"v1`id`\" " + std::string(kShellSafe)},
+      {"tree_revision_option", With("abc123", "\"--upload-pack=touch\""),
+       "x.yaml:6:13: spec.portage.treeRevision: \"--upload-pack=touch\" " +
+           std::string(kShellSafe)},
+      {"tree_revision_dash", With("abc123", "\"-abc123\""),
+       "x.yaml:6:13: spec.portage.treeRevision: \"-abc123\" must start with a letter or digit "
+       "(git would take a leading '-' for an option)"},
+      {"tree_revision_dots", With("abc123", "abc..def"),
+       "x.yaml:6:13: spec.portage.treeRevision: \"abc..def\" is not a git commit or ref name: "
+       "no \"..\", and no \".\" or \".lock\" at the end (git check-ref-format)"},
+      {"deploy_version_dash", With("\"2026.02.05\"", "\"-rf\""),
+       "x.yaml:7:12: spec.deploy.version: \"-rf\" must start with a letter or digit (the deploy "
+       "hook would take a leading '-' for an option)"},
 
       // Policy ranges.
       {"heartbeat_interval_zero", InPolicy("heartbeatInterval: 0s"),

@@ -2,6 +2,7 @@
 
 #include "api/cpv.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace swarm::api {
@@ -84,6 +85,97 @@ TEST(CpvTest, PackageKeyIsCategoryAndName) {
       {"dev-lang/python:3.12", "dev-lang/python"},
   };
   for (const auto& c : cases) EXPECT_EQ(PackageKey(c.atom), c.key) << c.atom;
+}
+
+TEST(CheckAtomTest, AcceptsWhatEmergeTakesOnItsCommandLine) {
+  for (const char* atom : {
+           "dev-lang/rust",
+           ">=dev-lang/rust-1.80",
+           "<=dev-lang/rust-1.84.0-r1",
+           "<sys-devel/gcc-15",
+           ">sys-devel/gcc-13.3.1_p20241220",
+           "=dev-lang/python-3.12*",
+           "=dev-qt/qtwebengine-6.8.1-r2",
+           "~dev-libs/openssl-3.3.3",
+           "dev-lang/python:3.12",
+           "dev-lang/python:3.12/3.12t",
+           "dev-lang/rust::gentoo",
+           "=dev-lang/python-3.12*:3.12::gentoo[sqlite,-tk]",
+           "media-libs/mesa[vulkan,-llvm(+),video_cards_radeonsi(-)]",
+           "x11-libs/gtk+:3",
+           "virtual/perl-Scalar-List-Utils",
+       }) {
+    EXPECT_TRUE(CheckAtom(atom).ok()) << atom << ": " << CheckAtom(atom).message();
+  }
+}
+
+TEST(CheckAtomTest, RefusesPathsBlockersAndWhatIsNoAtom) {
+  struct {
+    const char* atom;
+    const char* message;
+  } cases[] = {
+      {"/etc/passwd", "expected category/package (such as dev-lang/rust), optionally with an "
+                      "operator and version (>=dev-lang/rust-1.80), :slot, ::repository and "
+                      "[use]"},
+      {"./foo.ebuild", "category \".\" is not a category name"},
+      {"foo.tbz2", "expected category/package"},
+      {"rust", "expected category/package"},
+      {"a/b/c", "expected category/package"},
+      {"../x", "category \"..\" is not a category name: expected letters, digits and + _ . -, "
+               "not starting with - . or +"},
+      {"dev-lang/rust-1.80", "a version needs an operator, such as =dev-lang/rust-1.80"},
+      {"dev-libs/libfoo-bar-2", "a version needs an operator, such as =dev-libs/libfoo-bar-2"},
+      {">=dev-lang/rust", "the operator >= needs category/package-version, such as "
+                          ">=dev-lang/rust-1.80"},
+      {"=dev-lang/rust", "the operator = needs category/package-version"},
+      {"~dev-lang/rust-1.80.x", "the operator ~ needs category/package-version"},
+      {">=dev-lang/rust-1.80*", "'*' may end a version only after the operator '='"},
+      {"dev-lang/rust*", "'*' may end a version only after the operator '='"},
+      {"!dev-lang/rust", "category \"!dev-lang\" is not a category name"},
+      {"!!dev-lang/rust", "category \"!!dev-lang\" is not a category name"},
+      {"dev-lang/rust:=", "slot \"=\" is not a slot name: expected letters, digits and + _ . -, "
+                          "optionally /subslot"},
+      {"dev-lang/rust:*", "slot \"*\" is not a slot name"},
+      {"dev-lang/rust:", "slot \"\" is not a slot name"},
+      {"dev-lang/rust:1/", "slot \"1/\" is not a slot name"},
+      {"dev-lang/rust::", "repository \"\" is not a repository name: expected letters, digits, _ "
+                          "and -"},
+      {"dev-lang/rust::-x", "repository \"-x\" is not a repository name"},
+      {"dev-lang/rust[]", "use dependency \"\" is not flag or -flag (optionally followed by (+) "
+                          "or (-))"},
+      {"dev-lang/rust[foo?]", "use dependency \"foo?\" is not flag or -flag"},
+      {"dev-lang/rust[!foo=]", "use dependency \"!foo=\" is not flag or -flag"},
+      {"dev-lang/rust[a,,b]", "use dependency \"\" is not flag or -flag"},
+      {"dev-lang/rust]", "']' without '['"},
+      {"dev-lang/rust;id", "package \"rust;id\" is not a package name: expected letters, digits "
+                           "and + _ -, not starting with - or +"},
+      {"dev-lang/$(id)", "package \"$(id)\" is not a package name"},
+      {"dev-lang/-rust", "package \"-rust\" is not a package name"},
+      {"dev-lang/", "package \"\" is not a package name"},
+      {"", "expected category/package"},
+  };
+  for (const auto& c : cases) {
+    Status s = CheckAtom(c.atom);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.atom;
+    EXPECT_THAT(s.message(), ::testing::HasSubstr(c.message)) << c.atom;
+  }
+}
+
+TEST(CheckPackagePatternTest, TakesNamesAndSlotsWithWildcards) {
+  for (const char* pattern : {"sys-devel/gcc", "gcc", "sys-devel/*", "*/*-bin", "dev-qt/*:6",
+                              "dev-lang/rust:stable", "*", "x11-libs/gtk+"}) {
+    EXPECT_TRUE(CheckPackagePattern(pattern).ok()) << pattern;
+  }
+  for (const char* pattern :
+       {"", "-gcc", "/etc/passwd", "../x", ">=dev-lang/rust-1", "=sys-devel/gcc-14*",
+        "dev-lang/rust::gentoo", "dev-lang/rust[x]", "'sys-devel/*'", "a/b/c", "dev-lang/rust:",
+        "sys-devel/gcc-14.2", "--sync"}) {
+    Status s = CheckPackagePattern(pattern);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << pattern;
+  }
+  EXPECT_EQ(CheckPackagePattern("-gcc").message(),
+            "expected [category/]package[:slot] with '*' matching any characters, such as "
+            "sys-devel/* or dev-lang/rust:stable");
 }
 
 }  // namespace

@@ -48,6 +48,13 @@ TEST(ValidateTest, ReportsEachProblemAtItsPath) {
        "spec.portage.treeRevision", "required"},
       {"revision_newline", [](Swarm& s) { s.spec.portage.tree_revision = "abc\ndef"; },
        "spec.portage.treeRevision", "substituted into shell hooks"},
+      {"revision_option", [](Swarm& s) { s.spec.portage.tree_revision = "-c"; },
+       "spec.portage.treeRevision", "\"-c\" must start with a letter or digit"},
+      {"revision_lock", [](Swarm& s) { s.spec.portage.tree_revision = "main.lock"; },
+       "spec.portage.treeRevision", "is not a git commit or ref name"},
+      {"version_option", [](Swarm& s) { s.spec.deploy.version = "-rf"; }, "spec.deploy.version",
+       "\"-rf\" must start with a letter or digit (the deploy hook would take a leading '-' for "
+       "an option)"},
       {"version_quote", [](Swarm& s) { s.spec.deploy.version = "v1'"; }, "spec.deploy.version",
        "substituted into shell hooks"},
       {"target_tab",
@@ -55,6 +62,12 @@ TEST(ValidateTest, ReportsEachProblemAtItsPath) {
          s.spec.queue.targets = {"@world", "a\tb"};
        },
        "spec.queue.targets[1]", "whitespace"},
+      {"target_option", [](Swarm& s) { s.spec.queue.targets = {"@world", "--sync"}; },
+       "spec.queue.targets[1]", "\"--sync\" must not start with '-'"},
+      {"target_not_atom", [](Swarm& s) { s.spec.queue.targets = {"rust"}; },
+       "spec.queue.targets[0]", "\"rust\" is not a package atom or set"},
+      {"emerge_args", [](Swarm& s) { s.spec.queue.emerge_args = "-uDN --root=/mnt"; },
+       "spec.queue.emergeArgs", "\"--root=/mnt\": --root is not an option emergeArgs may pass"},
       {"package_empty", [](Swarm& s) { s.spec.queue.packages = {""}; }, "spec.queue.packages[0]",
        "must not be empty"},
       {"discover_on", [](Swarm& s) { s.spec.queue.discover_on = "laptop"; },
@@ -131,6 +144,28 @@ TEST(ValidateTest, ReportsEveryProblemNotJustTheFirst) {
   EXPECT_EQ(paths,
             (std::vector<std::string>{"apiVersion", "metadata.name", "spec.portage.treeRevision",
                                       "spec.deploy.version", "spec.policy.groundAfterFailures"}));
+}
+
+TEST(CheckTreeRevisionTest, TakesCommitsAndRefNamesThatGitCannotReadAsOptions) {
+  for (const char* ok : {"9fc7a49ad6496faebea1c1d1848199fb6278bcec", "9fc7a49", "rev-2", "HEAD",
+                         "v1.2.3", "2026.02.05", "a_b+c",
+                         "b001a823ca122d7f3a95b7d6ea4bac03c4968e96b001a823ca122d7f3a95b7d6"}) {
+    EXPECT_TRUE(CheckTreeRevision(ok).ok()) << ok << ": " << CheckTreeRevision(ok).message();
+  }
+  for (const char* bad : {"", "-c", "--upload-pack=x", ".hidden", "_x", "+x", "a..b", "main.",
+                          "main.lock", "refs/heads/main", "a b", "a;b", "HEAD~1", "HEAD^",
+                          "a:b", "@{-1}", "x\n"}) {
+    EXPECT_EQ(CheckTreeRevision(bad).code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(CheckDeployVersionTest, TakesVersionsThatNoHookCanReadAsOptions) {
+  for (const char* ok : {"2026.02.05", "v1", "1.0_rc1", "sim", "1.0-r2"}) {
+    EXPECT_TRUE(CheckDeployVersion(ok).ok()) << ok << ": " << CheckDeployVersion(ok).message();
+  }
+  for (const char* bad : {"", "-rf", "--help", ".", "..", "../x", "1.0/x", "_x", "v1 v2", "$(id)"}) {
+    EXPECT_EQ(CheckDeployVersion(bad).code(), StatusCode::kInvalidArgument) << bad;
+  }
 }
 
 TEST(IsValidNameTest, FollowsDns1123Labels) {

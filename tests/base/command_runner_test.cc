@@ -3,27 +3,22 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "tests/support/processes.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm {
 namespace {
 
+using ::swarm::testing::IsDead;
 using ::swarm::testing::ReadFile;
 using ::swarm::testing::TempDir;
-
-// Dead or a zombie: the reparented process may wait for a reaper that is slow
-// (or absent, in a container whose init does not reap).
-bool IsDead(pid_t pid) {
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  if (stat.empty()) return true;
-  size_t paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
-}
 
 CommandResult MustRun(const CommandSpec& spec) {
   ProcessRunner runner;
@@ -230,6 +225,22 @@ TEST(ProcessRunnerTest, UnwritableOutputFileIsUnavailable) {
   auto r = runner.Run(spec);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(ProcessRunnerTest, OutputFileThatIsALinkStartsNothing) {
+  TempDir dir;
+  const std::string target = dir.Write("target", "kept\n");
+  ASSERT_EQ(symlink(target.c_str(), dir.File("build.log").c_str()), 0);
+  CommandSpec spec = ShellCommand("touch " + dir.File("ran") + "; echo written");
+  spec.output_file = dir.File("build.log");
+  ProcessRunner runner;
+  auto r = runner.Run(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().message(), "cannot open the output file: \"" + dir.File("build.log") +
+                                      "\" is a symbolic link; refusing to follow it");
+  EXPECT_EQ(ReadFile(target), "kept\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.File("ran")));
 }
 
 TEST(ProcessRunnerTest, TruncationKeepsTheTail) {

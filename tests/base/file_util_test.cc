@@ -2,9 +2,11 @@
 
 #include "base/file_util.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -78,6 +80,35 @@ TEST(FileUtilTest, MakeDirsCreatesParents) {
   EXPECT_TRUE(MakeDirs(dir.File("a/b/c")).ok());  // already there
   dir.Write("file", "");
   EXPECT_EQ(MakeDirs(dir.File("file/sub")).code(), StatusCode::kUnavailable);
+}
+
+TEST(OpenNoFollowTest, OpensAFileButNotALink) {
+  TempDir dir;
+  const std::string file = dir.Write("log", "x");
+  auto opened = OpenNoFollow(file, O_RDONLY);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_TRUE(opened->valid());
+  EXPECT_NE(fcntl(opened->get(), F_GETFD) & FD_CLOEXEC, 0);
+
+  auto created = OpenNoFollow(dir.File("new.log"), O_WRONLY | O_CREAT | O_APPEND);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir.File("new.log")));
+
+  ASSERT_EQ(symlink(file.c_str(), dir.File("link.log").c_str()), 0);
+  for (int flags : {O_RDONLY, O_WRONLY | O_CREAT | O_APPEND}) {
+    auto link = OpenNoFollow(dir.File("link.log"), flags);
+    ASSERT_FALSE(link.ok());
+    EXPECT_EQ(link.status().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(link.status().message(),
+              "\"" + dir.File("link.log") + "\" is a symbolic link; refusing to follow it");
+  }
+  // A dangling link is refused too, rather than created at its target.
+  ASSERT_EQ(symlink(dir.File("absent").c_str(), dir.File("dangling.log").c_str()), 0);
+  EXPECT_EQ(OpenNoFollow(dir.File("dangling.log"), O_WRONLY | O_CREAT).status().code(),
+            StatusCode::kUnavailable);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("absent")));
+
+  EXPECT_EQ(OpenNoFollow(dir.File("missing"), O_RDONLY).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

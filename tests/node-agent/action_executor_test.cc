@@ -187,10 +187,55 @@ TEST_F(ActionExecutorTest, HookThatCannotStartFails) {
   EXPECT_EQ(r.exit_code, -1);
 }
 
-TEST_F(ActionExecutorTest, DeployQuotesTheVersionForTheShell) {
-  runner_.PushExit(1, "");
-  Execute(Deploy("1.0; rm -rf /"));
-  EXPECT_EQ(CommandsRun().at(0).argv.at(2), "/usr/local/sbin/deploy '1.0; rm -rf /'");
+// A controller can be compromised: what it asks is checked as the Swarm's
+// validation checks it, and nothing runs when a word could make a hook or
+// emerge do more than deploy, sync or resolve.
+TEST_F(ActionExecutorTest, RefusesWordsAHookOrEmergeCouldMisreadAndRunsNothing) {
+  struct Case {
+    api::Action action;
+    std::string message;
+  };
+  api::Action config_root = Discover(kOldTree, "2026.01.01");
+  config_root.emerge_args = "--update --config-root=/tmp/evil";
+  api::Action sync_target = Discover(kOldTree, "2026.01.01");
+  sync_target.targets = {"@world", "--sync"};
+  api::Action path_target = Discover(kOldTree, "2026.01.01");
+  path_target.targets = {"/tmp/evil.ebuild"};
+  const Case cases[] = {
+      {Deploy("-rf"),
+       "refusing to deploy: version: \"-rf\" must start with a letter or digit (the deploy hook "
+       "would take a leading '-' for an option)"},
+      {Deploy("1.0; rm -rf /"),
+       "refusing to deploy: version: \"1.0; rm -rf /\" may contain only letters, digits and . _ "
+       "+ - (it is substituted into shell hooks)"},
+      {Sync("--upload-pack=touch"),
+       "refusing to sync: revision: \"--upload-pack=touch\" may contain only letters, digits and "
+       ". _ + - (it is substituted into shell hooks)"},
+      {Sync("-b001a8"),
+       "refusing to sync: revision: \"-b001a8\" must start with a letter or digit (git would "
+       "take a leading '-' for an option)"},
+      {config_root,
+       "refusing to discover: emergeArgs: \"--config-root=/tmp/evil\": --config-root is not an "
+       "option emergeArgs may pass: only emerge's dependency-resolution options are allowed "
+       "(docs/swarm.md lists them)"},
+      {sync_target,
+       "refusing to discover: targets[1]: \"--sync\" must not start with '-': emerge would read "
+       "it as an option"},
+      {path_target,
+       "refusing to discover: targets[0]: \"/tmp/evil.ebuild\" is not a package atom or set: "
+       "expected category/package (such as dev-lang/rust), optionally with an operator and "
+       "version (>=dev-lang/rust-1.80), :slot, ::repository and [use]"},
+  };
+  for (const Case& c : cases) {
+    api::ActionResult r = Execute(c.action);
+    EXPECT_FALSE(r.succeeded);
+    EXPECT_EQ(r.exit_code, -1);
+    EXPECT_EQ(r.message, c.message);
+    EXPECT_EQ(r.deploy_version, "2026.01.01");
+    EXPECT_EQ(r.tree_revision, kOldTree);
+  }
+  EXPECT_TRUE(CommandsRun().empty());
+  EXPECT_EQ(ReadFile(dir_.File("state/DEPLOY_MARKER")), "2026.01.01\n");
 }
 
 TEST_F(ActionExecutorTest, SyncSuccessNeedsTheWantedRevisionAfterwards) {

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "node-agent/action_executor.h"
 #include "node-agent/agent.h"
 #include "tests/node-agent/fake_action_executor.h"
 #include "tests/node-agent/fake_command_runner.h"
@@ -36,6 +37,18 @@ constexpr char kWantsSync[] =
 
 ProbePaths PathsIn(const TempDir& dir) {
   return ProbePaths{dir.File("proc"), dir.File("state"), dir.File("repo"), {}};
+}
+
+// The heartbeat whose `reply` lists an action, the action's run, and the
+// next heartbeat, which posts its result first.
+void RunAndDeliver(Agent& agent, ActionRunner& actions, FakeTransport& transport,
+                   const char* reply) {
+  transport.PushOk(reply);
+  agent.Beat();
+  actions.RunNext();
+  transport.Push(Reply(200, testing::kAcceptedReply));
+  transport.PushOk(R"({"actions": []})");
+  agent.Beat();
 }
 
 class AgentActionsTest : public ::testing::Test {
@@ -82,12 +95,7 @@ TEST_F(AgentActionsTest, RunningActionIsReported) {
 }
 
 TEST_F(AgentActionsTest, ResultIsPostedBeforeTheHeartbeatThatNoLongerListsIt) {
-  transport_.PushOk(kWantsSync);
-  agent_.Beat();
-  actions_.RunNext();
-  transport_.Push(Reply(200, testing::kAcceptedReply));
-  transport_.PushOk(R"({"actions": []})");
-  agent_.Beat();
+  RunAndDeliver(agent_, actions_, transport_, kWantsSync);
   ASSERT_EQ(transport_.paths.size(), 3u);
   EXPECT_EQ(transport_.paths[1], "/api/v1/drones/drone-izar/actions/s1");
   EXPECT_EQ(transport_.bodies[1]["succeeded"], true);
@@ -138,6 +146,45 @@ TEST_F(AgentActionsTest, DeliverResultsTriesOnceMore) {
   transport_.Push(Reply(200, testing::kAcceptedReply));
   EXPECT_EQ(agent_.DeliverResults(), 0u);
   EXPECT_EQ(transport_.paths.back(), "/api/v1/drones/drone-izar/actions/s1");
+}
+
+// A controller that cannot be trusted asks for a discovery with emergeArgs
+// the Swarm's validation refuses: the agent posts a failed result naming the
+// word, and emerge never runs.
+TEST(AgentRefusesTest, DiscoveryWithAForbiddenEmergeArgIsReportedFailedAndEmergeNeverRuns) {
+  TempDir dir;
+  dir.Write("state/DEPLOY_MARKER", "2026.02.05\n");
+  dir.Write("repo/metadata/timestamp.commit", "b001a8 1738751400\n");
+  FakeCommandRunner runner;  // nothing installed: the tree comes from timestamp.commit
+  runner.SetHandler([](const CommandSpec& spec) -> Result<CommandResult> {
+    return Unavailable(spec.argv.at(0) + ": not found");
+  });
+  Prober prober(PathsIn(dir), &runner);
+  ActionSettings settings;
+  settings.state_dir = dir.File("state");
+  settings.repo_dir = dir.File("repo");
+  settings.emerge = "/usr/bin/emerge";
+  HostActionExecutor executor(settings, &runner);
+  ActionRunner actions(&executor);
+  FakeTransport transport;
+  FakeSleeper sleeper;
+  FakeClock clock;
+  Agent agent(AgentOptions{"drone-izar", "http://ctl:8443", "0.1.0"}, &prober, &transport,
+              &sleeper, &clock, &actions, [] { return 0.0; });
+
+  RunAndDeliver(agent, actions, transport, R"({"heartbeatInterval": "5s", "actions": [
+      {"id": "q1", "type": "discover", "targets": ["@world"],
+       "emergeArgs": "--update --config-root=/tmp/evil", "treeRevision": "b001a8",
+       "deployVersion": "2026.02.05"}]})");
+
+  ASSERT_EQ(transport.paths.size(), 3u);
+  EXPECT_EQ(transport.paths[1], "/api/v1/drones/drone-izar/actions/q1");
+  EXPECT_EQ(transport.bodies[1]["succeeded"], false);
+  EXPECT_EQ(transport.bodies[1]["message"],
+            "refusing to discover: emergeArgs: \"--config-root=/tmp/evil\": --config-root is not "
+            "an option emergeArgs may pass: only emerge's dependency-resolution options are "
+            "allowed (docs/swarm.md lists them)");
+  for (const auto& argv : runner.calls()) EXPECT_NE(argv.at(0), "/usr/bin/emerge");
 }
 
 TEST(AgentActionsLoopTest, AFinishedActionBringsTheNextHeartbeatForward) {

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -303,6 +304,16 @@ TEST(ReadFileTailTest, SmallFileWholeLargeFileItsTail) {
   auto missing = ReadFileTail(dir.File("missing"), 4);
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.status().message(), HasSubstr("missing"));
+}
+
+TEST(ReadFileTailTest, ALinkIsNotFollowed) {
+  TempDir dir;
+  const std::string secret = dir.Write("secret", "not a build log\n");
+  ASSERT_EQ(symlink(secret.c_str(), dir.File("b-1.log").c_str()), 0);
+  auto log = ReadFileTail(dir.File("b-1.log"), 100);
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.status().message(),
+            "\"" + dir.File("b-1.log") + "\" is a symbolic link; refusing to follow it");
 }
 
 }  // namespace

@@ -8,13 +8,16 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/strings.h"
 #include "node-agent/action_executor.h"
+#include "tests/node-agent/fake_portage.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
 namespace {
 
 using swarm::testing::TempDir;
+using testing::FakePortagePath;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -56,7 +59,7 @@ TEST_F(ConfigTest, MinimalConfigGetsGentooDefaults) {
   EXPECT_EQ(c->portage.emerge, "/usr/bin/emerge");
   EXPECT_EQ(c->hooks.sync,
             "git -C /var/db/repos/gentoo fetch --quiet origin && "
-            "git -C /var/db/repos/gentoo checkout --quiet --detach {revision}");
+            "git -C /var/db/repos/gentoo switch --quiet --detach --end-of-options {revision}");
   EXPECT_EQ(c->hooks.deploy, "");
   EXPECT_EQ(c->hooks.self_check, "/usr/bin/emerge --info");
 }
@@ -69,7 +72,7 @@ TEST_F(ConfigTest, DefaultHooksFollowTheConfiguredPortage) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->hooks.sync,
             "git -C /srv/gentoo fetch --quiet origin && "
-            "git -C /srv/gentoo checkout --quiet --detach {revision}");
+            "git -C /srv/gentoo switch --quiet --detach --end-of-options {revision}");
   EXPECT_EQ(c->hooks.self_check, "/opt/fake-portage/emerge --info");
 }
 
@@ -282,7 +285,7 @@ TEST(HookTest, PlaceholdersAreReplaced) {
   EXPECT_EQ(ExpandHook("emerge --oneshot {atom}", v), "emerge --oneshot =dev-qt/qtbase-6.7.0");
   EXPECT_EQ(ExpandHook(DefaultSyncHook("/var/db/repos/gentoo"), v),
             "git -C /var/db/repos/gentoo fetch --quiet origin && git -C /var/db/repos/gentoo "
-            "checkout --quiet --detach 9fc7a49ad6496faebea1c1d1848199fb6278bcec");
+            "switch --quiet --detach --end-of-options 9fc7a49ad6496faebea1c1d1848199fb6278bcec");
 }
 
 TEST(HookTest, ValuesAreQuotedForTheShell) {
@@ -300,10 +303,65 @@ TEST(HookTest, OtherBracesAreLeftAlone) {
   EXPECT_THAT(ExpandHook("x", v), Not(HasSubstr("'")));
 }
 
+// The default sync hook as the agent runs it (sh -c), on a clone of the fake
+// gentoo tree with real git.
+class DefaultSyncHookTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(Run({FakePortagePath("make-tree.sh"), dir_.File("tree")}).exit_code, 0);
+    ASSERT_EQ(Run({"git", "clone", "-q", dir_.File("tree"), repo_}).exit_code, 0);
+    ASSERT_EQ(Run({"git", "-C", repo_, "checkout", "-q", "--detach", "rev-1"}).exit_code, 0);
+  }
+
+  CommandResult Run(std::vector<std::string> argv) {
+    CommandSpec spec;
+    spec.argv = std::move(argv);
+    return RunSpec(std::move(spec));
+  }
+  CommandResult Sync(const std::string& revision) {
+    HookValues values;
+    values.revision = revision;
+    return RunSpec(ShellCommand(ExpandHook(DefaultSyncHook(repo_), values)));
+  }
+  std::string RevParse(const std::string& rev) {
+    return swarm::Trim(Run({"git", "-C", repo_, "rev-parse", rev}).output);
+  }
+
+  TempDir dir_;
+  std::string repo_ = dir_.File("repo");
+
+ private:
+  CommandResult RunSpec(CommandSpec spec) {
+    spec.timeout = std::chrono::seconds(60);
+    auto r = runner_.Run(spec);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : CommandResult{};
+  }
+  ProcessRunner runner_;
+};
+
+TEST_F(DefaultSyncHookTest, ChecksOutTheRevision) {
+  const std::string rev2 = RevParse("rev-2");
+  CommandResult r = Sync(rev2);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(RevParse("HEAD"), rev2);
+}
+
+TEST_F(DefaultSyncHookTest, ReadsNoRevisionAsAnOption) {
+  // As an option, "--force" would check out HEAD again over the local change.
+  const std::string before = RevParse("HEAD");
+  dir_.Write("repo/profiles/repo_name", "local change\n");
+  CommandResult r = Sync("--force");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("invalid reference: --force"));
+  EXPECT_EQ(RevParse("HEAD"), before);
+  EXPECT_EQ(swarm::testing::ReadFile(dir_.File("repo/profiles/repo_name")), "local change\n");
+}
+
 TEST(HookTest, DefaultSyncHookQuotesOddPaths) {
   EXPECT_EQ(DefaultSyncHook("/srv/my repo"),
             "git -C '/srv/my repo' fetch --quiet origin && "
-            "git -C '/srv/my repo' checkout --quiet --detach {revision}");
+            "git -C '/srv/my repo' switch --quiet --detach --end-of-options {revision}");
   EXPECT_EQ(DefaultSelfCheckHook("/usr/bin/emerge"), "/usr/bin/emerge --info");
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/command_runner.h"
+#include "tests/node-agent/fake_portage.h"
 #include "tests/support/temp_dir.h"
 
 // Output texts follow portage's lib/_emerge/resolver/output.py: "[type attrs]",
@@ -20,6 +21,7 @@ namespace swarm::agent {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FakePortagePath;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -351,12 +353,6 @@ TEST(EmergePretendTest, FewerLinesThanTheTotalMeansLostOutput) {
 // The fake portage (hack/fake-portage) must print what this parser reads.
 class EmergeFakePortageTest : public ::testing::Test {
  protected:
-  static std::string Hack(const std::string& file) {
-    return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "hack" /
-            "fake-portage" / file)
-        .string();
-  }
-
   CommandResult Run(std::vector<std::string> argv, std::map<std::string, std::string> env = {}) {
     CommandSpec spec;
     spec.argv = std::move(argv);
@@ -368,7 +364,7 @@ class EmergeFakePortageTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    CommandResult made = Run({Hack("make-tree.sh"), tree_});
+    CommandResult made = Run({FakePortagePath("make-tree.sh"), tree_});
     ASSERT_EQ(made.exit_code, 0) << made.output;
   }
 
@@ -376,7 +372,7 @@ class EmergeFakePortageTest : public ::testing::Test {
     CommandResult co = Run({"git", "-C", tree_, "checkout", "-q", "--detach", tag});
     EXPECT_EQ(co.exit_code, 0) << co.output;
     CommandResult pretend =
-        Run({Hack("emerge"), "--fake-repo", tree_, "--pretend", "--tree", "--color=n",
+        Run({FakePortagePath("emerge"), "--fake-repo", tree_, "--pretend", "--tree", "--color=n",
              "--nospinner", "--update", "--deep", "--newuse", "--with-bdeps=y", "@world"});
     EXPECT_EQ(pretend.exit_code, 0) << pretend.output;
     return MustParse(pretend.output);
@@ -414,14 +410,14 @@ TEST_F(EmergeFakePortageTest, RevisionsResolveToTheirQueues) {
 
 TEST_F(EmergeFakePortageTest, PretendFailureIsPrintedWithExitOne) {
   dir_.Write("tree/metadata/fake-emerge/pretend-fails", kSlotConflictPretend);
-  CommandResult r = Run({Hack("emerge"), "--fake-repo", tree_, "-pt", "@world"});
+  CommandResult r = Run({FakePortagePath("emerge"), "--fake-repo", tree_, "-pt", "@world"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(ParseEmergePretend(r.output).ok());
 }
 
 TEST_F(EmergeFakePortageTest, BuildWritesABinaryPackageOrFailsAsInjected) {
   const std::string pkgdir = dir_.File("pkgdir");
-  CommandResult ok = Run({Hack("emerge"), "--fake-repo", tree_, "--oneshot", "--usepkg",
+  CommandResult ok = Run({FakePortagePath("emerge"), "--fake-repo", tree_, "--oneshot", "--usepkg",
                           "--getbinpkg", "--buildpkg", "=dev-libs/openssl-3.3.3"},
                          {{"PKGDIR", pkgdir}});
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
@@ -432,7 +428,7 @@ TEST_F(EmergeFakePortageTest, BuildWritesABinaryPackageOrFailsAsInjected) {
              " * ERROR: dev-libs/openssl-3.3.3::gentoo failed (compile phase):\n"
              " *   emake failed\n");
   CommandResult failed =
-      Run({Hack("emerge"), "--fake-repo", tree_, "--oneshot", "=dev-libs/openssl-3.3.3"},
+      Run({FakePortagePath("emerge"), "--fake-repo", tree_, "--oneshot", "=dev-libs/openssl-3.3.3"},
           {{"PKGDIR", pkgdir}});
   EXPECT_EQ(failed.exit_code, 1);
   EXPECT_THAT(failed.output, HasSubstr(">>> Failed to emerge dev-libs/openssl-3.3.3"));

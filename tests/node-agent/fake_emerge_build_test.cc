@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,37 +17,33 @@
 #include "base/command_runner.h"
 #include "node-agent/build_executor.h"
 #include "node-agent/build_failure.h"
+#include "tests/node-agent/fake_portage.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::agent {
 namespace {
 
 using swarm::testing::ReadFile;
+using testing::FakePortagePath;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kOpensslAtom[] = "=dev-libs/openssl-3.3.3";
 constexpr char kGiB[] = "1073741824";
 
-std::string Hack(const std::string& file) {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "hack" /
-          "fake-portage" / file)
-      .string();
-}
-
 class FakeEmergeBuildTest : public ::testing::Test {
  protected:
   void SetUp() override {
     CommandSpec make;
-    make.argv = {Hack("make-tree.sh"), tree_};
+    make.argv = {FakePortagePath("make-tree.sh"), tree_};
     auto made = runner_.Run(make);
     ASSERT_TRUE(made.ok() && made->exit_code == 0) << (made.ok() ? made->output : "");
   }
 
   CommandResult Build(std::map<std::string, std::string> env = {}) {
     CommandSpec spec;
-    spec.argv = {Hack("emerge"), "--fake-repo", tree_,       "--oneshot",   "--usepkg",
-                 "--getbinpkg",  "--buildpkg",  "--color=n", "--nospinner", kOpensslAtom};
+    spec.argv = {emerge_,       "--fake-repo", tree_,       "--oneshot",   "--usepkg",
+                 "--getbinpkg", "--buildpkg",  "--color=n", "--nospinner", kOpensslAtom};
     env["PKGDIR"] = pkgdir_;
     spec.env = std::move(env);
     spec.timeout = std::chrono::seconds(60);
@@ -70,6 +67,7 @@ class FakeEmergeBuildTest : public ::testing::Test {
   swarm::testing::TempDir dir_;
   std::string tree_ = dir_.File("tree");
   std::string pkgdir_ = dir_.File("pkgdir");
+  const std::string emerge_ = FakePortagePath("emerge");
   std::string binpkg_ = pkgdir_ + "/dev-libs/openssl/openssl-3.3.3-1.gpkg.tar";
   ProcessRunner runner_;
 };
@@ -111,7 +109,7 @@ TEST_F(FakeEmergeBuildTest, SamplesClassifyAsTheirNamesSay) {
                   "ninja -v -j16 -l0 failed"},
        }) {
     SCOPED_TRACE(s.file);
-    CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(Hack(s.file))}});
+    CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(FakePortagePath(s.file))}});
     EXPECT_EQ(r.exit_code, 1);
     BuildFailure f = Classify(r);
     EXPECT_EQ(FailureClassName(f.failure_class), FailureClassName(s.want));
@@ -122,7 +120,8 @@ TEST_F(FakeEmergeBuildTest, SamplesClassifyAsTheirNamesSay) {
 }
 
 TEST_F(FakeEmergeBuildTest, SlotConflictFailsBeforeAnyBuild) {
-  CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(Hack("samples/slot-conflict.txt"))}});
+  CommandResult r =
+      Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(FakePortagePath("samples/slot-conflict.txt"))}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, Not(HasSubstr(">>> Emerging")));
 }
@@ -132,7 +131,7 @@ TEST_F(FakeEmergeBuildTest, BuildSecondsMakeTheBuildTakeThatLong) {
   // compile phase, and nothing is installed.
   std::string log = dir_.File("build.log");
   CommandSpec spec;
-  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", kOpensslAtom};
+  spec.argv = {emerge_, "--fake-repo", tree_, "--oneshot", kOpensslAtom};
   spec.env = {{"PKGDIR", pkgdir_}, {"FAKE_EMERGE_BUILD_SECONDS", "600"}};
   spec.output_file = log;
   auto token = std::make_shared<CancelToken>();
@@ -191,7 +190,7 @@ TEST_F(FakeEmergeBuildTest, BuildLogRecordsStartsAndSuccesses) {
   Inject("needs-memory", "8589934592");
   EXPECT_EQ(Build({{"FAKE_EMERGE_BUILD_LOG", log}, {"FAKE_EMERGE_MEMORY_BYTES", kGiB}}).exit_code,
             1);
-  const std::string conflict = ReadFile(Hack("samples/slot-conflict.txt"));
+  const std::string conflict = ReadFile(FakePortagePath("samples/slot-conflict.txt"));
   EXPECT_EQ(Build({{"FAKE_EMERGE_BUILD_LOG", log}, {"FAKE_EMERGE_FAIL_ALL", conflict}}).exit_code,
             1);
   // The OOM started and never finished; the resolver refusal never started.
@@ -245,7 +244,7 @@ TEST_F(FakeEmergeBuildTest, ASuccessIsIndexedInPackagesAsPortageDoes) {
   ASSERT_EQ(Build().exit_code, 0);
   EXPECT_EQ(strip(ReadFile(pkgdir_ + "/Packages")), first);
   CommandSpec spec;
-  spec.argv = {Hack("emerge"), "--fake-repo", tree_, "--oneshot", "=dev-qt/qtbase-6.8.1"};
+  spec.argv = {emerge_, "--fake-repo", tree_, "--oneshot", "=dev-qt/qtbase-6.8.1"};
   spec.env = {{"PKGDIR", pkgdir_}};
   auto qt = runner_.Run(spec);
   ASSERT_TRUE(qt.ok() && qt->exit_code == 0) << (qt.ok() ? qt->output : qt.status().ToString());
@@ -271,8 +270,8 @@ class HostBuildOnFakePortageTest : public FakeEmergeBuildTest {
  protected:
   FinishedBuild BuildWith(const std::string& exports) {
     const std::string wrapper =
-        dir_.Write("bin/emerge", "#!/bin/sh\n" + exports + "exec " + Hack("emerge") +
-                                     " --fake-repo " + tree_ + " \"$@\"\n");
+        dir_.Write("bin/emerge", "#!/bin/sh\n" + exports + "exec " + emerge_ + " --fake-repo " +
+                                     tree_ + " \"$@\"\n");
     chmod(wrapper.c_str(), 0755);
     BuildSettings settings;
     settings.state_dir = dir_.File("state");
@@ -317,6 +316,21 @@ TEST_F(HostBuildOnFakePortageTest, OomIsReportedAsOne) {
   EXPECT_TRUE(f.result.oom_killed);
   EXPECT_THAT(f.result.log_tail, HasSubstr("failed (compile phase)"));
   EXPECT_THAT(ReadFile(f.log_path), HasSubstr("Killed signal terminated program cc1plus"));
+}
+
+TEST_F(HostBuildOnFakePortageTest, ALinkPlantedAtTheLogPathFailsTheBuildAndIsNotFollowed) {
+  const std::string target = dir_.Write("elsewhere/passwd", "root:x:0:0::/root:/bin/sh\n");
+  ASSERT_TRUE(std::filesystem::create_directories(dir_.File("state/logs")));
+  ASSERT_EQ(symlink(target.c_str(), dir_.File("state/logs/b-1.log").c_str()), 0);
+  FinishedBuild f = BuildWith("");
+  EXPECT_EQ(f.result.outcome, api::kBuildFailed);
+  EXPECT_EQ(f.result.failure_class, api::kFailureDroneResources);
+  EXPECT_EQ(f.result.message, "emerge could not run: cannot open the output file: \"" +
+                                  dir_.File("state/logs/b-1.log") +
+                                  "\" is a symbolic link; refusing to follow it");
+  EXPECT_EQ(f.log_path, "") << "the file the link points to would be uploaded as the log";
+  EXPECT_EQ(ReadFile(target), "root:x:0:0::/root:/bin/sh\n");
+  EXPECT_FALSE(std::filesystem::exists(binpkg_)) << "emerge ran";
 }
 
 }  // namespace
