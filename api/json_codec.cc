@@ -149,6 +149,7 @@ nlohmann::json SwarmSpecToJson(const SwarmSpec& spec) {
         {"groundingCooldown", FormatDuration(p.grounding_cooldown)},
         {"systemicFailureFraction", p.systemic_failure_fraction},
         {"scheduling", p.scheduling},
+        {"requireCapacityLabels", p.require_capacity_labels},
         {"health",
          {{"probeInterval", FormatDuration(p.health.probe_interval)},
           {"memoryDegradedPercent", p.health.memory_degraded_percent},
