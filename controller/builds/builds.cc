@@ -160,7 +160,7 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
       reconcilers::DroneAtEnd{
           state_.DroneMemory(name),
           state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0),
-          state_.DroneCores(name)},
+          state_.DroneCores(name), largest_memory_},
       published, clock_->Now());
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,

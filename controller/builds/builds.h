@@ -98,6 +98,11 @@ class Builds final : public CommitListener {
   Result<int> RequeueCorrupt(const std::vector<BinhostProblem>& problems,
                              const Binhost::PublishedList& checked);
 
+  // The most memory a drone that builds has, as the swarm pass counted it
+  // (labels capping reports): no OOM teaches a package a floor above it.
+  // Kept from pass to pass so that a build's end scans no roster.
+  void SetLargestMemory(int64_t bytes) { largest_memory_ = bytes; }
+
   // Takes back every assignment of `name` into `changes`: back to Needed,
   // attempts kept; `exclude` adds the drone to excludedDrones.
   void Reclaim(const std::string& name, const std::string& why, bool exclude, Changes& changes);
@@ -121,6 +126,7 @@ class Builds final : public CommitListener {
   const std::string log_dir_;
   std::map<std::string, int> unheld_;  // assignment id -> reports in a row without it
   std::set<std::string> publishing_;   // binhost paths being published now
+  int64_t largest_memory_ = 0;         // SetLargestMemory; 0 before the first pass
 };
 
 }  // namespace swarm::controller

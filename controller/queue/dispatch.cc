@@ -199,6 +199,11 @@ Status Queue::Dispatch() {
     if (reconcilers::OnProbation(state_.Status(member.name))) probation.insert(member.name);
     in.drones.push_back(Capacity(member));
   }
+  int64_t largest_memory = 0;
+  for (const DroneCapacity& d : in.drones) {
+    largest_memory = std::max(largest_memory, d.memory_bytes);
+  }
+  builds_.SetLargestMemory(largest_memory);
   for (const auto& p : packages) {
     if (p.needs_memory_over > 0) {
       in.learned[p.name] = {p.needs_memory_over, p.needs_memory_cause};

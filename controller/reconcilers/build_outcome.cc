@@ -103,7 +103,13 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                         "; it goes to another drone";
       return v;
     }
-    const int64_t share = at_end.memory_bytes / builds;
+    int64_t share = at_end.memory_bytes / builds;
+    if (at_end.largest_memory > 0) {
+      // What no drone has cannot be learned: a floor past the largest drone
+      // would still read as "no drone can take it" after one grew to it.
+      share = std::min(share, at_end.largest_memory);
+      out.needs_memory_over = std::min(out.needs_memory_over, at_end.largest_memory);
+    }
     if (share >= out.needs_memory_over) {
       out.needs_memory_over = share;
       out.needs_memory_cause = "OOM on " + drone + " (" + api::FormatMemory(at_end.memory_bytes) +
@@ -114,6 +120,9 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
     v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
                       "; it now needs more than " + api::FormatMemory(out.needs_memory_over) +
                       " of a drone's memory to itself";
+    if (at_end.largest_memory > 0 && out.needs_memory_over >= at_end.largest_memory) {
+      v.event_message += ", more than any drone has: no drone can take it until a bigger one joins";
+    }
     return v;
   }
   if (r.failure_class == api::kFailurePackage) {

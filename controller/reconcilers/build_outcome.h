@@ -33,9 +33,12 @@ struct BuildVerdict {
 
 // The drone a build ended on, as an OOM kill is judged.
 struct DroneAtEnd {
-  int64_t memory_bytes = 0;  // labels, else reported; 0 unknown
+  int64_t memory_bytes = 0;  // reported, capped by its label; 0 unknown
   int builds = 1;            // builds it held when this one ended, this one included
-  int cores = 0;             // labels, else reported; 0 unknown
+  int cores = 0;             // reported, capped by its label; 0 unknown
+  // The most memory any drone that builds has (counted the same way), as
+  // the last swarm pass saw it; 0 unknown. No floor is learned above it.
+  int64_t largest_memory = 0;
 };
 
 // The cores a build had as it ended: the drone's cores over the builds it
@@ -44,7 +47,9 @@ int CoresAtEnd(const DroneAtEnd& at_end);
 
 // Applies an accepted (fenced, checked) build end of `drone` to `p`, which is
 // Building on it. After an OOM kill the package learns a memory floor: its
-// share of the drone, memory / builds. Killed alone, the drone is excluded
+// share of the drone, memory / builds, never above the largest drone's
+// memory (at that floor no drone fits, and the scheduler Blocks the package
+// until a bigger one joins). Killed alone, the drone is excluded
 // (it will never have more); killed among others, the drone may take it
 // again with fewer beside it, and neither it nor the co-located builds are
 // blamed (the failure does not count toward grounding).

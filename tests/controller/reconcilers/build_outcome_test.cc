@@ -108,6 +108,36 @@ TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {
   EXPECT_EQ(d.package.needs_memory_over, 0);
 }
 
+TEST(ApplyBuildResultTest, NoMemoryFloorIsLearnedAboveTheLargestDrone) {
+  struct Row {
+    std::string name;
+    int64_t memory;   // the OOM-killed drone's, as counted
+    int builds;       // beside it as it ended, it included
+    int64_t largest;  // the largest drone's; 0 unknown
+    int64_t floor_before;
+    int64_t floor_after;
+    bool nobody_fits;  // the event says no drone can take it
+  } rows[] = {
+      {"alone on a small drone", 16 * kGi, 1, 64 * kGi, 0, 16 * kGi, false},
+      {"alone on the largest", 64 * kGi, 1, 64 * kGi, 0, 64 * kGi, true},
+      {"claiming more than the largest has", 10240 * kGi, 1, 64 * kGi, 0, 64 * kGi, true},
+      {"shared on the largest", 64 * kGi, 4, 64 * kGi, 0, 16 * kGi, false},
+      {"an old floor past a roster that shrank", 16 * kGi, 1, 32 * kGi, 128 * kGi, 32 * kGi, true},
+      {"largest unknown before the first pass", 10240 * kGi, 1, 0, 0, 10240 * kGi, false},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    api::Package p = Building("tarn");
+    p.needs_memory_over = row.floor_before;
+    BuildVerdict v =
+        ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tarn",
+                         {row.memory, row.builds, 0, row.largest}, std::nullopt, WallTime{});
+    EXPECT_EQ(v.package.needs_memory_over, row.floor_after);
+    EXPECT_EQ(v.event_message.find("no drone can take it") != std::string::npos, row.nobody_fits)
+        << v.event_message;
+  }
+}
+
 TEST(ApplyBuildResultTest, AnOomAmongOthersTeachesAShareAndKeepsTheDrone) {
   // Killed while three other builds shared tarn's 16Gi: it needs more than a
   // quarter of a drone to itself, and tarn may take it again with fewer beside it.
