@@ -11,6 +11,7 @@
 #include "api/cpv.h"
 #include "base/file_util.h"
 #include "base/sha256.h"
+#include "base/strings.h"
 #include "api/events.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/build_outcome.h"
@@ -154,6 +155,11 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
     published = *pub;
   }
 
+  // One drone's Systemic report alone does not stop the swarm.
+  std::set<std::string> systemic_reporters;
+  if (result.outcome == api::kBuildFailed && result.failure_class == api::kFailureSystemic) {
+    systemic_reporters = faults_.RecordSystemicReport(name);
+  }
   reconcilers::BuildVerdict verdict = reconcilers::ApplyBuildResult(
       package, result, name,
       // The builds beside this one as it ended: those still running, and it.
@@ -161,7 +167,7 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
           state_.DroneMemory(name),
           state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0),
           state_.DroneCores(name), largest_memory_},
-      published, clock_->Now());
+      published, clock_->Now(), static_cast<int>(systemic_reporters.size()));
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,
                 result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,
@@ -171,10 +177,14 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
     *fault_raised |= faults_.JudgeDroneFailure(name, package.name, result, changes);
   }
   if (verdict.systemic) {
-    *fault_raised |= faults_.Raise("SystemicFailure",
-                                   package.name + " failed on " + name + " with " +
-                                       result.failure_class + ": " + result.message,
-                                   changes);
+    *fault_raised |= faults_.RaiseShared(
+        "SystemicFailure",
+        package.name + " failed on " + name + " with " + result.failure_class + ": " +
+            result.message + " (Systemic failures reported within 10m by " +
+            Join(std::vector<std::string>(systemic_reporters.begin(), systemic_reporters.end()),
+                 ", ") +
+            ")",
+        systemic_reporters, changes);
   }
   // Grounding and faults are stored before anything acts on them.
   if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;

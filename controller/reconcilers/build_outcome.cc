@@ -3,15 +3,10 @@
 #include <algorithm>
 
 #include "api/quantity.h"
+#include "base/strings.h"
 
 namespace swarm::controller::reconcilers {
 namespace {
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 // Leaves the Building phase: no drone holds it any more.
 void EndAssignment(api::Package& p) {
@@ -42,7 +37,8 @@ int CoresAtEnd(const DroneAtEnd& at_end) {
 
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                               const std::string& drone, const DroneAtEnd& at_end,
-                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now) {
+                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now,
+                              int systemic_reporters) {
   BuildVerdict v;
   v.package = p;
   api::Package& out = v.package;
@@ -83,12 +79,25 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
   const std::string message = r.message.empty() ? "emerge failed" : r.message;
   out = Requeue(out, api::PackageFailure{r.failure_class, message, drone});
   v.event_reason = "BuildFailed";
-  if (r.failure_class == api::kFailureSystemic) {
+  if (r.failure_class == api::kFailureSystemic && systemic_reporters >= kSystemicReportersToRaise) {
     // The tree or the queue is wrong, not this drone: nobody is excluded, the
     // package waits for the re-sync and rediscovery the fault sets off.
     v.systemic = true;
+    v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message + "; " +
+                      std::to_string(systemic_reporters) +
+                      " drones reported Systemic failures within 10m: this is the swarm's "
+                      "fault, not the drone's";
+    return v;
+  }
+  if (r.failure_class == api::kFailureSystemic) {
+    // Its word alone: maybe its own tree is broken, maybe it lies. Another
+    // drone tries the package, and says whether it is the swarm's.
+    AddUnique(out.excluded_drones, drone);
+    v.drone_blamed = true;
     v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
-                      "; this is the swarm's fault, not the drone's";
+                      "; no other drone reported a Systemic failure within 10m, so it counts "
+                      "as " +
+                      drone + "'s own; it goes to another drone";
     return v;
   }
   const bool oom = r.failure_class == api::kFailureDroneResources && r.oom_killed &&

@@ -436,14 +436,15 @@ TEST_F(DispatchTest, EveryDroneFailingWithASlotConflictGroundsNobodyAndRaisesSys
   }
   EXPECT_NE(evidence.find("slot conflict"), std::string::npos) << evidence;
   // The remediation (re-sync, rediscovery) runs; the fault comes back and
-  // persists: a person has to fix the tree. Nobody is grounded at any point.
+  // persists: a person has to fix the tree. Nobody stays grounded for it: a
+  // drone whose Systemic failures counted against it while no other drone
+  // had reported one is forgiven once a second drone does.
   ASSERT_TRUE(WaitFor([&] { return h_.SwarmCondition("SystemicFault") == "True/Persistent"; },
                       seconds(60)))
       << Diagnose();
   for (const std::string d : {"drone-izar", "drone-tarn", "drone-vega"}) {
     EXPECT_NE(h_.DroneCondition(d, "Grounded"), "True/RepeatedFailures") << d;
   }
-  EXPECT_EQ(CountEvents("kind=Drone", "DroneGrounded"), 0);
   auto status = h_.Swarmctl({"status"});
   EXPECT_NE(status.out.find("slot conflict"), std::string::npos) << status.out;
 }

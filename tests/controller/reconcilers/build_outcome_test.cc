@@ -39,17 +39,25 @@ struct Row {
   bool excluded;
   bool blamed;
   bool systemic;
+  int systemic_reporters = 0;  // drones reporting Systemic within the window, this one included
 };
 
 TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   std::vector<Row> rows = {
-      {"oom", Failed("DroneResources", "Killed signal terminated program cc1plus", true),
-       "Needed", true, true, false},
+      {"oom", Failed("DroneResources", "Killed signal terminated program cc1plus", true), "Needed",
+       true, true, false},
       {"disk full", Failed("DroneResources", "No space left on device"), "Needed", true, true,
        false},
       {"package", Failed("Package", "emerge exited 1"), "Needed", true, false, false},
       {"fetch", Failed("Fetch", "Couldn't download"), "Needed", true, false, false},
-      {"systemic", Failed("Systemic", "slot conflict"), "Needed", false, false, true},
+      {"systemic, its drone alone", Failed("Systemic", "slot conflict"), "Needed", true, true,
+       false, 1},
+      {"systemic, a second drone too", Failed("Systemic", "slot conflict"), "Needed", false, false,
+       true, 2},
+      {"systemic, three drones", Failed("Systemic", "slot conflict"), "Needed", false, false, true,
+       3},
+      {"others reporting Systemic do not excuse a disk full",
+       Failed("DroneResources", "No space left on device"), "Needed", true, true, false, 2},
   };
   api::BuildResult returned;
   returned.outcome = api::kBuildReturned;
@@ -57,8 +65,8 @@ TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   rows.push_back({"returned", returned, "Needed", true, false, false});
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
-    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", {16 * kGi, 1}, std::nullopt,
-                                      WallTime{});
+    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", {16 * kGi, 1},
+                                      std::nullopt, WallTime{}, row.systemic_reporters);
     EXPECT_EQ(v.package.phase, row.phase);
     EXPECT_EQ(v.package.assignment, "") << "the lease ends";
     EXPECT_EQ(v.package.drone, "");
