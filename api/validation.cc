@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "api/limits.h"
 #include "api/quantity.h"
 #include "base/strings.h"
 
@@ -82,6 +83,10 @@ class Checker {
       Add(path, Quote(value) +
                     " may contain only letters, digits and . _ + - (it is substituted into "
                     "shell hooks)");
+    } else if (value.size() > kMaxTokenBytes) {
+      // A drone reporting it back is held to the same limit (api/limits.h).
+      Add(path, std::to_string(value.size()) + " bytes, over the limit of " +
+                    std::to_string(kMaxTokenBytes));
     }
   }
 

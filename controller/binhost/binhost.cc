@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "api/cpv.h"
+#include "api/limits.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 
@@ -23,8 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kMaxPathBytes = 512;
-constexpr size_t kMaxComponentBytes = 255;
 constexpr size_t kMaxAssignmentIdBytes = 128;
 
 // Quotes untrusted text for a message, cut short so a hostile value cannot
@@ -243,7 +242,7 @@ bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
     return false;
   };
   if (rel.empty()) return fail("is empty");
-  if (rel.size() > kMaxPathBytes) return fail("is longer than 512 bytes");
+  if (rel.size() > api::kMaxBinpkgPathBytes) return fail("is longer than 512 bytes");
   if (rel[0] == '/') return fail("is absolute; it must be relative to the binhost");
   for (char c : rel) {
     if (c != '/' && !IsPathChar(c)) return fail("has a character outside [A-Za-z0-9+_.-/]");
@@ -251,7 +250,9 @@ bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
   for (const std::string& part : Split(rel)) {
     if (part.empty()) return fail("has an empty component");
     if (part[0] == '.') return fail("has a component starting with '.': " + QuoteUntrusted(part));
-    if (part.size() > kMaxComponentBytes) return fail("has a component longer than 255 bytes");
+    if (part.size() > api::kMaxPathComponentBytes) {
+      return fail("has a component longer than 255 bytes");
+    }
   }
   return true;
 }

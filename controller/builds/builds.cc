@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/cpv.h"
+#include "api/limits.h"
 #include "base/file_util.h"
 #include "base/sha256.h"
 #include "base/strings.h"
@@ -327,8 +328,7 @@ Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
 
 Status Builds::KeepLog(const std::string& package, const std::string& log) const {
   if (log_dir_.empty()) return Status::Ok();
-  const std::string kept =
-      log.size() > kMaxBuildLogBytes ? log.substr(log.size() - kMaxBuildLogBytes) : log;
+  const std::string kept = CutUtf8Tail(log, api::kMaxBuildLogBytes);
   const fs::path path = fs::path(log_dir_) / (package + ".log");
   if (Status st = MakeDirs(path.parent_path().string()); !st.ok()) return st;
   return WriteFileAtomically(path.string(), kept);

@@ -31,8 +31,6 @@ namespace swarm::controller {
 
 class Builds final : public CommitListener {
  public:
-  static constexpr size_t kMaxBuildLogBytes = 1 << 20;
-
   // None is owned. Without `binhost` every success is refused; without
   // `log_dir` build logs are not kept.
   Builds(const SwarmState* state, StateWriter* writer, Clock* clock, Faults* faults,
@@ -108,7 +106,8 @@ class Builds final : public CommitListener {
   void Reclaim(const std::string& name, const std::string& why, bool exclude, Changes& changes);
 
   // --- Logs (no lock) ---
-  // Keeps `log` (its last kMaxBuildLogBytes) as `package`'s last build log.
+  // Keeps `log` (its last api::kMaxBuildLogBytes, whole characters) as
+  // `package`'s last build log.
   Status KeepLog(const std::string& package, const std::string& log) const;
   // NotFound when none was kept.
   Result<std::string> ReadLog(const std::string& package) const;

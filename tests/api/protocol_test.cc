@@ -128,7 +128,8 @@ TEST(BuildJsonTest, IndexEntryIsOptionalAndBounded) {
   EXPECT_NE(refused.status().message().find("indexEntry: 65537 bytes, over the limit of 65536"),
             std::string::npos)
       << refused.status().message();
-  big["indexEntry"] = std::string(kMaxIndexEntryBytes, 'x');
+  const std::string head = "CPV: dev-libs/openssl-3.3.3\nRDEPEND: ";
+  big["indexEntry"] = head + std::string(kMaxIndexEntryBytes - head.size(), 'x');
   EXPECT_TRUE(BuildResultFromJson(big).ok()) << "the limit itself is allowed";
   big["indexEntry"] = 7;
   EXPECT_FALSE(BuildResultFromJson(big).ok());
