@@ -17,11 +17,18 @@ json Strings(const std::vector<std::string>& v) {
 
 json BinpkgToJson(const std::optional<BinaryPackageRef>& b) {
   if (!b) return nullptr;
-  return {{"path", b->path}, {"size", b->size}, {"sha256", b->sha256}};
+  json j = {{"path", b->path}, {"size", b->size}, {"sha256", b->sha256}};
+  if (!b->md5.empty()) j["md5"] = b->md5;
+  if (!b->sha1.empty()) j["sha1"] = b->sha1;
+  return j;
 }
 
+// Digests of the controller's own: a published package's md5 and sha1 are
+// read (store rows, the API); a build result's never are.
+enum class Digests { kControllers, kNone };
+
 std::optional<BinaryPackageRef> ReadBinpkg(const JsonFields& parent, const std::string& key,
-                                           std::vector<std::string>& errors) {
+                                           std::vector<std::string>& errors, Digests digests) {
   const json* v = parent.Get(key);
   if (v == nullptr) return std::nullopt;
   JsonFields f(*v, parent.PathOf(key), errors);
@@ -32,6 +39,10 @@ std::optional<BinaryPackageRef> ReadBinpkg(const JsonFields& parent, const std::
   }
   f.Int64("size", b.size);
   f.Token("sha256", b.sha256);
+  if (digests == Digests::kControllers) {
+    f.String("md5", b.md5);
+    f.String("sha1", b.sha1);
+  }
   return b;
 }
 
@@ -94,7 +105,7 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
   f.Bool("oomKilled", r.oom_killed);
   f.Int64("durationMs", r.duration_ms);
   f.Int64("cpuMs", r.cpu_ms);
-  r.binpkg = ReadBinpkg(f, "binpkg", errors);
+  r.binpkg = ReadBinpkg(f, "binpkg", errors, Digests::kNone);
   f.String("indexEntry", r.index_entry);
   if (errors.empty()) {
     if (r.assignment.empty()) errors.push_back("assignment: required");
@@ -301,7 +312,7 @@ Result<Package> PackageFromJson(const json& j) {
   st.Int64("needsMemoryOver", p.needs_memory_over);
   st.String("needsMemoryCause", p.needs_memory_cause);
   st.StringList("packageFailureDrones", p.package_failure_drones);
-  p.binpkg = ReadBinpkg(st, "binpkg", errors);
+  p.binpkg = ReadBinpkg(st, "binpkg", errors, Digests::kControllers);
   st.Int64("buildMs", p.build_ms);
   st.Int64("buildCpuMs", p.build_cpu_ms);
   st.Int("buildCores", p.build_cores);

@@ -133,7 +133,7 @@ Status BinhostUpload::Write(const char* data, size_t n) {
       Fail(Unavailable("cannot write " + part_path_ + ": " + ErrnoText()));
       return failed_;
     }
-    sha_.Update(data, static_cast<size_t>(w));
+    digests_.Update(data, static_cast<size_t>(w));
     size_ += w;
     unsynced_ += w;
     if (unsynced_ >= kUploadSyncStep) {
@@ -162,7 +162,8 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
     Fail(Refused(what + " is 0 bytes: an empty binary package is never published"));
     return failed_;
   }
-  const std::string digest = sha_.HexDigest();
+  const BinpkgDigests digests = digests_.Finish();
+  const std::string& digest = digests.sha256;
   if (digest != AsciiLower(expected_sha256)) {
     Fail(Refused(what + " has sha256 " + digest + " over " + std::to_string(size_) +
                  " bytes, not the expected " + AsciiLower(expected_sha256)));
@@ -180,7 +181,8 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
     ::unlink(part_path_.c_str());
     return failed_;
   }
-  Result<api::BinaryPackageRef> staged = binhost_->Stage(this, {rel_path_, size_, digest});
+  Result<api::BinaryPackageRef> staged =
+      binhost_->Stage(this, {rel_path_, size_, digest, digests.md5, digests.sha1});
   if (!staged.ok()) {
     failed_ = staged.status();
     ::unlink(part_path_.c_str());

@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "api/cpv.h"
-#include "api/limits.h"
-#include "base/file_util.h"
-#include "base/sha256.h"
-#include "base/strings.h"
 #include "api/events.h"
+#include "api/limits.h"
+#include "base/digest.h"
+#include "base/file_util.h"
+#include "base/strings.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/build_outcome.h"
 #include "controller/reconcilers/queue.h"
@@ -23,13 +23,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The binhost holds exactly `ref` at its path already.
-bool PublishedAlready(const Binhost& binhost, const api::BinaryPackageRef& ref) {
+// When the binhost holds exactly `claimed` at its path already: the file's
+// ref, with the digests the index lists, hashed from the file (no lock is
+// held: this is a build result's publication step).
+std::optional<api::BinaryPackageRef> PublishedAlready(const Binhost& binhost,
+                                                      const api::BinaryPackageRef& claimed) {
   std::error_code ec;
-  const fs::path file = fs::path(binhost.dir()) / ref.path;
-  if (ref.size <= 0 || static_cast<int64_t>(fs::file_size(file, ec)) != ref.size || ec) return false;
-  auto sha = Sha256File(file.string());
-  return sha.ok() && *sha == ref.sha256;
+  const fs::path file = fs::path(binhost.dir()) / claimed.path;
+  if (claimed.size <= 0 || static_cast<int64_t>(fs::file_size(file, ec)) != claimed.size || ec) {
+    return std::nullopt;
+  }
+  auto digests = BinpkgDigestsOfFile(file.string());
+  if (!digests.ok() || digests->sha256 != claimed.sha256) return std::nullopt;
+  return api::BinaryPackageRef{claimed.path, claimed.size, digests->sha256, digests->md5,
+                               digests->sha1};
 }
 
 }  // namespace
@@ -103,11 +110,10 @@ Result<api::BinaryPackageRef> Builds::Publish(const std::string& package,
       BinpkgPathIsFor(result.binpkg->path, package, &wrong)
           ? binhost_->binhost().Publish(result.assignment, *result.binpkg)
           : Result<api::BinaryPackageRef>(InvalidArgument(wrong));
-  if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument &&
-      PublishedAlready(binhost_->binhost(), *result.binpkg)) {
+  if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument) {
     // Published before a store error kept the success from being recorded:
     // the agent's retry finds the file in place.
-    return *result.binpkg;
+    if (auto in_place = PublishedAlready(binhost_->binhost(), *result.binpkg)) return *in_place;
   }
   return pub;
 }

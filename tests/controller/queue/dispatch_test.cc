@@ -642,8 +642,16 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   std::string text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMTIME: "), std::string::npos) << text;
-  EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSIZE: 5\nSLOT: 0/1\n"), std::string::npos)
+  // The drone's metadata; the file's path, size and digests as the controller received it.
+  BinpkgDigester digester;
+  digester.Update("bytes", 5);
+  const BinpkgDigests d = digester.Finish();
+  EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMD5: " + d.md5 + "\nMTIME: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSHA1: " + d.sha1 + "\nSHA256: " + d.sha256 +
+                      "\nSIZE: 5\nSLOT: 0/1\n"),
+            std::string::npos)
       << text;
   EXPECT_EQ(Package(a.package)->index_entry, r.index_entry) << "kept with the package";
 
@@ -834,7 +842,9 @@ TEST_F(SwarmDispatchTest, ARebuildNeverLeavesTheIndexListingTheOldFilesSize) {
   EXPECT_EQ(text.find("PATH: " + path), std::string::npos) << text;
   ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   text = ::swarm::testing::ReadFile(index);
-  EXPECT_NE(text.find("PATH: " + path + "\nSIZE: " + std::to_string(r.binpkg->size) + "\n"),
+  EXPECT_NE(text.find("PATH: " + path + "\nSHA1: "), std::string::npos) << text;
+  EXPECT_NE(text.find("\nSHA256: " + r.binpkg->sha256 +
+                      "\nSIZE: " + std::to_string(r.binpkg->size) + "\n"),
             std::string::npos)
       << text;
 }
