@@ -54,16 +54,16 @@ void DecodeDrones(YamlMap& spec, std::vector<DroneSpec>& drones) {
 }
 
 void DecodePolicy(YamlMap& spec, Policy& p) {
-  YamlMap policy =
-      spec.ReadMap("policy", {"heartbeatInterval", "heartbeatGrace", "groundAfterFailures",
-                              "groundingCooldown", "systemicFailureFraction", "scheduling",
-                              "health"});
+  YamlMap policy = spec.ReadMap(
+      "policy", {"heartbeatInterval", "heartbeatGrace", "groundAfterFailures", "groundingCooldown",
+                 "systemicFailureFraction", "scheduling", "requireCapacityLabels", "health"});
   policy.ReadDuration("heartbeatInterval", p.heartbeat_interval);
   policy.ReadDuration("heartbeatGrace", p.heartbeat_grace);
   policy.ReadInt("groundAfterFailures", p.ground_after_failures);
   policy.ReadDuration("groundingCooldown", p.grounding_cooldown);
   policy.ReadDouble("systemicFailureFraction", p.systemic_failure_fraction);
   policy.ReadString("scheduling", p.scheduling);
+  policy.ReadBool("requireCapacityLabels", p.require_capacity_labels);
   YamlMap health =
       policy.ReadMap("health", {"probeInterval", "memoryDegradedPercent", "diskDegradedPercent"});
   health.ReadDuration("probeInterval", p.health.probe_interval);

@@ -12,6 +12,9 @@ inline constexpr char kReady[] = "Ready";
 inline constexpr char kDeployed[] = "Deployed";
 inline constexpr char kTreeSynced[] = "TreeSynced";
 inline constexpr char kGrounded[] = "Grounded";
+// Whether what the drone reports of its cores and memory stays within its
+// roster labels (controller/reconcilers/capacity.h).
+inline constexpr char kCapacityWithinLabels[] = "CapacityWithinLabels";
 
 // Of the Swarm.
 inline constexpr char kDronesReady[] = "DronesReady";
@@ -46,6 +49,12 @@ inline constexpr char kProbationPassed[] = "ProbationPassed";
 inline constexpr char kCauseGone[] = "CauseGone";
 inline constexpr char kUngroundedByHand[] = "UngroundedByHand";
 inline constexpr char kSharedFault[] = "SharedFault";
+
+// CapacityWithinLabels, of a Drone.
+inline constexpr char kWithinLabels[] = "WithinLabels";          // True
+inline constexpr char kReportOverLabels[] = "ReportOverLabels";  // False: counted as labelled
+inline constexpr char kLabelsMissing[] = "LabelsMissing";        // False: required, so no work
+inline constexpr char kUnlabeled[] = "Unlabeled";                // Unknown: counted as reported
 
 // SystemicFault: why it is True (the fault's own reasons, FailingAlike and
 // SystemicFailure, are set where it is raised), or why it was cleared.

@@ -53,6 +53,10 @@ inline constexpr char kDroneOnProbation[] = "DroneOnProbation";
 inline constexpr char kDroneCordoned[] = "DroneCordoned";
 inline constexpr char kDroneUncordoned[] = "DroneUncordoned";
 inline constexpr char kDroneDrained[] = "DroneDrained";
+// Its report exceeds its roster labels (counted as labelled), or labels
+// are required and it has none (no work): once per change, not per beat.
+inline constexpr char kCapacityOverLabels[] = "CapacityOverLabels";
+inline constexpr char kCapacityLabelsMissing[] = "CapacityLabelsMissing";
 // The Swarm.
 inline constexpr char kSystemicFault[] = "SystemicFault";
 inline constexpr char kSystemicFaultCleared[] = "SystemicFaultCleared";

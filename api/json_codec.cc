@@ -48,12 +48,15 @@ void ReadActionProgressList(const JsonFields& parent, std::vector<ActionProgress
     errors.push_back(parent.PathOf("actions") + ": expected an array, got " + v->type_name());
     return;
   }
+  if (v->size() > kMaxReportedActions) {
+    return parent.TooMany(parent.PathOf("actions"), v->size(), kMaxReportedActions);
+  }
   for (size_t i = 0; i < v->size(); ++i) {
     JsonFields f((*v)[i], parent.PathOf("actions") + "[" + std::to_string(i) + "]", errors);
     ActionProgress a;
-    f.String("id", a.id);
-    f.String("type", a.type);
-    f.String("state", a.state);
+    f.Token("id", a.id);
+    f.Token("type", a.type);
+    f.Token("state", a.state);
     out.push_back(std::move(a));
   }
 }
@@ -74,12 +77,15 @@ void ReadBuildProgressList(const JsonFields& parent, std::vector<BuildProgress>&
     errors.push_back(parent.PathOf("builds") + ": expected an array, got " + v->type_name());
     return;
   }
+  if (v->size() > kMaxReportedBuilds) {
+    return parent.TooMany(parent.PathOf("builds"), v->size(), kMaxReportedBuilds);
+  }
   for (size_t i = 0; i < v->size(); ++i) {
     JsonFields f((*v)[i], parent.PathOf("builds") + "[" + std::to_string(i) + "]", errors);
     BuildProgress b;
-    f.String("assignment", b.assignment);
-    f.String("package", b.package);
-    f.String("state", b.state);
+    f.Token("assignment", b.assignment);
+    f.Token("package", b.package);
+    f.Token("state", b.state);
     out.push_back(std::move(b));
   }
 }
@@ -149,6 +155,7 @@ nlohmann::json SwarmSpecToJson(const SwarmSpec& spec) {
         {"groundingCooldown", FormatDuration(p.grounding_cooldown)},
         {"systemicFailureFraction", p.systemic_failure_fraction},
         {"scheduling", p.scheduling},
+        {"requireCapacityLabels", p.require_capacity_labels},
         {"health",
          {{"probeInterval", FormatDuration(p.health.probe_interval)},
           {"memoryDegradedPercent", p.health.memory_degraded_percent},
@@ -296,12 +303,15 @@ Result<DroneReport> DroneReportFromJson(const nlohmann::json& j) {
   }
   JsonFields f(j, "", errors);
   DroneReport r;
-  f.String("deployVersion", r.deploy_version);
-  f.String("treeRevision", r.tree_revision);
-  f.String("health", r.health);
-  f.String("healthReason", r.health_reason);
+  f.Token("deployVersion", r.deploy_version);
+  f.Token("treeRevision", r.tree_revision);
+  f.Token("health", r.health);
+  f.Text("healthReason", r.health_reason, kMaxMessageBytes);
   ReadResources(f, r.resources, errors);
-  f.String("agentVersion", r.agent_version);
+  if (r.resources.cores < 0 || r.resources.memory_bytes < 0) {
+    errors.push_back("resources: cores and memoryBytes must not be negative");
+  }
+  f.Token("agentVersion", r.agent_version);
   ReadActionProgressList(f, r.actions, errors);
   ReadBuildProgressList(f, r.builds, errors);
   if (!errors.empty()) return ErrorsToStatus("heartbeat", errors);

@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "api/limits.h"
 #include "base/clock.h"
 #include "base/status.h"
+#include "base/strings.h"
 
 namespace swarm::api {
 
@@ -57,6 +59,42 @@ class JsonFields {
     if (v == nullptr) return;
     if (!v->is_string()) return Error(PathOf(key), "expected a string", *v);
     out = v->get<std::string>();
+  }
+
+  // What a drone sends (api/limits.h). A name, id, version or revision:
+  // refused over kMaxTokenBytes, since cut it would name something else.
+  void Token(const std::string& key, std::string& out) {
+    String(key, out);
+    if (out.size() > kMaxTokenBytes) TooLong(PathOf(key), out.size(), kMaxTokenBytes);
+  }
+  // Text for a person: cut to `max_bytes`, keeping its start.
+  void Text(const std::string& key, std::string& out, size_t max_bytes) {
+    String(key, out);
+    out = CutUtf8(out, max_bytes);
+  }
+  // The last lines of some output: cut to `max_bytes`, keeping its end.
+  void Tail(const std::string& key, std::string& out, size_t max_bytes) {
+    String(key, out);
+    out = CutUtf8Tail(out, max_bytes);
+  }
+  // A list of tokens, refused past `max_items` entries.
+  void TokenList(const std::string& key, std::vector<std::string>& out, size_t max_items) {
+    StringList(key, out);
+    if (out.size() > max_items) return TooMany(PathOf(key), out.size(), max_items);
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (out[i].size() > kMaxTokenBytes) {
+        TooLong(PathOf(key) + "[" + std::to_string(i) + "]", out[i].size(), kMaxTokenBytes);
+      }
+    }
+  }
+  // The errors for a list of `n` entries, or a value of `n` bytes, over `max`.
+  void TooMany(const std::string& path, size_t n, size_t max) const {
+    errors_->push_back(path + ": " + std::to_string(n) + " entries, over the limit of " +
+                       std::to_string(max));
+  }
+  void TooLong(const std::string& path, size_t n, size_t max) const {
+    errors_->push_back(path + ": " + std::to_string(n) + " bytes, over the limit of " +
+                       std::to_string(max));
   }
 
   void Int64(const std::string& key, int64_t& out) {

@@ -21,13 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include "api/limits.h"
 #include "base/status.h"
 
 namespace swarm::api {
-
-// The most one package's entry may hold, as text (a BuildResult's
-// indexEntry): real entries are a few KiB, dependency strings included.
-inline constexpr size_t kMaxIndexEntryBytes = 64 << 10;
 
 // The keys a package inherits from the header when it has none of its own
 // (bintree.py `_pkgindex_inherited_keys`, "repository" written as REPO).

@@ -1,6 +1,7 @@
 #include "api/protocol.h"
 
 #include "api/json_fields.h"
+#include "api/limits.h"
 #include "api/packages_index.h"
 
 namespace swarm::api {
@@ -16,18 +17,32 @@ json Strings(const std::vector<std::string>& v) {
 
 json BinpkgToJson(const std::optional<BinaryPackageRef>& b) {
   if (!b) return nullptr;
-  return {{"path", b->path}, {"size", b->size}, {"sha256", b->sha256}};
+  json j = {{"path", b->path}, {"size", b->size}, {"sha256", b->sha256}};
+  if (!b->md5.empty()) j["md5"] = b->md5;
+  if (!b->sha1.empty()) j["sha1"] = b->sha1;
+  return j;
 }
 
+// Digests of the controller's own: a published package's md5 and sha1 are
+// read (store rows, the API); a build result's never are.
+enum class Digests { kControllers, kNone };
+
 std::optional<BinaryPackageRef> ReadBinpkg(const JsonFields& parent, const std::string& key,
-                                           std::vector<std::string>& errors) {
+                                           std::vector<std::string>& errors, Digests digests) {
   const json* v = parent.Get(key);
   if (v == nullptr) return std::nullopt;
   JsonFields f(*v, parent.PathOf(key), errors);
   BinaryPackageRef b;
   f.String("path", b.path);
+  if (b.path.size() > kMaxBinpkgPathBytes) {
+    f.TooLong(f.PathOf("path"), b.path.size(), kMaxBinpkgPathBytes);
+  }
   f.Int64("size", b.size);
-  f.String("sha256", b.sha256);
+  f.Token("sha256", b.sha256);
+  if (digests == Digests::kControllers) {
+    f.String("md5", b.md5);
+    f.String("sha1", b.sha1);
+  }
   return b;
 }
 
@@ -80,17 +95,17 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
   }
   JsonFields f(j, "", errors);
   BuildResult r;
-  f.String("assignment", r.assignment);
-  f.String("package", r.package);
-  f.String("outcome", r.outcome);
-  f.String("failureClass", r.failure_class);
-  f.String("phase", r.phase);
-  f.String("message", r.message);
-  f.String("logTail", r.log_tail);
+  f.Token("assignment", r.assignment);
+  f.Token("package", r.package);
+  f.Token("outcome", r.outcome);
+  f.Token("failureClass", r.failure_class);
+  f.Token("phase", r.phase);
+  f.Text("message", r.message, kMaxMessageBytes);
+  f.Tail("logTail", r.log_tail, kMaxTailBytes);
   f.Bool("oomKilled", r.oom_killed);
   f.Int64("durationMs", r.duration_ms);
   f.Int64("cpuMs", r.cpu_ms);
-  r.binpkg = ReadBinpkg(f, "binpkg", errors);
+  r.binpkg = ReadBinpkg(f, "binpkg", errors, Digests::kNone);
   f.String("indexEntry", r.index_entry);
   if (errors.empty()) {
     if (r.assignment.empty()) errors.push_back("assignment: required");
@@ -118,8 +133,17 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
                        " (" + std::to_string(r.duration_ms * kMaxBuildCores) + ")");
     }
     if (r.index_entry.size() > kMaxIndexEntryBytes) {
-      errors.push_back("indexEntry: " + std::to_string(r.index_entry.size()) +
-                       " bytes, over the limit of " + std::to_string(kMaxIndexEntryBytes));
+      f.TooLong("indexEntry", r.index_entry.size(), kMaxIndexEntryBytes);
+    } else if (!r.index_entry.empty()) {
+      // Its form is checked here, where it comes in; what the binhost serves
+      // of it is the controller's to decide (controller/binhost/index.h).
+      Result<IndexBlock> entry = ParseIndexEntry(r.index_entry);
+      if (!entry.ok()) {
+        errors.push_back("indexEntry: " + entry.status().message());
+      } else if (*entry->Find("CPV") != r.package) {
+        errors.push_back("indexEntry: CPV " + Quote(*entry->Find("CPV"), 120) +
+                         " is not the package " + Quote(r.package));
+      }
     }
   }
   if (!errors.empty()) return ErrorsToStatus("build result", errors);
@@ -185,8 +209,8 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
   std::vector<std::string> errors;
   JsonFields f(j, "", errors);
   ActionResult r;
-  f.String("id", r.id);
-  f.String("type", r.type);
+  f.Token("id", r.id);
+  f.Token("type", r.type);
   if (const json* v = f.Get("succeeded")) {
     if (v->is_boolean()) {
       r.succeeded = v->get<bool>();
@@ -195,19 +219,21 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
     }
   }
   f.Int("exitCode", r.exit_code);
-  f.String("message", r.message);
-  f.String("outputTail", r.output_tail);
-  f.String("deployVersion", r.deploy_version);
-  f.String("treeRevision", r.tree_revision);
+  f.Text("message", r.message, kMaxMessageBytes);
+  f.Tail("outputTail", r.output_tail, kMaxTailBytes);
+  f.Token("deployVersion", r.deploy_version);
+  f.Token("treeRevision", r.tree_revision);
   if (const json* v = f.Get("packages")) {
     if (!v->is_array()) {
       errors.push_back(std::string("packages: expected an array, got ") + v->type_name());
+    } else if (v->size() > kMaxDiscoveredPackages) {
+      f.TooMany("packages", v->size(), kMaxDiscoveredPackages);
     } else {
       for (size_t i = 0; i < v->size(); ++i) {
         JsonFields pf((*v)[i], "packages[" + std::to_string(i) + "]", errors);
         DiscoveredPackage p;
-        pf.String("name", p.name);
-        pf.StringList("dependencies", p.dependencies);
+        pf.Token("name", p.name);
+        pf.TokenList("dependencies", p.dependencies, kMaxDependencies);
         pf.Int64("estimatedMs", p.estimated_ms);
         pf.Int64("estimatedCpuMs", p.estimated_cpu_ms);
         pf.Int("estimatedCores", p.estimated_cores);
@@ -286,7 +312,7 @@ Result<Package> PackageFromJson(const json& j) {
   st.Int64("needsMemoryOver", p.needs_memory_over);
   st.String("needsMemoryCause", p.needs_memory_cause);
   st.StringList("packageFailureDrones", p.package_failure_drones);
-  p.binpkg = ReadBinpkg(st, "binpkg", errors);
+  p.binpkg = ReadBinpkg(st, "binpkg", errors, Digests::kControllers);
   st.Int64("buildMs", p.build_ms);
   st.Int64("buildCpuMs", p.build_cpu_ms);
   st.Int("buildCores", p.build_cores);

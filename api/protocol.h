@@ -105,6 +105,12 @@ struct BinaryPackageRef {
   std::string path;    // relative to PKGDIR, e.g. "dev-libs/openssl/openssl-3.3.3-1.gpkg.tar"
   int64_t size = 0;    // bytes
   std::string sha256;  // lowercase hex
+  // The controller's own, hashed from the bytes it received as they came:
+  // what the binhost's Packages index lists as MD5 and SHA1. Never read
+  // from an agent (a build result's binpkg carries none); empty in a
+  // package published before the controller kept them.
+  std::string md5 = {};
+  std::string sha1 = {};
   bool operator==(const BinaryPackageRef&) const = default;
 };
 
@@ -206,7 +212,7 @@ Result<ActionResult> ActionResultFromJson(const nlohmann::json& j);
 // The API form: metadata.name, spec.dependencies, status{phase, drone,
 // attempts, excludedDrones, lastFailure{class,message,drone}, reason,
 // treeRevision, deployVersion, assignment, startedAt, needsMemoryOver,
-// needsMemoryCause, packageFailureDrones, binpkg{path,size,sha256}, buildMs,
+// needsMemoryCause, packageFailureDrones, binpkg{path,size,sha256,md5,sha1}, buildMs,
 // completedAt, indexEntry}.
 nlohmann::json PackageToJson(const Package& p);
 Result<Package> PackageFromJson(const nlohmann::json& j);

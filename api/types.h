@@ -92,6 +92,11 @@ struct Policy {
   Duration grounding_cooldown{300000};
   double systemic_failure_fraction = 0.5;
   std::string scheduling = kSchedulingCriticalPath;  // kSchedulingCriticalPath or kSchedulingFifo
+  // A drone's cores and memory are counted only from its roster labels: a
+  // building member without a cores or memory label gets no work. Without
+  // it, an unlabelled drone's report is counted as it is (labels always cap
+  // a report).
+  bool require_capacity_labels = false;
   HealthPolicy health;
   bool operator==(const Policy&) const = default;
 };

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/emerge_args.h"
+#include "api/limits.h"
 #include "api/quantity.h"
 #include "base/strings.h"
 
@@ -93,6 +94,10 @@ class Checker {
       Add(path, "required: " + what);
     } else if (Status s = check(value); !s.ok()) {
       Add(path, s.message());
+    } else if (value.size() > kMaxTokenBytes) {
+      // A drone reporting it back is held to the same limit (api/limits.h).
+      Add(path, std::to_string(value.size()) + " bytes, over the limit of " +
+                    std::to_string(kMaxTokenBytes));
     }
   }
 

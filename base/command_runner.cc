@@ -168,8 +168,9 @@ Result<CommandResult> ProcessRunner::Run(const CommandSpec& spec) {
   UniqueFd out_file;
   if (!spec.output_file.empty()) {
     auto opened = OpenNoFollow(spec.output_file, O_WRONLY | O_CREAT | O_APPEND);
-    if (!opened.ok())
+    if (!opened.ok()) {
       return Unavailable("cannot open the output file: " + opened.status().message());
+    }
     out_file = std::move(opened).value();
   }
   // Every descriptor is CLOEXEC so commands run by other threads at the same

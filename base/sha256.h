@@ -7,28 +7,15 @@
 #include <string>
 #include <string_view>
 
+#include "base/digest.h"
 #include "base/status.h"
-
-struct evp_md_ctx_st;
 
 namespace swarm {
 
 // Thread safety: one thread at a time per object.
-class Sha256 {
+class Sha256 : public Digest {
  public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-
-  // Adds `n` bytes at `data` to the digest.
-  void Update(const void* data, size_t n);
-  // The digest of everything added since construction or the last
-  // HexDigest(), as 64 lowercase hex digits; the object then starts afresh.
-  std::string HexDigest();
-
- private:
-  evp_md_ctx_st* ctx_;
+  Sha256() : Digest(DigestAlgorithm::kSha256) {}
 };
 
 // SHA-256 of `bytes` as lowercase hex.

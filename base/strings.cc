@@ -30,11 +30,31 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::string Truncate(std::string_view s, size_t max_bytes) {
+namespace {
+
+// A UTF-8 continuation byte (10xxxxxx): never the first of a character.
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::string CutUtf8(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
   size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return std::string(s.substr(0, end)) + "...";
+  // A character is at most 4 bytes: past 3 continuations it is not UTF-8.
+  for (int i = 0; i < 3 && end > 0 && IsContinuation(s[end]); ++i) --end;
+  return std::string(s.substr(0, end));
+}
+
+std::string CutUtf8Tail(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t begin = s.size() - max_bytes;
+  for (int i = 0; i < 3 && begin < s.size() && IsContinuation(s[begin]); ++i) ++begin;
+  return std::string(s.substr(begin));
+}
+
+std::string Truncate(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  return CutUtf8(s, max_bytes) + "...";
 }
 
 std::string Quote(std::string_view s, size_t max_bytes) {

@@ -25,6 +25,12 @@ std::string Trim(std::string_view s);
 // The parts with `sep` between each two.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
+// Its first bytes, at most `max_bytes`, ending at a UTF-8 character
+// boundary (a character is never split; invalid UTF-8 is cut as it falls).
+std::string CutUtf8(std::string_view s, size_t max_bytes);
+// Its last bytes, at most `max_bytes`, starting at a UTF-8 character boundary.
+std::string CutUtf8Tail(std::string_view s, size_t max_bytes);
+
 // `s` cut to at most `max_bytes` at a UTF-8 character boundary, ended with
 // "..." when cut.
 std::string Truncate(std::string_view s, size_t max_bytes);

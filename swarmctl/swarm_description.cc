@@ -44,6 +44,7 @@ void WritePolicy(DescribeWriter& w, const Json& swarm) {
   w.Field(2, "Grounding Cooldown", policy("groundingCooldown"));
   w.Field(2, "Systemic Failure Fraction", policy("systemicFailureFraction"));
   w.Field(2, "Scheduling", policy("scheduling"));
+  w.Field(2, "Require Capacity Labels", policy("requireCapacityLabels"));
   w.Field(2, "Health Probe Interval", health("probeInterval"));
   w.Field(2, "Memory Degraded Percent", health("memoryDegradedPercent"));
   w.Field(2, "Disk Degraded Percent", health("diskDegradedPercent"));

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "api/cpv.h"
+#include "api/limits.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 
@@ -23,8 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kMaxPathBytes = 512;
-constexpr size_t kMaxComponentBytes = 255;
 constexpr size_t kMaxAssignmentIdBytes = 128;
 
 // Quotes untrusted text for a message, cut short so a hostile value cannot
@@ -134,7 +133,7 @@ Status BinhostUpload::Write(const char* data, size_t n) {
       Fail(Unavailable("cannot write " + part_path_ + ": " + ErrnoText()));
       return failed_;
     }
-    sha_.Update(data, static_cast<size_t>(w));
+    digests_.Update(data, static_cast<size_t>(w));
     size_ += w;
     unsynced_ += w;
     if (unsynced_ >= kUploadSyncStep) {
@@ -163,7 +162,8 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
     Fail(Refused(what + " is 0 bytes: an empty binary package is never published"));
     return failed_;
   }
-  const std::string digest = sha_.HexDigest();
+  const BinpkgDigests digests = digests_.Finish();
+  const std::string& digest = digests.sha256;
   if (digest != AsciiLower(expected_sha256)) {
     Fail(Refused(what + " has sha256 " + digest + " over " + std::to_string(size_) +
                  " bytes, not the expected " + AsciiLower(expected_sha256)));
@@ -181,7 +181,8 @@ Result<api::BinaryPackageRef> BinhostUpload::Finish(const std::string& expected_
     ::unlink(part_path_.c_str());
     return failed_;
   }
-  Result<api::BinaryPackageRef> staged = binhost_->Stage(this, {rel_path_, size_, digest});
+  Result<api::BinaryPackageRef> staged =
+      binhost_->Stage(this, {rel_path_, size_, digest, digests.md5, digests.sha1});
   if (!staged.ok()) {
     failed_ = staged.status();
     ::unlink(part_path_.c_str());
@@ -243,7 +244,7 @@ bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
     return false;
   };
   if (rel.empty()) return fail("is empty");
-  if (rel.size() > kMaxPathBytes) return fail("is longer than 512 bytes");
+  if (rel.size() > api::kMaxBinpkgPathBytes) return fail("is longer than 512 bytes");
   if (rel[0] == '/') return fail("is absolute; it must be relative to the binhost");
   for (char c : rel) {
     if (c != '/' && !IsPathChar(c)) return fail("has a character outside [A-Za-z0-9+_.-/]");
@@ -251,7 +252,9 @@ bool Binhost::IsPlainRelativePath(const std::string& rel, std::string* why) {
   for (const std::string& part : Split(rel)) {
     if (part.empty()) return fail("has an empty component");
     if (part[0] == '.') return fail("has a component starting with '.': " + QuoteUntrusted(part));
-    if (part.size() > kMaxComponentBytes) return fail("has a component longer than 255 bytes");
+    if (part.size() > api::kMaxPathComponentBytes) {
+      return fail("has a component longer than 255 bytes");
+    }
   }
   return true;
 }

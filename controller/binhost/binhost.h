@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "api/protocol.h"
+#include "base/digest.h"
 #include "base/sha256.h"
 #include "base/status.h"
 
@@ -50,12 +51,13 @@ class BinhostUpload {
   BinhostUpload(const BinhostUpload&) = delete;
   BinhostUpload& operator=(const BinhostUpload&) = delete;
 
-  // Appends `n` bytes, hashing them; every kUploadSyncStep bytes waits for
+  // Appends `n` bytes, hashing them (SHA-256, MD5, SHA-1); every kUploadSyncStep bytes waits for
   // them to reach the disk. Unavailable, naming the file, when the disk
   // refuses them (ENOSPC); the upload has then failed and Finish says so.
   Status Write(const char* data, size_t n);
   // Ends the upload: fsyncs it and stages it as DIR/.staging/<assignment>,
-  // replacing an earlier upload for the assignment. InvalidArgument (the
+  // replacing an earlier upload for the assignment. The ref returned (and
+  // published) carries the MD5 and SHA-1 of the bytes too. InvalidArgument (the
   // partial file removed) for zero bytes, an `expected_sha256` that is not 64
   // hex digits or differs from the bytes' digest; Conflict when the
   // assignment was discarded meanwhile; Unavailable for disk errors.
@@ -79,7 +81,9 @@ class BinhostUpload {
   int fd_;
   int64_t size_ = 0;
   int64_t unsynced_ = 0;  // bytes written since the last fdatasync
-  Sha256 sha_;
+  // SHA-256 to check against the agent's claim, MD5 and SHA-1 for the
+  // Packages index: all from this one pass over the bytes.
+  BinpkgDigester digests_;
   Status failed_;
   bool finished_ = false;
 };

@@ -9,6 +9,13 @@ namespace {
 
 bool Listed(const api::Package& p) { return p.phase == api::kPhaseComplete && p.binpkg; }
 
+// What the index lists of listed package `p`: its file as the controller
+// received it, and its drone's entry for the rest.
+PublishedPackage PublishedOf(const api::Package& p) {
+  return {p.name, p.binpkg->path, p.index_entry,
+          BinpkgDigests{p.binpkg->md5, p.binpkg->sha1, p.binpkg->sha256}};
+}
+
 }  // namespace
 
 BinhostFollower::BinhostFollower(Binhost* binhost, Clock* clock, Duration debounce,
@@ -20,7 +27,7 @@ BinhostFollower::BinhostFollower(Binhost* binhost, Clock* clock, Duration deboun
 void BinhostFollower::Reset(const PackageQueue& queue) {
   std::vector<PublishedPackage> published;
   for (const auto& p : queue) {
-    if (Listed(p)) published.push_back({p.name, p.binpkg->path, p.index_entry});
+    if (Listed(p)) published.push_back(PublishedOf(p));
   }
   index_->Reset(std::move(published));
 }
@@ -40,7 +47,7 @@ void BinhostFollower::PackageChanged(const api::Package& before, const api::Pack
   const bool was_listed = Listed(before);
   if (Listed(after) && (!was_listed || before.binpkg != after.binpkg ||
                         before.index_entry != after.index_entry)) {
-    index_->Put({after.name, after.binpkg->path, after.index_entry});
+    index_->Put(PublishedOf(after));
   } else if (was_listed && !Listed(after)) {
     index_->Remove(after.name);
   }

@@ -17,6 +17,12 @@ namespace {
 constexpr const char* kClientOnlyKeys[] = {"BASE_URI", "PKGINDEX_URI", "FETCHCOMMAND",
                                            "RESUMECOMMAND"};
 
+// Every digest portage checks a fetched package against (its
+// checksum.get_valid_checksum_keys()): only the controller's may be listed.
+constexpr const char* kDigestKeys[] = {"MD5",      "SHA1",      "SHA256",      "SHA512",
+                                       "RMD160",   "WHIRLPOOL", "BLAKE2B",     "BLAKE2S",
+                                       "SHA3_256", "SHA3_512",  "STREEBOG256", "STREEBOG512"};
+
 }  // namespace
 
 api::IndexBlock IndexEntryOf(const IndexedPackage& p, std::string* why) {
@@ -33,10 +39,14 @@ api::IndexBlock IndexEntryOf(const IndexedPackage& p, std::string* why) {
     }
   }
   for (const char* key : kClientOnlyKeys) entry.Erase(key);
+  for (const char* key : kDigestKeys) entry.Erase(key);
   entry.Set("CPV", p.package);
   entry.Set("PATH", p.path);
   entry.Set("SIZE", std::to_string(p.size));
   entry.Set("MTIME", std::to_string(p.mtime));
+  if (!p.digests.md5.empty()) entry.Set("MD5", p.digests.md5);
+  if (!p.digests.sha1.empty()) entry.Set("SHA1", p.digests.sha1);
+  if (!p.digests.sha256.empty()) entry.Set("SHA256", p.digests.sha256);
   // Portage writes keys sorted; so do we, whatever order the drone sent.
   std::sort(entry.fields.begin(), entry.fields.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -89,7 +99,7 @@ Result<int> WriteBinhostIndex(const std::string& dir,
       continue;
     }
     listed.push_back({p.package, p.path, static_cast<int64_t>(st.st_size),
-                      static_cast<int64_t>(st.st_mtim.tv_sec), p.index_entry});
+                      static_cast<int64_t>(st.st_mtim.tv_sec), p.index_entry, p.digests});
   }
   // The temporary file goes in .staging, which is never served.
   if (Status st = WriteFileAtomically(dir + "/Packages", FormatBinhostIndex(listed, now, warnings),

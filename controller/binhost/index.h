@@ -5,8 +5,10 @@
 // binary packages there are, where (PATH), how big (SIZE) and with what
 // metadata (SLOT, USE, dependencies...). Written in portage's format
 // (api/packages_index.h) from the published packages, each described by the
-// entry its drone's portage wrote, with what only the controller knows best
-// (PATH, SIZE, MTIME of the published file) set by the controller.
+// entry its drone's portage wrote, with everything that says which file a
+// client gets and how it checks it (PATH, SIZE, MTIME, MD5, SHA1, SHA256)
+// set by the controller from the published file: a drone's word on those
+// would let it serve any file to every host that installs from the binhost.
 
 #include <cstdint>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "api/packages_index.h"
 #include "base/clock.h"
+#include "base/digest.h"
 #include "base/status.h"
 
 namespace swarm::controller {
@@ -25,6 +28,9 @@ struct IndexedPackage {
   int64_t size = 0;         // of the published file
   int64_t mtime = 0;        // of the published file, seconds since the epoch
   std::string index_entry;  // the drone's entry (BuildResult::index_entry); may be empty
+  // Of the published file, hashed by the controller as it received it;
+  // empty when unknown (a package published before they were kept).
+  BinpkgDigests digests = {};
 };
 
 // Portage's index format version (bintree.py `_pkgindex_version`): clients
@@ -32,7 +38,9 @@ struct IndexedPackage {
 inline constexpr char kIndexVersion[] = "0";
 
 // The entry for `p`: the drone's entry when it parses and names the same CPV,
-// else a minimal one (CPV alone); then PATH, SIZE and MTIME from `p`, and
+// else a minimal one (CPV alone); then PATH, SIZE, MTIME and the digests
+// from `p` (MD5, SHA1 and SHA256 where known), without any other digest
+// key of the drone's (SHA512, BLAKE2B...: nobody checked them), and
 // without the keys that only describe where a client fetched a package
 // (BASE_URI, PKGINDEX_URI, FETCHCOMMAND, RESUMECOMMAND: portage sets or
 // refuses those itself). When the drone's entry was not used, `*why` (if
@@ -51,6 +59,7 @@ struct PublishedPackage {
   std::string package;      // cat/pkg-ver
   std::string path;         // relative to the binhost
   std::string index_entry;  // may be empty
+  BinpkgDigests digests = {};  // IndexedPackage::digests
 };
 
 // Writes `dir`/Packages for `published`, atomically: a temporary file in

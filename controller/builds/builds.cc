@@ -9,9 +9,11 @@
 #include <sstream>
 
 #include "api/cpv.h"
-#include "base/file_util.h"
-#include "base/sha256.h"
 #include "api/events.h"
+#include "api/limits.h"
+#include "base/digest.h"
+#include "base/file_util.h"
+#include "base/strings.h"
 #include "controller/reconcilers/action_state.h"
 #include "controller/reconcilers/build_outcome.h"
 #include "controller/reconcilers/queue.h"
@@ -21,13 +23,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The binhost holds exactly `ref` at its path already.
-bool PublishedAlready(const Binhost& binhost, const api::BinaryPackageRef& ref) {
+// When the binhost holds exactly `claimed` at its path already: the file's
+// ref, with the digests the index lists, hashed from the file (no lock is
+// held: this is a build result's publication step).
+std::optional<api::BinaryPackageRef> PublishedAlready(const Binhost& binhost,
+                                                      const api::BinaryPackageRef& claimed) {
   std::error_code ec;
-  const fs::path file = fs::path(binhost.dir()) / ref.path;
-  if (ref.size <= 0 || static_cast<int64_t>(fs::file_size(file, ec)) != ref.size || ec) return false;
-  auto sha = Sha256File(file.string());
-  return sha.ok() && *sha == ref.sha256;
+  const fs::path file = fs::path(binhost.dir()) / claimed.path;
+  if (claimed.size <= 0 || static_cast<int64_t>(fs::file_size(file, ec)) != claimed.size || ec) {
+    return std::nullopt;
+  }
+  auto digests = BinpkgDigestsOfFile(file.string());
+  if (!digests.ok() || digests->sha256 != claimed.sha256) return std::nullopt;
+  return api::BinaryPackageRef{claimed.path, claimed.size, digests->sha256, digests->md5,
+                               digests->sha1};
 }
 
 }  // namespace
@@ -101,11 +110,10 @@ Result<api::BinaryPackageRef> Builds::Publish(const std::string& package,
       BinpkgPathIsFor(result.binpkg->path, package, &wrong)
           ? binhost_->binhost().Publish(result.assignment, *result.binpkg)
           : Result<api::BinaryPackageRef>(InvalidArgument(wrong));
-  if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument &&
-      PublishedAlready(binhost_->binhost(), *result.binpkg)) {
+  if (!pub.ok() && pub.status().code() == StatusCode::kInvalidArgument) {
     // Published before a store error kept the success from being recorded:
     // the agent's retry finds the file in place.
-    return *result.binpkg;
+    if (auto in_place = PublishedAlready(binhost_->binhost(), *result.binpkg)) return *in_place;
   }
   return pub;
 }
@@ -154,14 +162,19 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
     published = *pub;
   }
 
+  // One drone's Systemic report alone does not stop the swarm.
+  std::set<std::string> systemic_reporters;
+  if (result.outcome == api::kBuildFailed && result.failure_class == api::kFailureSystemic) {
+    systemic_reporters = faults_.RecordSystemicReport(name);
+  }
   reconcilers::BuildVerdict verdict = reconcilers::ApplyBuildResult(
       package, result, name,
       // The builds beside this one as it ended: those still running, and it.
       reconcilers::DroneAtEnd{
           state_.DroneMemory(name),
           state_.RunningOn(name) + (state_.Uploading(name, package.assignment) ? 1 : 0),
-          state_.DroneCores(name)},
-      published, clock_->Now());
+          state_.DroneCores(name), largest_memory_},
+      published, clock_->Now(), static_cast<int>(systemic_reporters.size()));
   changes.Package(state_, *index) = verdict.package;
   changes.Event("Package", package.name,
                 result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,
@@ -171,10 +184,14 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
     *fault_raised |= faults_.JudgeDroneFailure(name, package.name, result, changes);
   }
   if (verdict.systemic) {
-    *fault_raised |= faults_.Raise("SystemicFailure",
-                                   package.name + " failed on " + name + " with " +
-                                       result.failure_class + ": " + result.message,
-                                   changes);
+    *fault_raised |= faults_.RaiseShared(
+        "SystemicFailure",
+        package.name + " failed on " + name + " with " + result.failure_class + ": " +
+            result.message + " (Systemic failures reported within 10m by " +
+            Join(std::vector<std::string>(systemic_reporters.begin(), systemic_reporters.end()),
+                 ", ") +
+            ")",
+        systemic_reporters, changes);
   }
   // Grounding and faults are stored before anything acts on them.
   if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;
@@ -317,8 +334,7 @@ Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
 
 Status Builds::KeepLog(const std::string& package, const std::string& log) const {
   if (log_dir_.empty()) return Status::Ok();
-  const std::string kept =
-      log.size() > kMaxBuildLogBytes ? log.substr(log.size() - kMaxBuildLogBytes) : log;
+  const std::string kept = CutUtf8Tail(log, api::kMaxBuildLogBytes);
   const fs::path path = fs::path(log_dir_) / (package + ".log");
   if (Status st = MakeDirs(path.parent_path().string()); !st.ok()) return st;
   return WriteFileAtomically(path.string(), kept);

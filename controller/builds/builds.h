@@ -31,8 +31,6 @@ namespace swarm::controller {
 
 class Builds final : public CommitListener {
  public:
-  static constexpr size_t kMaxBuildLogBytes = 1 << 20;
-
   // None is owned. Without `binhost` every success is refused; without
   // `log_dir` build logs are not kept.
   Builds(const SwarmState* state, StateWriter* writer, Clock* clock, Faults* faults,
@@ -98,12 +96,18 @@ class Builds final : public CommitListener {
   Result<int> RequeueCorrupt(const std::vector<BinhostProblem>& problems,
                              const Binhost::PublishedList& checked);
 
+  // The most memory a drone that builds has, as the swarm pass counted it
+  // (labels capping reports): no OOM teaches a package a floor above it.
+  // Kept from pass to pass so that a build's end scans no roster.
+  void SetLargestMemory(int64_t bytes) { largest_memory_ = bytes; }
+
   // Takes back every assignment of `name` into `changes`: back to Needed,
   // attempts kept; `exclude` adds the drone to excludedDrones.
   void Reclaim(const std::string& name, const std::string& why, bool exclude, Changes& changes);
 
   // --- Logs (no lock) ---
-  // Keeps `log` (its last kMaxBuildLogBytes) as `package`'s last build log.
+  // Keeps `log` (its last api::kMaxBuildLogBytes, whole characters) as
+  // `package`'s last build log.
   Status KeepLog(const std::string& package, const std::string& log) const;
   // NotFound when none was kept.
   Result<std::string> ReadLog(const std::string& package) const;
@@ -121,6 +125,7 @@ class Builds final : public CommitListener {
   const std::string log_dir_;
   std::map<std::string, int> unheld_;  // assignment id -> reports in a row without it
   std::set<std::string> publishing_;   // binhost paths being published now
+  int64_t largest_memory_ = 0;         // SetLargestMemory; 0 before the first pass
 };
 
 }  // namespace swarm::controller

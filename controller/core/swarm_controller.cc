@@ -12,18 +12,15 @@
 #include <set>
 
 #include "api/codec.h"
+#include "api/events.h"
+#include "api/limits.h"
 #include "base/command_runner.h"
 #include "base/strings.h"
-#include "api/events.h"
 
 namespace swarm::controller {
 namespace {
 
 constexpr char kNoSwarmYet[] = "no Swarm has been applied yet (swarmctl apply -f swarm.yaml)";
-
-// Messages from agents end up in conditions and events: kept to a size a
-// person reads and the store carries on every write.
-constexpr size_t kMaxMessageBytes = 2048;
 
 }  // namespace
 
@@ -263,7 +260,8 @@ Status SwarmController::ReportActionResult(const std::string& name,
       error = wrong;
     }
   }
-  error = Truncate(error, kMaxMessageBytes);
+  // It ends up in a condition and an event: no longer than any drone's message.
+  error = Truncate(error, api::kMaxMessageBytes);
   if (action.type == api::kActionDiscover && succeeded) {
     if (Status s = queue_.TakeDiscovery(result, action); !s.ok()) return s;
   }

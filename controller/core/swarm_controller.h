@@ -130,13 +130,12 @@ class SwarmController {
   // ends and the package goes back to Needed.
   Status RejectUpload(const std::string& name, const std::string& assignment,
                       const std::string& why);
-  // Keeps `log` (its last kMaxBuildLogBytes) as the package's last build log,
+  // Keeps `log` (its last api::kMaxBuildLogBytes) as the package's last build log,
   // written outside the lock.
   Status StoreBuildLog(const std::string& name, const std::string& assignment,
                        const std::string& log);
   // The last build log of `package` (cat/pkg-ver); NotFound when none was kept.
   Result<std::string> BuildLog(const std::string& package);
-  static constexpr size_t kMaxBuildLogBytes = Builds::kMaxBuildLogBytes;
 
   // Operator verbs on a drone; NotFound when it is not in the roster. Each
   // returns the drone as it is afterwards.

@@ -5,8 +5,9 @@
 #include <algorithm>
 
 #include "api/codec.h"
-#include "api/quantity.h"
 #include "api/events.h"
+#include "api/quantity.h"
+#include "controller/reconcilers/capacity.h"
 #include "controller/reconcilers/deploy.h"
 #include "controller/reconcilers/grounding.h"
 #include "controller/reconcilers/queue.h"
@@ -56,8 +57,15 @@ Status Drones::Heartbeat(const std::string& name, const api::DroneReport& report
   status.health_reason = report.health_reason;
   status.actions = report.actions;
   status.builds = report.builds;
-  status.resources = report.resources;
   status.last_heartbeat_time = now;
+  // What it reports of its cores and memory counts only up to its labels.
+  // The caller let only a roster member in.
+  reconcilers::CapacityDecision capacity = reconcilers::ReconcileCapacity(
+      *state_.RosterMember(name), report.resources,
+      state_.swarm->spec.policy.require_capacity_labels,
+      api::FindCondition(status.conditions, api::condition::kCapacityWithinLabels));
+  status.resources = capacity.resources;
+  api::SetCondition(status.conditions, capacity.condition, now);
   const Duration interval = state_.swarm->spec.policy.heartbeat_interval;
   api::SetCondition(status.conditions,
                     {api::condition::kReady,
@@ -76,6 +84,11 @@ Status Drones::Heartbeat(const std::string& name, const api::DroneReport& report
                   before_reason == api::reason::kNeverJoined
                       ? "drone " + name + " joined swarm/" + state_.swarm->metadata.name
                       : "drone " + name + " is heartbeating again");
+  }
+  if (!capacity.event_reason.empty()) {
+    changes.Event(api::kKindDrone, name, api::events::kWarning, capacity.event_reason,
+                  capacity.event_message);
+    spdlog::warn("{}", capacity.event_message);
   }
   (*changed ? changes.drones : changes.observed)[name] = std::move(status);
   if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;

@@ -52,7 +52,8 @@ class Drones {
   void Start(std::string id_prefix);
 
   // --- Heartbeats and action results ---
-  // Records `report` from roster member `name` (written only when something a
+  // Records `report` from roster member `name` (its cores and memory capped
+  // by its labels: reconcilers/capacity.h) (written only when something a
   // restart must keep changed; `changed` says so), renews its lease, and
   // fails the actions it stopped listing.
   Status Heartbeat(const std::string& name, const api::DroneReport& report, bool* changed);

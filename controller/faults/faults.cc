@@ -4,6 +4,7 @@
 
 #include "api/conditions.h"
 #include "api/events.h"
+#include "base/strings.h"
 #include "controller/reconcilers/tree_sync.h"
 
 namespace swarm::controller {
@@ -105,15 +106,28 @@ bool Faults::JudgeDroneFailure(const std::string& name, const std::string& packa
     CountFailure(name, package, result.message, changes);
     return false;
   }
-  std::string drones;
-  for (const auto& d : alike) drones += (drones.empty() ? "" : ", ") + d;
-  const bool raised = Raise("FailingAlike",
-                            std::to_string(alike.size()) + " of " + std::to_string(ready) +
-                                " Ready drones failed alike within 10m (" + drones +
-                                "): " + signature,
-                            changes);
+  return RaiseShared("FailingAlike",
+                     std::to_string(alike.size()) + " of " + std::to_string(ready) +
+                         " Ready drones failed alike within 10m (" +
+                         Join(std::vector<std::string>(alike.begin(), alike.end()), ", ") +
+                         "): " + signature,
+                     alike, changes);
+}
+
+std::set<std::string> Faults::RecordSystemicReport(const std::string& name) {
+  // The signature is the class alone: drones that hit one broken tree fail
+  // different packages with different words.
+  std::set<std::string> reporters =
+      failing_alike_.Record(name, api::kFailureSystemic, clock_->SteadyNow());
+  std::erase_if(reporters, [&](const std::string& d) { return !state_.RosterMember(d); });
+  return reporters;
+}
+
+bool Faults::RaiseShared(const std::string& reason, const std::string& evidence,
+                         const std::set<std::string>& drones, Changes& changes) {
+  const bool raised = Raise(reason, evidence, changes);
   // A shared fault is nobody's own: their counts and groundings for it go.
-  for (const auto& d : alike) {
+  for (const auto& d : drones) {
     Forgive(d, api::reason::kSharedFault, "its failures were a swarm-wide fault", changes);
   }
   return raised;

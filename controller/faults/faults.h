@@ -9,13 +9,14 @@
 // Thread safety: none; called under the controller's lock.
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "api/protocol.h"
 #include "base/clock.h"
+#include "controller/reconcilers/grounding.h"
 #include "controller/state/changes.h"
 #include "controller/state/state.h"
-#include "controller/reconcilers/grounding.h"
 
 namespace swarm::controller {
 
@@ -54,6 +55,15 @@ class Faults {
   // drone's own failure (CountFailure). Returns whether a fault was raised.
   bool JudgeDroneFailure(const std::string& name, const std::string& package,
                          const api::BuildResult& result, Changes& changes);
+  // `name` reported a Systemic failure: recorded in the failing-alike
+  // window. Returns the roster members that reported one within it, `name`
+  // included (reconcilers::ApplyBuildResult judges how many is enough).
+  std::set<std::string> RecordSystemicReport(const std::string& name);
+  // Raises SystemicFault (`reason`, `evidence`) on the word of `drones`,
+  // whose failures were the swarm's, not theirs: each is forgiven. Returns
+  // what Raise returns.
+  bool RaiseShared(const std::string& reason, const std::string& evidence,
+                   const std::set<std::string>& drones, Changes& changes);
   // Raises SystemicFault; unless it persists after a recent remediation,
   // every member is asked to re-sync and the queue is discovered again. False
   // when a fault stands already. Call Raised() once committed.

@@ -10,18 +10,26 @@
 #include "api/events.h"
 #include "api/quantity.h"
 #include "controller/queue/queue.h"
+#include "controller/reconcilers/capacity.h"
 #include "controller/reconcilers/grounding.h"
 
 namespace swarm::controller {
 namespace {
 
 // Why a roster member takes no new work now, or "" when it may.
-std::string IneligibleReason(const api::DroneStatus& s) {
+std::string IneligibleReason(const api::DroneSpec& member, const api::DroneStatus& s,
+                             const api::Policy& policy) {
   if (!api::IsConditionTrue(s.conditions, api::condition::kReady)) return "not Ready";
   if (!api::IsConditionTrue(s.conditions, api::condition::kDeployed)) return "not deployed";
   if (!api::IsConditionTrue(s.conditions, api::condition::kTreeSynced)) return "tree not synced";
   if (reconcilers::IsGrounded(s)) return "grounded";
   if (s.cordoned) return "cordoned";
+  // From the spec, not the condition: a roster just applied counts at once.
+  if (std::string missing =
+          reconcilers::MissingCapacityLabels(member, policy.require_capacity_labels);
+      !missing.empty()) {
+    return missing;
+  }
   if (s.health != "HEALTHY") return s.health.empty() ? "health unknown" : "health " + s.health;
   return "";
 }
@@ -32,7 +40,7 @@ DroneCapacity Queue::Capacity(const api::DroneSpec& member) const {
   const api::DroneStatus& s = state_.Status(member.name);
   DroneCapacity d;
   d.name = member.name;
-  d.ineligible_reason = IneligibleReason(s);
+  d.ineligible_reason = IneligibleReason(member, s, state_.swarm->spec.policy);
   d.eligible = d.ineligible_reason.empty();
   d.cores = state_.DroneCores(member.name);
   d.memory_bytes = state_.DroneMemory(member.name);
@@ -191,6 +199,11 @@ Status Queue::Dispatch() {
     if (reconcilers::OnProbation(state_.Status(member.name))) probation.insert(member.name);
     in.drones.push_back(Capacity(member));
   }
+  int64_t largest_memory = 0;
+  for (const DroneCapacity& d : in.drones) {
+    largest_memory = std::max(largest_memory, d.memory_bytes);
+  }
+  builds_.SetLargestMemory(largest_memory);
   for (const auto& p : packages) {
     if (p.needs_memory_over > 0) {
       in.learned[p.name] = {p.needs_memory_over, p.needs_memory_cause};

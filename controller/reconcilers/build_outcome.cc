@@ -3,15 +3,10 @@
 #include <algorithm>
 
 #include "api/quantity.h"
+#include "base/strings.h"
 
 namespace swarm::controller::reconcilers {
 namespace {
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 // Leaves the Building phase: no drone holds it any more.
 void EndAssignment(api::Package& p) {
@@ -42,7 +37,8 @@ int CoresAtEnd(const DroneAtEnd& at_end) {
 
 BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                               const std::string& drone, const DroneAtEnd& at_end,
-                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now) {
+                              const std::optional<api::BinaryPackageRef>& binpkg, WallTime now,
+                              int systemic_reporters) {
   BuildVerdict v;
   v.package = p;
   api::Package& out = v.package;
@@ -83,12 +79,25 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
   const std::string message = r.message.empty() ? "emerge failed" : r.message;
   out = Requeue(out, api::PackageFailure{r.failure_class, message, drone});
   v.event_reason = "BuildFailed";
-  if (r.failure_class == api::kFailureSystemic) {
+  if (r.failure_class == api::kFailureSystemic && systemic_reporters >= kSystemicReportersToRaise) {
     // The tree or the queue is wrong, not this drone: nobody is excluded, the
     // package waits for the re-sync and rediscovery the fault sets off.
     v.systemic = true;
+    v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message + "; " +
+                      std::to_string(systemic_reporters) +
+                      " drones reported Systemic failures within 10m: this is the swarm's "
+                      "fault, not the drone's";
+    return v;
+  }
+  if (r.failure_class == api::kFailureSystemic) {
+    // Its word alone: maybe its own tree is broken, maybe it lies. Another
+    // drone tries the package, and says whether it is the swarm's.
+    AddUnique(out.excluded_drones, drone);
+    v.drone_blamed = true;
     v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
-                      "; this is the swarm's fault, not the drone's";
+                      "; no other drone reported a Systemic failure within 10m, so it counts "
+                      "as " +
+                      drone + "'s own; it goes to another drone";
     return v;
   }
   const bool oom = r.failure_class == api::kFailureDroneResources && r.oom_killed &&
@@ -103,7 +112,13 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
                         "; it goes to another drone";
       return v;
     }
-    const int64_t share = at_end.memory_bytes / builds;
+    int64_t share = at_end.memory_bytes / builds;
+    if (at_end.largest_memory > 0) {
+      // What no drone has cannot be learned: a floor past the largest drone
+      // would still read as "no drone can take it" after one grew to it.
+      share = std::min(share, at_end.largest_memory);
+      out.needs_memory_over = std::min(out.needs_memory_over, at_end.largest_memory);
+    }
     if (share >= out.needs_memory_over) {
       out.needs_memory_over = share;
       out.needs_memory_cause = "OOM on " + drone + " (" + api::FormatMemory(at_end.memory_bytes) +
@@ -114,6 +129,9 @@ BuildVerdict ApplyBuildResult(const api::Package& p, const api::BuildResult& r,
     v.event_message = p.name + " failed on " + drone + " with " + what + ": " + message +
                       "; it now needs more than " + api::FormatMemory(out.needs_memory_over) +
                       " of a drone's memory to itself";
+    if (at_end.largest_memory > 0 && out.needs_memory_over >= at_end.largest_memory) {
+      v.event_message += ", more than any drone has: no drone can take it until a bigger one joins";
+    }
     return v;
   }
   if (r.failure_class == api::kFailurePackage) {

@@ -1,8 +1,6 @@
 #include "controller/state/state.h"
 
-#include <cstdlib>
-
-#include "api/quantity.h"
+#include "controller/reconcilers/capacity.h"
 
 namespace swarm::controller {
 
@@ -31,22 +29,18 @@ bool SwarmState::SystemicFault() const {
   return swarm && api::IsConditionTrue(swarm->status.conditions, api::condition::kSystemicFault);
 }
 
+// The heartbeat stores the report capped already; the labels are applied
+// again for a roster changed since the drone's last beat.
 int64_t SwarmState::DroneMemory(const std::string& name) const {
-  if (const api::DroneSpec* member = RosterMember(name)) {
-    auto it = member->labels.find(api::kLabelMemory);
-    if (it != member->labels.end()) {
-      if (auto parsed = api::ParseMemory(it->second); parsed.ok()) return *parsed;
-    }
-  }
-  return Status(name).resources.memory_bytes;
+  const api::DroneSpec* member = RosterMember(name);
+  const int64_t label = member ? reconcilers::LabelsOf(*member).memory_bytes : 0;
+  return reconcilers::Counted(label, Status(name).resources.memory_bytes);
 }
 
 int SwarmState::DroneCores(const std::string& name) const {
-  if (const api::DroneSpec* member = RosterMember(name)) {
-    auto it = member->labels.find(api::kLabelCores);
-    if (it != member->labels.end()) return std::atoi(it->second.c_str());
-  }
-  return Status(name).resources.cores;
+  const api::DroneSpec* member = RosterMember(name);
+  const int label = member ? reconcilers::LabelsOf(*member).cores : 0;
+  return static_cast<int>(reconcilers::Counted(label, Status(name).resources.cores));
 }
 
 bool SwarmState::Uploading(const std::string& drone, const std::string& assignment) const {

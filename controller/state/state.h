@@ -27,9 +27,10 @@ class SwarmState {
   // The drone's status, or an empty one when it has none yet.
   const api::DroneStatus& Status(const std::string& name) const;
   bool SystemicFault() const;
-  // The drone's memory: what its memory label says, else what it reports.
+  // The drone's memory as counted: what it reports, capped by its memory
+  // label (the label alone before it reports); 0 unknown.
   int64_t DroneMemory(const std::string& name) const;
-  // Its cores: the roster's cores label, else what it reports; 0 unknown.
+  // Its cores, the same way with its cores label; 0 unknown.
   int DroneCores(const std::string& name) const;
   // Whether the drone's last heartbeat listed `assignment` as ended, its
   // report on the way (api::kBuildUploading): it holds no slot there.

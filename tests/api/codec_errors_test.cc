@@ -75,7 +75,7 @@ std::vector<ErrorCase> Cases() {
       {"unknown_policy_field", InPolicy("heartbeat: 5s"),
        "x.yaml:9:5: spec.policy.heartbeat: unknown field \"heartbeat\"; allowed fields: "
        "heartbeatInterval, heartbeatGrace, groundAfterFailures, groundingCooldown, "
-       "systemicFailureFraction, scheduling, health"},
+       "systemicFailureFraction, scheduling, requireCapacityLabels, health"},
       {"unknown_health_field", InPolicy("health: {probe: 5s}"),
        "x.yaml:9:14: spec.policy.health.probe: unknown field \"probe\"; allowed fields: "
        "probeInterval, memoryDegradedPercent, diskDegradedPercent"},
@@ -122,6 +122,8 @@ std::vector<ErrorCase> Cases() {
        "x.yaml:11:9: spec.queue.requirements[0].cores: expected an integer, got \"abc\""},
       {"number_got_word", InPolicy("systemicFailureFraction: half"),
        "x.yaml:9:5: spec.policy.systemicFailureFraction: expected a number, got \"half\""},
+      {"bool_got_word", InPolicy("requireCapacityLabels: yes"),
+       "x.yaml:9:5: spec.policy.requireCapacityLabels: expected true or false, got \"yes\""},
       {"number_got_nan", InPolicy("systemicFailureFraction: .nan"),
        "x.yaml:9:5: spec.policy.systemicFailureFraction: expected a number, got \".nan\""},
 

@@ -68,6 +68,7 @@ TEST(DecodeSwarmTest, DecodesTheFullExample) {
   EXPECT_EQ(p.ground_after_failures, 5);
   EXPECT_EQ(p.grounding_cooldown, minutes(5));
   EXPECT_EQ(p.systemic_failure_fraction, 0.5);
+  EXPECT_TRUE(p.require_capacity_labels);
   EXPECT_EQ(p.health.probe_interval, seconds(15));
   EXPECT_EQ(p.health.memory_degraded_percent, 85);
   EXPECT_EQ(p.health.disk_degraded_percent, 90);

@@ -48,6 +48,7 @@ TEST(PolicyDefaultsTest, AreTheValuesTheDesignDocuments) {
   EXPECT_EQ(p.ground_after_failures, 5);
   EXPECT_EQ(p.grounding_cooldown, std::chrono::minutes(5));
   EXPECT_EQ(p.systemic_failure_fraction, 0.5);
+  EXPECT_FALSE(p.require_capacity_labels) << "a report is counted where no label caps it";
   EXPECT_EQ(p.health.probe_interval, std::chrono::seconds(15));
   EXPECT_EQ(p.health.memory_degraded_percent, 85);
   EXPECT_EQ(p.health.disk_degraded_percent, 90);

@@ -52,7 +52,8 @@ TEST(SwarmToJsonTest, WritesTheWireShape) {
   EXPECT_EQ(spec["drones"][2]["roles"], json::parse(R"(["discover"])"));
   EXPECT_EQ(spec["policy"], json::parse(R"({"heartbeatInterval": "5s", "heartbeatGrace": "20s",
       "groundAfterFailures": 5, "groundingCooldown": "5m", "systemicFailureFraction": 0.5,
-      "scheduling": "critical-path", "health": {"probeInterval": "15s", "memoryDegradedPercent": 85,
+      "scheduling": "critical-path", "requireCapacityLabels": true,
+      "health": {"probeInterval": "15s", "memoryDegradedPercent": 85,
                  "diskDegradedPercent": 90}})"));
   EXPECT_EQ(j["status"], json::parse(R"({"observedGeneration": 2, "conditions": [
       {"type": "Ready", "status": "True", "reason": "AllDronesReady",

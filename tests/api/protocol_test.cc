@@ -85,13 +85,16 @@ TEST(PackageJsonTest, ApiShapeRoundTrips) {
   p.needs_memory_over = int64_t(16) << 30;
   p.needs_memory_cause = "OOM on drone-tarn (16Gi)";
   p.package_failure_drones = {"drone-izar"};
-  p.binpkg = BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 31244, "ab12"};
+  p.binpkg =
+      BinaryPackageRef{"dev-libs/openssl/openssl-3.3.3-1.gpkg.tar", 31244, "ab12", "cd34", "ef56"};
   p.build_ms = 61000;
   p.completed_at = ParseTime("2026-02-05T16:30:00Z").value();
   p.index_entry = "CPV: dev-libs/openssl-3.3.3\nSIZE: 31244\n";
   json j = PackageToJson(p);
   EXPECT_EQ(j["status"]["indexEntry"], p.index_entry);
   EXPECT_EQ(j["status"]["binpkg"]["size"], 31244);
+  EXPECT_EQ(j["status"]["binpkg"]["md5"], "cd34");
+  EXPECT_EQ(j["status"]["binpkg"]["sha1"], "ef56");
   EXPECT_EQ(j["status"]["completedAt"], "2026-02-05T16:30:00Z");
   EXPECT_TRUE(j["status"]["startedAt"].is_null());
   EXPECT_EQ(j["metadata"]["name"], p.name);
@@ -128,7 +131,8 @@ TEST(BuildJsonTest, IndexEntryIsOptionalAndBounded) {
   EXPECT_NE(refused.status().message().find("indexEntry: 65537 bytes, over the limit of 65536"),
             std::string::npos)
       << refused.status().message();
-  big["indexEntry"] = std::string(kMaxIndexEntryBytes, 'x');
+  const std::string head = "CPV: dev-libs/openssl-3.3.3\nRDEPEND: ";
+  big["indexEntry"] = head + std::string(kMaxIndexEntryBytes - head.size(), 'x');
   EXPECT_TRUE(BuildResultFromJson(big).ok()) << "the limit itself is allowed";
   big["indexEntry"] = 7;
   EXPECT_FALSE(BuildResultFromJson(big).ok());
@@ -159,6 +163,16 @@ TEST(BuildJsonTest, ResultRoundTrips) {
   auto back = BuildResultFromJson(BuildResultToJson(r));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(BuildResultToJson(*back), BuildResultToJson(r));
+}
+
+TEST(BuildJsonTest, AResultsDigestsForTheIndexAreNeverTakenFromTheDrone) {
+  json j = json::parse(R"({"assignment": "x-b7", "package": "a/b-1", "outcome": "Succeeded",
+      "binpkg": {"path": "a/b/b-1-1.gpkg.tar", "size": 10, "sha256": "ff",
+                 "md5": "00000000000000000000000000000000", "sha1": "00"}})");
+  auto r = BuildResultFromJson(j);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->binpkg->md5, "") << "the controller hashes what it received";
+  EXPECT_EQ(r->binpkg->sha1, "");
 }
 
 TEST(BuildJsonTest, CpuTimeIsSentOnlyWhenKnown) {

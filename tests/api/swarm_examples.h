@@ -44,6 +44,7 @@ spec:
     groundAfterFailures: 5
     groundingCooldown: 5m
     systemicFailureFraction: 0.5
+    requireCapacityLabels: true
     health: {probeInterval: 15s, memoryDegradedPercent: 85, diskDegradedPercent: 90}
 )";
 
@@ -86,6 +87,8 @@ inline void ExpectSameSpec(const SwarmSpec& a, const SwarmSpec& b) {
   EXPECT_EQ(p.ground_after_failures, q.ground_after_failures);
   EXPECT_EQ(p.grounding_cooldown, q.grounding_cooldown);
   EXPECT_EQ(p.systemic_failure_fraction, q.systemic_failure_fraction);
+  EXPECT_EQ(p.scheduling, q.scheduling);
+  EXPECT_EQ(p.require_capacity_labels, q.require_capacity_labels);
   EXPECT_EQ(p.health.probe_interval, q.health.probe_interval);
   EXPECT_EQ(p.health.memory_degraded_percent, q.health.memory_degraded_percent);
   EXPECT_EQ(p.health.disk_degraded_percent, q.health.disk_degraded_percent);

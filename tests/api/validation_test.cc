@@ -79,6 +79,8 @@ TEST(ValidateTest, ReportsEachProblemAtItsPath) {
        "spec.queue.requirements[1].memory", "invalid quantity \"lots\""},
       {"req_cores", [](Swarm& s) { s.spec.queue.requirements[2].cores = -1; },
        "spec.queue.requirements[2].cores", "must be a positive integer, got -1"},
+      {"version_too_long", [](Swarm& s) { s.spec.deploy.version = std::string(257, 'v'); },
+       "spec.deploy.version", "257 bytes, over the limit of 256"},
       {"drone_name", [](Swarm& s) { s.spec.drones[2].name = "Zero"; }, "spec.drones[2].name",
        "invalid name"},
       {"cores_label", [](Swarm& s) { s.spec.drones[0].labels["cores"] = "16 "; },

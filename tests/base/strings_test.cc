@@ -38,6 +38,28 @@ TEST(StringsTest, JoinPutsTheSeparatorBetweenParts) {
   EXPECT_EQ(Join({"a", "", "c"}, "; "), "a; ; c");
 }
 
+TEST(StringsTest, CutUtf8NeverSplitsACharacter) {
+  const std::string euro = "\xE2\x82\xAC";   // U+20AC, three bytes
+  const std::string s = "ab" + euro + "cd";  // 7 bytes
+  EXPECT_EQ(CutUtf8(s, 7), s);
+  EXPECT_EQ(CutUtf8(s, 5), "ab" + euro);
+  EXPECT_EQ(CutUtf8(s, 4), "ab") << "not the first two bytes of the euro sign";
+  EXPECT_EQ(CutUtf8(s, 3), "ab");
+  EXPECT_EQ(CutUtf8(s, 0), "");
+  EXPECT_EQ(CutUtf8("\x80\x80\x80\x80\x80\x80", 5).size(), 2u)
+      << "invalid UTF-8 is cut as it falls, a few bytes short";
+}
+
+TEST(StringsTest, CutUtf8TailKeepsTheEndWithoutSplittingACharacter) {
+  const std::string euro = "\xE2\x82\xAC";
+  const std::string s = "ab" + euro + "cd";
+  EXPECT_EQ(CutUtf8Tail(s, 7), s);
+  EXPECT_EQ(CutUtf8Tail(s, 5), euro + "cd");
+  EXPECT_EQ(CutUtf8Tail(s, 4), "cd") << "not the last two bytes of the euro sign";
+  EXPECT_EQ(CutUtf8Tail(s, 2), "cd");
+  EXPECT_EQ(CutUtf8Tail(s, 0), "");
+}
+
 TEST(StringsTest, QuoteCutsLongValues) {
   EXPECT_EQ(Quote("abc"), "\"abc\"");
   EXPECT_EQ(Quote("abcdef", 6), "\"abcdef\"");

@@ -424,25 +424,35 @@ std::string SwarmHarness::SwarmCondition(const std::string& type) {
   return ConditionOf(GetJson("/api/v1/swarm"), type);
 }
 
+std::string SwarmYamlHead(const std::string& tree_revision, const std::string& deploy_version,
+                          const std::string& discover_on) {
+  return "apiVersion: buildswarm.io/v1alpha1\n"
+         "kind: Swarm\n"
+         "metadata:\n"
+         "  name: home\n"
+         "spec:\n"
+         "  portage:\n"
+         "    treeRevision: " +
+         tree_revision +
+         "\n"
+         "  deploy:\n"
+         "    version: \"" +
+         deploy_version +
+         "\"\n"
+         "  queue:\n"
+         "    discoverOn: " +
+         discover_on +
+         "\n"
+         "    targets: [\"@world\"]\n"
+         "  drones:\n";
+}
+
 std::string SwarmHarness::WriteReconcileSwarm(const std::string& file,
                                               const std::vector<std::string>& drones,
                                               const std::string& tree_revision,
                                               const std::string& deploy_version,
                                               const std::string& discover_on) {
-  std::string yaml =
-      "apiVersion: buildswarm.io/v1alpha1\n"
-      "kind: Swarm\n"
-      "metadata:\n"
-      "  name: home\n"
-      "spec:\n"
-      "  portage:\n"
-      "    treeRevision: " + tree_revision + "\n"
-      "  deploy:\n"
-      "    version: \"" + deploy_version + "\"\n"
-      "  queue:\n"
-      "    discoverOn: " + discover_on + "\n"
-      "    targets: [\"@world\"]\n"
-      "  drones:\n";
+  std::string yaml = SwarmYamlHead(tree_revision, deploy_version, discover_on);
   for (const auto& d : drones) {
     yaml += "    - name: " + d + "\n";
     if (d == discover_on) yaml += "      roles: [discover]\n";

@@ -79,6 +79,11 @@ class TestPki {
   std::string ca_;
 };
 
+// A Swarm YAML named home, up to its roster's first line ("  drones:"): the
+// tree and deploy every member must have, `discover_on` resolving @world.
+std::string SwarmYamlHead(const std::string& tree_revision, const std::string& deploy_version,
+                          const std::string& discover_on);
+
 // A controller, its token file, and agents for named drones, all in one temp dir.
 // The controller serves HTTPS and asks for client certificates (mTLS): every
 // client the harness makes presents one, as a real deployment's would.

@@ -25,6 +25,7 @@ inline const std::string kReconciledSwarm = R"({
                {"name": "desktop", "roles": ["discover"]}],
     "policy": {"heartbeatInterval": "5s", "heartbeatGrace": "20s", "groundAfterFailures": 5,
                "groundingCooldown": "5m", "systemicFailureFraction": 0.5, "scheduling": "critical-path",
+               "requireCapacityLabels": false,
                "health": {"probeInterval": "15s", "memoryDegradedPercent": 85,
                           "diskDegradedPercent": 90}}
   },

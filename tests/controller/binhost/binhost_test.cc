@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/sha256.h"
+#include "tests/support/known_digests.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::controller {
@@ -214,7 +215,11 @@ TEST(BinhostTest, UppercaseDigestsAreAccepted) {
   Result<api::BinaryPackageRef> staged = Upload(*b, "a1", kPkg, "abc", upper);
   ASSERT_TRUE(staged.ok()) << staged.status().ToString();
   EXPECT_EQ(staged->sha256, Sha256Hex("abc"));
-  EXPECT_TRUE(b->Publish("a1", {kPkg, 3, upper}).ok());
+  auto published = b->Publish("a1", {kPkg, 3, upper});
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  // Hashed from the bytes as they came, for the Packages index.
+  EXPECT_EQ(published->md5, ::swarm::testing::kMd5OfAbc);
+  EXPECT_EQ(published->sha1, ::swarm::testing::kSha1OfAbc);
 }
 
 TEST(BinhostTest, ZeroByteUploadIsRefused) {

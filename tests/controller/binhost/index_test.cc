@@ -24,6 +24,10 @@ using ::testing::Not;
 
 const WallTime kNow = WallTime(std::chrono::seconds(1738773000));
 
+// What the controller hashed of a published file as it received it.
+const BinpkgDigests kDigests{"0123456789abcdef0123456789abcdef",
+                             "0123456789abcdef0123456789abcdef01234567", std::string(64, 'e')};
+
 // What a drone's portage wrote for openssl (as IndexEntryFor sends it: the
 // header's CHOST added), keys in the drone's order.
 constexpr char kOpensslEntry[] =
@@ -72,7 +76,7 @@ TEST(FormatBinhostIndexTest, HeaderThenEntriesSortedByCpvAsPortageWritesThem) {
   const std::vector<IndexedPackage> packages = {
       {"sys-libs/zlib-1.3.1-r1", "sys-libs/zlib/zlib-1.3.1-r1-1.gpkg.tar", 112640, 1738771999, ""},
       {"dev-libs/openssl-3.3.3", "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar", 7987200, 1738772999,
-       kOpensslEntry},
+       kOpensslEntry, kDigests},
   };
   std::vector<std::string> warnings;
   const std::string text = FormatBinhostIndex(packages, kNow, &warnings);
@@ -85,17 +89,19 @@ TEST(FormatBinhostIndexTest, HeaderThenEntriesSortedByCpvAsPortageWritesThem) {
   ASSERT_EQ(p.packages.size(), 2u);
   const api::IndexBlock& ssl = p.packages[0];
   EXPECT_EQ(Value(ssl, "CPV"), "dev-libs/openssl-3.3.3");
-  // The controller's file: its PATH, SIZE and MTIME.
+  // The controller's file: its PATH, SIZE, MTIME and digests.
   EXPECT_EQ(Value(ssl, "PATH"), "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar");
   EXPECT_EQ(Value(ssl, "SIZE"), "7987200");
   EXPECT_EQ(Value(ssl, "MTIME"), "1738772999");
+  EXPECT_EQ(Value(ssl, "MD5"), kDigests.md5) << "not the drone's 2f1a4ad8...";
+  EXPECT_EQ(Value(ssl, "SHA1"), kDigests.sha1);
+  EXPECT_EQ(Value(ssl, "SHA256"), kDigests.sha256);
   // The rest as the drone's portage wrote it.
   EXPECT_EQ(Value(ssl, "RDEPEND"), ">=sys-libs/zlib-1.2.8-r1:=");
   EXPECT_EQ(Value(ssl, "SLOT"), "0/3");
   EXPECT_EQ(Value(ssl, "BUILD_ID"), "2");
-  EXPECT_EQ(Value(ssl, "MD5"), "2f1a4ad8d7de1b0a3c4ba4c1b0e8d0c1");
   EXPECT_EQ(Value(ssl, "CHOST"), "x86_64-pc-linux-gnu");
-  EXPECT_EQ(ssl.fields.size(), 18u);
+  EXPECT_EQ(ssl.fields.size(), 19u) << "the drone's 18, and SHA256";
   std::vector<std::string> keys;
   for (const auto& [k, v] : ssl.fields) keys.push_back(k);
   EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end())) << "keys sorted, as portage writes";
@@ -148,6 +154,23 @@ TEST(IndexEntryOfTest, KeysOnlyAClientSetsAreDropped) {
   EXPECT_EQ(why, "");
 }
 
+TEST(IndexEntryOfTest, EveryDigestIsTheControllersAndNoneTheDrones) {
+  IndexedPackage p{"dev-libs/openssl-3.3.3", "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar", 5, 7,
+                   "CPV: dev-libs/openssl-3.3.3\nMD5: 00000000000000000000000000000000\n"
+                   "SHA1: 0000000000000000000000000000000000000000\nSHA256: 00\nSHA512: 00\n"
+                   "BLAKE2B: 00\nSIZE: 999\nSLOT: 0/3\n"};
+  EXPECT_EQ(
+      api::FormatIndexBlock(IndexEntryOf(p, nullptr)),
+      "CPV: dev-libs/openssl-3.3.3\nMTIME: 7\nPATH: dev-libs/openssl/openssl-3.3.3-2.gpkg.tar\n"
+      "SIZE: 5\nSLOT: 0/3\n")
+      << "digests unknown (published before they were kept): none at all, not the drone's";
+  p.digests = kDigests;
+  EXPECT_EQ(api::FormatIndexBlock(IndexEntryOf(p, nullptr)),
+            "CPV: dev-libs/openssl-3.3.3\nMD5: " + kDigests.md5 +
+                "\nMTIME: 7\nPATH: dev-libs/openssl/openssl-3.3.3-2.gpkg.tar\nSHA1: " +
+                kDigests.sha1 + "\nSHA256: " + kDigests.sha256 + "\nSIZE: 5\nSLOT: 0/3\n");
+}
+
 TEST(WriteBinhostIndexTest, WritesAtomicallyFromThePublishedFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.File(".staging"));
@@ -157,11 +180,12 @@ TEST(WriteBinhostIndexTest, WritesAtomicallyFromThePublishedFiles) {
   dir.Write("Packages", "the old index\n");
 
   std::vector<std::string> warnings;
-  Result<int> listed = WriteBinhostIndex(
-      dir.path(),
-      {{"dev-libs/openssl-3.3.3", "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar", kOpensslEntry},
-       {"sys-libs/zlib-1.3.1-r1", "sys-libs/zlib/zlib-1.3.1-r1-1.gpkg.tar", ""}},
-      kNow, &warnings);
+  Result<int> listed =
+      WriteBinhostIndex(dir.path(),
+                        {{"dev-libs/openssl-3.3.3", "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar",
+                          kOpensslEntry, kDigests},
+                         {"sys-libs/zlib-1.3.1-r1", "sys-libs/zlib/zlib-1.3.1-r1-1.gpkg.tar", ""}},
+                        kNow, &warnings);
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   EXPECT_EQ(*listed, 1);
   ASSERT_EQ(warnings.size(), 1u);
@@ -173,6 +197,7 @@ TEST(WriteBinhostIndexTest, WritesAtomicallyFromThePublishedFiles) {
   EXPECT_EQ(Value(p.packages[0], "SIZE"), "12");
   EXPECT_EQ(Value(p.packages[0], "MTIME"), "1738772999");
   EXPECT_EQ(Value(p.packages[0], "PATH"), "dev-libs/openssl/openssl-3.3.3-2.gpkg.tar");
+  EXPECT_EQ(Value(p.packages[0], "MD5"), kDigests.md5);
   EXPECT_TRUE(std::filesystem::is_empty(dir.File(".staging"))) << "no temporary file left";
 }
 

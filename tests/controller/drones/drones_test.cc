@@ -273,3 +273,61 @@ TEST_F(SwarmReconcileTest, AnActionTheAgentStopsListingIsCountedLost) {
 
 }  // namespace
 }  // namespace swarm::controller
+
+namespace swarm::controller {
+namespace {
+
+// An agent token is enough to claim any capacity: the roster's labels cap it.
+class DroneCapacityTest : public SwarmReconcileTest {
+ protected:
+  api::DroneStatus BeatWith(int cores, int64_t memory) {
+    api::DroneReport r;
+    r.deploy_version = "v2";
+    r.tree_revision = "rev2";
+    r.health = "HEALTHY";
+    r.resources.cores = cores;
+    r.resources.memory_bytes = memory;
+    EXPECT_TRUE(controller_->Heartbeat("izar", r).ok());
+    return controller_->GetDrone("izar")->status;
+  }
+  int EventsOf(const std::string& reason) {
+    int n = 0;
+    auto events = controller_->ListEvents({"Drone", "izar", 100});
+    EXPECT_TRUE(events.ok());
+    for (const auto& e : *events) {
+      if (e.reason == reason) n += e.count;
+    }
+    return n;
+  }
+};
+
+TEST_F(DroneCapacityTest, AReportOverItsLabelIsCountedAsLabelledAndToldOnce) {
+  constexpr int64_t kTi = int64_t(1) << 40;
+  // izar's roster entry says cores "4" and nothing of memory.
+  api::DroneStatus s = BeatWith(512, 10 * kTi);
+  EXPECT_EQ(s.resources.cores, 4);
+  EXPECT_EQ(s.resources.memory_bytes, 10 * kTi) << "no memory label: the report counts";
+  EXPECT_EQ(Cond("izar", "CapacityWithinLabels"), "False/ReportOverLabels");
+  BeatWith(512, 10 * kTi);
+  BeatWith(600, 10 * kTi);
+  EXPECT_EQ(EventsOf("CapacityOverLabels"), 1) << "once, not on every beat";
+
+  s = BeatWith(2, 10 * kTi);
+  EXPECT_EQ(s.resources.cores, 2) << "a report under the label counts";
+  EXPECT_EQ(Cond("izar", "CapacityWithinLabels"), "True/WithinLabels");
+}
+
+TEST_F(DroneCapacityTest, RequiredLabelsMissingAreToldAndAppliedWithTheRoster) {
+  swarm_.spec.policy.require_capacity_labels = true;
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  BeatWith(4, int64_t(8) << 30);
+  EXPECT_EQ(Cond("izar", "CapacityWithinLabels"), "False/LabelsMissing");
+  EXPECT_EQ(EventsOf("CapacityLabelsMissing"), 1);
+  swarm_.spec.drones[1].labels["memory"] = "8Gi";
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  BeatWith(4, int64_t(8) << 30);
+  EXPECT_EQ(Cond("izar", "CapacityWithinLabels"), "True/WithinLabels");
+}
+
+}  // namespace
+}  // namespace swarm::controller

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "base/sha256.h"
 #include "controller/binhost/binhost.h"
@@ -152,6 +153,25 @@ class SwarmDispatchTest : public ::testing::Test {
     r.message = message;
     r.oom_killed = oom;
     return controller_->ReportBuildResult(drone, r);
+  }
+
+  // Five independent packages; only small builds (big is cordoned), so its
+  // failures are the only ones, and each of its next `n` builds fails with
+  // `failure_class`; `after` (when given) looks at each failed package.
+  void FailOnSmallAlone(int n, const std::string& failure_class, const std::string& message,
+                        const std::function<void(const std::string&)>& after = {}) {
+    DiscoverQueue({{"dev-libs/a-1", {}},
+                   {"dev-libs/b-1", {}},
+                   {"dev-libs/c-1", {}},
+                   {"dev-libs/d-1", {}},
+                   {"dev-libs/e-1", {}}});
+    ASSERT_TRUE(controller_->Cordon("big").ok());
+    for (int i = 0; i < n; ++i) {
+      auto held = Hold("small");
+      ASSERT_EQ(held.size(), 1u) << "failure " << i;
+      ASSERT_TRUE(Fail("small", held[0], failure_class, message).ok());
+      if (after) after(held[0].package);
+    }
   }
 
   // The one drone of small and big that got work, and what it holds.
@@ -307,16 +327,61 @@ TEST_F(SwarmDispatchTest, AnOomOnTheSmallDroneSendsThePackageToTheBigOneAndNever
   EXPECT_TRUE(Hold("small").empty()) << "never back to the drone that OOMed";
 }
 
-TEST_F(SwarmDispatchTest, RepeatedDroneFailuresGroundItUntilCooldownAndProbation) {
+TEST_F(SwarmDispatchTest, RequiredCapacityLabelsKeepAnUnlabelledDroneIdle) {
+  swarm_.spec.policy.require_capacity_labels = true;
+  swarm_.spec.drones.push_back({"bare", {}, {}});
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
   DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}, {"dev-libs/c-1", {}},
                  {"dev-libs/d-1", {}}, {"dev-libs/e-1", {}}});
-  // Only small builds (big is cordoned) so its failures are the only ones.
-  ASSERT_TRUE(controller_->Cordon("big").ok());
-  for (int i = 0; i < 3; ++i) {
-    auto held = Hold("small");
-    ASSERT_EQ(held.size(), 1u) << "failure " << i;
-    ASSERT_TRUE(Fail("small", held[0], "DroneResources", "No space left on device").ok());
-  }
+  EXPECT_TRUE(Hold("bare").empty()) << "its report alone is not trusted";
+  controller_->ReconcileOnce();  // nor does the swarm pass give it work
+  EXPECT_TRUE(Hold("bare").empty());
+  EXPECT_EQ(Cond("bare", "CapacityWithinLabels"), "False/LabelsMissing");
+  EXPECT_EQ(Hold("small").size(), 1u);
+  EXPECT_EQ(Hold("big").size(), 1u);
+
+  // Labelled in the roster, it builds: the spec counts at once.
+  swarm_.spec.drones.back().labels = {{"cores", "1"}, {"memory", "8Gi"}};
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  EXPECT_EQ(Hold("bare").size(), 1u);
+}
+
+TEST_F(SwarmDispatchTest, ADroneReportingLessThanItsLabelsIsCountedAsItReports) {
+  swarm_.spec.drones = {{"desktop", {}, {"discover"}},
+                        {"small", {{"cores", "4"}, {"memory", "16Gi"}}, {}}};
+  ASSERT_TRUE(controller_->Apply(swarm_).ok());
+  DiscoverQueue({{"dev-libs/a-1", {}},
+                 {"dev-libs/b-1", {}},
+                 {"dev-libs/c-1", {}},
+                 {"dev-libs/d-1", {}},
+                 {"dev-libs/e-1", {}}});
+  api::DroneReport r;
+  r.deploy_version = "v2";
+  r.tree_revision = "rev2";
+  r.health = "HEALTHY";
+  r.resources.cores = 2;  // two of its four cores are gone
+  auto reply = controller_->Heartbeat("small", r);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->assignments.size(), 2u) << "two cores, two slots: not the label's four";
+}
+
+TEST_F(SwarmDispatchTest, AnOomAloneOnTheLargestDroneBlocksThePackageAndSaysWhy) {
+  DiscoverQueue({{"dev-qt/qtwebengine-6.8.1", {}}});
+  ASSERT_TRUE(controller_->Cordon("small").ok());
+  controller_->ReconcileOnce();  // the swarm pass: big, 64Gi, is the largest
+  auto held = Hold("big");
+  ASSERT_EQ(held.size(), 1u);
+  ASSERT_TRUE(Fail("big", held[0], "DroneResources", "Killed", true).ok());
+  controller_->ReconcileOnce();
+  const api::Package* p = Package("dev-qt/qtwebengine-6.8.1");
+  EXPECT_EQ(p->needs_memory_over, int64_t(64) << 30) << "not past what exists";
+  EXPECT_EQ(p->phase, "Blocked") << "rather than Needed forever";
+  EXPECT_EQ(p->reason.rfind("no drone can take it: needs memory > 64Gi (OOM on big", 0), 0u)
+      << p->reason;
+}
+
+TEST_F(SwarmDispatchTest, RepeatedDroneFailuresGroundItUntilCooldownAndProbation) {
+  FailOnSmallAlone(3, "DroneResources", "No space left on device");
   EXPECT_EQ(Cond("small", "Grounded"), "True/RepeatedFailures");
   EXPECT_TRUE(Hold("small").empty()) << "a grounded drone takes no work";
   EXPECT_EQ(SwarmCond("SystemicFault"), "False/NoFault") << "one drone failing is its own fault";
@@ -336,13 +401,7 @@ TEST_F(SwarmDispatchTest, RepeatedDroneFailuresGroundItUntilCooldownAndProbation
 }
 
 TEST_F(SwarmDispatchTest, AFailedProbationGroundsAgainAndUngroundByHandClears) {
-  DiscoverQueue({{"dev-libs/a-1", {}}, {"dev-libs/b-1", {}}, {"dev-libs/c-1", {}},
-                 {"dev-libs/d-1", {}}, {"dev-libs/e-1", {}}});
-  ASSERT_TRUE(controller_->Cordon("big").ok());
-  for (int i = 0; i < 3; ++i) {
-    auto held = Hold("small");
-    ASSERT_TRUE(Fail("small", held[0], "DroneResources", "No space left on device").ok());
-  }
+  FailOnSmallAlone(3, "DroneResources", "No space left on device");
   clock_.Advance(std::chrono::minutes(5));
   controller_->ReconcileOnce();
   auto probe = Hold("small");
@@ -386,6 +445,8 @@ TEST_F(SwarmDispatchTest, ASystemicFailureGroundsNobodyAndSetsOffResyncAndRedisc
   ASSERT_EQ(big.size(), 1u);
   const std::string conflict = "slot conflict: sys-apps/systemd-utils:0";
   ASSERT_TRUE(Fail("small", small[0], "Systemic", conflict).ok());
+  EXPECT_EQ(SwarmCond("SystemicFault"), "False/NoFault") << "one drone's word is not enough";
+  EXPECT_EQ(controller_->GetDrone("small")->status.consecutive_failures, 1);
   ASSERT_TRUE(Fail("big", big[0], "Systemic", conflict).ok());
   EXPECT_EQ(SwarmCond("SystemicFault"), "True/SystemicFailure");
   auto swarm = controller_->GetSwarm();
@@ -421,9 +482,21 @@ TEST_F(SwarmDispatchTest, ASystemicFailureGroundsNobodyAndSetsOffResyncAndRedisc
   OpenController();
   last_.clear();
   auto again = Hold("small");
+  auto again_big = Hold("big");
   ASSERT_TRUE(Fail("small", again[0], "Systemic", conflict).ok());
+  ASSERT_TRUE(Fail("big", again_big[0], "Systemic", conflict).ok());
   EXPECT_EQ(SwarmCond("SystemicFault"), "True/Persistent");
   EXPECT_TRUE(Beat("small").actions.empty()) << "no second automatic re-sync";
+}
+
+TEST_F(SwarmDispatchTest, OneDroneReportingSystemicFailuresAloneIsGroundedNotTheSwarm) {
+  FailOnSmallAlone(3, "Systemic", "no ebuilds to satisfy", [&](const std::string& package) {
+    EXPECT_EQ(SwarmCond("SystemicFault"), "False/NoFault") << package;
+    EXPECT_EQ(Package(package)->excluded_drones, std::vector<std::string>{"small"})
+        << "another drone tries it";
+  });
+  EXPECT_EQ(Cond("small", "Grounded"), "True/RepeatedFailures");
+  EXPECT_TRUE(Hold("small").empty());
 }
 
 TEST_F(SwarmDispatchTest, DronesFailingAlikeAreASharedFaultNotTheirs) {
@@ -569,8 +642,16 @@ TEST_F(SwarmDispatchTest, TheBinhostIndexListsWhatIsPublished) {
   ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   std::string text = ::swarm::testing::ReadFile(index);
   EXPECT_NE(text.find("PACKAGES: 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMTIME: "), std::string::npos) << text;
-  EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSIZE: 5\nSLOT: 0/1\n"), std::string::npos)
+  // The drone's metadata; the file's path, size and digests as the controller received it.
+  BinpkgDigester digester;
+  digester.Update("bytes", 5);
+  const BinpkgDigests d = digester.Finish();
+  EXPECT_NE(text.find("CPV: " + a.package + "\nEAPI: 8\nMD5: " + d.md5 + "\nMTIME: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("PATH: " + r.binpkg->path + "\nSHA1: " + d.sha1 + "\nSHA256: " + d.sha256 +
+                      "\nSIZE: 5\nSLOT: 0/1\n"),
+            std::string::npos)
       << text;
   EXPECT_EQ(Package(a.package)->index_entry, r.index_entry) << "kept with the package";
 
@@ -761,7 +842,9 @@ TEST_F(SwarmDispatchTest, ARebuildNeverLeavesTheIndexListingTheOldFilesSize) {
   EXPECT_EQ(text.find("PATH: " + path), std::string::npos) << text;
   ASSERT_TRUE(controller_->FlushBinhostIndex().ok());
   text = ::swarm::testing::ReadFile(index);
-  EXPECT_NE(text.find("PATH: " + path + "\nSIZE: " + std::to_string(r.binpkg->size) + "\n"),
+  EXPECT_NE(text.find("PATH: " + path + "\nSHA1: "), std::string::npos) << text;
+  EXPECT_NE(text.find("\nSHA256: " + r.binpkg->sha256 +
+                      "\nSIZE: " + std::to_string(r.binpkg->size) + "\n"),
             std::string::npos)
       << text;
 }

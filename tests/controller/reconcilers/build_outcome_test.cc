@@ -39,17 +39,25 @@ struct Row {
   bool excluded;
   bool blamed;
   bool systemic;
+  int systemic_reporters = 0;  // drones reporting Systemic within the window, this one included
 };
 
 TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   std::vector<Row> rows = {
-      {"oom", Failed("DroneResources", "Killed signal terminated program cc1plus", true),
-       "Needed", true, true, false},
+      {"oom", Failed("DroneResources", "Killed signal terminated program cc1plus", true), "Needed",
+       true, true, false},
       {"disk full", Failed("DroneResources", "No space left on device"), "Needed", true, true,
        false},
       {"package", Failed("Package", "emerge exited 1"), "Needed", true, false, false},
       {"fetch", Failed("Fetch", "Couldn't download"), "Needed", true, false, false},
-      {"systemic", Failed("Systemic", "slot conflict"), "Needed", false, false, true},
+      {"systemic, its drone alone", Failed("Systemic", "slot conflict"), "Needed", true, true,
+       false, 1},
+      {"systemic, a second drone too", Failed("Systemic", "slot conflict"), "Needed", false, false,
+       true, 2},
+      {"systemic, three drones", Failed("Systemic", "slot conflict"), "Needed", false, false, true,
+       3},
+      {"others reporting Systemic do not excuse a disk full",
+       Failed("DroneResources", "No space left on device"), "Needed", true, true, false, 2},
   };
   api::BuildResult returned;
   returned.outcome = api::kBuildReturned;
@@ -57,8 +65,8 @@ TEST(ApplyBuildResultTest, EachFailureClassHasItsConsequence) {
   rows.push_back({"returned", returned, "Needed", true, false, false});
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
-    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", {16 * kGi, 1}, std::nullopt,
-                                      WallTime{});
+    BuildVerdict v = ApplyBuildResult(Building("tarn"), row.result, "tarn", {16 * kGi, 1},
+                                      std::nullopt, WallTime{}, row.systemic_reporters);
     EXPECT_EQ(v.package.phase, row.phase);
     EXPECT_EQ(v.package.assignment, "") << "the lease ends";
     EXPECT_EQ(v.package.drone, "");
@@ -106,6 +114,36 @@ TEST(ApplyBuildResultTest, AnOomTeachesTheMemoryFloor) {
   BuildVerdict d = ApplyBuildResult(Building("tarn"), Failed("DroneResources", "No space"), "tarn",
                                     {16 * kGi, 1}, std::nullopt, WallTime{});
   EXPECT_EQ(d.package.needs_memory_over, 0);
+}
+
+TEST(ApplyBuildResultTest, NoMemoryFloorIsLearnedAboveTheLargestDrone) {
+  struct Row {
+    std::string name;
+    int64_t memory;   // the OOM-killed drone's, as counted
+    int builds;       // beside it as it ended, it included
+    int64_t largest;  // the largest drone's; 0 unknown
+    int64_t floor_before;
+    int64_t floor_after;
+    bool nobody_fits;  // the event says no drone can take it
+  } rows[] = {
+      {"alone on a small drone", 16 * kGi, 1, 64 * kGi, 0, 16 * kGi, false},
+      {"alone on the largest", 64 * kGi, 1, 64 * kGi, 0, 64 * kGi, true},
+      {"claiming more than the largest has", 10240 * kGi, 1, 64 * kGi, 0, 64 * kGi, true},
+      {"shared on the largest", 64 * kGi, 4, 64 * kGi, 0, 16 * kGi, false},
+      {"an old floor past a roster that shrank", 16 * kGi, 1, 32 * kGi, 128 * kGi, 32 * kGi, true},
+      {"largest unknown before the first pass", 10240 * kGi, 1, 0, 0, 10240 * kGi, false},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    api::Package p = Building("tarn");
+    p.needs_memory_over = row.floor_before;
+    BuildVerdict v =
+        ApplyBuildResult(p, Failed("DroneResources", "Killed", true), "tarn",
+                         {row.memory, row.builds, 0, row.largest}, std::nullopt, WallTime{});
+    EXPECT_EQ(v.package.needs_memory_over, row.floor_after);
+    EXPECT_EQ(v.event_message.find("no drone can take it") != std::string::npos, row.nobody_fits)
+        << v.event_message;
+  }
 }
 
 TEST(ApplyBuildResultTest, AnOomAmongOthersTeachesAShareAndKeepsTheDrone) {
