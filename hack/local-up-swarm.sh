@@ -119,6 +119,9 @@ for a in $AGENTS; do
   git clone -q "$WORK_DIR/tree" "$d/repo"
   git -C "$d/repo" checkout -q --detach rev-1
   fake_drone::config "$d" "$a" "$server" "$WORK_DIR/pki"
+  # It reports the size its labels give it (the controller counts no more).
+  read -r cores memory <<<"$(fake_drone::labels "$SWARM_FILE" "$a")"
+  if [ -n "${cores:-}" ]; then fake_drone::proc "$d" "$cores" "$memory"; fi
   # The fake emerge reads this drone's tree; deploys go through the fake hook.
   printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
     "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"

@@ -107,6 +107,17 @@ void DroneActions(const Json& swarm, const Json& drone, WallTime now,
                   "` — else it gets one probation build after groundingCooldown" +
                   (cooldown.empty() ? "" : " (" + cooldown + ")"));
   }
+  if (const Json* c = Matching(drone, api::condition::kCapacityWithinLabels, api::kFalse,
+                               api::reason::kLabelsMissing)) {
+    out.push_back(name + " gets no build work: " + QuotedEvidence(*c) +
+                  "; add cores and memory labels to its entry in spec.drones");
+  }
+  if (const Json* c = Matching(drone, api::condition::kCapacityWithinLabels, api::kFalse,
+                               api::reason::kReportOverLabels)) {
+    out.push_back(name + " " + QuotedEvidence(*c) +
+                  ": it is counted as labelled; check its agent and who holds its token, or "
+                  "correct its labels in spec.drones");
+  }
   HealthAction(drone, name, out);
   if (const Json* c = Matching(drone, api::condition::kDeployed, api::kFalse, "DeployFailed")) {
     out.push_back(HookFailing(name, "deploy", "deploy", *c));
@@ -171,11 +182,12 @@ void PackageActions(const Json& swarm, const std::optional<std::vector<const Jso
 }  // namespace
 
 std::string Evidence(const std::string& message) {
-  // The remedies controller/swarm_builds.cc, reconcilers/grounding.cc and
-  // reconcilers/build_outcome.cc append. Should their wording change, the
+  // The remedies controller/swarm_builds.cc, reconcilers/grounding.cc,
+  // reconcilers/build_outcome.cc and reconcilers/capacity.cc append. Should their wording change, the
   // line repeats the remedy: redundant, never wrong.
   static const char* const kRemedies[] = {"; nothing is dispatched", "; it persists after",
-                                          "; no work until", "; fix the package"};
+                                          "; no work until",         "; fix the package",
+                                          ": it gets no work until", ": counted as labelled"};
   size_t cut = message.size();
   for (const char* r : kRemedies) cut = std::min(cut, message.find(r));
   return message.substr(0, cut);

@@ -24,8 +24,9 @@ inline constexpr char kNoDroneCanTakeIt[] = "no drone can take it: ";
 // One line per thing a person must do, most central first: a systemic fault
 // (what the controller does about it, or that it persists and needs
 // `swarmctl fresh`), failing queue discovery; then per drone (in list order)
-// never joined, unreachable since (time at `now`), grounded, DEGRADED or
-// CRITICAL while Ready, deploy hook failing, sync hook failing, cordoned;
+// never joined, unreachable since (time at `now`), grounded, capacity labels
+// missing where required or reported beyond, DEGRADED or CRITICAL while
+// Ready, deploy hook failing, sync hook failing, cordoned;
 // then blocked packages (`packages`; nullopt when they could not be listed,
 // then only the swarm's blocked count), each with what would unblock it.
 // Empty when the swarm needs nobody.

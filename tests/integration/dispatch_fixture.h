@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/packages_index.h"
+#include "api/quantity.h"
 #include "base/digest.h"
 #include "base/http_client.h"
 #include "tests/integration/harness.h"
@@ -105,6 +106,9 @@ class DispatchTest : public ::testing::Test {
     o.marker = "v1";
     o.emerge_env = m.emerge_env;
     o.emerge_env["FAKE_EMERGE_BUILD_LOG"] = h_.dir().File("builds.log");
+    // The size its labels give it, whatever this host is.
+    o.cores = std::stoi(m.cores);
+    o.memory_bytes = api::ParseMemory(m.memory).value();
     return h_.StartPortageAgent(m.name, o);
   }
 

@@ -383,13 +383,25 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
       "#!/bin/sh\n" + exports + "exec " + SourcePath("hack/fake-portage/emerge") +
           " --fake-repo " + root + "/repo \"$@\"\n");
   chmod(emerge.c_str(), 0755);
+  std::string proc_root = "/proc";
+  if (options.cores > 0 && options.memory_bytes > 0) {
+    proc_root = root + "/proc";
+    std::string cpuinfo;
+    for (int i = 0; i < options.cores; ++i) cpuinfo += "processor\t: " + std::to_string(i) + "\n\n";
+    const int64_t kb = options.memory_bytes / 1024;
+    dir_.Write("drones/" + drone + "/proc/cpuinfo", cpuinfo);
+    dir_.Write("drones/" + drone + "/proc/meminfo",
+               "MemTotal: " + std::to_string(kb) + " kB\nMemAvailable: " +
+                   std::to_string(kb * 9 / 10) + " kB\n");
+    dir_.Write("drones/" + drone + "/proc/loadavg", "0.10 0.10 0.10 1/100 1\n");
+  }
   const std::string config = dir_.Write(
       "drones/" + drone + "/agent.yaml",
       "name: " + drone + "\n" +
       "controller: " + url_ + "\n" +
       "tokenFile: " + root + "/token\n" +
       "stateDir: " + root + "/state\n" +
-      "procRoot: /proc\n" +
+      "procRoot: " + proc_root + "\n" +
       "portage:\n" +
       "  repoDir: " + root + "/repo\n" +
       "  pkgDir: " + root + "/pkgdir\n" +

@@ -150,6 +150,11 @@ class SwarmHarness {
     // FAKE_EMERGE_BUILD_LOG.
     // Names must be shell variable names; values may hold anything.
     std::map<std::string, std::string> emerge_env;
+    // The machine it reports, through a /proc of its own, when both are set
+    // (the size its roster labels say: the controller counts a report only
+    // up to them, and this host may be smaller); else this host's /proc.
+    int cores = 0;
+    int64_t memory_bytes = 0;
   };
   // As above, with the wrapper's environment. False (nothing started) for a
   // name that is not a shell variable name.

@@ -91,6 +91,11 @@ TEST_F(LyingDroneTest, ItIsCountedAsLabelledItsSystemicWordAloneIsItsOwnAndItsWo
   EXPECT_EQ(CountEvents("kind=Drone&name=d1", "CapacityOverLabels"), 1) << "once, not per beat";
   EXPECT_EQ(drone["status"]["healthReason"].get<std::string>().size(), api::kMaxMessageBytes - 2)
       << "cut at the last whole character";
+  const std::string status = h_.Swarmctl({"status"}).out;
+  EXPECT_NE(status.find("d1 reports more cores and memory than its labels (cores 4, memory 8Gi): "
+                        "it is counted as labelled"),
+            std::string::npos)
+      << status;
 
   // A success whose Packages entry lies about the file: the index says
   // what the controller received.

@@ -173,6 +173,27 @@ TEST(NextActionTest, Rules) {
         "dev-qt/qtwebengine-6.8.1: Killed signal terminated program cc1plus; find what fails on "
         "it (`swarmctl describe drone drone-tarn`), fix it and run `swarmctl unground "
         "drone-tarn` — else it gets one probation build after groundingCooldown (5m)"}},
+      {"a drone without the labels the policy requires",
+       Swarm({}),
+       {Drone("drone-izar",
+              {kReady, Cond("CapacityWithinLabels", "False", "LabelsMissing",
+                            "no memory label, and spec.policy.requireCapacityLabels is set: it "
+                            "gets no work until its roster entry has both")})},
+       std::nullopt,
+       {"drone-izar gets no build work: no memory label, and spec.policy.requireCapacityLabels "
+        "is set; add cores and memory labels to its entry in spec.drones"}},
+      {"a drone reporting more than its labels",
+       Swarm({}),
+       {Drone("drone-izar",
+              {kReady, Cond("CapacityWithinLabels", "False", "ReportOverLabels",
+                            "reports more cores than its labels (cores 4, memory 8Gi): counted "
+                            "as labelled; its agent is wrong or lying, or its labels are")}),
+        Drone("drone-tarn", {kReady, Cond("CapacityWithinLabels", "True", "WithinLabels", "")}),
+        Drone("drone-vega", {kReady, Cond("CapacityWithinLabels", "Unknown", "Unlabeled", "")})},
+       std::nullopt,
+       {"drone-izar reports more cores than its labels (cores 4, memory 8Gi): it is counted as "
+        "labelled; check its agent and who holds its token, or correct its labels in "
+        "spec.drones"}},
       {"on probation or ungrounded needs nobody",
        Swarm({}),
        {Drone("drone-tarn", {kReady, Cond("Grounded", "False", "Probation", "one build decides")}),
