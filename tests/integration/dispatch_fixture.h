@@ -41,6 +41,10 @@ class DispatchTest : public ::testing::Test {
     h_.AddAgentToken("desktop");
   }
 
+  // How long a silent drone stays Ready; a test whose drone beats only when
+  // it says so sets more before Start.
+  std::string heartbeat_grace_ = "2s";
+
   std::string Git(std::vector<std::string> args) {
     args.insert(args.begin(), {"/usr/bin/git", "-C", h_.TreeDir()});
     auto out = RunCommand(args);
@@ -94,8 +98,8 @@ class DispatchTest : public ::testing::Test {
     yaml +=
         "  policy:\n"
         "    heartbeatInterval: 250ms\n"
-        "    heartbeatGrace: 2s\n" +
-        policy;
+        "    heartbeatGrace: " +
+        heartbeat_grace_ + "\n" + policy;
     auto r = h_.Swarmctl({"apply", "-f", h_.dir().Write("swarm.yaml", yaml)});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }

@@ -26,6 +26,9 @@ class LyingDroneTest : public DispatchTest {
  protected:
   void SetUp() override {
     DispatchTest::SetUp();
+    // The test beats for it between its steps, which on a loaded machine can
+    // be seconds apart: it must not be lost for that.
+    heartbeat_grace_ = "5m";
     // In the roster with 4 cores and 8Gi; no agent runs for it: the test is it.
     Start({{"d1", "4", "8Gi", {}, /*deferred=*/true}}, dag_, "    groundAfterFailures: 3\n");
     liar_ = h_.Client(h_.AgentToken("d1"), "d1");
