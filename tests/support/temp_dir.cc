@@ -20,6 +20,10 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // SWARM_TEST_KEEP_DIRS=1 leaves every test's files (logs, state, binhost)
+  // for a person to read after the run.
+  const char* keep = std::getenv("SWARM_TEST_KEEP_DIRS");
+  if (keep && std::string(keep) == "1") return;
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

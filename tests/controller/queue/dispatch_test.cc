@@ -701,7 +701,7 @@ TEST_F(SwarmDispatchTest, ADroneThatLeavesTheRosterGivesItsBuildsBack) {
   const std::string other = drone == "small" ? "big" : "small";
   swarm_.spec.drones.erase(
       std::remove_if(swarm_.spec.drones.begin(), swarm_.spec.drones.end(),
-                     [&](const api::DroneSpec& d) { return d.name == drone; }),
+                     [&, gone = drone](const api::DroneSpec& d) { return d.name == gone; }),
       swarm_.spec.drones.end());
   ASSERT_TRUE(controller_->Apply(swarm_).ok());
   auto moved = Hold(other);
