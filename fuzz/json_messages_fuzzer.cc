@@ -1,0 +1,124 @@
+// Every JSON message one end of the wire decodes from the other, read as the
+// receiver reads it: the body parsed without exceptions, then the message's
+// codec. The first byte picks the message, the rest is the body:
+//
+//   'h'  heartbeat           POST /api/v1/drones/<name>/heartbeat     controller
+//   'a'  action result       POST /api/v1/drones/<name>/actions/<id>  controller
+//   'b'  build result        POST /api/v1/drones/<name>/builds/<id>   controller
+//   'r'  heartbeat reply     (the agent reads it)                    agent
+//   'n'  build result reply  (the agent reads it)                    agent
+//
+// (any other byte picks one by its value, so no input is wasted). A message
+// that decodes must come back equal from its encoding, as the other end
+// sends it; the names and index entries the controller reads next must not
+// crash their parsers either.
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/codec.h"
+#include "api/cpv.h"
+#include "api/packages_index.h"
+#include "api/protocol.h"
+#include "api/replies.h"
+#include "fuzz/check.h"
+
+namespace swarm::fuzz {
+namespace {
+
+using nlohmann::json;
+
+// The body as the receiver dumps what it sends (invalid UTF-8 replaced).
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The controller's checks of a discovered queue and of a build's package
+// (controller/queue, controller/builds), and the index entry it files.
+void ReadNames(const api::ActionResult& r) {
+  for (const auto& p : r.packages) {
+    (void)api::ParseCpv(p.name);
+    (void)api::PackageKey(p.name);
+    for (const auto& d : p.dependencies) (void)api::ParseCpv(d);
+  }
+}
+
+void Heartbeat(const json& body) {
+  auto report = api::DroneReportFromJson(body);
+  if (!report.ok()) return;
+  auto again = api::DroneReportFromJson(json::parse(Dump(api::DroneReportToJson(*report))));
+  FUZZ_CHECK(again.ok() && *again == *report, "heartbeat does not round-trip: " + Dump(body));
+}
+
+void ActionResult(const json& body) {
+  auto result = api::ActionResultFromJson(body);
+  if (!result.ok()) return;
+  ReadNames(*result);
+  (void)api::IsSafeId(result->id);
+  auto again = api::ActionResultFromJson(json::parse(Dump(api::ActionResultToJson(*result))));
+  FUZZ_CHECK(again.ok() && *again == *result, "action result does not round-trip: " + Dump(body));
+}
+
+void BuildResult(const json& body) {
+  auto result = api::BuildResultFromJson(body);
+  if (!result.ok()) return;
+  (void)api::ParseCpv(result->package);
+  if (!result->index_entry.empty()) (void)api::ParseIndexEntry(result->index_entry);
+  auto again = api::BuildResultFromJson(json::parse(Dump(api::BuildResultToJson(*result))));
+  FUZZ_CHECK(again.ok() && *again == *result, "build result does not round-trip: " + Dump(body));
+}
+
+void HeartbeatReply(const json& body) {
+  std::vector<std::string> skipped;
+  auto reply = api::HeartbeatReplyFromJson(body, &skipped);
+  if (!reply.ok()) return;
+  for (const auto& a : reply->actions) FUZZ_CHECK(api::IsSafeId(a.id), "unsafe id " + a.id);
+  for (const auto& a : reply->assignments) FUZZ_CHECK(api::IsSafeId(a.id), "unsafe id " + a.id);
+  std::vector<std::string> skipped_again;
+  auto again =
+      api::HeartbeatReplyFromJson(json::parse(Dump(api::HeartbeatReplyToJson(*reply))), &skipped_again);
+  FUZZ_CHECK(again.ok() && *again == *reply && skipped_again.empty(),
+             "heartbeat reply does not round-trip: " + Dump(body));
+}
+
+void BuildResultReply(const json& body) {
+  std::vector<std::string> skipped;
+  auto reply = api::BuildResultReplyFromJson(body, &skipped);
+  if (!reply.ok()) return;
+  std::vector<std::string> skipped_again;
+  auto again = api::BuildResultReplyFromJson(
+      json::parse(Dump(api::BuildResultReplyToJson(*reply))), &skipped_again);
+  FUZZ_CHECK(again.ok() && *again == *reply && skipped_again.empty(),
+             "build result reply does not round-trip: " + Dump(body));
+}
+
+// The reader the first byte picks.
+using Reader = void (*)(const json&);
+Reader ReaderFor(uint8_t selector) {
+  static constexpr std::pair<char, Reader> kReaders[] = {{'h', Heartbeat},
+                                                          {'a', ActionResult},
+                                                          {'b', BuildResult},
+                                                          {'r', HeartbeatReply},
+                                                          {'n', BuildResultReply}};
+  for (const auto& [letter, reader] : kReaders) {
+    if (selector == static_cast<uint8_t>(letter)) return reader;
+  }
+  return kReaders[selector % std::size(kReaders)].second;
+}
+
+}  // namespace
+}  // namespace swarm::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  // As both ends read a body: without exceptions. The API server refuses
+  // anything but an object before its codec; the codecs must not care.
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+  swarm::fuzz::ReaderFor(data[0])(j);
+  return 0;
+}
