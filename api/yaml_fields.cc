@@ -1,11 +1,14 @@
 #include "api/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <sstream>
 
 #include "api/quantity.h"
 #include "base/strings.h"
@@ -82,10 +85,58 @@ std::string ParentPath(const std::string& path) {
   return path.substr(0, cut);
 }
 
+namespace {
+
+// Keeps only where the last document started.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark start;
+};
+
+// yaml-cpp 0.7's LoadAll never returns from a stream where a document reads
+// nothing, such as a stray ',' where a document should start ("," or
+// "a: 1\n---\n,"): it adds a null document per turn until memory runs out
+// (yaml-cpp issue 1040). A first pass that keeps nothing finds such a stream
+// by a document starting where the one before it started, so that LoadAll,
+// making the same turns, is only called on a stream that ends.
+Status CheckDocumentsEnd(const std::string& text, const std::string& source) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  int last_start = -1;
+  while (parser.HandleNextDocument(starts)) {
+    if (starts.start.pos == last_start) {
+      // The mark counts decoded characters: a UTF-16 stream has fewer than bytes.
+      const size_t at = std::min(static_cast<size_t>(std::max(0, last_start)), text.size());
+      return InvalidArgument(FormatPos(source, ToSourcePos(starts.start)) + "unexpected " +
+                             Quote(text.substr(at, 1)) + " where a document should start");
+    }
+    last_start = starts.start.pos;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<YAML::Node>> LoadYamlDocuments(std::string_view text,
                                                   const std::string& source) {
   try {
-    return YAML::LoadAll(std::string(text));
+    const std::string stream(text);
+    if (Status st = CheckDocumentsEnd(stream, source); !st.ok()) return st;
+    return YAML::LoadAll(stream);
   } catch (const YAML::ParserException& e) {
     return InvalidArgument(FormatPos(source, ToSourcePos(e.mark)) + e.msg);
   } catch (const YAML::Exception& e) {

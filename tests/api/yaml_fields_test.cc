@@ -217,5 +217,23 @@ TEST(LoadYamlDocumentsTest, SyntaxErrorsCarryTheSourceAndPosition) {
   EXPECT_EQ(r->size(), 3u);
 }
 
+// yaml-cpp's LoadAll alone never returns on these: it adds an empty document
+// per turn, without end, where a document reads nothing.
+TEST(LoadYamlDocumentsTest, AStrayCommaWhereADocumentStartsIsAnErrorNotAHang) {
+  Result<std::vector<YAML::Node>> r = LoadYamlDocuments(",", "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "swarm.yaml:1:1: unexpected \",\" where a document should start");
+
+  r = LoadYamlDocuments("a: 1\n---\n, x\n", "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "swarm.yaml:3:1: unexpected \",\" where a document should start");
+
+  // The input the Swarm codec's fuzzer found (fuzz/corpus/swarm_yaml/).
+  r = LoadYamlDocuments(std::string(" ,\xba@\x8f\x8e\xfc\x7f\x00\x7f", 10), "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace swarm::api
