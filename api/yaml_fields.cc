@@ -58,6 +58,16 @@ bool LooksLikeNumber(const std::string& s) {
   return i == s.size();
 }
 
+// Strings read here are kept as JSON (the store, the API), which holds
+// only UTF-8: yaml-cpp passes any bytes through, and they would come back
+// from the store changed.
+Status CheckUtf8(const std::string& s) {
+  const size_t bad = FindInvalidUtf8(s);
+  if (bad == std::string::npos) return Status::Ok();
+  return InvalidArgument("expected UTF-8 text, got a string whose byte " + std::to_string(bad + 1) +
+                         " is not UTF-8");
+}
+
 bool IsNumericScalar(const YAML::Node& node) {
   const std::string& tag = node.Tag();
   return node.IsScalar() && (tag == kPlainTag || tag == kIntTag || tag == kFloatTag);
@@ -212,6 +222,10 @@ bool ReadYamlString(YamlDiagnostics& diag, const YAML::Node& node, const std::st
   if (!node.IsDefined() || node.IsNull()) return false;
   if (!node.IsScalar()) {
     diag.AddAt(path, "expected a string, got " + DescribeYamlNode(node));
+    return false;
+  }
+  if (Status st = CheckUtf8(node.Scalar()); !st.ok()) {
+    diag.AddAt(path, st.message());
     return false;
   }
   out = node.Scalar();
@@ -403,6 +417,11 @@ bool YamlMap::ReadStringMap(std::string_view key, std::map<std::string, std::str
       continue;
     }
     const std::string name = it->first.Scalar();
+    if (Status st = CheckUtf8(name); !st.ok()) {
+      diag_->Add(key_pos, path, "keys must be UTF-8 text: " + st.message());
+      ok = false;
+      continue;
+    }
     std::string entry_path = JoinPath(path, name);
     auto [first, inserted] = seen.emplace(name, key_pos);
     if (!inserted) {

@@ -116,8 +116,9 @@ struct YamlItem {
 // - a wrong type or malformed value is reported at the field, leaves `out`
 //   unchanged (or partly filled for lists and maps) and returns false;
 // - otherwise `out` is set and they return true.
-// A scalar read as a string is its text as written ("1.10" stays "1.10");
-// numbers must be plain scalars ("5", not "\"5\"").
+// A scalar read as a string is its text as written ("1.10" stays "1.10"),
+// and must be UTF-8 (as must the keys of a string map), since what is read
+// is kept as JSON; numbers must be plain scalars ("5", not "\"5\"").
 // Thread safety: none; it writes to the YamlDiagnostics it was given, which
 // must outlive it.
 class YamlMap {

@@ -180,6 +180,30 @@ TEST(YamlValueTest, NumbersMustBePlainAndWellFormed) {
   EXPECT_EQ(diag.Message(), "x:1:1: a: integer 9223372036854775808 is out of range");
 }
 
+// What is read is kept as JSON, which holds only UTF-8; yaml-cpp passes any
+// bytes through.
+TEST(YamlValueTest, StringsAndStringMapKeysMustBeUtf8) {
+  YamlDiagnostics diag("x");
+  YamlMap m(diag, Load("a: \"gr\xc3\xbc\xc3\x9f\"\nb: \"@wo\xf2ld\"\nc: [ok, \"\xed\xa0\x80\"]\n"
+                       "d: {\"\xff\": v, k: \"\xc3\"}\n"),
+            "", {"a", "b", "c", "d"});
+  std::string a, b;
+  std::vector<std::string> c;
+  std::map<std::string, std::string> d;
+  EXPECT_TRUE(m.ReadString("a", a));
+  EXPECT_EQ(a, "gr\xc3\xbc\xc3\x9f");
+  EXPECT_FALSE(m.ReadString("b", b));
+  EXPECT_EQ(b, "");
+  EXPECT_FALSE(m.ReadStringList("c", c));
+  EXPECT_FALSE(m.ReadStringMap("d", d));
+  EXPECT_EQ(diag.Message(),
+            "x:2:1: b: expected UTF-8 text, got a string whose byte 4 is not UTF-8\n"
+            "x:3:9: c[1]: expected UTF-8 text, got a string whose byte 1 is not UTF-8\n"
+            "x:4:5: d: keys must be UTF-8 text: expected UTF-8 text, got a string whose byte 1 is "
+            "not UTF-8\n"
+            "x:4:13: d.k: expected UTF-8 text, got a string whose byte 1 is not UTF-8");
+}
+
 TEST(YamlDiagnosticsTest, LocatesMissingFieldsAtTheirNearestAncestor) {
   YamlDiagnostics diag("x");
   diag.Record("", {1, 1});
