@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/cpv.h"
+
 // The formats below are portage's (lib/_emerge/resolver/output.py): a merge
 // line is "[<type> <attrs>] <indent><cpv>[:slot][::repo] [old] USE=... size",
 // where <indent> is one space per --tree level; a non-merge line is
@@ -110,6 +112,10 @@ std::optional<TreeLine> ReadBracketLine(std::string_view line) {
   token = token.substr(0, token.find(':'));
   if (!IsPackageVersion(token)) return std::nullopt;
   t.name = std::string(token);
+  // A build is a queue entry, and the controller refuses a whole discovery
+  // for one that is not a PMS cat/pkg-ver: refused here, the error names the
+  // line. (A binary's name may end in its build id, "nmap-7.95-1".)
+  if (t.kind == LineKind::kBuild && !api::ParseCpv(t.name).ok()) return std::nullopt;
   return t;
 }
 

@@ -335,6 +335,23 @@ TEST(EmergePretendTest, UnreadableBracketLineNamesTheLine) {
   ExpectRefused("[ebuild  N     ]\n", "line 1");
 }
 
+// The controller takes a discovery only when every name is a PMS cat/pkg-ver
+// (api::ParseCpv); what it would refuse is refused here, at its line.
+TEST(EmergePretendTest, BuildsThatAreNotCatPkgVerAreRefusedAtTheirLine) {
+  // Found by fuzz/emerge_pretend_fuzzer.cc: a version that ends in '.'.
+  ExpectRefused("[ebuild  N     ] app-portage/eix-0.36. 7 USE=\"nls -debug\"\n",
+                "line 1: [ebuild  N     ] app-portage/eix-0.36.");
+  ExpectRefused(std::string(kTreeHeader) + "[ebuild  N     ] dev-libs/openssl-3.3.3 \n" +
+                    "[ebuild  N     ]  a/b-1- \n",
+                "line 8");
+  ExpectRefused("[ebuild  N     ] .cat/pkg-1.0\n", "line 1");
+  ExpectRefused("[ebuild  N     ] cat/pkg-1.0_x\n", "line 1");
+  // A binary package is never built here, and its name may carry a build id.
+  auto pkgs = MustParse(std::string(kTreeHeader) + "[binary  N     ] net-analyzer/nmap-7.95-1 \n" +
+                        "[ebuild  N     ]  net-libs/libpcap-1.10.5 \n");
+  EXPECT_THAT(Names(pkgs), ElementsAre("net-libs/libpcap-1.10.5"));
+}
+
 TEST(EmergePretendTest, OutputWithoutAMergeListIsAnError) {
   ExpectRefused("", "no merge list in emerge output");
   ExpectRefused("sh: line 1: emerge: command not found\n", "no merge list in emerge output");
