@@ -173,18 +173,16 @@ SourcePos YamlDiagnostics::Locate(const std::string& path) const {
 
 void YamlDiagnostics::Add(SourcePos pos, const std::string& path, const std::string& message) {
   errors_.push_back({pos, path, message});
+  error_paths_.insert(path);
 }
 
 bool YamlDiagnostics::HasErrorAtOrAbove(const std::string& path) const {
-  for (const auto& e : errors_) {
-    std::string p = path;
-    while (true) {
-      if (e.path == p) return true;
-      if (p.empty()) break;
-      p = ParentPath(p);
-    }
+  std::string p = path;
+  while (true) {
+    if (error_paths_.count(p)) return true;
+    if (p.empty()) return false;
+    p = ParentPath(p);
   }
-  return false;
 }
 
 std::string YamlDiagnostics::Message() const {
