@@ -1,6 +1,6 @@
 // Every JSON message one end of the wire decodes from the other, read as the
-// receiver reads it: the body parsed without exceptions, then the message's
-// codec. The first byte picks the message, the rest is the body:
+// receiver reads it: the body parsed by api::ParseJsonBody, then the
+// message's codec. The first byte picks the message, the rest is the body:
 //
 //   'h'  heartbeat           POST /api/v1/drones/<name>/heartbeat      read by the controller
 //   'a'  action result       POST /api/v1/drones/<name>/actions/<id>   read by the controller
@@ -23,6 +23,7 @@
 
 #include "api/codec.h"
 #include "api/cpv.h"
+#include "api/json_body.h"
 #include "api/packages_index.h"
 #include "api/protocol.h"
 #include "api/replies.h"
@@ -119,10 +120,10 @@ Reader ReaderFor(uint8_t selector) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  // As both ends read a body: without exceptions. The API server refuses
-  // anything but an object before its codec; the codecs must not care.
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return 0;
-  swarm::fuzz::ReaderFor(data[0])(j);
+  // As both ends read a body. The API server refuses anything but an object
+  // before its codec; the codecs must not care.
+  const auto j = swarm::api::ParseJsonBody(body);
+  if (!j.ok()) return 0;
+  swarm::fuzz::ReaderFor(data[0])(*j);
   return 0;
 }
