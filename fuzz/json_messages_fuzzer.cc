@@ -59,6 +59,13 @@ void ActionResult(const json& body) {
   if (!result.ok()) return;
   ReadNames(*result);
   (void)api::IsSafeId(result->id);
+  // The scheduler adds estimates up: they are bounded as build times are.
+  for (const auto& p : result->packages) {
+    FUZZ_CHECK(p.estimated_ms >= 0 && p.estimated_ms <= api::kMaxBuildMs &&
+                   p.estimated_cpu_ms >= 0 &&
+                   p.estimated_cpu_ms <= p.estimated_ms * api::kMaxBuildCores,
+               "estimate out of bounds for " + p.name);
+  }
   auto again = api::ActionResultFromJson(json::parse(Dump(api::ActionResultToJson(*result))));
   FUZZ_CHECK(again.ok() && *again == *result, "action result does not round-trip: " + Dump(body));
 }
@@ -68,6 +75,9 @@ void BuildResult(const json& body) {
   if (!result.ok()) return;
   (void)api::ParseCpv(result->package);
   if (!result->index_entry.empty()) (void)api::ParseIndexEntry(result->index_entry);
+  FUZZ_CHECK(result->duration_ms >= 0 && result->duration_ms <= api::kMaxBuildMs &&
+                 result->cpu_ms >= 0 && result->cpu_ms <= result->duration_ms * api::kMaxBuildCores,
+             "build times out of bounds");
   auto again = api::BuildResultFromJson(json::parse(Dump(api::BuildResultToJson(*result))));
   FUZZ_CHECK(again.ok() && *again == *result, "build result does not round-trip: " + Dump(body));
 }
