@@ -216,8 +216,7 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
         if (p.estimated_ms < 0 || p.estimated_ms > kMaxBuildMs) {
           errors.push_back(pf.PathOf("estimatedMs") + ": must be from 0 to " +
                            std::to_string(kMaxBuildMs));
-        } else if (p.estimated_cpu_ms < 0 ||
-                   p.estimated_cpu_ms > p.estimated_ms * kMaxBuildCores) {
+        } else if (p.estimated_cpu_ms < 0 || p.estimated_cpu_ms > p.estimated_ms * kMaxBuildCores) {
           errors.push_back(pf.PathOf("estimatedCpuMs") + ": must be from 0 to estimatedMs x " +
                            std::to_string(kMaxBuildCores) + " (" +
                            std::to_string(p.estimated_ms * kMaxBuildCores) + ")");

@@ -20,7 +20,7 @@ namespace swarm::fuzz {
 
 // FUZZ_CHECK(condition, what): `what` (a std::string expression) is only
 // built when the condition fails.
-#define FUZZ_CHECK(condition, what)                                            \
-  do {                                                                         \
+#define FUZZ_CHECK(condition, what)                                                       \
+  do {                                                                                    \
     if (!(condition)) ::swarm::fuzz::CheckFailed(#condition, (what), __FILE__, __LINE__); \
   } while (0)

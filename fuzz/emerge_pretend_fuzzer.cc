@@ -19,9 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto queue = agent::ParseEmergePretend(text);
   if (!queue.ok()) {
-    FUZZ_CHECK(queue.status().code() == StatusCode::kInvalidArgument &&
-                   !queue.status().message().empty(),
-               queue.status().ToString());
+    FUZZ_CHECK(
+        queue.status().code() == StatusCode::kInvalidArgument && !queue.status().message().empty(),
+        queue.status().ToString());
     return 0;
   }
   std::set<std::string> before;

@@ -15,8 +15,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,8 +94,7 @@ void HeartbeatReply(const json& body) {
   const std::string sent = Dump(api::HeartbeatReplyToJson(*reply));
   std::vector<std::string> skipped_again;
   auto again = api::HeartbeatReplyFromJson(json::parse(sent), &skipped_again);
-  FUZZ_CHECK(again.ok() && skipped_again.empty() &&
-                 Dump(api::HeartbeatReplyToJson(*again)) == sent,
+  FUZZ_CHECK(again.ok() && skipped_again.empty() && Dump(api::HeartbeatReplyToJson(*again)) == sent,
              "heartbeat reply does not round-trip: " + Dump(body));
 }
 
@@ -104,8 +103,8 @@ void BuildResultReply(const json& body) {
   auto reply = api::BuildResultReplyFromJson(body, &skipped);
   if (!reply.ok()) return;
   std::vector<std::string> skipped_again;
-  auto again = api::BuildResultReplyFromJson(
-      json::parse(Dump(api::BuildResultReplyToJson(*reply))), &skipped_again);
+  auto again = api::BuildResultReplyFromJson(json::parse(Dump(api::BuildResultReplyToJson(*reply))),
+                                             &skipped_again);
   FUZZ_CHECK(again.ok() && *again == *reply && skipped_again.empty(),
              "build result reply does not round-trip: " + Dump(body));
 }
@@ -114,10 +113,10 @@ void BuildResultReply(const json& body) {
 using Reader = void (*)(const json&);
 Reader ReaderFor(uint8_t selector) {
   static constexpr std::pair<char, Reader> kReaders[] = {{'h', Heartbeat},
-                                                          {'a', ActionResult},
-                                                          {'b', BuildResult},
-                                                          {'r', HeartbeatReply},
-                                                          {'n', BuildResultReply}};
+                                                         {'a', ActionResult},
+                                                         {'b', BuildResult},
+                                                         {'r', HeartbeatReply},
+                                                         {'n', BuildResultReply}};
   for (const auto& [letter, reader] : kReaders) {
     if (selector == static_cast<uint8_t>(letter)) return reader;
   }

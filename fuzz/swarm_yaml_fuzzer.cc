@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (const api::Swarm& swarm : *swarms) {
-    const std::string stored = api::SwarmToJson(swarm).dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string stored =
+        api::SwarmToJson(swarm).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     Result<api::Swarm> again = api::DecodeSwarm(stored, "stored swarm");
     FUZZ_CHECK(again.ok(), "the stored form does not decode: " + again.status().ToString() +
                                "\nstored: " + stored);

@@ -297,8 +297,7 @@ void ApiServer::Routes() {
                   }
                   auto body = api::ParseJsonBody(req.body);
                   if (!body.ok() || !body->is_object()) {
-                    return WriteStatus(res, 400,
-                                       "heartbeat body is not a JSON object" + Why(body));
+                    return WriteStatus(res, 400, "heartbeat body is not a JSON object" + Why(body));
                   }
                   auto report = api::DroneReportFromJson(*body);
                   if (!report.ok()) return WriteError(res, report.status());

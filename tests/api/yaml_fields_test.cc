@@ -184,8 +184,9 @@ TEST(YamlValueTest, NumbersMustBePlainAndWellFormed) {
 // bytes through.
 TEST(YamlValueTest, StringsAndStringMapKeysMustBeUtf8) {
   YamlDiagnostics diag("x");
-  YamlMap m(diag, Load("a: \"gr\xc3\xbc\xc3\x9f\"\nb: \"@wo\xf2ld\"\nc: [ok, \"\xed\xa0\x80\"]\n"
-                       "d: {\"\xff\": v, k: \"\xc3\"}\n"),
+  YamlMap m(diag,
+            Load("a: \"gr\xc3\xbc\xc3\x9f\"\nb: \"@wo\xf2ld\"\nc: [ok, \"\xed\xa0\x80\"]\n"
+                 "d: {\"\xff\": v, k: \"\xc3\"}\n"),
             "", {"a", "b", "c", "d"});
   std::string a, b;
   std::vector<std::string> c;

@@ -49,17 +49,22 @@ TEST(StringsTest, QuoteCutsLongValues) {
 }
 
 TEST(StringsTest, FindInvalidUtf8NamesTheFirstByteThatIsNotUtf8) {
-  const std::string npos_ok[] = {"", "plain ASCII", "gr\xc3\xbc\xc3\x9f", "\xe2\x82\xac 5",
-                                 "\xf0\x9f\x90\xa7", "\xef\xbf\xbd", "\xf4\x8f\xbf\xbf"};
+  const std::string npos_ok[] = {"",
+                                 "plain ASCII",
+                                 "gr\xc3\xbc\xc3\x9f",
+                                 "\xe2\x82\xac 5",
+                                 "\xf0\x9f\x90\xa7",
+                                 "\xef\xbf\xbd",
+                                 "\xf4\x8f\xbf\xbf"};
   for (const std::string& s : npos_ok) EXPECT_EQ(FindInvalidUtf8(s), std::string::npos) << s;
-  EXPECT_EQ(FindInvalidUtf8("@wo\xf2ld"), 3u);             // a lead byte without its tail
-  EXPECT_EQ(FindInvalidUtf8("ab\x80"), 2u);                // a tail without its lead
-  EXPECT_EQ(FindInvalidUtf8("\xc3"), 0u);                  // cut short
-  EXPECT_EQ(FindInvalidUtf8("\xc0\xaf"), 0u);              // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("\xe0\x80\xaf"), 0u);          // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("\xed\xa0\x80"), 0u);          // a surrogate
-  EXPECT_EQ(FindInvalidUtf8("\xf4\x90\x80\x80"), 0u);      // above U+10FFFF
-  EXPECT_EQ(FindInvalidUtf8("ok\xf5\x80\x80\x80"), 2u);    // no such lead byte
+  EXPECT_EQ(FindInvalidUtf8("@wo\xf2ld"), 3u);           // a lead byte without its tail
+  EXPECT_EQ(FindInvalidUtf8("ab\x80"), 2u);              // a tail without its lead
+  EXPECT_EQ(FindInvalidUtf8("\xc3"), 0u);                // cut short
+  EXPECT_EQ(FindInvalidUtf8("\xc0\xaf"), 0u);            // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("\xe0\x80\xaf"), 0u);        // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("\xed\xa0\x80"), 0u);        // a surrogate
+  EXPECT_EQ(FindInvalidUtf8("\xf4\x90\x80\x80"), 0u);    // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("ok\xf5\x80\x80\x80"), 2u);  // no such lead byte
 }
 
 // What JSON refuses is exactly what FindInvalidUtf8 finds: every string of

@@ -262,7 +262,8 @@ TEST(EmergePretendTest, AHundredThousandDeepChainParsesWithoutRecursion) {
   std::string out =
       "\nThese are the packages that would be merged, in order:\n\n"
       "Calculating dependencies... done!\n"
-      "[ebuild  N     ] " + ChainPackage(0) + " \n";
+      "[ebuild  N     ] " +
+      ChainPackage(0) + " \n";
   for (int k = 1; k < kDepth; ++k) {
     out += "[ebuild  N     ]  " + ChainPackage(k) + " \n";
     out += "[nomerge       ] " + ChainPackage(k) + " \n";
