@@ -124,10 +124,8 @@ Result<BuildResult> BuildResultFromJson(const json& j) {
     if (r.outcome == kBuildSucceeded && !r.binpkg) {
       errors.push_back("binpkg: required when outcome is Succeeded");
     }
-    // A year: anything longer is a broken clock, and it feeds estimates.
-    constexpr int64_t kMaxDurationMs = int64_t(366) * 24 * 3600 * 1000;
-    if (r.duration_ms < 0 || r.duration_ms > kMaxDurationMs) {
-      errors.push_back("durationMs: must be from 0 to " + std::to_string(kMaxDurationMs));
+    if (r.duration_ms < 0 || r.duration_ms > kMaxBuildMs) {
+      errors.push_back("durationMs: must be from 0 to " + std::to_string(kMaxBuildMs));
     } else if (r.cpu_ms < 0 || r.cpu_ms > r.duration_ms * kMaxBuildCores) {
       errors.push_back("cpuMs: must be from 0 to durationMs x " + std::to_string(kMaxBuildCores) +
                        " (" + std::to_string(r.duration_ms * kMaxBuildCores) + ")");
@@ -238,9 +236,16 @@ Result<ActionResult> ActionResultFromJson(const json& j) {
         pf.Int64("estimatedCpuMs", p.estimated_cpu_ms);
         pf.Int("estimatedCores", p.estimated_cores);
         if (p.name.empty()) errors.push_back(pf.PathOf("name") + ": required");
-        if (p.estimated_ms < 0) errors.push_back(pf.PathOf("estimatedMs") + ": must not be negative");
-        if (p.estimated_cpu_ms < 0) {
-          errors.push_back(pf.PathOf("estimatedCpuMs") + ": must not be negative");
+        // Bounded as a build's own times are: the scheduler adds estimates
+        // up along chains of dependencies, and two unbounded ones overflowed
+        // its sums.
+        if (p.estimated_ms < 0 || p.estimated_ms > kMaxBuildMs) {
+          errors.push_back(pf.PathOf("estimatedMs") + ": must be from 0 to " +
+                           std::to_string(kMaxBuildMs));
+        } else if (p.estimated_cpu_ms < 0 || p.estimated_cpu_ms > p.estimated_ms * kMaxBuildCores) {
+          errors.push_back(pf.PathOf("estimatedCpuMs") + ": must be from 0 to estimatedMs x " +
+                           std::to_string(kMaxBuildCores) + " (" +
+                           std::to_string(p.estimated_ms * kMaxBuildCores) + ")");
         }
         if (p.estimated_cores < 0 || p.estimated_cores > kMaxBuildCores) {
           errors.push_back(pf.PathOf("estimatedCores") + ": must be from 0 to " +

@@ -36,16 +36,22 @@ struct Action {
   bool operator==(const Action&) const = default;
 };
 
+// The longest a build is believed to take: a year. Anything longer is a
+// broken clock, and build times feed the scheduler's sums of estimates.
+inline constexpr int64_t kMaxBuildMs = int64_t(366) * 24 * 3600 * 1000;
+// The most cores a build is believed to keep busy (BuildResult::cpu_ms).
+inline constexpr int64_t kMaxBuildCores = 4096;
+
 struct DiscoveredPackage {
   std::string name;                       // cat/pkg-ver
   std::vector<std::string> dependencies;  // cat/pkg-ver of in-queue dependencies
   // How long the last merge of its cat/pn took on the discovering drone, from
-  // its emerge.log; 0 unknown. The scheduler's estimate until this swarm has
-  // built it.
+  // its emerge.log; 0 unknown, at most kMaxBuildMs. The scheduler's estimate
+  // until this swarm has built it.
   int64_t estimated_ms = 0;
   // The CPU time (user + system, all processes) of that build, when the
-  // drone measured it; 0 unknown. With estimated_ms it says how many cores
-  // the build kept busy.
+  // drone measured it; 0 unknown, at most estimated_ms x kMaxBuildCores.
+  // With estimated_ms it says how many cores the build kept busy.
   int64_t estimated_cpu_ms = 0;
   // The cores the build had when it was measured; 0 unknown. One that kept
   // (nearly) all of them busy says only that it can use that many or more.
@@ -115,9 +121,6 @@ struct BinaryPackageRef {
 };
 
 // Posted to /api/v1/drones/<name>/builds/<assignment> when a build ends.
-// The most cores a build is believed to keep busy (BuildResult::cpu_ms).
-inline constexpr int64_t kMaxBuildCores = 4096;
-
 struct BuildResult {
   std::string assignment;
   std::string package;
@@ -127,7 +130,7 @@ struct BuildResult {
   std::string message;        // one line: why it failed, or why it was returned
   std::string log_tail;       // Failed: the last lines of the build log
   bool oom_killed = false;    // Failed: the kernel's OOM killer ended it
-  int64_t duration_ms = 0;    // how long emerge ran
+  int64_t duration_ms = 0;    // how long emerge ran; at most kMaxBuildMs
   // The CPU time (user and system) emerge and the processes it waited for
   // used; 0 unknown. At most duration_ms x kMaxBuildCores. Over duration_ms
   // it says how many cores the build keeps busy.

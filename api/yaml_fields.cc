@@ -1,11 +1,14 @@
 #include "api/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <sstream>
 
 #include "api/quantity.h"
 #include "base/strings.h"
@@ -55,6 +58,16 @@ bool LooksLikeNumber(const std::string& s) {
   return i == s.size();
 }
 
+// Strings read here are kept as JSON (the store, the API), which holds
+// only UTF-8: yaml-cpp passes any bytes through, and they would come back
+// from the store changed.
+Status CheckUtf8(const std::string& s) {
+  const size_t bad = FindInvalidUtf8(s);
+  if (bad == std::string::npos) return Status::Ok();
+  return InvalidArgument("expected UTF-8 text, got a string whose byte " + std::to_string(bad + 1) +
+                         " is not UTF-8");
+}
+
 bool IsNumericScalar(const YAML::Node& node) {
   const std::string& tag = node.Tag();
   return node.IsScalar() && (tag == kPlainTag || tag == kIntTag || tag == kFloatTag);
@@ -82,10 +95,58 @@ std::string ParentPath(const std::string& path) {
   return path.substr(0, cut);
 }
 
+namespace {
+
+// Keeps only where the last document started.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark start;
+};
+
+// yaml-cpp 0.7's LoadAll never returns from a stream where a document reads
+// nothing, such as a stray ',' where a document should start ("," or
+// "a: 1\n---\n,"): it adds a null document per turn until memory runs out
+// (yaml-cpp issue 1040). A first pass that keeps nothing finds such a stream
+// by a document starting where the one before it started, so that LoadAll,
+// making the same turns, is only called on a stream that ends.
+Status CheckDocumentsEnd(const std::string& text, const std::string& source) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  int last_start = -1;
+  while (parser.HandleNextDocument(starts)) {
+    if (starts.start.pos == last_start) {
+      // The mark counts decoded characters: a UTF-16 stream has fewer than bytes.
+      const size_t at = std::min(static_cast<size_t>(std::max(0, last_start)), text.size());
+      return InvalidArgument(FormatPos(source, ToSourcePos(starts.start)) + "unexpected " +
+                             Quote(text.substr(at, 1)) + " where a document should start");
+    }
+    last_start = starts.start.pos;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<YAML::Node>> LoadYamlDocuments(std::string_view text,
                                                   const std::string& source) {
   try {
-    return YAML::LoadAll(std::string(text));
+    const std::string stream(text);
+    if (Status st = CheckDocumentsEnd(stream, source); !st.ok()) return st;
+    return YAML::LoadAll(stream);
   } catch (const YAML::ParserException& e) {
     return InvalidArgument(FormatPos(source, ToSourcePos(e.mark)) + e.msg);
   } catch (const YAML::Exception& e) {
@@ -112,18 +173,16 @@ SourcePos YamlDiagnostics::Locate(const std::string& path) const {
 
 void YamlDiagnostics::Add(SourcePos pos, const std::string& path, const std::string& message) {
   errors_.push_back({pos, path, message});
+  error_paths_.insert(path);
 }
 
 bool YamlDiagnostics::HasErrorAtOrAbove(const std::string& path) const {
-  for (const auto& e : errors_) {
-    std::string p = path;
-    while (true) {
-      if (e.path == p) return true;
-      if (p.empty()) break;
-      p = ParentPath(p);
-    }
+  std::string p = path;
+  while (true) {
+    if (error_paths_.count(p)) return true;
+    if (p.empty()) return false;
+    p = ParentPath(p);
   }
-  return false;
 }
 
 std::string YamlDiagnostics::Message() const {
@@ -161,6 +220,10 @@ bool ReadYamlString(YamlDiagnostics& diag, const YAML::Node& node, const std::st
   if (!node.IsDefined() || node.IsNull()) return false;
   if (!node.IsScalar()) {
     diag.AddAt(path, "expected a string, got " + DescribeYamlNode(node));
+    return false;
+  }
+  if (Status st = CheckUtf8(node.Scalar()); !st.ok()) {
+    diag.AddAt(path, st.message());
     return false;
   }
   out = node.Scalar();
@@ -352,6 +415,11 @@ bool YamlMap::ReadStringMap(std::string_view key, std::map<std::string, std::str
       continue;
     }
     const std::string name = it->first.Scalar();
+    if (Status st = CheckUtf8(name); !st.ok()) {
+      diag_->Add(key_pos, path, "keys must be UTF-8 text: " + st.message());
+      ok = false;
+      continue;
+    }
     std::string entry_path = JoinPath(path, name);
     auto [first, inserted] = seen.emplace(name, key_pos);
     if (!inserted) {

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,7 +66,10 @@ class YamlDiagnostics {
 
   // Starts the next document of a stream: paths recorded so far are forgotten
   // (each document has its own "spec"), errors are kept.
-  void BeginDocument() { positions_.clear(); }
+  void BeginDocument() {
+    positions_.clear();
+    error_paths_.clear();
+  }
 
   // Records where `path` appears; the first record of a path wins.
   void Record(const std::string& path, SourcePos pos);
@@ -79,8 +83,9 @@ class YamlDiagnostics {
   void AddAt(const std::string& path, const std::string& message) {
     Add(Locate(path), path, message);
   }
-  // True when an error was added at `path` or at one of its ancestors: a check
-  // of a field whose value could not be read would only repeat that error.
+  // True when an error of this document was added at `path` or at one of its
+  // ancestors: a check of a field whose value could not be read would only
+  // repeat that error. Costs the path's depth, not the number of errors.
   bool HasErrorAtOrAbove(const std::string& path) const;
 
   bool ok() const { return errors_.empty(); }
@@ -100,6 +105,7 @@ class YamlDiagnostics {
   std::string source_;
   std::map<std::string, SourcePos> positions_;
   std::vector<Error> errors_;
+  std::set<std::string> error_paths_;  // of this document's errors
 };
 
 // A node inside a sequence, with its field path ("spec.drones[1]").
@@ -116,8 +122,9 @@ struct YamlItem {
 // - a wrong type or malformed value is reported at the field, leaves `out`
 //   unchanged (or partly filled for lists and maps) and returns false;
 // - otherwise `out` is set and they return true.
-// A scalar read as a string is its text as written ("1.10" stays "1.10");
-// numbers must be plain scalars ("5", not "\"5\"").
+// A scalar read as a string is its text as written ("1.10" stays "1.10"),
+// and must be UTF-8 (as must the keys of a string map), since what is read
+// is kept as JSON; numbers must be plain scalars ("5", not "\"5\"").
 // Thread safety: none; it writes to the YamlDiagnostics it was given, which
 // must outlive it.
 class YamlMap {

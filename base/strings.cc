@@ -57,6 +57,41 @@ std::string Truncate(std::string_view s, size_t max_bytes) {
   return CutUtf8(s, max_bytes) + "...";
 }
 
+size_t FindInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b = byte(i);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length the lead byte announces, and the range its first
+    // continuation byte must fall in (RFC 3629, section 4).
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      length = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      length = 3;
+      if (b == 0xE0) low = 0xA0;   // overlong
+      if (b == 0xED) high = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      length = 4;
+      if (b == 0xF0) low = 0x90;   // overlong
+      if (b == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > s.size() || byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (size_t k = i + 2; k < i + length; ++k) {
+      if (byte(k) < 0x80 || byte(k) > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 std::string Quote(std::string_view s, size_t max_bytes) {
   return "\"" + Truncate(s, max_bytes) + "\"";
 }

@@ -35,6 +35,12 @@ std::string CutUtf8Tail(std::string_view s, size_t max_bytes);
 // "..." when cut.
 std::string Truncate(std::string_view s, size_t max_bytes);
 
+// The offset of the first byte of `s` that is not part of well-formed UTF-8
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF);
+// npos when all of `s` is. JSON must be such text: nlohmann_json refuses or
+// replaces anything else.
+size_t FindInvalidUtf8(std::string_view s);
+
 // `s` in double quotes for a message; longer than `max_bytes`, cut there and
 // ended with "..." inside the quotes.
 std::string Quote(std::string_view s, size_t max_bytes = std::string_view::npos);

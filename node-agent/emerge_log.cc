@@ -6,15 +6,18 @@
 #include <map>
 
 #include "api/cpv.h"
+#include "base/strings.h"
 #include "node-agent/file_util.h"
 
 namespace swarm::agent {
 namespace {
 
-// "<digits>:" at the start of `line`; the rest after it in `*rest`.
+// "<digits>:" at the start of `line`; the rest after it in `*rest`. No
+// sign: a time is never negative, so two never differ by more than int64_t
+// holds.
 bool ReadTime(std::string_view line, int64_t* t, std::string_view* rest) {
   const size_t colon = line.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return false;
+  if (colon == 0 || colon == std::string_view::npos || !IsAsciiDigit(line[0])) return false;
   auto [end, ec] = std::from_chars(line.data(), line.data() + colon, *t);
   if (ec != std::errc() || end != line.data() + colon) return false;
   *rest = line.substr(colon + 1);
@@ -93,7 +96,9 @@ std::vector<LoggedMerge> ParseEmergeLog(std::string_view log) {
 
 BuildTimes::BuildTimes(std::string_view emerge_log) {
   for (const auto& m : ParseEmergeLog(emerge_log)) {
-    if (m.binary) continue;
+    // A merge "longer" than any build is a clock that jumped in between;
+    // the controller refuses such an estimate (api::kMaxBuildMs).
+    if (m.binary || m.seconds > api::kMaxBuildMs / 1000) continue;
     by_cpv_[m.cpv] = m.seconds;
     by_key_[api::PackageKey(m.cpv)] = m.seconds;
   }

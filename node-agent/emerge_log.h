@@ -34,7 +34,8 @@ std::vector<LoggedMerge> ParseEmergeLog(std::string_view log);
 
 // How long packages took to compile on the machine whose emerge.log this is:
 // the latest compiled merge of each cat/pkg-ver and of each cat/pn. Binary
-// installs say nothing about build time and are left out.
+// installs say nothing about build time and are left out, and so are merges
+// longer than api::kMaxBuildMs (a clock that jumped).
 class BuildTimes {
  public:
   explicit BuildTimes(std::string_view emerge_log);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/cpv.h"
+
 // The formats below are portage's (lib/_emerge/resolver/output.py): a merge
 // line is "[<type> <attrs>] <indent><cpv>[:slot][::repo] [old] USE=... size",
 // where <indent> is one space per --tree level; a non-merge line is
@@ -110,6 +112,10 @@ std::optional<TreeLine> ReadBracketLine(std::string_view line) {
   token = token.substr(0, token.find(':'));
   if (!IsPackageVersion(token)) return std::nullopt;
   t.name = std::string(token);
+  // A build is a queue entry, and the controller refuses a whole discovery
+  // for one that is not a PMS cat/pkg-ver: refused here, the error names the
+  // line. (A binary's name may end in its build id, "nmap-7.95-1".)
+  if (t.kind == LineKind::kBuild && !api::ParseCpv(t.name).ok()) return std::nullopt;
   return t;
 }
 
@@ -143,7 +149,8 @@ void ReadFraming(std::string_view line, Framing& f) {
 // Emits every package after its dependencies, keeping emerge's merge order
 // where the edges allow. An edge that would close a cycle is dropped: emerge
 // has already broken such cycles in its own order, and a cyclic queue would
-// never dispatch.
+// never dispatch. A depth-first walk with a stack of its own, not the call
+// stack: a chain of dependencies is as long as the output makes it.
 class MergeOrder {
  public:
   MergeOrder(const std::vector<std::string>& order,
@@ -158,30 +165,50 @@ class MergeOrder {
   }
 
  private:
-  void Visit(const std::string& name) {
-    if (done_.count(name) || on_path_.count(name)) return;
-    on_path_.insert(name);
+  // A package being walked: its dependencies in merge order, the next one to
+  // look at, and those kept as its edges so far.
+  struct Frame {
+    std::string name;
+    std::vector<std::string> deps;
+    size_t next = 0;
     std::vector<std::string> kept;
-    auto it = deps_.find(name);
-    if (it != deps_.end()) {
-      std::vector<std::string> ds(it->second.begin(), it->second.end());
-      std::sort(ds.begin(), ds.end(),
+  };
+
+  void Push(const std::string& name) {
+    Frame f{name, {}, 0, {}};
+    if (auto it = deps_.find(name); it != deps_.end()) {
+      f.deps.assign(it->second.begin(), it->second.end());
+      std::sort(f.deps.begin(), f.deps.end(),
                 [&](const std::string& a, const std::string& b) { return rank_[a] < rank_[b]; });
-      for (const std::string& d : ds) {
-        if (on_path_.count(d)) continue;
-        Visit(d);
-        kept.push_back(d);
-      }
     }
-    on_path_.erase(name);
-    done_.insert(name);
-    out_.push_back({name, std::move(kept)});
+    on_path_.insert(name);
+    stack_.push_back(std::move(f));
+  }
+
+  void Visit(const std::string& root) {
+    if (done_.count(root) || on_path_.count(root)) return;
+    Push(root);
+    while (!stack_.empty()) {
+      Frame& f = stack_.back();
+      if (f.next < f.deps.size()) {
+        const std::string d = f.deps[f.next++];
+        if (on_path_.count(d)) continue;  // closes a cycle
+        f.kept.push_back(d);
+        if (!done_.count(d)) Push(d);  // invalidates f
+        continue;
+      }
+      on_path_.erase(f.name);
+      done_.insert(f.name);
+      out_.push_back({std::move(f.name), std::move(f.kept)});
+      stack_.pop_back();
+    }
   }
 
   const std::vector<std::string>& order_;
   const std::map<std::string, std::set<std::string>>& deps_;
   std::map<std::string, size_t> rank_;
   std::set<std::string> done_, on_path_;
+  std::vector<Frame> stack_;
   std::vector<api::DiscoveredPackage> out_;
 };
 

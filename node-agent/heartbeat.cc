@@ -4,10 +4,10 @@
 #include <random>
 #include <set>
 
+#include "api/json_body.h"
 #include "api/quantity.h"
 
 namespace swarm::agent {
-using nlohmann::json;
 
 std::string HeartbeatPath(const std::string& drone_name) {
   return "/api/v1/drones/" + drone_name + "/heartbeat";
@@ -27,9 +27,9 @@ api::DroneReport BuildDroneReport(const ProbeResult& probe, const HealthVerdict&
 
 Result<HeartbeatReply> ParseHeartbeatReply(const std::string& body,
                                            std::vector<std::string>* skipped) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgument("heartbeat reply is not valid JSON");
-  auto r = api::HeartbeatReplyFromJson(j, skipped);
+  auto j = api::ParseJsonBody(body);
+  if (!j.ok()) return InvalidArgument("heartbeat reply is " + j.status().message());
+  auto r = api::HeartbeatReplyFromJson(*j, skipped);
   if (!r.ok()) return r.status();
   r->heartbeat_interval = std::max(r->heartbeat_interval, kMinHeartbeatInterval);
   return r;

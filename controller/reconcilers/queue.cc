@@ -1,9 +1,9 @@
 #include "controller/reconcilers/queue.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "api/cpv.h"
 #include "api/quantity.h"
@@ -142,19 +142,26 @@ std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& 
   }
   std::vector<api::Package> out;
   std::map<std::string, size_t> index;
+  // The dependencies of out[i] so far, each listed once, so that a repeat of
+  // its name merges its own in without scanning them: a discovery may repeat
+  // a name as often as its body holds entries.
+  std::vector<std::unordered_set<std::string>> held;
   auto add = [&](const std::string& name, const std::vector<std::string>& deps,
                  int64_t estimated_ms, int64_t estimated_cpu_ms, int estimated_cores) {
     auto it = index.find(name);
     if (it != index.end()) {
       auto& existing = out[it->second].dependencies;
       for (const auto& d : deps) {
-        if (std::find(existing.begin(), existing.end(), d) == existing.end()) existing.push_back(d);
+        if (held[it->second].insert(d).second) existing.push_back(d);
       }
       return;
     }
     api::Package p;
     p.name = name;
-    p.dependencies = deps;
+    std::unordered_set<std::string>& mine = held.emplace_back();
+    for (const auto& d : deps) {
+      if (mine.insert(d).second) p.dependencies.push_back(d);
+    }
     p.tree_revision = tree_revision;
     p.deploy_version = deploy_version;
     p.estimated_ms = estimated_ms;

@@ -41,7 +41,8 @@ QueueDecision ReconcileQueue(const api::SwarmSpec& spec, const api::QueueSummary
                              bool fault_pending = false);
 
 // The new queue from a discovery plus spec.queue.packages (a leading '=' is
-// dropped; duplicates are merged). Packages Complete in `old` that the new
+// dropped; duplicates are merged, their dependencies listed once each, in
+// time near linear in the discovery's size). Packages Complete in `old` that the new
 // queue still wants stay Complete when `keep_complete`; everything else
 // starts Needed. Every package gets the stamp.
 std::vector<api::Package> BuildQueue(const std::vector<api::DiscoveredPackage>& discovered,

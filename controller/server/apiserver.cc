@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "api/codec.h"
+#include "api/json_body.h"
 #include "api/protocol.h"
 #include "api/replies.h"
 #include "api/quantity.h"
@@ -83,6 +84,11 @@ void WriteBuildError(httplib::Response& res, const Status& st) {
   json body = json::parse(res.body, nullptr, false);
   body["stop"] = true;
   WriteJson(res, 409, body);
+}
+
+// ": <why>" when a request body is not JSON at all, for the 400 it gets.
+std::string Why(const Result<json>& body) {
+  return body.ok() ? "" : ": " + body.status().message();
 }
 
 bool IsBinpkgUpload(const httplib::Request& req) {
@@ -347,11 +353,11 @@ void ApiServer::Routes() {
                                            " bytes is over the limit of " +
                                            std::to_string(kMaxHeartbeatBytes));
                   }
-                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-                  if (body.is_discarded() || !body.is_object()) {
-                    return WriteStatus(res, 400, "heartbeat body is not a JSON object");
+                  auto body = api::ParseJsonBody(req.body);
+                  if (!body.ok() || !body->is_object()) {
+                    return WriteStatus(res, 400, "heartbeat body is not a JSON object" + Why(body));
                   }
-                  auto report = api::DroneReportFromJson(body);
+                  auto report = api::DroneReportFromJson(*body);
                   if (!report.ok()) return WriteError(res, report.status());
                   auto reply = controller_->Heartbeat(name, *report);
                   if (!reply.ok()) return WriteError(res, reply.status());
@@ -364,11 +370,11 @@ void ApiServer::Routes() {
              [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
                const std::string name = req.matches[1];
                if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
-               json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-               if (body.is_discarded() || !body.is_object()) {
-                 return WriteStatus(res, 400, "action result is not a JSON object");
+               auto body = api::ParseJsonBody(req.body);
+               if (!body.ok() || !body->is_object()) {
+                 return WriteStatus(res, 400, "action result is not a JSON object" + Why(body));
                }
-               auto result = api::ActionResultFromJson(body);
+               auto result = api::ActionResultFromJson(*body);
                if (!result.ok()) return WriteError(res, result.status());
                if (result->id != req.matches[2]) {
                  return WriteStatus(
@@ -497,11 +503,11 @@ void ApiServer::BuildRoutes() {
   server_->Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
                 as_drone([this](const Identity&, const httplib::Request& req,
                                 httplib::Response& res) {
-                  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-                  if (body.is_discarded() || !body.is_object()) {
-                    return WriteStatus(res, 400, "build result is not a JSON object");
+                  auto body = api::ParseJsonBody(req.body);
+                  if (!body.ok() || !body->is_object()) {
+                    return WriteStatus(res, 400, "build result is not a JSON object" + Why(body));
                   }
-                  auto result = api::BuildResultFromJson(body);
+                  auto result = api::BuildResultFromJson(*body);
                   if (!result.ok()) return WriteError(res, result.status());
                   if (result->assignment != req.matches[2]) {
                     return WriteStatus(res, 400,

@@ -92,6 +92,13 @@ std::vector<ErrorCase> Cases() {
        "\"@world\""},
       {"sequence_entry_got_mapping", Tail("  queue:\n    targets: [{a: b}]\n"),
        "x.yaml:9:15: spec.queue.targets[0]: expected a string, got a mapping"},
+      // Kept as JSON, which holds only UTF-8 (found by fuzz/swarm_yaml_fuzzer.cc).
+      {"target_not_utf8", Tail("  queue:\n    targets: [\"@wo\xf2ld\"]\n"),
+       "x.yaml:9:15: spec.queue.targets[0]: expected UTF-8 text, got a string whose byte 4 is "
+       "not UTF-8"},
+      {"label_key_not_utf8", InDrone("labels: {\"\xc0\xaf\": x}"),
+       "x.yaml:10:16: spec.drones[0].labels: keys must be UTF-8 text: expected UTF-8 text, got a "
+       "string whose byte 1 is not UTF-8"},
       {"drones_got_mapping", Tail("  drones: {name: a}\n"),
        "x.yaml:8:3: spec.drones: expected a sequence, got a mapping"},
       {"drone_got_string", Tail("  drones: [a]\n"),

@@ -71,6 +71,35 @@ TEST(ActionResultJsonTest, RoundTripsWithPackages) {
       << bad.status().message();
 }
 
+// Estimates are bounded as a build's own times are: the controller's
+// scheduler adds them up along chains of dependencies, and two estimates of
+// 2^63 - 1 ms overflowed its sums.
+TEST(ActionResultJsonTest, DiscoveredEstimatesAreBoundedAsBuildTimesAre) {
+  auto decode = [](const std::string& package) {
+    return ActionResultFromJson(
+        json::parse(R"({"id": "p", "type": "discover", "packages": [)" + package + "]}"));
+  };
+  const std::string year = std::to_string(kMaxBuildMs);
+  EXPECT_TRUE(decode(R"({"name": "a/b-1", "estimatedMs": )" + year + "}").ok());
+  EXPECT_TRUE(decode(R"({"name": "a/b-1", "estimatedMs": 1000, "estimatedCpuMs": 4096000})").ok());
+  const std::pair<std::string, std::string> refused[] = {
+      {R"({"name": "a/b-1", "estimatedMs": 9223372036854775807})",
+       "packages[0].estimatedMs: must be from 0 to " + year},
+      {R"({"name": "a/b-1", "estimatedMs": -1})", "packages[0].estimatedMs: must be from 0"},
+      {R"({"name": "a/b-1", "estimatedMs": 1000, "estimatedCpuMs": 4096001})",
+       "packages[0].estimatedCpuMs: must be from 0 to estimatedMs x 4096 (4096000)"},
+      {R"({"name": "a/b-1", "estimatedCpuMs": 1})",
+       "packages[0].estimatedCpuMs: must be from 0 to estimatedMs x 4096 (0)"},
+      {R"({"name": "a/b-1", "estimatedMs": 1000, "estimatedCpuMs": -1})",
+       "packages[0].estimatedCpuMs: must be from 0"},
+  };
+  for (const auto& [package, message] : refused) {
+    auto r = decode(package);
+    ASSERT_FALSE(r.ok()) << package;
+    EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(PackageJsonTest, ApiShapeRoundTrips) {
   Package p;
   p.name = "dev-libs/openssl-3.3.3";

@@ -180,6 +180,31 @@ TEST(YamlValueTest, NumbersMustBePlainAndWellFormed) {
   EXPECT_EQ(diag.Message(), "x:1:1: a: integer 9223372036854775808 is out of range");
 }
 
+// What is read is kept as JSON, which holds only UTF-8; yaml-cpp passes any
+// bytes through.
+TEST(YamlValueTest, StringsAndStringMapKeysMustBeUtf8) {
+  YamlDiagnostics diag("x");
+  YamlMap m(diag,
+            Load("a: \"gr\xc3\xbc\xc3\x9f\"\nb: \"@wo\xf2ld\"\nc: [ok, \"\xed\xa0\x80\"]\n"
+                 "d: {\"\xff\": v, k: \"\xc3\"}\n"),
+            "", {"a", "b", "c", "d"});
+  std::string a, b;
+  std::vector<std::string> c;
+  std::map<std::string, std::string> d;
+  EXPECT_TRUE(m.ReadString("a", a));
+  EXPECT_EQ(a, "gr\xc3\xbc\xc3\x9f");
+  EXPECT_FALSE(m.ReadString("b", b));
+  EXPECT_EQ(b, "");
+  EXPECT_FALSE(m.ReadStringList("c", c));
+  EXPECT_FALSE(m.ReadStringMap("d", d));
+  EXPECT_EQ(diag.Message(),
+            "x:2:1: b: expected UTF-8 text, got a string whose byte 4 is not UTF-8\n"
+            "x:3:9: c[1]: expected UTF-8 text, got a string whose byte 1 is not UTF-8\n"
+            "x:4:5: d: keys must be UTF-8 text: expected UTF-8 text, got a string whose byte 1 is "
+            "not UTF-8\n"
+            "x:4:13: d.k: expected UTF-8 text, got a string whose byte 1 is not UTF-8");
+}
+
 TEST(YamlDiagnosticsTest, LocatesMissingFieldsAtTheirNearestAncestor) {
   YamlDiagnostics diag("x");
   diag.Record("", {1, 1});
@@ -194,6 +219,40 @@ TEST(YamlDiagnosticsTest, LocatesMissingFieldsAtTheirNearestAncestor) {
   EXPECT_EQ(diag.Locate("spec").line, 0);
   diag.AddAt("spec", "m");
   EXPECT_EQ(diag.Message(), "x: spec: m");
+}
+
+TEST(YamlDiagnosticsTest, AnErrorHidesChecksBelowItInItsOwnDocumentOnly) {
+  YamlDiagnostics diag("x");
+  diag.AddAt("spec.drones[1]", "expected a mapping");
+  EXPECT_TRUE(diag.HasErrorAtOrAbove("spec.drones[1]"));
+  EXPECT_TRUE(diag.HasErrorAtOrAbove("spec.drones[1].name"));
+  EXPECT_FALSE(diag.HasErrorAtOrAbove("spec.drones[10].name"));
+  EXPECT_FALSE(diag.HasErrorAtOrAbove("spec.drones"));
+  // The next document's spec.drones[1] is another drone, with errors of its own.
+  diag.BeginDocument();
+  EXPECT_FALSE(diag.HasErrorAtOrAbove("spec.drones[1].name"));
+  EXPECT_FALSE(diag.ok());
+}
+
+// A Swarm with a mistake in each of many drones (an 8 MiB request body holds
+// about 200,000) is checked in time near linear in the errors found: every
+// semantic error asks whether its field already has one. (Walking every
+// error found so far for each took minutes here.)
+TEST(YamlDiagnosticsTest, ManyErrorsCostNearLinearTime) {
+  constexpr int kDrones = 50'000;
+  YamlDiagnostics diag("x");
+  int hidden = 0;
+  for (int i = 0; i < kDrones; ++i) {
+    const std::string drone = "spec.drones[" + std::to_string(i) + "]";
+    if (i % 2 == 0) diag.AddAt(drone, "expected a mapping");
+    if (diag.HasErrorAtOrAbove(drone + ".name")) {
+      ++hidden;
+    } else {
+      diag.AddAt(drone + ".name", "bad name");
+    }
+  }
+  EXPECT_EQ(hidden, kDrones / 2);
+  EXPECT_EQ(diag.error_count(), size_t(kDrones));
 }
 
 TEST(YamlPathTest, JoinsAndSplitsPaths) {
@@ -215,6 +274,24 @@ TEST(LoadYamlDocumentsTest, SyntaxErrorsCarryTheSourceAndPosition) {
   r = LoadYamlDocuments("a: 1\n---\n---\nb: 2\n", "s");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->size(), 3u);
+}
+
+// yaml-cpp's LoadAll alone never returns on these: it adds an empty document
+// per turn, without end, where a document reads nothing.
+TEST(LoadYamlDocumentsTest, AStrayCommaWhereADocumentStartsIsAnErrorNotAHang) {
+  Result<std::vector<YAML::Node>> r = LoadYamlDocuments(",", "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "swarm.yaml:1:1: unexpected \",\" where a document should start");
+
+  r = LoadYamlDocuments("a: 1\n---\n, x\n", "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "swarm.yaml:3:1: unexpected \",\" where a document should start");
+
+  // The input the Swarm codec's fuzzer found (fuzz/corpus/swarm_yaml/).
+  r = LoadYamlDocuments(std::string(" ,\xba@\x8f\x8e\xfc\x7f\x00\x7f", 10), "swarm.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -93,5 +93,26 @@ TEST(EmergeLogTest, DiscoveredPackagesGetTheirCompileTimes) {
   EXPECT_EQ(EstimateFromEmergeLog("", packages), 0);
 }
 
+// Times are portage's Unix seconds; a log can still hold anything.
+TEST(EmergeLogTest, TimesAreUnsignedAndBuildTimesAtMostAYear) {
+  const std::string log =
+      "-9223372036854775808:  >>> emerge (1 of 1) a/signed-1 to /\n"
+      "9223372036854775807:  ::: completed emerge (1 of 1) a/signed-1 to /\n"
+      "0:  >>> emerge (1 of 1) a/jump-1 to /\n"
+      "9223372036854775807:  ::: completed emerge (1 of 1) a/jump-1 to /\n"
+      "1733472000:  >>> emerge (1 of 1) a/year-1 to /\n"
+      "1765094400:  ::: completed emerge (1 of 1) a/year-1 to /\n";
+  auto merges = ParseEmergeLog(log);
+  ASSERT_EQ(merges.size(), 2u) << "a signed time is not a time";
+  EXPECT_EQ(merges[0].cpv, "a/jump-1");
+  EXPECT_EQ(merges[0].seconds, INT64_MAX);
+  EXPECT_EQ(merges[1].seconds, 31622400) << "366 days";
+  std::vector<api::DiscoveredPackage> packages = {{"a/jump-1", {}}, {"a/year-1", {}}};
+  ::swarm::testing::TempDir dir;
+  EXPECT_EQ(EstimateFromEmergeLog(dir.Write("emerge.log", log), packages), 1);
+  EXPECT_EQ(packages[0].estimated_ms, 0) << "no build takes longer than a year";
+  EXPECT_EQ(packages[1].estimated_ms, api::kMaxBuildMs);
+}
+
 }  // namespace
 }  // namespace swarm::agent

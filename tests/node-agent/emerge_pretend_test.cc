@@ -253,6 +253,49 @@ TEST(EmergePretendTest, DependencyCyclesAreBrokenNotFatal) {
               UnorderedElementsAre("dev-python/setuptools-75.6.0", "dev-python/wheel-0.45.1"));
 }
 
+// "cat/p<k>-1": the k-th package of a chain in the tests below.
+std::string ChainPackage(int k) { return "cat/p" + std::to_string(k) + "-1"; }
+
+// Each package depends on the next: p0 on p1, p1 on p2, ... A nomerge line
+// of a package built elsewhere owns the lines below it, so the chain costs a
+// few lines per link, however deep it is.
+TEST(EmergePretendTest, AHundredThousandDeepChainParsesWithoutRecursion) {
+  constexpr int kDepth = 100'000;
+  std::string out =
+      "\nThese are the packages that would be merged, in order:\n\n"
+      "Calculating dependencies... done!\n"
+      "[ebuild  N     ] " +
+      ChainPackage(0) + " \n";
+  for (int k = 1; k < kDepth; ++k) {
+    out += "[ebuild  N     ]  " + ChainPackage(k) + " \n";
+    out += "[nomerge       ] " + ChainPackage(k) + " \n";
+  }
+  auto pkgs = MustParse(out);
+  ASSERT_EQ(pkgs.size(), size_t(kDepth));
+  EXPECT_EQ(pkgs.front().name, ChainPackage(kDepth - 1));
+  EXPECT_THAT(pkgs.front().dependencies, IsEmpty());
+  for (int i = 1; i < kDepth; ++i) {
+    ASSERT_EQ(pkgs[i].name, ChainPackage(kDepth - 1 - i));
+    ASSERT_THAT(pkgs[i].dependencies, ElementsAre(ChainPackage(kDepth - i)));
+  }
+}
+
+// The same shape through indentation alone, one more space per level. Its
+// text grows with the square of the depth, so it stays shallower.
+TEST(EmergePretendTest, DeepTreeIndentationGivesAChain) {
+  constexpr int kDepth = 3'000;
+  std::string out = kTreeHeader;
+  for (int k = 0; k < kDepth; ++k) {
+    out += "[ebuild  N     ] " + std::string(k, ' ') + ChainPackage(k) + " \n";
+  }
+  auto pkgs = MustParse(out);
+  ASSERT_EQ(pkgs.size(), size_t(kDepth));
+  for (int i = 0; i < kDepth; ++i) {
+    ASSERT_EQ(pkgs[i].name, ChainPackage(kDepth - 1 - i));
+    if (i > 0) ASSERT_THAT(pkgs[i].dependencies, ElementsAre(ChainPackage(kDepth - i)));
+  }
+}
+
 TEST(EmergePretendTest, ColourCodesAreIgnored) {
   auto pkgs = MustParse(
       "\x1b[32;01mThese are the packages that would be merged, in order:\x1b[39;49;00m\n"
@@ -335,6 +378,23 @@ TEST(EmergePretendTest, UnreadableBracketLineNamesTheLine) {
   ExpectRefused("[fetch   F    ] www-plugins/chrome-binary-plugins-131.0\n", "line 1");
   ExpectRefused("[ebuild  N      dev-libs/openssl-3.3.3\n", "line 1");
   ExpectRefused("[ebuild  N     ]\n", "line 1");
+}
+
+// The controller takes a discovery only when every name is a PMS cat/pkg-ver
+// (api::ParseCpv); what it would refuse is refused here, at its line.
+TEST(EmergePretendTest, BuildsThatAreNotCatPkgVerAreRefusedAtTheirLine) {
+  // Found by fuzz/emerge_pretend_fuzzer.cc: a version that ends in '.'.
+  ExpectRefused("[ebuild  N     ] app-portage/eix-0.36. 7 USE=\"nls -debug\"\n",
+                "line 1: [ebuild  N     ] app-portage/eix-0.36.");
+  ExpectRefused(std::string(kTreeHeader) + "[ebuild  N     ] dev-libs/openssl-3.3.3 \n" +
+                    "[ebuild  N     ]  a/b-1- \n",
+                "line 8");
+  ExpectRefused("[ebuild  N     ] .cat/pkg-1.0\n", "line 1");
+  ExpectRefused("[ebuild  N     ] cat/pkg-1.0_x\n", "line 1");
+  // A binary package is never built here, and its name may carry a build id.
+  auto pkgs = MustParse(std::string(kTreeHeader) + "[binary  N     ] net-analyzer/nmap-7.95-1 \n" +
+                        "[ebuild  N     ]  net-libs/libpcap-1.10.5 \n");
+  EXPECT_THAT(Names(pkgs), ElementsAre("net-libs/libpcap-1.10.5"));
 }
 
 TEST(EmergePretendTest, OutputWithoutAMergeListIsAnError) {

@@ -89,6 +89,8 @@ TEST(HeartbeatReplyTest, RejectsWrongShapesNamingTheField) {
     const char* field;
   } cases[] = {
       {"not json", "not valid JSON"},
+      {R"({"actions": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+       "nested deeper than 64 levels"},
       {"[]", "expected a JSON object"},
       {R"({"heartbeatInterval": 5})", "heartbeatInterval"},
       {R"({"heartbeatInterval": "soon"})", "heartbeatInterval"},

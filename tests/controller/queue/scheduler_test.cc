@@ -517,5 +517,24 @@ TEST(SchedulerTest, ThirtyPackageDagRunsToCompletion) {
   EXPECT_EQ(dispatched.size(), packages.size());
 }
 
+// Nothing downstream of discovery walks a chain of dependencies by
+// recursion: a chain as deep as the agent's parser reads (100,000 links)
+// gets its critical paths and its one ready package.
+TEST(SchedulerTest, AHundredThousandDeepChainIsScheduled) {
+  constexpr int kDepth = 100'000;
+  auto name = [](int k) { return "cat/p" + std::to_string(k) + "-1"; };
+  std::vector<api::Package> chain;
+  for (int k = 0; k < kDepth; ++k) {
+    chain.push_back(Pkg(name(k), k + 1 < kDepth ? std::vector<std::string>{name(k + 1)}
+                                                : std::vector<std::string>{}));
+  }
+  SchedulingDecision d = Schedule(Input(std::move(chain), {Drone("izar", 16, 64)}));
+  EXPECT_EQ(Assigned(d), std::vector<std::string>{name(kDepth - 1) + "@izar"});
+  ASSERT_EQ(d.priority.size(), size_t(kDepth));
+  EXPECT_EQ(d.priority[kDepth - 1], minutes(10) * kDepth) << "everything waits for it";
+  EXPECT_EQ(d.priority[0], minutes(10));
+  EXPECT_EQ(d.longest, minutes(10) * kDepth);
+}
+
 }  // namespace
 }  // namespace swarm::controller

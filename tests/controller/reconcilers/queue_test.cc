@@ -195,5 +195,26 @@ TEST(BuildQueueTest, ANewVersionIsExpectedToTakeWhatItsLastMeasuredBuildTook) {
   EXPECT_EQ(again[0].estimated_ms, 3'000'000) << "what the queue before no longer holds is gone";
 }
 
+// A discovery is a drone's word: one name may come any number of times, each
+// with dependencies of its own, which are merged, each once, without a scan
+// per repeat (with one, 40,000 repeats took half a minute under the
+// controller's lock).
+TEST(BuildQueueTest, RepeatsOfANameMergeTheirDependenciesOnceEach) {
+  constexpr int kRepeats = 50'000;
+  std::vector<api::DiscoveredPackage> found;
+  for (int i = 0; i < kRepeats; ++i) {
+    const std::string dep = "dev-libs/d" + std::to_string(i % (kRepeats / 2)) + "-1";
+    found.push_back({"app-misc/a-1", {dep, "dev-libs/d0-1"}});
+    if (i < kRepeats / 2) found.push_back({dep, {}});
+  }
+  auto q = BuildQueue(found, {}, {}, true, "rev2", "v1");
+  ASSERT_EQ(q.size(), size_t(kRepeats / 2 + 1));
+  EXPECT_EQ(q[0].name, "app-misc/a-1");
+  ASSERT_EQ(q[0].dependencies.size(), size_t(kRepeats / 2));
+  for (int i = 0; i < kRepeats / 2; ++i) {
+    ASSERT_EQ(q[0].dependencies[i], "dev-libs/d" + std::to_string(i) + "-1");
+  }
+}
+
 }  // namespace
 }  // namespace swarm::controller::reconcilers
