@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of fuzz/ with clang, ASan and UBSan, and runs
-# each on a copy of its committed corpus (fuzz/corpus/<target>/). Any crash,
-# leak, timeout, out-of-memory or broken promise fails the run and names the
-# input that reproduces it.
+# Builds the libFuzzer targets of fuzz/ with clang, ASan and UBSan (in the
+# sanitized suite's tree, _out/sanitize), and runs each on a copy of its
+# committed corpus (fuzz/corpus/<target>/). Any crash, leak, timeout,
+# out-of-memory or broken promise fails the run and names the input that
+# reproduces it.
 #
 #   hack/fuzz.sh [SECONDS]   every target for SECONDS (default 20); CI runs it
 #                            for a few seconds, `hack/fuzz.sh 600` is a long hunt
 #
 # Settings (environment):
-#   BUILD_DIR     build directory (default: _out/fuzz)
+#   BUILD_DIR     build directory (default: _out/sanitize)
 #   FUZZ_TARGETS  the targets to run (default: all), e.g. "emerge_pretend build_failure"
 #   FUZZ_JOBS     how many targets run at once (default: the number of cores)
 #   FUZZ_ARGS     more libFuzzer flags, e.g. "-max_len=65536"
@@ -24,15 +25,13 @@ seconds=${1:-20}
 case $seconds in
   '' | *[!0-9]* | 0) echo "usage: hack/fuzz.sh [SECONDS]" >&2; exit 2 ;;
 esac
-BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/fuzz}
+BUILD_DIR=${BUILD_DIR:-$SWARM_SANITIZE_DIR_DEFAULT}
 jobs=${FUZZ_JOBS:-$(nproc)}
 
-# libFuzzer is clang's (libclang-rt-14-dev); llvm-14 symbolizes the reports.
-swarm::install_deps "${SWARM_DEB_PACKAGES[@]}" clang libclang-rt-14-dev llvm-14
-# Unoptimized: the build is most of a short run's time, and -O1 doubles it.
-# Only the fuzzers and the libraries they link are built.
-CC=clang CXX=clang++ swarm::configure "$BUILD_DIR" Debug -DCMAKE_CXX_COMPILER=clang++ \
-  -DSWARM_FUZZ=ON -DSWARM_BUILD_TESTS=OFF
+# The tree of the sanitized suite (clang, ASan, UBSan; hack/lib/deps.sh):
+# after `hack/test.sh --sanitize` there is nothing left to build. Unoptimized:
+# the build is most of a short run's time, and -O1 doubles it.
+swarm::configure_sanitized "$BUILD_DIR"
 swarm::build "$BUILD_DIR" fuzzers
 
 targets=()
@@ -47,9 +46,6 @@ fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-if [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
-  export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
-fi
 
 # fuzz_one TARGET: one target's run in BUILD_DIR/runs/TARGET, its exit code
 # in the file rc there.

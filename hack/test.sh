@@ -2,14 +2,15 @@
 # Installs what is missing, builds, and runs every test through CTest.
 #
 #   hack/test.sh              the shared build (_out/build, as hack/local-up-swarm.sh uses)
-#   hack/test.sh --sanitize   the whole suite again, built with AddressSanitizer and
-#                             UndefinedBehaviorSanitizer in its own directory
-#                             (_out/sanitize); any report, from a test or from a
-#                             program a test started, fails the run
+#   hack/test.sh --sanitize   the whole suite again, built by clang with
+#                             AddressSanitizer and UndefinedBehaviorSanitizer in
+#                             its own directory (_out/sanitize, which also holds
+#                             the fuzzers hack/fuzz.sh runs); any report, from a
+#                             test or from a program a test started, fails the run
 #
 # Settings (environment):
 #   BUILD_DIR   build directory (default: _out/build, or _out/sanitize)
-#   BUILD_TYPE  CMake build type (default: Debug)
+#   BUILD_TYPE  CMake build type (default: Debug; the sanitized build is Debug)
 #   CTEST_ARGS  extra ctest arguments (e.g. "-R Foundation")
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,23 +22,19 @@ case "${1:-}" in
   --sanitize) sanitize=1 ;;
   *) echo "usage: hack/test.sh [--sanitize]" >&2; exit 2 ;;
 esac
-cmake_args=()
 if [ $sanitize = 1 ]; then
-  BUILD_DIR=${BUILD_DIR:-$SWARM_ROOT/_out/sanitize}
-  cmake_args+=(-DSWARM_SANITIZE=ON)
+  BUILD_DIR=${BUILD_DIR:-$SWARM_SANITIZE_DIR_DEFAULT}
+  swarm::configure_sanitized "$BUILD_DIR"
+else
+  BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
+  swarm::install_deps
+  swarm::configure "$BUILD_DIR" "${BUILD_TYPE:-$SWARM_BUILD_TYPE_DEFAULT}"
 fi
-BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
-BUILD_TYPE=${BUILD_TYPE:-$SWARM_BUILD_TYPE_DEFAULT}
-
-swarm::install_deps
-swarm::configure "$BUILD_DIR" "$BUILD_TYPE" "${cmake_args[@]}"
 swarm::build "$BUILD_DIR"
 
 if [ $sanitize = 1 ]; then
-  # ASan and LSan reports of every sanitized process (tests and the programs
-  # they start) land here. UBSan ignores log_path when it shares a process with
-  # ASan (GCC 12) and reports on stderr, halting the process: a test binary then
-  # fails, and the integration harness and the demo read the programs' output.
+  # ASan, LSan and UBSan reports of every sanitized process (tests and the
+  # programs they start) land here; UBSan also halts the process.
   reports=$BUILD_DIR/sanitizer-reports
   rm -rf "$reports" && mkdir -p "$reports"
   export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0"
