@@ -12,18 +12,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "api/quantity.h"
 #include "base/clock.h"
 #include "base/file_util.h"
-#include "api/quantity.h"
-#include "controller/server/apiserver.h"
 #include "controller/binhost/binhost.h"
+#include "controller/core/swarm_controller.h"
+#include "controller/server/apiserver.h"
 #include "controller/server/auth.h"
+#include "controller/server/http_server.h"
 #include "controller/server/listen_address.h"
 #include "controller/server/tls.h"
 #include "controller/store/store.h"
-#include "controller/core/swarm_controller.h"
 
 namespace {
 
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
   bool insecure_plain_http = false;
   swarm::controller::ConnectionLimits limits;
   std::string header_timeout = "10s";
+  std::string metrics_listen;
   app.add_option("--listen", listen, "HOST:PORT to serve the API on (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--state", state_file, "SQLite state file (created when missing)")->required();
@@ -106,6 +109,9 @@ int main(int argc, char** argv) {
   app.add_option("--request-header-timeout", header_timeout,
                  "time a connection has for each request's headers (and its TLS handshake)")
       ->capture_default_str();
+  app.add_option("--metrics-listen", metrics_listen,
+                 "also serve GET /metrics, without a token, on this loopback HOST:PORT "
+                 "(plain HTTP; for a Prometheus on this machine)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -154,6 +160,21 @@ int main(int argc, char** argv) {
               << ": without --tls-cert-file the API is served on loopback only (tokens would "
                  "travel in clear text); give TLS files, or --insecure-allow-plain-http\n";
     return 2;
+  }
+  std::optional<swarm::controller::ListenAddress> metrics_address;
+  if (!metrics_listen.empty()) {
+    auto parsed = swarm::controller::ParseListenAddress(metrics_listen);
+    if (!parsed.ok()) {
+      std::cerr << "swarm-controller: --metrics-listen: " << parsed.status().message() << "\n";
+      return 2;
+    }
+    if (!swarm::controller::IsLoopbackHost(parsed->host)) {
+      std::cerr << "swarm-controller: --metrics-listen " << metrics_listen
+                << ": metrics without a token are served on loopback only; a Prometheus "
+                   "elsewhere scrapes /metrics on --listen with a viewer token\n";
+      return 2;
+    }
+    metrics_address = *parsed;
   }
   auto header_deadline = swarm::api::ParseDuration(header_timeout);
   if (!header_deadline.ok() || header_deadline->count() <= 0) {
@@ -228,6 +249,26 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // GET /metrics without a token, on loopback only (checked above).
+  std::unique_ptr<swarm::controller::HttpServer> metrics_server;
+  std::thread metrics_thread;
+  if (metrics_address) {
+    metrics_server = std::make_unique<swarm::controller::HttpServer>(limits, nullptr);
+    metrics_server->Get("/metrics", [&controller](const httplib::Request&, httplib::Response& res) {
+      res.set_content(controller.metrics().registry()->Write(),
+                      swarm::controller::metrics::kContentType);
+    });
+    const int metrics_port = metrics_server->Bind(metrics_address->host, metrics_address->port);
+    if (metrics_port <= 0) {
+      std::cerr << "swarm-controller: --metrics-listen: cannot listen on " << metrics_listen
+                << "\n";
+      return 1;
+    }
+    spdlog::info("serving metrics on http://{}:{}/metrics", metrics_address->UrlHost(),
+                 metrics_port);
+    metrics_thread = std::thread([&] { metrics_server->listen_after_bind(); });
+  }
+
   // The binhost check is a key of the work queue; hashing holds a worker,
   // not the lock, so one more worker keeps the rest moving meanwhile.
   controller.CheckBinhostEvery(*check_interval, binhost_full_every);
@@ -256,6 +297,7 @@ int main(int argc, char** argv) {
     }
     if (serving) spdlog::info("signal {}: shutting down", sig);
     api.Stop();
+    if (metrics_server) metrics_server->Shutdown();
     controller.Stop();
   });
   const bool served = api.Serve();
@@ -263,6 +305,7 @@ int main(int argc, char** argv) {
   // The server can also stop on its own; the blocked signal wakes the waiter.
   kill(getpid(), SIGTERM);
   signal_waiter.join();
+  if (metrics_thread.joinable()) metrics_thread.join();
   reconciler.join();
   return served ? 0 : 1;
 }

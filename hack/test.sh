@@ -27,7 +27,7 @@ if [ $sanitize = 1 ]; then
   swarm::configure_sanitized "$BUILD_DIR"
 else
   BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
-  swarm::install_deps
+  swarm::install_deps "${SWARM_DEB_PACKAGES[@]}" "${SWARM_TEST_DEB_PACKAGES[@]}"
   swarm::configure "$BUILD_DIR" "${BUILD_TYPE:-$SWARM_BUILD_TYPE_DEFAULT}"
 fi
 swarm::build "$BUILD_DIR"

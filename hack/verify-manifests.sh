@@ -4,13 +4,16 @@
 #    `systemd-analyze security` gives manifests/systemd/swarm-controller.service
 #    must stay at or under 2.0 (it is 9.6 for a unit that sets nothing), and the
 #    unit must run as its own user;
-#  - every OpenRC script parses as sh, and the controller's runs as build-swarm.
+#  - every OpenRC script parses as sh, and the controller's runs as build-swarm;
+#  - the Prometheus scrape config and alerting rules parse (promtool), and the
+#    alerts fire on the controller's series, and only then
+#    (manifests/prometheus/alerts_test.yml).
 # Fix by editing manifests/; there is no update script.
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
 # systemd-analyze only reads the file here; nothing is started.
-swarm::install_deps systemd
+swarm::install_deps systemd "${SWARM_TEST_DEB_PACKAGES[@]}"
 m=$SWARM_ROOT/manifests
 rc=0
 unit=$m/systemd/swarm-controller.service
@@ -27,4 +30,10 @@ for s in "$m"/openrc/*; do
 done
 grep -q '^command_user="build-swarm:build-swarm"$' "$m/openrc/swarm-controller" ||
   { echo "!!! openrc/swarm-controller does not run as build-swarm" >&2; rc=1; }
+p=$m/prometheus
+promtool check config --syntax-only "$p/scrape.yml" >/dev/null ||
+  { echo "!!! $p/scrape.yml is not a Prometheus config" >&2; rc=1; }
+promtool check rules "$p/alerts.yml" >/dev/null || { echo "!!! $p/alerts.yml" >&2; rc=1; }
+(cd "$p" && promtool test rules alerts_test.yml >/dev/null) ||
+  { echo "!!! $p/alerts_test.yml: an alert fires when it should not, or not when it should" >&2; rc=1; }
 exit $rc

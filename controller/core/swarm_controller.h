@@ -30,12 +30,13 @@
 #include "controller/binhost/follower.h"
 #include "controller/builds/builds.h"
 #include "controller/core/reconcile_loop.h"
-#include "controller/state/state.h"
 #include "controller/core/workqueue.h"
-#include "controller/state/writer.h"
 #include "controller/drones/drones.h"
 #include "controller/faults/faults.h"
+#include "controller/metrics/swarm_metrics.h"
 #include "controller/queue/queue.h"
+#include "controller/state/state.h"
+#include "controller/state/writer.h"
 #include "controller/store/store.h"
 
 namespace swarm::controller {
@@ -175,6 +176,9 @@ class SwarmController {
   // Runs it on `workers` threads until Stop(), waiting on the real clock:
   // the process's loop. The destructor stops it and waits for it to return.
   void RunLoop(int workers = 2);
+  // What GET /metrics exports (controller/metrics/); the API server adds its
+  // request timings. Thread-safe, and needs no lock of this object.
+  metrics::SwarmMetrics& metrics() { return metrics_; }
   // The timer seam: runs, on the calling thread, every key due by the Clock
   // now (a FakeClock in tests: advance it, then call this). Returns how many
   // keys ran. Not while RunLoop runs.
@@ -204,6 +208,8 @@ class SwarmController {
 
   Store* const store_;
   Clock* const clock_;
+  metrics::Registry registry_;
+  metrics::SwarmMetrics metrics_{&registry_, clock_};
 
   mutable std::mutex mu_;
   SwarmState state_;

@@ -51,6 +51,7 @@ SwarmController::SwarmController(Store* store, Clock* clock, BuildOutputs output
   // What each commit changed reaches the binhost and the builds' leases.
   if (binhost_) writer_.AddListener(binhost_.get());
   writer_.AddListener(&builds_);
+  writer_.AddListener(&metrics_);
 }
 
 SwarmController::~SwarmController() {
@@ -126,12 +127,19 @@ ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
   Duration next = kResyncPeriod;
   Status st;
+  // The metric measures on the real clock whatever clock decides.
+  const auto measured = std::chrono::steady_clock::now();
+  auto took = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - measured).count();
+  };
   if (key == kSwarmKey) {
     const SteadyTime start = clock_->SteadyNow();
     st = ReconcileSwarmLocked(&next);
     swarm_pass_cost_ = std::chrono::duration_cast<Duration>(clock_->SteadyNow() - start);
+    metrics_.ObservePass("swarm", took());
   } else if (key.starts_with(kDronePrefix)) {
     st = drones_.Reconcile(key.substr(std::string_view(kDronePrefix).size()), &next);
+    metrics_.ObservePass("drone", took());
   }
   if (!st.ok()) spdlog::error("reconciling {}: {}", key, st.ToString());
   ReconcileOutcome out{st, std::nullopt};
@@ -186,8 +194,17 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
   const api::Swarm& swarm = *state_.swarm;
   api::QueueSummary summary =
       reconcilers::SummarizeQueue(state_.packages.packages(), swarm.status.queue);
-  api::SwarmStatus status = reconcilers::ReconcileSwarmStatus(swarm, DronesLocked(), queue_current,
-                                                              summary, clock_->Now());
+  const std::vector<api::Drone> drones = DronesLocked();
+  std::map<metrics::DroneKey, int> counts;
+  for (const auto& d : drones) {
+    const api::Condition* ready = api::FindCondition(d.status.conditions, api::condition::kReady);
+    ++counts[metrics::DroneKey{ready ? ready->status : api::kUnknown, d.status.health,
+                               api::IsConditionTrue(d.status.conditions, api::condition::kGrounded),
+                               d.status.cordoned}];
+  }
+  metrics_.SetCounts(std::move(counts), summary);
+  api::SwarmStatus status =
+      reconcilers::ReconcileSwarmStatus(swarm, drones, queue_current, summary, clock_->Now());
   if (status == swarm.status) return Status::Ok();
   const api::Condition* was =
       api::FindCondition(swarm.status.conditions, api::condition::kQueueCurrent);

@@ -21,6 +21,35 @@ namespace {
 
 using nlohmann::json;
 
+// The route that is answering this thread's request, for the metrics: set by
+// the handler's wrapper (ApiServer::Timed), read and cleared by the logger.
+thread_local const std::string* t_route = nullptr;
+thread_local std::chrono::steady_clock::time_point t_route_start;
+
+// Called by a route's wrapper as its handler begins.
+void StartRoute(const std::string* label) {
+  t_route = label;
+  t_route_start = std::chrono::steady_clock::now();
+}
+
+// A route's pattern as a metric label: each group (a drone, an assignment)
+// becomes "*", so series are per route, never per drone.
+// "/api/v1/drones/([^/]+)/heartbeat" -> "/api/v1/drones/*/heartbeat"
+std::string RouteLabel(const std::string& pattern) {
+  std::string out;
+  int depth = 0;
+  for (char c : pattern) {
+    if (c == '(') {
+      if (depth++ == 0) out += '*';
+    } else if (c == ')') {
+      --depth;
+    } else if (depth == 0) {
+      out += c;
+    }
+  }
+  return out;
+}
+
 constexpr size_t kMaxBodyBytes = 8 << 20;
 // Binary packages stream to disk (qtwebengine's is hundreds of megabytes);
 // every other body is held in memory and kept under kMaxBodyBytes by the
@@ -209,10 +238,49 @@ ApiServer::ApiServer(SwarmController* controller, const TokenFile* tokens, Binho
       WriteStatus(res, res.status, "request failed");
     }
   });
+  // Every reply counted and timed by the route that answered it (Timed);
+  // httplib calls the logger on the request's thread once the reply is out.
+  server_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    const std::string* route = t_route;
+    t_route = nullptr;
+    auto& m = controller_->metrics();
+    if (route == nullptr) return m.ObserveRequest("other", res.status, std::nullopt);
+    m.ObserveRequest(
+        *route, res.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_route_start).count());
+  });
   Routes();
 }
 
 ApiServer::~ApiServer() = default;
+
+httplib::Server::Handler ApiServer::Timed(const std::string& pattern, httplib::Server::Handler h) {
+  auto label = std::make_shared<const std::string>(RouteLabel(pattern));
+  return [label, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+    StartRoute(label.get());
+    h(req, res);
+  };
+}
+
+void ApiServer::Get(const std::string& pattern, httplib::Server::Handler h) {
+  server_->Get(pattern, Timed(pattern, std::move(h)));
+}
+void ApiServer::Post(const std::string& pattern, httplib::Server::Handler h) {
+  server_->Post(pattern, Timed(pattern, std::move(h)));
+}
+void ApiServer::Put(const std::string& pattern, httplib::Server::Handler h) {
+  server_->Put(pattern, Timed(pattern, std::move(h)));
+}
+void ApiServer::Put(const std::string& pattern, httplib::Server::HandlerWithContentReader h) {
+  // Timed's wrapper, for a handler that reads its body as it streams in.
+  auto label = std::make_shared<const std::string>(RouteLabel(pattern));
+  server_->Put(pattern,
+               [label, h = std::move(h)](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& content) {
+                 StartRoute(label.get());
+                 h(req, res, content);
+               });
+}
 
 Result<int> ApiServer::Bind(const std::string& host, int port) {
   int bound = server_->Bind(host, port);
@@ -263,63 +331,72 @@ Result<Identity> ApiServer::Authenticate(const httplib::Request& req) {
 
 void ApiServer::Routes() {
   using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
-  // Authenticates, then runs `h`; admin-only unless the handler authorizes itself.
-  auto authed = [this](bool admin_only, Handler h) {
-    return [this, admin_only, h](const httplib::Request& req, httplib::Response& res) {
+  // Authenticates, then runs `h` for whom `need` allows: admins (changes),
+  // admins and viewers (reads), or anyone known (the handler authorizes).
+  enum class Need { kAdmin, kRead, kHandlerDecides };
+  auto authed = [this](Need need, Handler h) {
+    return [this, need, h](const httplib::Request& req, httplib::Response& res) {
       auto who = Authenticate(req);
       if (!who.ok()) return WriteError(res, who.status());
-      if (admin_only) {
-        if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
-      }
+      Status allowed = need == Need::kAdmin  ? AuthorizeAdmin(*who)
+                       : need == Need::kRead ? AuthorizeRead(*who)
+                                             : Status::Ok();
+      if (!allowed.ok()) return WriteError(res, allowed);
       h(*who, req, res);
     };
   };
 
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
 
-  server_->Put("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request& req,
-                                                    httplib::Response& res) {
-                 auto desired = api::DecodeSwarm(req.body, "request body");
-                 if (!desired.ok()) return WriteError(res, desired.status());
-                 auto applied = controller_->Apply(*desired);
-                 if (!applied.ok()) return WriteError(res, applied.status());
-                 WriteJson(res, 200,
-                           {{"result", ApplyOutcomeName(applied->outcome)},
-                            {"swarm", api::SwarmToJson(applied->swarm)}});
-               }));
-
-  server_->Get("/api/v1/swarm", authed(true, [this](const Identity&, const httplib::Request&,
-                                                    httplib::Response& res) {
-                 auto swarm = controller_->GetSwarm();
-                 if (!swarm.ok()) return WriteError(res, swarm.status());
-                 WriteJson(res, 200, api::SwarmToJson(*swarm));
-               }));
-
-  server_->Get("/api/v1/drones", authed(true, [this](const Identity&, const httplib::Request&,
-                                                     httplib::Response& res) {
-                 auto drones = controller_->ListDrones();
-                 if (!drones.ok()) return WriteError(res, drones.status());
-                 json items = json::array();
-                 for (const auto& d : *drones) items.push_back(api::DroneToJson(d));
-                 WriteJson(res, 200,
-                           {{"apiVersion", api::kApiVersion},
-                            {"kind", api::kKindDroneList},
-                            {"items", std::move(items)}});
-               }));
-
-  server_->Get(
-      R"(/api/v1/drones/([^/]+))",
-      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
-        auto drone = controller_->GetDrone(req.matches[1]);
-        if (!drone.ok()) return WriteError(res, drone.status());
-        WriteJson(res, 200, api::DroneToJson(*drone));
+  // Prometheus' scrape, for admin and viewer tokens (--metrics-listen serves
+  // it without a token on a loopback address of its own).
+  Get("/metrics",
+      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+        res.set_content(controller_->metrics().registry()->Write(), metrics::kContentType);
       }));
 
-  server_->Get(
-      "/api/v1/events",
-      authed(true, [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+  Put("/api/v1/swarm", authed(Need::kAdmin, [this](const Identity&, const httplib::Request& req,
+                                                   httplib::Response& res) {
+        auto desired = api::DecodeSwarm(req.body, "request body");
+        if (!desired.ok()) return WriteError(res, desired.status());
+        auto applied = controller_->Apply(*desired);
+        if (!applied.ok()) return WriteError(res, applied.status());
+        WriteJson(res, 200,
+                  {{"result", ApplyOutcomeName(applied->outcome)},
+                   {"swarm", api::SwarmToJson(applied->swarm)}});
+      }));
+
+  Get("/api/v1/swarm",
+      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+        auto swarm = controller_->GetSwarm();
+        if (!swarm.ok()) return WriteError(res, swarm.status());
+        WriteJson(res, 200, api::SwarmToJson(*swarm));
+      }));
+
+  Get("/api/v1/drones",
+      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+        auto drones = controller_->ListDrones();
+        if (!drones.ok()) return WriteError(res, drones.status());
+        json items = json::array();
+        for (const auto& d : *drones) items.push_back(api::DroneToJson(d));
+        WriteJson(res, 200,
+                  {{"apiVersion", api::kApiVersion},
+                   {"kind", api::kKindDroneList},
+                   {"items", std::move(items)}});
+      }));
+
+  Get(R"(/api/v1/drones/([^/]+))",
+      authed(Need::kRead,
+             [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+               auto drone = controller_->GetDrone(req.matches[1]);
+               if (!drone.ok()) return WriteError(res, drone.status());
+               WriteJson(res, 200, api::DroneToJson(*drone));
+             }));
+
+  Get("/api/v1/events", authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
+                                                   httplib::Response& res) {
         EventFilter filter;
         filter.object_kind = req.get_param_value("kind");
         filter.object_name = req.get_param_value("name");
@@ -342,73 +419,72 @@ void ApiServer::Routes() {
                    {"items", std::move(items)}});
       }));
 
-  server_->Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
-                authed(false, [this](const Identity& who, const httplib::Request& req,
-                                     httplib::Response& res) {
-                  const std::string name = req.matches[1];
-                  if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
-                  if (req.body.size() > kMaxHeartbeatBytes) {
-                    return WriteStatus(res, 413,
-                                       "heartbeat body of " + std::to_string(req.body.size()) +
-                                           " bytes is over the limit of " +
-                                           std::to_string(kMaxHeartbeatBytes));
-                  }
-                  auto body = api::ParseJsonBody(req.body);
-                  if (!body.ok() || !body->is_object()) {
-                    return WriteStatus(res, 400, "heartbeat body is not a JSON object" + Why(body));
-                  }
-                  auto report = api::DroneReportFromJson(*body);
-                  if (!report.ok()) return WriteError(res, report.status());
-                  auto reply = controller_->Heartbeat(name, *report);
-                  if (!reply.ok()) return WriteError(res, reply.status());
-                  WriteJson(res, 200, api::HeartbeatReplyToJson(*reply));
-                }));
+  Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
+       authed(Need::kHandlerDecides,
+              [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
+                const std::string name = req.matches[1];
+                if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+                if (req.body.size() > kMaxHeartbeatBytes) {
+                  return WriteStatus(res, 413,
+                                     "heartbeat body of " + std::to_string(req.body.size()) +
+                                         " bytes is over the limit of " +
+                                         std::to_string(kMaxHeartbeatBytes));
+                }
+                auto body = api::ParseJsonBody(req.body);
+                if (!body.ok() || !body->is_object()) {
+                  return WriteStatus(res, 400, "heartbeat body is not a JSON object" + Why(body));
+                }
+                auto report = api::DroneReportFromJson(*body);
+                if (!report.ok()) return WriteError(res, report.status());
+                auto reply = controller_->Heartbeat(name, *report);
+                if (!reply.ok()) return WriteError(res, reply.status());
+                WriteJson(res, 200, api::HeartbeatReplyToJson(*reply));
+              }));
 
-  server_->Post(
-      R"(/api/v1/drones/([^/]+)/actions/([^/]+))",
-      authed(false,
-             [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
-               const std::string name = req.matches[1];
-               if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
-               auto body = api::ParseJsonBody(req.body);
-               if (!body.ok() || !body->is_object()) {
-                 return WriteStatus(res, 400, "action result is not a JSON object" + Why(body));
-               }
-               auto result = api::ActionResultFromJson(*body);
-               if (!result.ok()) return WriteError(res, result.status());
-               if (result->id != req.matches[2]) {
-                 return WriteStatus(
-                     res, 400, "action result id \"" + result->id + "\" does not match the path");
-               }
-               if (Status st = controller_->ReportActionResult(name, *result); !st.ok()) {
-                 return WriteError(res, st);
-               }
-               WriteJson(res, 200, {{"accepted", true}});
-             }));
+  Post(R"(/api/v1/drones/([^/]+)/actions/([^/]+))",
+       authed(Need::kHandlerDecides,
+              [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
+                const std::string name = req.matches[1];
+                if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
+                auto body = api::ParseJsonBody(req.body);
+                if (!body.ok() || !body->is_object()) {
+                  return WriteStatus(res, 400, "action result is not a JSON object" + Why(body));
+                }
+                auto result = api::ActionResultFromJson(*body);
+                if (!result.ok()) return WriteError(res, result.status());
+                if (result->id != req.matches[2]) {
+                  return WriteStatus(
+                      res, 400, "action result id \"" + result->id + "\" does not match the path");
+                }
+                if (Status st = controller_->ReportActionResult(name, *result); !st.ok()) {
+                  return WriteError(res, st);
+                }
+                WriteJson(res, 200, {{"accepted", true}});
+              }));
 
-  server_->Get("/api/v1/packages", authed(true, [this](const Identity&, const httplib::Request&,
-                                                       httplib::Response& res) {
-                 auto packages = controller_->ListPackages();
-                 if (!packages.ok()) return WriteError(res, packages.status());
-                 json items = json::array();
-                 for (const auto& p : *packages) items.push_back(api::PackageToJson(p));
-                 WriteJson(res, 200,
-                           {{"apiVersion", api::kApiVersion},
-                            {"kind", "PackageList"},
-                            {"items", std::move(items)}});
-               }));
+  Get("/api/v1/packages",
+      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+        auto packages = controller_->ListPackages();
+        if (!packages.ok()) return WriteError(res, packages.status());
+        json items = json::array();
+        for (const auto& p : *packages) items.push_back(api::PackageToJson(p));
+        WriteJson(res, 200,
+                  {{"apiVersion", api::kApiVersion},
+                   {"kind", "PackageList"},
+                   {"items", std::move(items)}});
+      }));
 
   BuildRoutes();
 
-  server_->Post("/api/v1/swarm/fresh", authed(true, [this](const Identity&, const httplib::Request&,
-                                                           httplib::Response& res) {
-                  auto fresh = controller_->RequestFresh();
-                  if (!fresh.ok()) return WriteError(res, fresh.status());
-                  WriteJson(res, 200,
-                            {{"requestedAt", fresh->requested_at},
-                             {"members", fresh->members},
-                             {"queuedPackages", fresh->queued_packages}});
-                }));
+  Post("/api/v1/swarm/fresh", authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
+                                                          httplib::Response& res) {
+         auto fresh = controller_->RequestFresh();
+         if (!fresh.ok()) return WriteError(res, fresh.status());
+         WriteJson(res, 200,
+                   {{"requestedAt", fresh->requested_at},
+                    {"members", fresh->members},
+                    {"queuedPackages", fresh->queued_packages}});
+       }));
 }
 
 void ApiServer::BuildRoutes() {
@@ -422,6 +498,14 @@ void ApiServer::BuildRoutes() {
       h(*who, req, res);
     };
   };
+  auto reader = [this](Handler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res) {
+      auto who = Authenticate(req);
+      if (!who.ok()) return WriteError(res, who.status());
+      if (Status st = AuthorizeRead(*who); !st.ok()) return WriteError(res, st);
+      h(*who, req, res);
+    };
+  };
   auto admin = [this](Handler h) {
     return [this, h](const httplib::Request& req, httplib::Response& res) {
       auto who = Authenticate(req);
@@ -431,16 +515,14 @@ void ApiServer::BuildRoutes() {
     };
   };
 
-  server_->Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/log)",
-               as_drone([this](const Identity&, const httplib::Request& req,
-                               httplib::Response& res) {
-                 Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
-                 if (!st.ok()) return WriteBuildError(res, st);
-                 WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
-               }));
+  Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/log)",
+      as_drone([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
+        if (!st.ok()) return WriteBuildError(res, st);
+        WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
+      }));
 
-  server_->Put(
-      R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
+  Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
       [this](const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& content) {
         // A reply sent before the body is read ends the connection: the
@@ -500,44 +582,42 @@ void ApiServer::BuildRoutes() {
                    {"sha256", staged->sha256}});
       });
 
-  server_->Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
-                as_drone([this](const Identity&, const httplib::Request& req,
-                                httplib::Response& res) {
-                  auto body = api::ParseJsonBody(req.body);
-                  if (!body.ok() || !body->is_object()) {
-                    return WriteStatus(res, 400, "build result is not a JSON object" + Why(body));
-                  }
-                  auto result = api::BuildResultFromJson(*body);
-                  if (!result.ok()) return WriteError(res, result.status());
-                  if (result->assignment != req.matches[2]) {
-                    return WriteStatus(res, 400,
-                                       "build result for assignment \"" + result->assignment +
-                                           "\" posted under another id");
-                  }
-                  auto next = controller_->ReportBuildResult(req.matches[1], *result);
-                  if (!next.ok()) return WriteBuildError(res, next.status());
-                  WriteJson(res, 200, api::BuildResultReplyToJson({std::move(*next)}));
-                }));
+  Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
+       as_drone([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+         auto body = api::ParseJsonBody(req.body);
+         if (!body.ok() || !body->is_object()) {
+           return WriteStatus(res, 400, "build result is not a JSON object" + Why(body));
+         }
+         auto result = api::BuildResultFromJson(*body);
+         if (!result.ok()) return WriteError(res, result.status());
+         if (result->assignment != req.matches[2]) {
+           return WriteStatus(res, 400,
+                              "build result for assignment \"" + result->assignment +
+                                  "\" posted under another id");
+         }
+         auto next = controller_->ReportBuildResult(req.matches[1], *result);
+         if (!next.ok()) return WriteBuildError(res, next.status());
+         WriteJson(res, 200, api::BuildResultReplyToJson({std::move(*next)}));
+       }));
 
-  server_->Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",
-                admin([this](const Identity&, const httplib::Request& req,
-                             httplib::Response& res) {
-                  const std::string name = req.matches[1];
-                  const std::string verb = req.matches[2];
-                  auto drone = verb == "cordon"     ? controller_->Cordon(name)
-                               : verb == "uncordon" ? controller_->Uncordon(name)
-                               : verb == "drain"    ? controller_->Drain(name)
-                                                    : controller_->Unground(name);
-                  if (!drone.ok()) return WriteError(res, drone.status());
-                  WriteJson(res, 200, api::DroneToJson(*drone));
-                }));
+  Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",
+       admin([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+         const std::string name = req.matches[1];
+         const std::string verb = req.matches[2];
+         auto drone = verb == "cordon"     ? controller_->Cordon(name)
+                      : verb == "uncordon" ? controller_->Uncordon(name)
+                      : verb == "drain"    ? controller_->Drain(name)
+                                           : controller_->Unground(name);
+         if (!drone.ok()) return WriteError(res, drone.status());
+         WriteJson(res, 200, api::DroneToJson(*drone));
+       }));
 
-  server_->Get(R"(/api/v1/packages/([^/]+/[^/]+)/log)",
-               admin([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
-                 auto log = controller_->BuildLog(req.matches[1]);
-                 if (!log.ok()) return WriteError(res, log.status());
-                 res.set_content(*log, "text/plain; charset=utf-8");
-               }));
+  Get(R"(/api/v1/packages/([^/]+/[^/]+)/log)",
+      reader([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+        auto log = controller_->BuildLog(req.matches[1]);
+        if (!log.ok()) return WriteError(res, log.status());
+        res.set_content(*log, "text/plain; charset=utf-8");
+      }));
 
   if (binhost_ != nullptr) MountBinhost(*server_, *binhost_);
 }

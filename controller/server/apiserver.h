@@ -54,6 +54,13 @@ class ApiServer {
 
  private:
   void Routes();
+  // server_->Get and friends, each reply counted and timed under its route
+  // (the pattern, groups as "*") in the controller's metrics.
+  void Get(const std::string& pattern, httplib::Server::Handler h);
+  void Post(const std::string& pattern, httplib::Server::Handler h);
+  void Put(const std::string& pattern, httplib::Server::Handler h);
+  void Put(const std::string& pattern, httplib::Server::HandlerWithContentReader h);
+  static httplib::Server::Handler Timed(const std::string& pattern, httplib::Server::Handler h);
   void BuildRoutes();  // docs/api.md "Builds" and the operator verbs
   // Who sent `req`: its bearer token, and with a client CA its certificate.
   // A failure is logged with the peer's address (never the token), counted,

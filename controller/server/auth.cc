@@ -57,8 +57,10 @@ Result<TokenAuthenticator> TokenAuthenticator::Parse(const std::string& text,
       id.role = Role::kAdmin;
     } else if (f[2] == "agent") {
       id.role = Role::kAgent;
+    } else if (f[2] == "viewer") {
+      id.role = Role::kViewer;
     } else {
-      return InvalidArgument(where + "role \"" + f[2] + "\" is not admin or agent");
+      return InvalidArgument(where + "role \"" + f[2] + "\" is not admin, agent or viewer");
     }
     if (!auth.by_digest_.emplace(Sha256Hex(f[0]), Known{f[0], id}).second) {
       return InvalidArgument(where + "token repeats an earlier line");
@@ -141,13 +143,42 @@ uint64_t AuthFailures::total() const {
   return total_;
 }
 
+namespace {
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kAdmin:
+      return "an admin";
+    case Role::kAgent:
+      return "an agent";
+    case Role::kViewer:
+      return "a viewer";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
 Status AuthorizeAdmin(const Identity& who) {
   if (who.role == Role::kAdmin) return Status::Ok();
-  return PermissionDenied("\"" + who.name + "\" is an agent; this call needs an admin token");
+  return PermissionDenied("\"" + who.name + "\" is " + RoleName(who.role) +
+                          "; this call needs an admin token");
+}
+
+Status AuthorizeRead(const Identity& who) {
+  if (who.role == Role::kAdmin || who.role == Role::kViewer) return Status::Ok();
+  return PermissionDenied("\"" + who.name + "\" is " + RoleName(who.role) +
+                          "; this call needs an admin or viewer token");
 }
 
 Status AuthorizeDrone(const Identity& who, const std::string& drone) {
-  if (who.role == Role::kAdmin || who.name == drone) return Status::Ok();
+  if (who.role == Role::kAdmin || (who.role == Role::kAgent && who.name == drone)) {
+    return Status::Ok();
+  }
+  if (who.role == Role::kViewer) {
+    return PermissionDenied("\"" + who.name +
+                            "\" is a viewer: it reads, it cannot act as drone \"" + drone + "\"");
+  }
   return PermissionDenied("token of drone \"" + who.name + "\" cannot act as drone \"" + drone +
                           "\"");
 }

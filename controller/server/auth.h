@@ -2,7 +2,8 @@
 
 // Static token authentication (Kubernetes' --token-auth-file) and the few
 // authorization rules of the API: admins may do everything, an agent only acts
-// as the drone its token names.
+// as the drone its token names, a viewer (a dashboard, a Prometheus server)
+// only reads.
 
 #include <chrono>
 #include <cstdint>
@@ -17,7 +18,7 @@
 
 namespace swarm::controller {
 
-enum class Role { kAdmin, kAgent };
+enum class Role { kAdmin, kAgent, kViewer };
 
 struct Identity {
   std::string name;
@@ -27,7 +28,7 @@ struct Identity {
 // Thread safety: immutable after construction; safe to share across threads.
 class TokenAuthenticator {
  public:
-  // Parses CSV lines "token,name,role" (role admin|agent). Blank lines and
+  // Parses CSV lines "token,name,role" (role admin|agent|viewer). Blank lines and
   // lines starting with '#' are skipped. InvalidArgument names the source and
   // line of the first bad line (wrong field count, empty field, unknown role,
   // duplicate token).
@@ -108,7 +109,10 @@ class AuthFailures {
 
 // Ok when `who` may call an admin endpoint (apply, get, list); PermissionDenied otherwise.
 Status AuthorizeAdmin(const Identity& who);
-// Ok when `who` may report as drone `drone`: an admin, or the agent of that name.
+// Ok when `who` may read (get, list, logs, /metrics): an admin or a viewer.
+Status AuthorizeRead(const Identity& who);
+// Ok when `who` may report as drone `drone`: an admin, or the agent of that
+// name (a viewer of that name is not).
 Status AuthorizeDrone(const Identity& who, const std::string& drone);
 
 }  // namespace swarm::controller

@@ -74,6 +74,9 @@ Status StateWriter::Commit(Changes c) {
       state.swarm = std::move(*c.swarm);
     }
   }
+  for (const auto& e : c.events) {
+    for (auto* l : listeners_) l->EventRecorded(e);
+  }
   return Status::Ok();
 }
 

@@ -27,6 +27,8 @@ class CommitListener {
   // The whole queue was replaced; `after` is the state's queue now.
   virtual void QueueReplaced(const std::vector<api::Package>& before,
                              const PackageQueue& after) {}
+  // An event the commit recorded (one occurrence, whatever its stored count).
+  virtual void EventRecorded(const api::Event& e) {}
 };
 
 class StateWriter {

@@ -10,6 +10,10 @@ SWARM_DEB_PACKAGES=(
   openssl
 )
 
+# What only the tests use: promtool (the metrics' format) is Debian's prometheus.
+# shellcheck disable=SC2034
+SWARM_TEST_DEB_PACKAGES=(prometheus)
+
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.
 # shellcheck disable=SC2034  # read by the scripts that source this file
@@ -125,7 +129,8 @@ SWARM_SANITIZE_DEB_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 # as that tree, and points the sanitizers at llvm's symbolizer.
 swarm::configure_sanitized() {
   local dir=$1
-  swarm::install_deps "${SWARM_DEB_PACKAGES[@]}" "${SWARM_SANITIZE_DEB_PACKAGES[@]}"
+  swarm::install_deps "${SWARM_DEB_PACKAGES[@]}" "${SWARM_TEST_DEB_PACKAGES[@]}" \
+    "${SWARM_SANITIZE_DEB_PACKAGES[@]}"
   CXX=clang++ swarm::configure "$dir" Debug -DCMAKE_CXX_COMPILER=clang++ \
     -DSWARM_SANITIZE=ON -DSWARM_FUZZ=ON
   if [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then

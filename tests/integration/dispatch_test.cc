@@ -55,6 +55,41 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   ExpectIndexed(30);
   auto status = h_.Swarmctl({"status"});
   EXPECT_NE(status.out.find("30"), std::string::npos) << status.out;
+
+  // Prometheus' view of the same run, with a viewer token: it says what
+  // happened, and promtool takes it.
+  int64_t bytes = 0;
+  for (const auto& p : Packages()) bytes += p["status"]["binpkg"]["size"].get<int64_t>();
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricValue(h_.GetText("/metrics", h_.viewer_token()),
+                       "buildswarm_packages{phase=\"Complete\"}") == 30;
+  })) << "the swarm pass counts the queue";
+  const std::string metrics = h_.GetText("/metrics", h_.viewer_token());
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_builds_started_total"), 30) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_builds_succeeded_total"), 30);
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_builds_failed_total{class=\"Package\"}"), 0);
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_build_duration_seconds_count"), 30);
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_binhost_published_bytes_total"), bytes);
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_packages{phase=\"Needed\"}"), 0);
+  EXPECT_EQ(MetricValue(metrics, "buildswarm_queue_discovery_duration_seconds_count"), 1);
+  EXPECT_EQ(MetricValue(metrics,
+                        "buildswarm_drones{ready=\"True\",health=\"HEALTHY\","
+                        "grounded=\"false\",cordoned=\"false\"}"),
+            4)
+      << "three builders and the desktop";
+  // Each drone's 10 builds after its first: 9 gaps each at least, as slots free.
+  EXPECT_GE(MetricValue(metrics, "buildswarm_drone_idle_gap_seconds_count"), 20);
+  EXPECT_GT(MetricValue(metrics,
+                        "buildswarm_http_request_duration_seconds_count{route=\"/api/"
+                        "v1/drones/*/heartbeat\"}"),
+            0);
+  EXPECT_GT(MetricValue(metrics,
+                        "buildswarm_http_requests_total{route=\"/api/v1/drones/*/"
+                        "builds/*\",code=\"200\"}"),
+            29);
+  EXPECT_EQ(PromtoolCheck(metrics), "") << "promtool check metrics";
+  // An agent's token reads no metrics.
+  EXPECT_EQ(h_.GetText("/metrics", h_.AgentToken("drone-izar")), "");
 }
 
 TEST_F(DispatchTest, ABuildsSlotGoesToTheNextBuildBeforeItsPackageIsUploaded) {

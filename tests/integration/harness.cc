@@ -144,6 +144,21 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
+double MetricValue(const std::string& exposition, const std::string& sample) {
+  const std::string key = "\n" + sample + " ";
+  const size_t at = ("\n" + exposition).find(key);
+  if (at == std::string::npos) return -1;
+  return std::stod(exposition.substr(at + key.size() - 1));
+}
+
+std::string PromtoolCheck(const std::string& exposition) {
+  if (access("/usr/bin/promtool", X_OK) != 0) {
+    return "/usr/bin/promtool is missing (Debian's prometheus package; hack/test.sh installs it)";
+  }
+  CommandOutput r = RunCommand({"/usr/bin/promtool", "check", "metrics"}, exposition);
+  return r.exit_code == 0 ? "" : "exit " + std::to_string(r.exit_code) + ": " + r.out + r.err;
+}
+
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -170,7 +185,9 @@ TlsClientFiles TestPki::Client(const std::string& name) {
   return {ca_, dir_.File(name + ".pem"), dir_.File(name + ".key")};
 }
 
-SwarmHarness::SwarmHarness() : admin_token_(RandomToken()) { WriteTokenFile(); }
+SwarmHarness::SwarmHarness() : admin_token_(RandomToken()), viewer_token_(RandomToken()) {
+  WriteTokenFile();
+}
 
 std::unique_ptr<HttpClient> SwarmHarness::Client(const std::string& token,
                                                  const std::string& cert_name) {
@@ -214,7 +231,8 @@ void SwarmHarness::RevokeAgentToken(const std::string& drone) {
 }
 
 void SwarmHarness::WriteTokenFile() {
-  std::string csv = "# token,name,role\n" + admin_token_ + ",admin,admin\n";
+  std::string csv = "# token,name,role\n" + admin_token_ + ",admin,admin\n" + viewer_token_ +
+                    ",prometheus,viewer\n";
   for (const auto& [name, token] : agent_tokens_) csv += token + "," + name + ",agent\n";
   dir_.WriteSecret("tokens.csv", csv);
 }
@@ -294,6 +312,13 @@ CommandOutput SwarmHarness::Swarmctl(std::vector<std::string> args, const std::s
   for (std::string& flag : SwarmctlTlsFlags()) argv.push_back(std::move(flag));
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, input);
+}
+
+std::string SwarmHarness::GetText(const std::string& path, const std::string& token) {
+  auto client = Client(token);
+  if (!client) return "";
+  auto r = client->Get(path);
+  return r.ok() && r->status == 200 ? r->body : "";
 }
 
 nlohmann::json SwarmHarness::GetJson(const std::string& path) {

@@ -55,6 +55,15 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
 bool WaitFor(const std::function<bool()>& condition,
              std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// The value of `sample` (a name with its labels, as written, e.g.
+// `buildswarm_packages{phase="Complete"}`) in a Prometheus exposition; -1
+// when it is not there.
+double MetricValue(const std::string& exposition, const std::string& sample);
+// What `promtool check metrics` says of an exposition: "" when it takes it,
+// else its complaints (or that promtool is missing: Debian's prometheus
+// package, which hack/test.sh installs).
+std::string PromtoolCheck(const std::string& exposition);
+
 std::string BinPath(const std::string& name);    // <build>/bin/<name>
 std::string SourcePath(const std::string& rel);  // <source>/<rel>
 
@@ -94,6 +103,8 @@ class SwarmHarness {
 
   const TempDir& dir() const { return dir_; }
   const std::string& admin_token() const { return admin_token_; }
+  // A viewer ("prometheus"): reads and /metrics, no changes.
+  const std::string& viewer_token() const { return viewer_token_; }
   // Token of an agent identity (created for every name passed to AddAgentToken
   // and for every agent started).
   std::string AgentToken(const std::string& drone);
@@ -176,6 +187,8 @@ class SwarmHarness {
   CommandOutput Swarmctl(std::vector<std::string> args, const std::string& input = "");
   // GET with the admin token; null json when the call fails.
   nlohmann::json GetJson(const std::string& path);
+  // GET `path` with `token`: the body on 200, else "".
+  std::string GetText(const std::string& path, const std::string& token);
   // The drone's Ready condition status ("True", "Unknown", ...), "" when absent.
   std::string ReadyStatus(const std::string& drone);
 
@@ -191,6 +204,7 @@ class SwarmHarness {
 
   TempDir dir_;
   std::string admin_token_;
+  std::string viewer_token_;
   std::map<std::string, std::string> agent_tokens_;
   std::string url_;
   std::unique_ptr<Process> controller_;

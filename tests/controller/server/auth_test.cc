@@ -54,7 +54,7 @@ TEST(TokenAuthenticatorTest, BadLinesNameTheLine) {
       {"tok,admin\n", "tokens.csv:1: expected 3 comma-separated fields"},
       {"a,b,admin\ntok,drone,agent,extra\n", "tokens.csv:2: expected 3"},
       {"tok,,agent\n", "tokens.csv:1: token, name and role must all be non-empty"},
-      {"# c\ntok,x,root\n", "tokens.csv:2: role \"root\" is not admin or agent"},
+      {"# c\ntok,x,root\n", "tokens.csv:2: role \"root\" is not admin, agent or viewer"},
       {"tok,a,admin\ntok,b,agent\n", "tokens.csv:2: token repeats an earlier line"},
       {"# nothing\n", "tokens.csv: no tokens"},
   };
@@ -144,6 +144,23 @@ TEST(AuthorizeTest, AgentsActOnlyAsTheirDrone) {
   Status other = AuthorizeDrone(izar, "drone-tarn");
   EXPECT_EQ(other.code(), StatusCode::kPermissionDenied);
   EXPECT_NE(other.message().find("cannot act as drone \"drone-tarn\""), std::string::npos);
+}
+
+TEST(AuthorizeTest, AViewerReadsAndNothingElseWhateverItsName) {
+  auto parsed = TokenAuthenticator::Parse("t1,drone-izar,viewer\n", "tokens.csv");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto who = parsed->Authenticate("Bearer t1");
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kViewer);
+  EXPECT_TRUE(AuthorizeRead(*who).ok());
+  EXPECT_TRUE(AuthorizeRead(Identity{"admin", Role::kAdmin}).ok());
+  EXPECT_EQ(AuthorizeRead(Identity{"drone-izar", Role::kAgent}).code(),
+            StatusCode::kPermissionDenied);
+  Status admin = AuthorizeAdmin(*who);
+  EXPECT_EQ(admin.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(admin.message().find("is a viewer"), std::string::npos) << admin.message();
+  // Named as a drone, it still cannot heartbeat or report as that drone.
+  EXPECT_EQ(AuthorizeDrone(*who, "drone-izar").code(), StatusCode::kPermissionDenied);
 }
 
 }  // namespace
