@@ -329,23 +329,30 @@ Result<Identity> ApiServer::Authenticate(const httplib::Request& req) {
   return who;
 }
 
-void ApiServer::Routes() {
-  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
-  // Authenticates, then runs `h` for whom `need` allows: admins (changes),
-  // admins and viewers (reads), or anyone known (the handler authorizes).
-  enum class Need { kAdmin, kRead, kHandlerDecides };
-  auto authed = [this](Need need, Handler h) {
-    return [this, need, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = Authenticate(req);
-      if (!who.ok()) return WriteError(res, who.status());
-      Status allowed = need == Need::kAdmin  ? AuthorizeAdmin(*who)
-                       : need == Need::kRead ? AuthorizeRead(*who)
-                                             : Status::Ok();
-      if (!allowed.ok()) return WriteError(res, allowed);
-      h(*who, req, res);
-    };
+httplib::Server::Handler ApiServer::Authed(Need need, IdentityHandler h) {
+  return [this, need, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authenticate(req);
+    if (!who.ok()) return WriteError(res, who.status());
+    Status allowed = Status::Ok();
+    switch (need) {
+      case Need::kAdmin:
+        allowed = AuthorizeAdmin(*who);
+        break;
+      case Need::kRead:
+        allowed = AuthorizeRead(*who);
+        break;
+      case Need::kDrone:
+        allowed = AuthorizeDrone(*who, req.matches[1]);
+        break;
+      case Need::kHandlerDecides:
+        break;
+    }
+    if (!allowed.ok()) return WriteError(res, allowed);
+    h(*who, req, res);
   };
+}
 
+void ApiServer::Routes() {
   Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
@@ -353,11 +360,11 @@ void ApiServer::Routes() {
   // Prometheus' scrape, for admin and viewer tokens (--metrics-listen serves
   // it without a token on a loopback address of its own).
   Get("/metrics",
-      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
         res.set_content(controller_->metrics().registry()->Write(), metrics::kContentType);
       }));
 
-  Put("/api/v1/swarm", authed(Need::kAdmin, [this](const Identity&, const httplib::Request& req,
+  Put("/api/v1/swarm", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request& req,
                                                    httplib::Response& res) {
         auto desired = api::DecodeSwarm(req.body, "request body");
         if (!desired.ok()) return WriteError(res, desired.status());
@@ -369,14 +376,14 @@ void ApiServer::Routes() {
       }));
 
   Get("/api/v1/swarm",
-      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
         auto swarm = controller_->GetSwarm();
         if (!swarm.ok()) return WriteError(res, swarm.status());
         WriteJson(res, 200, api::SwarmToJson(*swarm));
       }));
 
   Get("/api/v1/drones",
-      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
         auto drones = controller_->ListDrones();
         if (!drones.ok()) return WriteError(res, drones.status());
         json items = json::array();
@@ -388,14 +395,14 @@ void ApiServer::Routes() {
       }));
 
   Get(R"(/api/v1/drones/([^/]+))",
-      authed(Need::kRead,
+      Authed(Need::kRead,
              [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
                auto drone = controller_->GetDrone(req.matches[1]);
                if (!drone.ok()) return WriteError(res, drone.status());
                WriteJson(res, 200, api::DroneToJson(*drone));
              }));
 
-  Get("/api/v1/events", authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
+  Get("/api/v1/events", Authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
                                                    httplib::Response& res) {
         EventFilter filter;
         filter.object_kind = req.get_param_value("kind");
@@ -420,7 +427,7 @@ void ApiServer::Routes() {
       }));
 
   Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
-       authed(Need::kHandlerDecides,
+       Authed(Need::kHandlerDecides,
               [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
                 const std::string name = req.matches[1];
                 if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
@@ -442,7 +449,7 @@ void ApiServer::Routes() {
               }));
 
   Post(R"(/api/v1/drones/([^/]+)/actions/([^/]+))",
-       authed(Need::kHandlerDecides,
+       Authed(Need::kHandlerDecides,
               [this](const Identity& who, const httplib::Request& req, httplib::Response& res) {
                 const std::string name = req.matches[1];
                 if (Status st = AuthorizeDrone(who, name); !st.ok()) return WriteError(res, st);
@@ -463,7 +470,7 @@ void ApiServer::Routes() {
               }));
 
   Get("/api/v1/packages",
-      authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
         auto packages = controller_->ListPackages();
         if (!packages.ok()) return WriteError(res, packages.status());
         json items = json::array();
@@ -476,7 +483,7 @@ void ApiServer::Routes() {
 
   BuildRoutes();
 
-  Post("/api/v1/swarm/fresh", authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
+  Post("/api/v1/swarm/fresh", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
                                                           httplib::Response& res) {
          auto fresh = controller_->RequestFresh();
          if (!fresh.ok()) return WriteError(res, fresh.status());
@@ -488,39 +495,13 @@ void ApiServer::Routes() {
 }
 
 void ApiServer::BuildRoutes() {
-  using Handler = std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
-  // The drone's own token (or an admin's) only.
-  auto as_drone = [this](Handler h) {
-    return [this, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = Authenticate(req);
-      if (!who.ok()) return WriteError(res, who.status());
-      if (Status st = AuthorizeDrone(*who, req.matches[1]); !st.ok()) return WriteError(res, st);
-      h(*who, req, res);
-    };
-  };
-  auto reader = [this](Handler h) {
-    return [this, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = Authenticate(req);
-      if (!who.ok()) return WriteError(res, who.status());
-      if (Status st = AuthorizeRead(*who); !st.ok()) return WriteError(res, st);
-      h(*who, req, res);
-    };
-  };
-  auto admin = [this](Handler h) {
-    return [this, h](const httplib::Request& req, httplib::Response& res) {
-      auto who = Authenticate(req);
-      if (!who.ok()) return WriteError(res, who.status());
-      if (Status st = AuthorizeAdmin(*who); !st.ok()) return WriteError(res, st);
-      h(*who, req, res);
-    };
-  };
-
   Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/log)",
-      as_drone([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
-        Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
-        if (!st.ok()) return WriteBuildError(res, st);
-        WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
-      }));
+      Authed(Need::kDrone,
+             [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+               Status st = controller_->StoreBuildLog(req.matches[1], req.matches[2], req.body);
+               if (!st.ok()) return WriteBuildError(res, st);
+               WriteJson(res, 200, {{"stored", true}, {"bytes", req.body.size()}});
+             }));
 
   Put(R"(/api/v1/drones/([^/]+)/builds/([^/]+)/binpkg)",
       [this](const httplib::Request& req, httplib::Response& res,
@@ -583,7 +564,8 @@ void ApiServer::BuildRoutes() {
       });
 
   Post(R"(/api/v1/drones/([^/]+)/builds/([^/]+))",
-       as_drone([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+       Authed(Need::kDrone, [this](const Identity&, const httplib::Request& req,
+                                   httplib::Response& res) {
          auto body = api::ParseJsonBody(req.body);
          if (!body.ok() || !body->is_object()) {
            return WriteStatus(res, 400, "build result is not a JSON object" + Why(body));
@@ -601,7 +583,8 @@ void ApiServer::BuildRoutes() {
        }));
 
   Post(R"(/api/v1/drones/([^/]+)/(cordon|uncordon|drain|unground))",
-       admin([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+       Authed(Need::kAdmin, [this](const Identity&, const httplib::Request& req,
+                                   httplib::Response& res) {
          const std::string name = req.matches[1];
          const std::string verb = req.matches[2];
          auto drone = verb == "cordon"     ? controller_->Cordon(name)
@@ -613,11 +596,12 @@ void ApiServer::BuildRoutes() {
        }));
 
   Get(R"(/api/v1/packages/([^/]+/[^/]+)/log)",
-      reader([this](const Identity&, const httplib::Request& req, httplib::Response& res) {
-        auto log = controller_->BuildLog(req.matches[1]);
-        if (!log.ok()) return WriteError(res, log.status());
-        res.set_content(*log, "text/plain; charset=utf-8");
-      }));
+      Authed(Need::kRead,
+             [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+               auto log = controller_->BuildLog(req.matches[1]);
+               if (!log.ok()) return WriteError(res, log.status());
+               res.set_content(*log, "text/plain; charset=utf-8");
+             }));
 
   if (binhost_ != nullptr) MountBinhost(*server_, *binhost_);
 }

@@ -5,6 +5,7 @@
 // SwarmController's.
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,6 +54,14 @@ class ApiServer {
   void Stop();
 
  private:
+  using IdentityHandler =
+      std::function<void(const Identity&, const httplib::Request&, httplib::Response&)>;
+  // Who may call a route: admins (changes), admins and viewers (reads), the
+  // drone named by the path's first group (its agent, or an admin), or
+  // anyone known (the handler authorizes).
+  enum class Need { kAdmin, kRead, kDrone, kHandlerDecides };
+  // Authenticates, then runs `h` for whom `need` allows.
+  httplib::Server::Handler Authed(Need need, IdentityHandler h);
   void Routes();
   // server_->Get and friends, each reply counted and timed under its route
   // (the pattern, groups as "*") in the controller's metrics.
