@@ -290,7 +290,7 @@ json PackageToJson(const Package& p) {
                              {"drone", p.last_failure->drone}};
   }
   return {{"apiVersion", kApiVersion},
-          {"kind", "Package"},
+          {"kind", kKindPackage},
           {"metadata", {{"name", p.name}}},
           {"spec", {{"dependencies", Strings(p.dependencies)}}},
           {"status", std::move(status)}};

@@ -18,6 +18,7 @@ namespace swarm::api {
 inline constexpr char kApiVersion[] = "buildswarm.io/v1alpha1";
 inline constexpr char kKindSwarm[] = "Swarm";
 inline constexpr char kKindDrone[] = "Drone";
+inline constexpr char kKindPackage[] = "Package";
 inline constexpr char kKindDroneList[] = "DroneList";
 inline constexpr char kKindEventList[] = "EventList";
 

@@ -14,6 +14,8 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal";
     case StatusCode::kRejected: return "rejected";
+    case StatusCode::kExpired:
+      return "expired";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class StatusCode {
   kUnavailable,       // a peer or resource is away; retrying later may work
   kInternal,          // a broken invariant or an unexpected library failure
   kRejected,          // well-formed, but its content is refused (a zero-byte binary package)
+  kExpired,           // what the caller holds is too old to go on from (a watch's resource version)
 };
 
 // Returns the stable lowercase name used in logs and API error bodies.
@@ -55,6 +56,7 @@ inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionD
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 inline Status Rejected(std::string m) { return {StatusCode::kRejected, std::move(m)}; }
+inline Status Expired(std::string m) { return {StatusCode::kExpired, std::move(m)}; }
 
 // Either a T or a non-ok Status. Reading value() of an error is a bug and aborts.
 template <typename T>

@@ -15,6 +15,8 @@ StatusCode CodeForHttp(int http) {
       return StatusCode::kNotFound;
     case 409:
       return StatusCode::kConflict;
+    case 410:
+      return StatusCode::kExpired;
     case 503:
       return StatusCode::kUnavailable;
     default:

@@ -9,6 +9,10 @@ namespace swarm::ctl {
 
 void PrintDroneTable(const std::vector<const Json*>& drones, bool wide, WallTime now,
                      std::ostream& out) {
+  DroneTable(drones, wide, now).Print(out);
+}
+
+Table DroneTable(const std::vector<const Json*>& drones, bool wide, WallTime now) {
   std::vector<std::string> header = {"NAME", "READY", "STATUS", "HEALTH",   "DEPLOYED",
                                      "TREE", "CORES", "MEMORY", "LAST SEEN"};
   if (wide) {
@@ -42,7 +46,7 @@ void PrintDroneTable(const std::vector<const Json*>& drones, bool wide, WallTime
     row.push_back(BuildingColumn(*d, wide));
     table.AddRow(std::move(row));
   }
-  table.Print(out);
+  return table;
 }
 
 }  // namespace swarm::ctl

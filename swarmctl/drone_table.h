@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "swarmctl/json_read.h"
+#include "swarmctl/table.h"
 
 namespace swarm::ctl {
 
@@ -18,5 +19,7 @@ namespace swarm::ctl {
 // BUILDING, and lists every package. Ages are taken at `now`.
 void PrintDroneTable(const std::vector<const Json*>& drones, bool wide, WallTime now,
                      std::ostream& out);
+// The same table, not printed yet.
+Table DroneTable(const std::vector<const Json*>& drones, bool wide, WallTime now);
 
 }  // namespace swarm::ctl

@@ -1,12 +1,18 @@
 #include "swarmctl/get.h"
 
+#include <memory>
+#include <utility>
+
+#include "api/types.h"
 #include "swarmctl/drone_table.h"
 #include "swarmctl/errors.h"
+#include "swarmctl/event_table.h"
 #include "swarmctl/fetch.h"
 #include "swarmctl/output.h"
 #include "swarmctl/package_table.h"
 #include "swarmctl/resource.h"
 #include "swarmctl/swarm_table.h"
+#include "swarmctl/watch.h"
 
 namespace swarm::ctl {
 namespace {
@@ -67,17 +73,121 @@ int GetSwarm(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTi
   return kExitOk;
 }
 
+const char* KindName(Resource r) {
+  switch (r) {
+    case Resource::kDrone:
+      return api::kKindDrone;
+    case Resource::kPackage:
+      return api::kKindPackage;
+    default:
+      return api::kKindSwarm;
+  }
+}
+
+// The events list's path: `--for drone/NAME`, `package/NAME` or
+// `swarm/NAME` picks one object's.
+Result<std::string> EventsPath(const std::string& for_object) {
+  if (for_object.empty()) return std::string(kEventsPath);
+  const size_t slash = for_object.find('/');
+  auto kind = ParseResource(for_object.substr(0, slash),
+                            {Resource::kSwarm, Resource::kDrone, Resource::kPackage});
+  if (slash == std::string::npos || slash + 1 == for_object.size() || !kind.ok()) {
+    return InvalidArgument("--for \"" + for_object +
+                           "\" is not drone/NAME, package/NAME or swarm/NAME");
+  }
+  return std::string(kEventsPath) + "?kind=" + KindName(*kind) +
+         "&name=" + EscapeComponent(for_object.substr(slash + 1));
+}
+
+int GetEvents(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTime now,
+              std::ostream& out, std::ostream& err) {
+  auto path = EventsPath(args.for_object);
+  if (!path.ok()) return Fail(err, path.status(), kExitUsage);
+  auto reply = GetJson(api, *path);
+  if (!reply.ok()) return Fail(err, reply.status());
+  auto events = ListItems(*reply, "GET " + *path);
+  if (!events.ok()) return Fail(err, events.status());
+  if (IsData(format)) {
+    PrintObject(*reply, format, out);
+    return kExitOk;
+  }
+  if (events->empty()) {
+    err << "No resources found.\n";
+    return kExitOk;
+  }
+  // The newest 100, oldest first: newest last, as kubectl prints them.
+  EventTable(*events, now).Print(out);
+  return kExitOk;
+}
+
+int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransport& api,
+          const Clock& clock, std::ostream& out, std::ostream& err) {
+  const bool wide = format == OutputFormat::kWide;
+  WatchSpec spec;
+  spec.format = format;
+  spec.name = args.name;
+  switch (resource) {
+    case Resource::kDrone:
+      spec.path = kDronesPath;
+      spec.table = [wide](const std::vector<const Json*>& objects, WallTime now) {
+        return DroneTable(objects, wide, now);
+      };
+      break;
+    case Resource::kPackage:
+      spec.path = kPackagesPath;
+      spec.table = [wide](const std::vector<const Json*>& objects, WallTime) {
+        return PackageTable(objects, wide);
+      };
+      break;
+    case Resource::kEvent: {
+      auto path = EventsPath(args.for_object);
+      if (!path.ok()) return Fail(err, path.status(), kExitUsage);
+      spec.path = *path;
+      spec.name.clear();
+      spec.table = [](const std::vector<const Json*>& objects, WallTime now) {
+        return EventTable(objects, now);
+      };
+      break;
+    }
+    case Resource::kSwarm: {
+      spec.path = kSwarmPath;
+      // The DRONES column counts readiness, which only the drone list
+      // knows: listed once per change of the Swarm.
+      auto counted = std::make_shared<std::pair<std::string, DroneCounts>>();
+      spec.table = [wide, &api, counted](const std::vector<const Json*>& objects, WallTime now) {
+        const Json& swarm = *objects.front();
+        const std::string version = StringOr(swarm, {"metadata", "resourceVersion"}, "");
+        if (counted->first != version || version.empty()) {
+          auto reply = FetchDrones(api, "");
+          auto drones = reply.ok() ? DronesOf(*reply, "") : reply.status();
+          counted->first = version;
+          counted->second = drones.ok() ? CountReady(*drones) : DroneCounts{};
+        }
+        return SwarmTable(swarm, counted->second, wide, now);
+      };
+      break;
+    }
+  }
+  return RunWatch(spec, api, clock, out, err);
+}
+
 }  // namespace
 
-int RunGet(const GetArgs& args, ApiTransport& api, WallTime now, std::ostream& out,
+int RunGet(const GetArgs& args, ApiTransport& api, const Clock& clock, std::ostream& out,
            std::ostream& err) {
-  auto resource =
-      ParseResource(args.resource, {Resource::kSwarm, Resource::kDrone, Resource::kPackage});
+  auto resource = ParseResource(
+      args.resource, {Resource::kSwarm, Resource::kDrone, Resource::kPackage, Resource::kEvent});
   if (!resource.ok()) return Fail(err, resource.status(), kExitUsage);
   auto format = ParseOutputFormat(args.output);
   if (!format.ok()) return Fail(err, format.status(), kExitUsage);
+  if (!args.for_object.empty() && *resource != Resource::kEvent) {
+    return Fail(err, InvalidArgument("--for goes with get events"), kExitUsage);
+  }
+  if (args.watch) return Watch(args, *resource, *format, api, clock, out, err);
+  const WallTime now = clock.Now();
   if (*resource == Resource::kDrone) return GetDrones(args, *format, api, now, out, err);
   if (*resource == Resource::kPackage) return GetPackages(args, *format, api, out, err);
+  if (*resource == Resource::kEvent) return GetEvents(args, *format, api, now, out, err);
   return GetSwarm(args, *format, api, now, out, err);
 }
 

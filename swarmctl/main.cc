@@ -56,11 +56,15 @@ int main(int argc, char** argv) {
       ->required();
 
   ctl::GetArgs get;
-  auto* get_cmd = app.add_subcommand("get", "List swarm, drones or packages");
-  get_cmd->add_option("resource", get.resource, "swarm, drones or packages")->required();
+  auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages or events");
+  get_cmd->add_option("resource", get.resource, "swarm, drones, packages or events")->required();
   get_cmd->add_option("name", get.name, "one object's name");
   get_cmd->add_option("-o,--output", get.output, "wide, json or yaml")
       ->check(CLI::IsMember({"wide", "json", "yaml"}));
+  get_cmd->add_flag("-w,--watch", get.watch,
+                    "after listing, print each change as it happens (until interrupted)");
+  get_cmd->add_option("--for", get.for_object,
+                      "events: only those of drone/NAME, package/NAME or swarm/NAME");
 
   ctl::DescribeArgs describe;
   auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
@@ -116,7 +120,7 @@ int main(int argc, char** argv) {
   const swarm::WallTime now = swarm::SystemClock::Get()->Now();
 
   if (*apply_cmd) return ctl::RunApply(apply, **api, std::cin, std::cout, std::cerr);
-  if (*get_cmd) return ctl::RunGet(get, **api, now, std::cout, std::cerr);
+  if (*get_cmd) return ctl::RunGet(get, **api, *swarm::SystemClock::Get(), std::cout, std::cerr);
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);

@@ -27,6 +27,10 @@ std::string ReasonText(const Json& package) {
 }
 
 void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std::ostream& out) {
+  PackageTable(packages, wide).Print(out);
+}
+
+Table PackageTable(const std::vector<const Json*>& packages, bool wide) {
   std::vector<std::string> header = {"NAME", "PHASE", "DRONE", "ATTEMPTS", "DEPS", "REASON"};
   if (wide) header.insert(header.end(), {"DEPENDENCIES", "EXCLUDED", "LAST FAILURE", "TREE"});
   Table table(std::move(header));
@@ -54,7 +58,7 @@ void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std:
     }
     table.AddRow(std::move(row));
   }
-  table.Print(out);
+  return table;
 }
 
 }  // namespace swarm::ctl

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "swarmctl/json_read.h"
+#include "swarmctl/table.h"
 
 namespace swarm::ctl {
 
@@ -26,5 +27,7 @@ std::string ReasonText(const Json& package);
 // cut to kShortReasonWidth); `wide` shows status.reason whole in REASON and
 // appends DEPENDENCIES, EXCLUDED, LAST FAILURE and TREE (12 characters).
 void PrintPackageTable(const std::vector<const Json*>& packages, bool wide, std::ostream& out);
+// The same table, not printed yet.
+Table PackageTable(const std::vector<const Json*>& packages, bool wide);
 
 }  // namespace swarm::ctl

@@ -10,6 +10,7 @@ std::optional<Resource> Lookup(const std::string& s) {
   if (s == "swarm" || s == "swarms") return Resource::kSwarm;
   if (s == "drone" || s == "drones") return Resource::kDrone;
   if (s == "package" || s == "packages" || s == "pkg" || s == "pkgs") return Resource::kPackage;
+  if (s == "event" || s == "events" || s == "ev") return Resource::kEvent;
   return std::nullopt;
 }
 
@@ -21,6 +22,8 @@ const char* PluralName(Resource r) {
       return "drones";
     case Resource::kPackage:
       return "packages";
+    case Resource::kEvent:
+      return "events";
   }
   return "?";
 }

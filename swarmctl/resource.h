@@ -9,9 +9,10 @@
 
 namespace swarm::ctl {
 
-enum class Resource { kSwarm, kDrone, kPackage };
+enum class Resource { kSwarm, kDrone, kPackage, kEvent };
 
-// "swarm"/"swarms", "drone"/"drones" and "package"/"packages"/"pkg"/"pkgs",
+// "swarm"/"swarms", "drone"/"drones", "package"/"packages"/"pkg"/"pkgs" and
+// "event"/"events"/"ev",
 // when the verb accepts that resource. Anything else is InvalidArgument
 // naming what `accepted` holds.
 Result<Resource> ParseResource(const std::string& s, const std::vector<Resource>& accepted);

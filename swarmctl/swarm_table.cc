@@ -57,6 +57,10 @@ DroneCounts CountReady(const std::vector<const Json*>& drones) {
 
 void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now,
                      std::ostream& out) {
+  SwarmTable(swarm, drones, wide, now).Print(out);
+}
+
+Table SwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now) {
   std::vector<std::string> header = {"NAME", "GENERATION", "OBSERVED", "DRONES",   "DEPLOY",
                                      "TREE", "AGE",        "QUEUE",    "CONVERGED"};
   if (wide) header.insert(header.end(), {"DISCOVER ON", "CONDITIONS"});
@@ -77,7 +81,7 @@ void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, Wa
                {StringOr(swarm, {"spec", "queue", "discoverOn"}, kNone), ConditionSummary(swarm)});
   }
   table.AddRow(std::move(row));
-  table.Print(out);
+  return table;
 }
 
 }  // namespace swarm::ctl

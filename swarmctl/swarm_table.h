@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "swarmctl/json_read.h"
+#include "swarmctl/table.h"
 
 namespace swarm::ctl {
 
@@ -28,5 +29,7 @@ const Json* DiscoveredQueue(const Json& swarm);
 // (Type=Status,...).
 void PrintSwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now,
                      std::ostream& out);
+// The same table, not printed yet.
+Table SwarmTable(const Json& swarm, const DroneCounts& drones, bool wide, WallTime now);
 
 }  // namespace swarm::ctl

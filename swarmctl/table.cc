@@ -44,16 +44,32 @@ void Table::AddRow(std::vector<std::string> row) {
 }
 
 void Table::Print(std::ostream& out, const std::string& indent) const {
-  std::vector<size_t> widths(header_.size(), 0);
-  auto measure = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      widths[i] = std::max(widths[i], DisplayWidth(cells[i]));
-    }
-  };
-  measure(header_);
-  for (const auto& r : rows_) measure(r);
+  std::vector<size_t> widths;
+  Measure(&widths, true);
   PrintLine(out, indent, header_, widths);
   for (const auto& r : rows_) PrintLine(out, indent, r, widths);
+}
+
+void Table::Print(std::ostream& out, std::vector<size_t>* widths) const {
+  Measure(widths, true);
+  PrintLine(out, "", header_, *widths);
+  for (const auto& r : rows_) PrintLine(out, "", r, *widths);
+}
+
+void Table::PrintRows(std::ostream& out, std::vector<size_t>* widths) const {
+  Measure(widths, false);
+  for (const auto& r : rows_) PrintLine(out, "", r, *widths);
+}
+
+void Table::Measure(std::vector<size_t>* widths, bool header) const {
+  widths->resize(header_.size(), 0);
+  auto measure = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      (*widths)[i] = std::max((*widths)[i], DisplayWidth(cells[i]));
+    }
+  };
+  if (header) measure(header_);
+  for (const auto& r : rows_) measure(r);
 }
 
 }  // namespace swarm::ctl

@@ -21,8 +21,17 @@ class Table {
 
   // Writes the header and the rows, each line prefixed by `indent`.
   void Print(std::ostream& out, const std::string& indent = "") const;
+  // Writes the header and the rows with columns at least `*widths` wide,
+  // and widens `*widths` to what it printed: a watch's later rows line up
+  // under the first ones.
+  void Print(std::ostream& out, std::vector<size_t>* widths) const;
+  // The same without the header.
+  void PrintRows(std::ostream& out, std::vector<size_t>* widths) const;
 
  private:
+  // Widens `*widths` to the rows' cells (and the header's).
+  void Measure(std::vector<size_t>* widths, bool header) const;
+
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };

@@ -154,7 +154,8 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
         reconcilers::AddUnique(next.excluded_drones, name);
       }
       changes.Package(state_, *index) = next;
-      changes.Event("Package", package.name, api::events::kWarning, api::events::kBinpkgRejected, why);
+      changes.Event(api::kKindPackage, package.name, api::events::kWarning,
+                    api::events::kBinpkgRejected, why);
       if (Status s = writer_.Commit(std::move(changes)); !s.ok()) return s;
       spdlog::warn("{}", why);
       return Rejected(why);
@@ -176,9 +177,10 @@ Status Builds::TakeResult(const std::string& name, const api::BuildResult& resul
           state_.DroneCores(name), largest_memory_},
       published, clock_->Now(), static_cast<int>(systemic_reporters.size()));
   changes.Package(state_, *index) = verdict.package;
-  changes.Event("Package", package.name,
-                result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,
-                verdict.event_reason, verdict.event_message);
+  changes.Event(
+      api::kKindPackage, package.name,
+      result.outcome == api::kBuildSucceeded ? api::events::kNormal : api::events::kWarning,
+      verdict.event_reason, verdict.event_message);
   if (verdict.drone_cleared) faults_.CountSuccess(name, package.name, changes);
   if (verdict.drone_blamed) {
     *fault_raised |= faults_.JudgeDroneFailure(name, package.name, result, changes);
@@ -211,9 +213,9 @@ Status Builds::RejectUpload(const std::string& name, const std::string& assignme
   Changes changes;
   changes.Package(state_, *index) =
       reconcilers::Requeue(p, api::PackageFailure{"Binpkg", why, name});
-  changes.Event("Package", p.name, api::events::kWarning, api::events::kBinpkgRejected,
-                "upload of " + p.name + " from " + name + " refused: " + why +
-                    "; it is built again");
+  changes.Event(
+      api::kKindPackage, p.name, api::events::kWarning, api::events::kBinpkgRejected,
+      "upload of " + p.name + " from " + name + " refused: " + why + "; it is built again");
   return writer_.Commit(std::move(changes));
 }
 
@@ -234,7 +236,7 @@ Status Builds::RenewLeases(const std::string& name, const api::DroneReport& repo
                             " heartbeats: the agent restarted or lost it)";
     api::Package& next = changes.Package(state_, i);
     next = reconcilers::Requeue(next, api::PackageFailure{api::kFailureCrash, why, name});
-    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildLost, why);
+    changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kBuildLost, why);
     // Builds lost together are one crash of the agent, one failure.
     if (++lost > 1) continue;
     faults_.CountFailure(name, p.name, why, changes);
@@ -263,7 +265,7 @@ Status Builds::WithdrawStale() {
     next = reconcilers::Requeue(next, std::nullopt);
     // Not an attempt of the package: its build was stopped, not tried out.
     next.attempts = std::max(0, next.attempts - 1);
-    changes.Event("Package", p.name, api::events::kNormal, api::events::kBuildWithdrawn,
+    changes.Event(api::kKindPackage, p.name, api::events::kNormal, api::events::kBuildWithdrawn,
                   p.drone + "'s build of " + p.name + " " + why);
   }
   if (!changes.packages.empty()) spdlog::info("{} build(s) {}", changes.packages.size(), why);
@@ -285,7 +287,7 @@ Status Builds::ReclaimOrphans() {
       continue;
     }
     changes.Package(state_, i) = reconcilers::Requeue(p, std::nullopt);
-    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildReclaimed,
+    changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kBuildReclaimed,
                   "taken back: " + why);
   }
   return writer_.Commit(std::move(changes));
@@ -298,7 +300,7 @@ void Builds::Reclaim(const std::string& name, const std::string& why, bool exclu
     api::Package& next = changes.Package(state_, i);
     next = reconcilers::Requeue(next, std::nullopt);
     if (exclude) reconcilers::AddUnique(next.excluded_drones, name);
-    changes.Event("Package", p.name, api::events::kWarning, api::events::kBuildReclaimed,
+    changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kBuildReclaimed,
                   "taken back from " + name + ": " + why);
   }
 }
@@ -323,7 +325,7 @@ Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
     next.completed_at.reset();
     next.index_entry.clear();
     changes.Package(state_, *i) = next;
-    changes.Event("Package", p.name, api::events::kWarning, api::events::kBinpkgCorrupt,
+    changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kBinpkgCorrupt,
                   problem.what + "; " + p.name + " is built again");
     spdlog::warn("binhost: {}; {} is built again", problem.what, p.name);
   }

@@ -58,6 +58,7 @@ Status SwarmController::Start() {
   drones_.Start(prefix);
   queue_.Start(prefix);
   faults_.Restore();
+  writer_.Loaded();
   std::string message = "controller started";
   if (!state_.swarm) {
     spdlog::info("{}", message);
@@ -150,8 +151,9 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
   return ApplyResult{outcome, *state_.swarm};
 }
 
-Result<api::Swarm> SwarmController::GetSwarm() {
+Result<api::Swarm> SwarmController::GetSwarm(std::string* resource_version) {
   std::lock_guard<std::mutex> l(mu_);
+  if (resource_version) *resource_version = watch_.ResourceVersion();
   if (!state_.swarm) return NotFound(kNoSwarmYet);
   return *state_.swarm;
 }
@@ -177,8 +179,9 @@ api::Drone SwarmController::DroneLocked(const api::DroneSpec& spec) const {
   return d;
 }
 
-Result<std::vector<api::Drone>> SwarmController::ListDrones() {
+Result<std::vector<api::Drone>> SwarmController::ListDrones(std::string* resource_version) {
   std::lock_guard<std::mutex> l(mu_);
+  if (resource_version) *resource_version = watch_.ResourceVersion();
   return DronesLocked();
 }
 
@@ -189,8 +192,10 @@ Result<api::Drone> SwarmController::GetDrone(const std::string& name) {
   return DroneLocked(*member);
 }
 
-Result<std::vector<api::Event>> SwarmController::ListEvents(const EventFilter& filter) {
+Result<std::vector<api::Event>> SwarmController::ListEvents(const EventFilter& filter,
+                                                            std::string* resource_version) {
   std::lock_guard<std::mutex> l(mu_);
+  if (resource_version) *resource_version = watch_.ResourceVersion();
   return store_->ListEvents(filter);
 }
 
@@ -279,9 +284,124 @@ Status SwarmController::ReportActionResult(const std::string& name,
   return Status::Ok();
 }
 
-Result<std::vector<api::Package>> SwarmController::ListPackages() {
+Result<std::vector<api::Package>> SwarmController::ListPackages(std::string* resource_version) {
   std::lock_guard<std::mutex> l(mu_);
+  if (resource_version) *resource_version = watch_.ResourceVersion();
   return state_.packages.packages();
+}
+
+Result<WatchBatch> SwarmController::Watch(const WatchRequest& request) {
+  if (request.resource_version.empty() || request.resource_version == "0") {
+    return WatchStart(request);
+  }
+  auto since = watch_.Parse(request.resource_version);
+  if (!since.ok()) return since.status();
+  uint64_t from = *since;
+  while (true) {
+    // Waits without mu_: heartbeats and commits go on meanwhile.
+    const bool changed = watch_.Wait(from, request.kind, request.deadline);
+    std::lock_guard<std::mutex> l(mu_);
+    auto entries = watch_.Since(from, request.kind);
+    if (!entries.ok()) return entries.status();
+    WatchBatch batch;
+    batch.resource_version = watch_.ResourceVersion();
+    if (request.kind == WatchKind::kEvent) {
+      // Every occurrence, as stored when it was recorded.
+      for (WatchEntry& e : *entries) {
+        if ((request.object_kind.empty() || e.event->object_kind == request.object_kind) &&
+            (request.object_name.empty() || e.event->object_name == request.object_name)) {
+          batch.items.push_back({e.change, std::move(*e.event)});
+        }
+      }
+    } else {
+      // One item per object, placed where it last changed, holding the
+      // object as it is now.
+      struct Seen {
+        WatchChange change;
+        uint64_t last;
+      };
+      std::map<std::string, Seen> objects;
+      for (const WatchEntry& e : *entries) {
+        auto [it, first] = objects.try_emplace(e.name, Seen{e.change, e.version});
+        if (first) continue;
+        // Added and then changed is still new to the client.
+        if (it->second.change != WatchChange::kAdded || e.change != WatchChange::kModified) {
+          it->second.change = e.change;
+        }
+        it->second.last = e.version;
+      }
+      std::vector<std::pair<uint64_t, const std::string*>> order;
+      order.reserve(objects.size());
+      for (const auto& [name, seen] : objects) order.emplace_back(seen.last, &name);
+      std::sort(order.begin(), order.end());
+      for (const auto& [last, name] : order) {
+        batch.items.push_back(WatchedLocked(request.kind, *name, objects[*name].change));
+      }
+    }
+    from = watch_.Current();
+    if (!batch.items.empty() || !changed) return batch;
+  }
+}
+
+Result<WatchBatch> SwarmController::WatchStart(const WatchRequest& request) {
+  std::lock_guard<std::mutex> l(mu_);
+  WatchBatch batch;
+  batch.resource_version = watch_.ResourceVersion();
+  auto add = [&](auto object) { batch.items.push_back({WatchChange::kAdded, std::move(object)}); };
+  switch (request.kind) {
+    case WatchKind::kSwarm:
+      if (state_.swarm) add(*state_.swarm);
+      break;
+    case WatchKind::kDrone:
+      for (auto& d : DronesLocked()) add(std::move(d));
+      break;
+    case WatchKind::kPackage:
+      for (const auto& p : state_.packages.packages()) add(p);
+      break;
+    case WatchKind::kEvent: {
+      EventFilter filter;
+      filter.object_kind = request.object_kind;
+      filter.object_name = request.object_name;
+      auto events = store_->ListEvents(filter);
+      if (!events.ok()) return events.status();
+      // The newest ones, oldest first: in the order they happened.
+      for (auto& e : *events) add(std::move(e));
+      break;
+    }
+  }
+  return batch;
+}
+
+WatchItem SwarmController::WatchedLocked(WatchKind kind, const std::string& name,
+                                         WatchChange change) const {
+  // What exists now decides: gone is DELETED whatever came before, and
+  // back after a deletion is ADDED.
+  auto now = [&](bool exists) {
+    if (!exists) return WatchChange::kDeleted;
+    return change == WatchChange::kDeleted ? WatchChange::kAdded : change;
+  };
+  switch (kind) {
+    case WatchKind::kDrone: {
+      const api::DroneSpec* member = state_.RosterMember(name);
+      if (member) return {now(true), DroneLocked(*member)};
+      api::Drone gone;
+      gone.name = name;
+      return {now(false), std::move(gone)};
+    }
+    case WatchKind::kPackage: {
+      if (auto i = state_.packages.IndexOf(name)) return {now(true), state_.packages[*i]};
+      api::Package gone;
+      gone.name = name;
+      return {now(false), std::move(gone)};
+    }
+    case WatchKind::kSwarm:
+    case WatchKind::kEvent:
+      break;
+  }
+  if (state_.swarm) return {now(true), *state_.swarm};
+  api::Swarm gone;
+  gone.metadata.name = name;
+  return {now(false), std::move(gone)};
 }
 
 Result<std::string> SwarmController::CurrentAssignment(const std::string& name,

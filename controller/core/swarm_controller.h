@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "api/replies.h"
@@ -36,6 +37,7 @@
 #include "controller/metrics/swarm_metrics.h"
 #include "controller/queue/queue.h"
 #include "controller/state/state.h"
+#include "controller/state/watch_log.h"
 #include "controller/state/writer.h"
 #include "controller/store/store.h"
 
@@ -71,6 +73,28 @@ struct FreshResult {
   int queued_packages = 0;           // discarded and discovered again
 };
 
+// A watch (docs/api.md, "Watching"): what changed after a resource version.
+struct WatchRequest {
+  WatchKind kind = WatchKind::kPackage;
+  std::string resource_version;  // from a list's metadata or the last watch reply
+  // kEvent: only the events of this object kind and name (empty: any).
+  std::string object_kind;
+  std::string object_name;
+  // Waits at most until then for a change; a reply without items follows.
+  std::chrono::steady_clock::time_point deadline;
+};
+
+struct WatchItem {
+  WatchChange change = WatchChange::kModified;
+  // The object as it is now (DELETED: only its name).
+  std::variant<api::Swarm, api::Drone, api::Package, api::Event> object;
+};
+
+struct WatchBatch {
+  std::string resource_version;  // where the next watch goes on from
+  std::vector<WatchItem> items;  // one per object, in the order they last changed
+};
+
 // Thread safety: every public method is safe to call from any thread; one
 // lock serializes them. What runs under it costs O(the request's own work):
 // swarm-wide passes run from the work queue, coalesced, and hashing and the
@@ -93,13 +117,27 @@ class SwarmController {
   // in which case nothing changed.
   Result<ApplyResult> Apply(const api::Swarm& desired);
 
+  // The reads. Each sets `*resource_version` (when given) to the version
+  // what it returns is as of: a watch from there misses nothing.
+  //
   // NotFound before the first apply.
-  Result<api::Swarm> GetSwarm();
+  Result<api::Swarm> GetSwarm(std::string* resource_version = nullptr);
   // Every roster member, sorted by name; empty before the first apply.
-  Result<std::vector<api::Drone>> ListDrones();
+  Result<std::vector<api::Drone>> ListDrones(std::string* resource_version = nullptr);
   // NotFound when `name` is not in the roster.
   Result<api::Drone> GetDrone(const std::string& name);
-  Result<std::vector<api::Event>> ListEvents(const EventFilter& filter);
+  Result<std::vector<api::Event>> ListEvents(const EventFilter& filter,
+                                             std::string* resource_version = nullptr);
+
+  // What changed of `request.kind` after its resource version: waits
+  // (without this object's lock) until something did or the deadline
+  // passes. Costs O(the changes since), never O(queue). Expired when the
+  // version is older than the changes kept (the client lists again).
+  // Without a version (or "0"), answers at once with every object as
+  // ADDED, as a list would, and the version to go on from.
+  Result<WatchBatch> Watch(const WatchRequest& request);
+  // Ends every watch waiting, and those to come, at once (the server stops).
+  void StopWatches() { watch_.Close(); }
 
   // Records a heartbeat from `name`, already authorized to act as it, and
   // replies with the drone's actions and builds (its next ones from the ready
@@ -113,7 +151,7 @@ class SwarmController {
   Status ReportActionResult(const std::string& name, const api::ActionResult& result);
 
   // The build queue in queue order.
-  Result<std::vector<api::Package>> ListPackages();
+  Result<std::vector<api::Package>> ListPackages(std::string* resource_version = nullptr);
 
   // Builds (docs/api.md, "Builds"). Each takes the assignment id the agent
   // reports under and returns Conflict, which tells the agent to stop that
@@ -192,6 +230,11 @@ class SwarmController {
   Result<api::Drone> DroneVerbLocked(const std::string& name,
                                      const std::function<Status(Changes&)>& change);
   std::vector<api::Drone> DronesLocked() const;
+  // A watch without a resource version: every object as ADDED (the last
+  // events), at the current version. Takes the lock.
+  Result<WatchBatch> WatchStart(const WatchRequest& request);
+  // The object a watch reports for `name`, as it is now.
+  WatchItem WatchedLocked(WatchKind kind, const std::string& name, WatchChange change) const;
   api::Drone DroneLocked(const api::DroneSpec& spec) const;
   Status ReconcileLocked(Duration* next);
   // Swarm-wide: the sweep of orphaned builds, the queue's reconciler,
@@ -210,6 +253,7 @@ class SwarmController {
   Clock* const clock_;
   metrics::Registry registry_;
   metrics::SwarmMetrics metrics_{&registry_, clock_};
+  WatchLog watch_;  // told of every commit; waited on without mu_
 
   mutable std::mutex mu_;
   SwarmState state_;

@@ -52,6 +52,7 @@ SwarmController::SwarmController(Store* store, Clock* clock, BuildOutputs output
   if (binhost_) writer_.AddListener(binhost_.get());
   writer_.AddListener(&builds_);
   writer_.AddListener(&metrics_);
+  writer_.AddListener(&watch_);
 }
 
 SwarmController::~SwarmController() {

@@ -120,7 +120,7 @@ void SwarmMetrics::PackageChanged(const api::Package& before, const api::Package
 void SwarmMetrics::EventRecorded(const api::Event& e) {
   namespace ev = api::events;
   const std::string& r = e.reason;
-  if (r != ev::kBuildFailed && e.object_kind == "Package") {
+  if (r != ev::kBuildFailed && e.object_kind == api::kKindPackage) {
     std::lock_guard<std::mutex> l(mu_);
     ending_class_.erase(e.object_name);
   }

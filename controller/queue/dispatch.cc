@@ -93,7 +93,7 @@ void Queue::Assign(size_t index, const std::string& drone, bool probation, Chang
   p.assignment = id_prefix_ + "-b" + std::to_string(++next_assignment_);
   p.started_at = clock_->Now();
   p.reason.clear();
-  changes.Event("Package", p.name, api::events::kNormal, api::events::kBuildAssigned,
+  changes.Event(api::kKindPackage, p.name, api::events::kNormal, api::events::kBuildAssigned,
                 "assigned to " + drone + " (attempt " + std::to_string(p.attempts) +
                     ", assignment " + p.assignment + ")" +
                     (probation ? "; its probation build" : ""));
@@ -238,14 +238,15 @@ Status Queue::Dispatch() {
     p.phase = api::kPhaseBlocked;
     p.reason = b.reason;
     if (newly) {
-      changes.Event("Package", p.name, api::events::kWarning, api::events::kPackageBlocked, b.reason);
+      changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kPackageBlocked,
+                    b.reason);
     }
   }
   for (const auto& name : decision.unblocked) {
     auto i = packages.IndexOf(name);
     if (!i) continue;
     api::Package& p = changes.Package(state_, *i);
-    changes.Event("Package", p.name, api::events::kNormal, api::events::kPackageUnblocked,
+    changes.Event(api::kKindPackage, p.name, api::events::kNormal, api::events::kPackageUnblocked,
                   "a drone that can take it is in the swarm now (was: " + p.reason + ")");
     p.phase = api::kPhaseNeeded;
     p.reason.clear();

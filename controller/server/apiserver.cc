@@ -72,6 +72,8 @@ const char* ReasonFor(int http) {
       return "MethodNotAllowed";
     case 409:
       return "Conflict";
+    case 410:
+      return "Expired";
     case 411:
       return "LengthRequired";
     case 413:
@@ -158,6 +160,61 @@ httplib::Server::HandlerResponse CheckBodySize(const httplib::Request& req,
   return R::Unhandled;
 }
 
+// A list's reply: its items and the resource version they are as of.
+json ListJson(const char* kind, json items, const std::string& resource_version) {
+  return {{"apiVersion", api::kApiVersion},
+          {"kind", kind},
+          {"metadata", {{"resourceVersion", resource_version}}},
+          {"items", std::move(items)}};
+}
+
+bool IsWatch(const httplib::Request& req) {
+  const std::string w = req.get_param_value("watch");
+  return w == "true" || w == "1";
+}
+
+constexpr int kDefaultWatchSeconds = 30;
+constexpr int kMaxWatchSeconds = 300;
+
+// `?watch=true&resourceVersion=RV[&timeoutSeconds=N]` of a list's path.
+Result<WatchRequest> WatchRequestOf(const httplib::Request& req, WatchKind kind) {
+  WatchRequest w;
+  w.kind = kind;
+  w.resource_version = req.get_param_value("resourceVersion");
+  long seconds = kDefaultWatchSeconds;
+  if (req.has_param("timeoutSeconds")) {
+    const std::string raw = req.get_param_value("timeoutSeconds");
+    char* end = nullptr;
+    seconds = std::strtol(raw.c_str(), &end, 10);
+    if (raw.empty() || *end != '\0' || seconds < 0 || seconds > kMaxWatchSeconds) {
+      return InvalidArgument("timeoutSeconds \"" + raw + "\" is not a number from 0 to " +
+                             std::to_string(kMaxWatchSeconds));
+    }
+  }
+  w.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  return w;
+}
+
+json WatchObjectJson(const WatchItem& item) {
+  return std::visit(
+      [](const auto& o) -> json {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, api::Swarm>) return api::SwarmToJson(o);
+        if constexpr (std::is_same_v<T, api::Drone>) return api::DroneToJson(o);
+        if constexpr (std::is_same_v<T, api::Package>) return api::PackageToJson(o);
+        if constexpr (std::is_same_v<T, api::Event>) return api::EventToJson(o);
+      },
+      item.object);
+}
+
+void WriteWatch(httplib::Response& res, const WatchBatch& batch) {
+  json items = json::array();
+  for (const auto& item : batch.items) {
+    items.push_back({{"type", WatchChangeName(item.change)}, {"object", WatchObjectJson(item)}});
+  }
+  WriteJson(res, 200, ListJson("WatchEventList", std::move(items), batch.resource_version));
+}
+
 }  // namespace
 
 std::string ClientErrorMessage(const Status& st) {
@@ -194,6 +251,8 @@ int HttpStatusFor(StatusCode code) {
       return 500;
     case StatusCode::kRejected:
       return 422;
+    case StatusCode::kExpired:
+      return 410;
   }
   return 500;
 }
@@ -291,6 +350,8 @@ Result<int> ApiServer::Bind(const std::string& host, int port) {
 bool ApiServer::Serve() { return server_->listen_after_bind(); }
 
 void ApiServer::Stop() {
+  // Long-polling watches return now, not at their deadline.
+  controller_->StopWatches();
   {
     std::lock_guard<std::mutex> lock(stop_mu_);
     stopping_ = true;
@@ -352,6 +413,18 @@ httplib::Server::Handler ApiServer::Authed(Need need, IdentityHandler h) {
   };
 }
 
+void ApiServer::Watch(const httplib::Request& req, httplib::Response& res, WatchKind kind) {
+  auto request = WatchRequestOf(req, kind);
+  if (!request.ok()) return WriteError(res, request.status());
+  if (kind == WatchKind::kEvent) {
+    request->object_kind = req.get_param_value("kind");
+    request->object_name = req.get_param_value("name");
+  }
+  auto batch = controller_->Watch(*request);
+  if (!batch.ok()) return WriteError(res, batch.status());
+  WriteWatch(res, *batch);
+}
+
 void ApiServer::Routes() {
   Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
@@ -375,23 +448,23 @@ void ApiServer::Routes() {
                    {"swarm", api::SwarmToJson(applied->swarm)}});
       }));
 
-  Get("/api/v1/swarm",
-      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
+  Get("/api/v1/swarm", Authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
+                                                  httplib::Response& res) {
+        if (IsWatch(req)) return Watch(req, res, WatchKind::kSwarm);
         auto swarm = controller_->GetSwarm();
         if (!swarm.ok()) return WriteError(res, swarm.status());
         WriteJson(res, 200, api::SwarmToJson(*swarm));
       }));
 
-  Get("/api/v1/drones",
-      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
-        auto drones = controller_->ListDrones();
+  Get("/api/v1/drones", Authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
+                                                   httplib::Response& res) {
+        if (IsWatch(req)) return Watch(req, res, WatchKind::kDrone);
+        std::string version;
+        auto drones = controller_->ListDrones(&version);
         if (!drones.ok()) return WriteError(res, drones.status());
         json items = json::array();
         for (const auto& d : *drones) items.push_back(api::DroneToJson(d));
-        WriteJson(res, 200,
-                  {{"apiVersion", api::kApiVersion},
-                   {"kind", api::kKindDroneList},
-                   {"items", std::move(items)}});
+        WriteJson(res, 200, ListJson(api::kKindDroneList, std::move(items), version));
       }));
 
   Get(R"(/api/v1/drones/([^/]+))",
@@ -407,6 +480,7 @@ void ApiServer::Routes() {
         EventFilter filter;
         filter.object_kind = req.get_param_value("kind");
         filter.object_name = req.get_param_value("name");
+        if (IsWatch(req)) return Watch(req, res, WatchKind::kEvent);
         if (req.has_param("limit")) {
           const std::string raw = req.get_param_value("limit");
           char* end = nullptr;
@@ -416,14 +490,12 @@ void ApiServer::Routes() {
           }
           filter.limit = static_cast<size_t>(n);
         }
-        auto events = controller_->ListEvents(filter);
+        std::string version;
+        auto events = controller_->ListEvents(filter, &version);
         if (!events.ok()) return WriteError(res, events.status());
         json items = json::array();
         for (const auto& e : *events) items.push_back(api::EventToJson(e));
-        WriteJson(res, 200,
-                  {{"apiVersion", api::kApiVersion},
-                   {"kind", api::kKindEventList},
-                   {"items", std::move(items)}});
+        WriteJson(res, 200, ListJson(api::kKindEventList, std::move(items), version));
       }));
 
   Post(R"(/api/v1/drones/([^/]+)/heartbeat)",
@@ -469,16 +541,15 @@ void ApiServer::Routes() {
                 WriteJson(res, 200, {{"accepted", true}});
               }));
 
-  Get("/api/v1/packages",
-      Authed(Need::kRead, [this](const Identity&, const httplib::Request&, httplib::Response& res) {
-        auto packages = controller_->ListPackages();
+  Get("/api/v1/packages", Authed(Need::kRead, [this](const Identity&, const httplib::Request& req,
+                                                     httplib::Response& res) {
+        if (IsWatch(req)) return Watch(req, res, WatchKind::kPackage);
+        std::string version;
+        auto packages = controller_->ListPackages(&version);
         if (!packages.ok()) return WriteError(res, packages.status());
         json items = json::array();
         for (const auto& p : *packages) items.push_back(api::PackageToJson(p));
-        WriteJson(res, 200,
-                  {{"apiVersion", api::kApiVersion},
-                   {"kind", "PackageList"},
-                   {"items", std::move(items)}});
+        WriteJson(res, 200, ListJson("PackageList", std::move(items), version));
       }));
 
   BuildRoutes();

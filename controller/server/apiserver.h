@@ -71,6 +71,9 @@ class ApiServer {
   void Put(const std::string& pattern, httplib::Server::HandlerWithContentReader h);
   static httplib::Server::Handler Timed(const std::string& pattern, httplib::Server::Handler h);
   void BuildRoutes();  // docs/api.md "Builds" and the operator verbs
+  // A list's path with ?watch=true: what changed of `kind` after the
+  // request's resourceVersion (docs/api.md, "Watching").
+  void Watch(const httplib::Request& req, httplib::Response& res, WatchKind kind);
   // Who sent `req`: its bearer token, and with a client CA its certificate.
   // A failure is logged with the peer's address (never the token), counted,
   // and answered only after the peer's AuthFailures delay.

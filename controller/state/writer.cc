@@ -2,7 +2,7 @@
 
 namespace swarm::controller {
 
-Status StateWriter::Write(const Changes& c) {
+Status StateWriter::Write(const Changes& c, std::vector<api::Event>* recorded) {
   const bool durable = !c.packages.empty() || !c.drones.empty() || !c.removed_drones.empty() ||
                        c.swarm || c.queue || !c.events.empty();
   if (!durable) return Status::Ok();
@@ -10,7 +10,9 @@ Status StateWriter::Write(const Changes& c) {
     const WallTime now = clock_->Now();
     for (api::Event e : c.events) {
       e.first_timestamp = e.last_timestamp = now;
-      if (auto stored = store_->RecordEvent(e); !stored.ok()) return stored.status();
+      auto stored = store_->RecordEvent(e);
+      if (!stored.ok()) return stored.status();
+      recorded->push_back(std::move(*stored));
     }
     if (c.queue) {
       if (Status s = store_->ReplacePackages(*c.queue); !s.ok()) return s;
@@ -44,7 +46,8 @@ Status StateWriter::Commit(Changes c) {
     if (!state_->packages.IndexOf(name)) return Internal("no package " + name + " is queued");
   }
   if (c.swarm) ++c.swarm->metadata.resource_version;
-  if (Status st = Write(c); !st.ok()) return st;
+  std::vector<api::Event> recorded;
+  if (Status st = Write(c, &recorded); !st.ok()) return st;
 
   SwarmState& state = *state_;
   if (c.queue) {
@@ -61,9 +64,14 @@ Status StateWriter::Commit(Changes c) {
   }
   for (const auto& name : c.removed_drones) state.statuses.erase(name);
   for (auto& [name, s] : c.observed) {
-    if (!c.drones.count(name)) state.statuses[name] = std::move(s);
+    if (c.drones.count(name)) continue;
+    state.statuses[name] = std::move(s);
+    for (auto* l : listeners_) l->DroneChanged(name);
   }
-  for (auto& [name, s] : c.drones) state.statuses[name] = std::move(s);
+  for (auto& [name, s] : c.drones) {
+    state.statuses[name] = std::move(s);
+    for (auto* l : listeners_) l->DroneChanged(name);
+  }
   if (c.swarm) {
     // Within a generation only metadata and status change, so references to
     // the spec held across a commit stay valid.
@@ -73,10 +81,12 @@ Status StateWriter::Commit(Changes c) {
     } else {
       state.swarm = std::move(*c.swarm);
     }
+    for (auto* l : listeners_) l->SwarmChanged(*state.swarm);
   }
-  for (const auto& e : c.events) {
+  for (const auto& e : recorded) {
     for (auto* l : listeners_) l->EventRecorded(e);
   }
+  for (auto* l : listeners_) l->Committed();
   return Status::Ok();
 }
 

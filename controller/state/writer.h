@@ -27,8 +27,18 @@ class CommitListener {
   // The whole queue was replaced; `after` is the state's queue now.
   virtual void QueueReplaced(const std::vector<api::Package>& before,
                              const PackageQueue& after) {}
-  // An event the commit recorded (one occurrence, whatever its stored count).
+  // An event the commit recorded (one occurrence), as stored: its id, and
+  // its count when it folded into an earlier one.
   virtual void EventRecorded(const api::Event& e) {}
+  // Drone `name`'s status changed (stored or only observed).
+  virtual void DroneChanged(const std::string& name) {}
+  // The Swarm changed; `after` is the state's Swarm now.
+  virtual void SwarmChanged(const api::Swarm& after) {}
+  // The commit's last call: every change of it was told.
+  virtual void Committed() {}
+  // The state was loaded from the store (the controller starts), not
+  // committed: what is there now is where changes begin.
+  virtual void Loaded(const SwarmState& state) {}
 };
 
 class StateWriter {
@@ -39,6 +49,10 @@ class StateWriter {
 
   // Not owned; told of every commit from now on, in the order added.
   void AddListener(CommitListener* l) { listeners_.push_back(l); }
+  // Tells the listeners the state was loaded from the store.
+  void Loaded() {
+    for (auto* l : listeners_) l->Loaded(*state_);
+  }
 
   // Writes `c` in one transaction, then applies it to the state and tells the
   // listeners. On error nothing changed, in the store or in memory.
@@ -50,7 +64,8 @@ class StateWriter {
   }
 
  private:
-  Status Write(const Changes& c);
+  // Writes `c`; `recorded` gets its events as stored.
+  Status Write(const Changes& c, std::vector<api::Event>* recorded);
 
   Store* const store_;
   Clock* const clock_;

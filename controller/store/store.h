@@ -23,7 +23,7 @@ namespace swarm::controller {
 struct EventFilter {
   std::string object_kind;  // empty: any
   std::string object_name;  // empty: any
-  size_t limit = 100;       // newest first, at most this many
+  size_t limit = 100;       // the newest this many, listed oldest first
 };
 
 // kDurable: every commit is on disk before it returns (the controller).

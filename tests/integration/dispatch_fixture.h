@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -100,8 +102,57 @@ class DispatchTest : public ::testing::Test {
         "    heartbeatInterval: 250ms\n"
         "    heartbeatGrace: " +
         heartbeat_grace_ + "\n" + policy;
+    if (before_apply_) before_apply_();
     auto r = h_.Swarmctl({"apply", "-f", h_.dir().Write("swarm.yaml", yaml)});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // What `swarmctl get packages --watch` printed into `log` says of each of
+  // the `total` packages: its last row says Complete (waited for), and the
+  // packages that waited for others were seen Needed first.
+  void ExpectWatchedToComplete(const std::string& log, size_t total) {
+    std::map<std::string, std::vector<std::string>> phases;
+    auto read = [&] {
+      phases.clear();
+      std::istringstream in(ReadFile(log));
+      std::string line;
+      std::getline(in, line);
+      EXPECT_EQ(line.rfind("NAME ", 0), 0u) << "a header first: " << line;
+      while (std::getline(in, line)) {
+        std::istringstream row(line);
+        std::string name, phase;
+        row >> name >> phase;
+        phases[name].push_back(phase);
+      }
+      if (phases.size() != total) return false;
+      for (const auto& [name, seen] : phases) {
+        if (seen.back() != "Complete") return false;
+      }
+      return true;
+    };
+    ASSERT_TRUE(WaitFor(read, seconds(10))) << ReadFile(log);
+    int needed_first = 0;
+    for (const auto& [name, seen] : phases) {
+      needed_first += seen.front() == "Needed";
+      // Rows print only when a package's row changed.
+      for (size_t i = 1; i < seen.size(); ++i) EXPECT_NE(seen[i], seen[i - 1]) << name;
+    }
+    EXPECT_GT(needed_first, 0) << ReadFile(log);
+  }
+
+  // Runs in Start once the controller and agents run, before the Swarm is applied.
+  std::function<void()> before_apply_;
+
+  // `swarmctl ARGS...` (server, admin token and TLS flags first) as a
+  // process of its own, its output in `log`: a command that goes on, such
+  // as a watch.
+  std::unique_ptr<Process> StartSwarmctl(const std::vector<std::string>& args,
+                                         const std::string& log) {
+    std::vector<std::string> argv = {BinPath("swarmctl"), "--server", h_.url(), "--token",
+                                     h_.admin_token()};
+    for (std::string& flag : h_.SwarmctlTlsFlags()) argv.push_back(std::move(flag));
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Process::Start(argv, log);
   }
 
   bool StartMember(const Member& m) {

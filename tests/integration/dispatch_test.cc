@@ -21,11 +21,24 @@ using std::chrono::seconds;
 
 TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   std::map<std::string, std::string> slow = {{"FAKE_EMERGE_BUILD_SECONDS", "0.2"}};
+  // An operator watches the queue from before it exists: once the
+  // controller has answered the watch's first request, every change after
+  // it reaches the watch.
+  std::unique_ptr<Process> watch;
+  before_apply_ = [&] {
+    watch = StartSwarmctl({"get", "packages", "--watch"}, h_.dir().File("watch.out"));
+    ASSERT_TRUE(WaitFor([&] {
+      return MetricValue(
+                 h_.GetText("/metrics", h_.viewer_token()),
+                 R"(buildswarm_http_requests_total{route="/api/v1/packages",code="200"})") >= 1;
+    }));
+  };
   Start({{"drone-izar", "2", "32Gi", slow},
          {"drone-tarn", "2", "32Gi", slow},
          {"drone-vega", "2", "32Gi", slow}},
         dag_);
   ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
+  ExpectWatchedToComplete(h_.dir().File("watch.out"), 30);
 
   // Every package started only after each of its dependencies had finished.
   std::vector<std::string> lines;

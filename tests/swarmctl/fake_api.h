@@ -27,6 +27,15 @@ class FakeApi final : public ApiTransport {
     r.content_type = std::move(content_type);
     replies_.insert_or_assign(method + " " + path, Result<HttpResponse>(std::move(r)));
   }
+  // Answered once, before what Reply set up for the same request; several
+  // are answered in the order given.
+  void ReplyOnce(const std::string& method, const std::string& path, int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = "application/json";
+    once_[method + " " + path].push_back(std::move(r));
+  }
   void Fail(const std::string& method, const std::string& path, Status s) {
     replies_.insert_or_assign(method + " " + path, Result<HttpResponse>(std::move(s)));
   }
@@ -45,6 +54,11 @@ class FakeApi final : public ApiTransport {
   Result<HttpResponse> Serve(const std::string& method, const std::string& path,
                              const std::string& body) {
     requests_.push_back({method, path, body});
+    if (auto once = once_.find(method + " " + path); once != once_.end() && !once->second.empty()) {
+      HttpResponse r = std::move(once->second.front());
+      once->second.erase(once->second.begin());
+      return r;
+    }
     auto it = replies_.find(method + " " + path);
     if (it == replies_.end()) {
       return Unavailable("cannot reach http://fake: no reply set up for " + method + " " + path);
@@ -53,6 +67,7 @@ class FakeApi final : public ApiTransport {
   }
 
   std::map<std::string, Result<HttpResponse>> replies_;
+  std::map<std::string, std::vector<HttpResponse>> once_;
   std::vector<Request> requests_;
 };
 

@@ -27,8 +27,9 @@ class GetTest : public ::testing::Test {
     api_.Reply("GET", "/api/v1/packages", 200, testing::kPackageList);
   }
 
-  int Run(GetArgs args) { return RunGet(args, api_, CannedNow(), out_, err_); }
+  int Run(GetArgs args) { return RunGet(args, api_, clock_, out_, err_); }
 
+  FakeClock clock_{CannedNow()};
   FakeApi api_;
   std::ostringstream out_;
   std::ostringstream err_;
@@ -246,10 +247,51 @@ TEST_F(GetTest, PackagesErrorsAreOneLine) {
 
 TEST_F(GetTest, UsageErrorsSendNothing) {
   EXPECT_EQ(Run({"pods", "", ""}), 2);
-  EXPECT_EQ(err_.str(), "error: unknown resource type \"pods\" (want swarm, drones or packages)\n");
+  EXPECT_EQ(err_.str(),
+            "error: unknown resource type \"pods\" (want swarm, drones, packages or events)\n");
   err_.str("");
   EXPECT_EQ(Run({"drones", "", "xml"}), 2);
   EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json or yaml)\n");
+  EXPECT_TRUE(api_.requests().empty());
+}
+
+TEST_F(GetTest, EventsNewestLastAndForOneObject) {
+  const std::string events =
+      R"({"kind":"EventList","metadata":{"resourceVersion":"e.4"},"items":[)"
+      R"({"id":1,"involvedObject":{"kind":"Swarm","name":"home"},"type":"Normal",)"
+      R"("reason":"SwarmCreated","message":"swarm/home created","count":1,)"
+      R"("firstTimestamp":"2026-02-05T11:00:00Z","lastTimestamp":"2026-02-05T11:00:00Z"},)"
+      R"({"id":2,"involvedObject":{"kind":"Drone","name":"drone-izar"},"type":"Warning",)"
+      R"("reason":"DroneGrounded","message":"grounded\nafter 5 failures","count":3,)"
+      R"("firstTimestamp":"2026-02-05T11:10:00Z","lastTimestamp":"2026-02-05T11:50:00Z"}]})";
+  api_.Reply("GET", "/api/v1/events", 200, events);
+  api_.Reply("GET", "/api/v1/events?kind=Drone&name=drone-izar", 200, events);
+  GetArgs args{"events", "", ""};
+  ASSERT_EQ(Run(args), 0) << err_.str();
+  const std::string all = out_.str();
+  EXPECT_NE(all.find("LAST SEEN"), std::string::npos) << all;
+  EXPECT_LT(all.find("SwarmCreated"), all.find("DroneGrounded")) << all;
+  EXPECT_NE(all.find("drone/drone-izar"), std::string::npos) << all;
+  EXPECT_NE(all.find("(x3 over"), std::string::npos) << all;
+  EXPECT_NE(all.find("grounded after 5 failures"), std::string::npos) << all;
+  out_.str("");
+  args.for_object = "drone/drone-izar";
+  ASSERT_EQ(Run(args), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, "/api/v1/events?kind=Drone&name=drone-izar");
+}
+
+TEST_F(GetTest, ForIsCheckedBeforeAnythingIsSent) {
+  GetArgs args{"events", "", ""};
+  args.for_object = "pod/x";
+  EXPECT_EQ(Run(args), 2);
+  EXPECT_NE(err_.str().find("--for \"pod/x\" is not drone/NAME, package/NAME or swarm/NAME"),
+            std::string::npos)
+      << err_.str();
+  args = {"drones", "", ""};
+  args.for_object = "drone/x";
+  err_.str("");
+  EXPECT_EQ(Run(args), 2);
+  EXPECT_NE(err_.str().find("--for goes with get events"), std::string::npos) << err_.str();
   EXPECT_TRUE(api_.requests().empty());
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "tests/support/temp_dir.h"
 
 namespace swarm::controller {
@@ -226,6 +229,133 @@ TEST_F(SwarmControllerTest, ALapsedLeaseIsSeenByTheWorkQueueOnTheFakeClock) {
   clock_.Advance(seconds(2));
   EXPECT_GT(controller_->RunDue(), 0);
   EXPECT_EQ(ReadyOf(Drone("izar")), "Unknown/HeartbeatMissed");
+}
+
+// ---- Watches (docs/api.md, "Watching").
+
+WatchRequest WatchOf(WatchKind kind, std::string version) {
+  WatchRequest w;
+  w.kind = kind;
+  w.resource_version = std::move(version);
+  w.deadline = std::chrono::steady_clock::now();  // answer at once
+  return w;
+}
+
+std::vector<std::string> Changed(const WatchBatch& batch) {
+  std::vector<std::string> out;
+  for (const auto& item : batch.items) {
+    std::string name = std::visit(
+        [](const auto& o) -> std::string {
+          using T = std::decay_t<decltype(o)>;
+          if constexpr (std::is_same_v<T, api::Swarm>) return o.metadata.name;
+          if constexpr (std::is_same_v<T, api::Event>) return o.object_name + ":" + o.reason;
+          if constexpr (!std::is_same_v<T, api::Swarm> && !std::is_same_v<T, api::Event>) {
+            return o.name;
+          }
+        },
+        item.object);
+    out.push_back(std::string(WatchChangeName(item.change)) + " " + name);
+  }
+  return out;
+}
+
+TEST_F(SwarmControllerTest, WatchWithoutAVersionListsEveryObjectAsAdded) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"tarn", "izar"})).ok());
+  auto batch = controller_->Watch(WatchOf(WatchKind::kDrone, ""));
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_EQ(Changed(*batch), (std::vector<std::string>{"ADDED izar", "ADDED tarn"}));
+  EXPECT_FALSE(batch->resource_version.empty());
+  // From there, nothing more until something changes.
+  auto next = controller_->Watch(WatchOf(WatchKind::kDrone, batch->resource_version));
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(next->items.empty());
+  EXPECT_EQ(next->resource_version, batch->resource_version);
+}
+
+TEST_F(SwarmControllerTest, WatchTellsOnlyWhatChangedSinceTheList) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar", "tarn"})).ok());
+  std::string version;
+  ASSERT_TRUE(controller_->ListDrones(&version).ok());
+  ASSERT_TRUE(controller_->Cordon("izar").ok());
+  auto batch = controller_->Watch(WatchOf(WatchKind::kDrone, version));
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(Changed(*batch), (std::vector<std::string>{"MODIFIED izar"}));
+  EXPECT_TRUE(std::get<api::Drone>(batch->items[0].object).status.cordoned);
+  EXPECT_NE(batch->resource_version, version);
+  // Packages did not change: a package watch from the same version is empty.
+  auto packages = controller_->Watch(WatchOf(WatchKind::kPackage, version));
+  ASSERT_TRUE(packages.ok());
+  EXPECT_TRUE(packages->items.empty());
+}
+
+TEST_F(SwarmControllerTest, WatchSeesDronesJoinAndLeaveTheRoster) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar", "tarn"})).ok());
+  std::string version;
+  ASSERT_TRUE(controller_->ListDrones(&version).ok());
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar", "vega"})).ok());
+  auto batch = controller_->Watch(WatchOf(WatchKind::kDrone, version));
+  ASSERT_TRUE(batch.ok());
+  auto changed = Changed(*batch);
+  std::sort(changed.begin(), changed.end());
+  EXPECT_EQ(changed, (std::vector<std::string>{"ADDED vega", "DELETED tarn", "MODIFIED izar"}));
+}
+
+TEST_F(SwarmControllerTest, EventWatchKeepsToTheObjectAsked) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar", "tarn"})).ok());
+  std::string version;
+  ASSERT_TRUE(controller_->ListEvents({}, &version).ok());
+  ASSERT_TRUE(controller_->Cordon("tarn").ok());
+  ASSERT_TRUE(controller_->Cordon("izar").ok());
+  WatchRequest w = WatchOf(WatchKind::kEvent, version);
+  w.object_kind = api::kKindDrone;
+  w.object_name = "izar";
+  auto batch = controller_->Watch(w);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(Changed(*batch), (std::vector<std::string>{"ADDED izar:DroneCordoned"}));
+}
+
+TEST_F(SwarmControllerTest, WatchRefusesVersionsItDidNotGive) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar"})).ok());
+  auto garbage = controller_->Watch(WatchOf(WatchKind::kDrone, "12"));
+  EXPECT_EQ(garbage.status().code(), StatusCode::kInvalidArgument);
+  // Another run's version: the client lists again.
+  auto other = controller_->Watch(WatchOf(WatchKind::kDrone, "0badc0de.3"));
+  EXPECT_EQ(other.status().code(), StatusCode::kExpired) << other.status().ToString();
+  // And after a restart, this run's versions are another run's.
+  std::string version;
+  ASSERT_TRUE(controller_->ListDrones(&version).ok());
+  Open();
+  auto restarted = controller_->Watch(WatchOf(WatchKind::kDrone, version));
+  EXPECT_EQ(restarted.status().code(), StatusCode::kExpired);
+}
+
+TEST_F(SwarmControllerTest, AWaitingWatchWakesOnTheChange) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar"})).ok());
+  std::string version;
+  ASSERT_TRUE(controller_->ListDrones(&version).ok());
+  WatchRequest w = WatchOf(WatchKind::kDrone, version);
+  w.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  Result<WatchBatch> batch = Internal("not answered");
+  std::thread watcher([&] { batch = controller_->Watch(w); });
+  // Whether the watch waits already or not, the change is after `version`.
+  ASSERT_TRUE(controller_->Cordon("izar").ok());
+  watcher.join();
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(Changed(*batch), (std::vector<std::string>{"MODIFIED izar"}));
+}
+
+TEST_F(SwarmControllerTest, StoppingWatchesEndsThemAtOnce) {
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar"})).ok());
+  std::string version;
+  ASSERT_TRUE(controller_->ListDrones(&version).ok());
+  WatchRequest w = WatchOf(WatchKind::kDrone, version);
+  w.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  Result<WatchBatch> batch = Internal("not answered");
+  std::thread watcher([&] { batch = controller_->Watch(w); });
+  controller_->StopWatches();
+  watcher.join();
+  ASSERT_TRUE(batch.ok());
+  EXPECT_TRUE(batch->items.empty());
 }
 
 }  // namespace
