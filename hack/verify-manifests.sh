@@ -15,7 +15,7 @@ set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
 # systemd-analyze only reads the file here; nothing is started.
-swarm::install_deps systemd "${SWARM_TEST_DEB_PACKAGES[@]}"
+swarm::install_deps "${SWARM_TEST_DEB_PACKAGES[@]}"
 m=$SWARM_ROOT/manifests
 rc=0
 unit=$m/systemd/swarm-controller.service
