@@ -10,9 +10,11 @@ SWARM_DEB_PACKAGES=(
   openssl
 )
 
-# What only the tests use: promtool (the metrics' format) is Debian's prometheus.
+# What only the tests use: promtool (the metrics' format) is Debian's
+# prometheus; systemd-analyze and systemd-sysusers (the units, as written and
+# as installed) are Debian's systemd.
 # shellcheck disable=SC2034
-SWARM_TEST_DEB_PACKAGES=(prometheus)
+SWARM_TEST_DEB_PACKAGES=(prometheus systemd)
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.
