@@ -13,6 +13,7 @@
 #include "swarmctl/apply.h"
 #include "swarmctl/connection.h"
 #include "swarmctl/describe.h"
+#include "swarmctl/diff.h"
 #include "swarmctl/drone_verbs.h"
 #include "swarmctl/errors.h"
 #include "swarmctl/fresh.h"
@@ -53,6 +54,14 @@ int main(int argc, char** argv) {
   ctl::ApplyArgs apply;
   auto* apply_cmd = app.add_subcommand("apply", "Apply a Swarm from YAML files");
   apply_cmd->add_option("-f,--filename", apply.files, "YAML file with Swarm documents; - for stdin")
+      ->required();
+  apply_cmd->add_option("--dry-run", apply.dry_run,
+                        "server: the controller checks and decides, and stores nothing");
+
+  ctl::DiffArgs diff;
+  auto* diff_cmd = app.add_subcommand(
+      "diff", "What apply would change: exit 0 (nothing), 1 (changes), more (an error)");
+  diff_cmd->add_option("-f,--filename", diff.files, "YAML file with Swarm documents; - for stdin")
       ->required();
 
   ctl::GetArgs get;
@@ -111,15 +120,18 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? ctl::kExitOk : ctl::kExitUsage;
   }
 
+  // diff's 1 means "changes", so its errors are 2, as kubectl diff's.
+  const int error_exit = *diff_cmd ? ctl::kExitDiffError : ctl::kExitError;
   auto connection = ctl::ResolveConnection(flags, ctl::ProcessEnv);
-  if (!connection.ok()) return ctl::Fail(std::cerr, connection.status());
+  if (!connection.ok()) return ctl::Fail(std::cerr, connection.status(), error_exit);
   if (auto w = ctl::ClearTextWarning(*connection); !w.empty()) std::cerr << w << "\n";
   auto api = ctl::HttpApiTransport::Create(connection->server, connection->token,
                                            connection->tls, std::cerr);
-  if (!api.ok()) return ctl::Fail(std::cerr, api.status());
+  if (!api.ok()) return ctl::Fail(std::cerr, api.status(), error_exit);
   const swarm::WallTime now = swarm::SystemClock::Get()->Now();
 
   if (*apply_cmd) return ctl::RunApply(apply, **api, std::cin, std::cout, std::cerr);
+  if (*diff_cmd) return ctl::RunDiff(diff, **api, std::cin, std::cout, std::cerr);
   if (*get_cmd) return ctl::RunGet(get, **api, *swarm::SystemClock::Get(), std::cout, std::cerr);
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);

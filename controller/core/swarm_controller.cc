@@ -75,7 +75,7 @@ Status SwarmController::Start() {
   return writer_.Commit(std::move(changes));
 }
 
-Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
+Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired, bool dry_run) {
   std::lock_guard<std::mutex> l(mu_);
   const std::optional<api::Swarm>& current = state_.swarm;
   if (current && current->metadata.name != desired.metadata.name) {
@@ -112,6 +112,11 @@ Result<ApplyResult> SwarmController::Apply(const api::Swarm& desired) {
     next.metadata.annotations = wanted.metadata.annotations;
     if (spec_changed) ++next.metadata.generation;
     outcome = ApplyOutcome::kConfigured;
+  }
+  if (dry_run) {
+    // As the commit would leave it: one more resource version.
+    ++next.metadata.resource_version;
+    return ApplyResult{outcome, std::move(next)};
   }
   const bool created = outcome == ApplyOutcome::kCreated;
   const bool deploy_changed = created || next.spec.deploy.version != current->spec.deploy.version;

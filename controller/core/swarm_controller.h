@@ -115,7 +115,9 @@ class SwarmController {
   // Applies the operator's desired Swarm (already decoded and validated).
   // Conflict when a Swarm of another name is managed; Internal on store errors,
   // in which case nothing changed.
-  Result<ApplyResult> Apply(const api::Swarm& desired);
+  // With `dry_run`, says what the apply would do and the Swarm it would
+  // store (status as it is now), and changes nothing.
+  Result<ApplyResult> Apply(const api::Swarm& desired, bool dry_run = false);
 
   // The reads. Each sets `*resource_version` (when given) to the version
   // what it returns is as of: a watch from there misses nothing.

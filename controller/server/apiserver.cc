@@ -439,9 +439,14 @@ void ApiServer::Routes() {
 
   Put("/api/v1/swarm", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request& req,
                                                    httplib::Response& res) {
+        // Kubernetes' server-side dry run: validated and decided, not stored.
+        const std::string dry_run = req.get_param_value("dryRun");
+        if (!dry_run.empty() && dry_run != "All") {
+          return WriteStatus(res, 400, "dryRun \"" + dry_run + "\" is not All");
+        }
         auto desired = api::DecodeSwarm(req.body, "request body");
         if (!desired.ok()) return WriteError(res, desired.status());
-        auto applied = controller_->Apply(*desired);
+        auto applied = controller_->Apply(*desired, !dry_run.empty());
         if (!applied.ok()) return WriteError(res, applied.status());
         WriteJson(res, 200,
                   {{"result", ApplyOutcomeName(applied->outcome)},

@@ -143,5 +143,21 @@ TEST_F(ApplyTest, ServerErrorsAreOneLine) {
   EXPECT_EQ(out_.str(), "");
 }
 
+TEST_F(ApplyTest, ServerDryRunAsksTheServerAndSaysSo) {
+  api_.Reply("PUT", "/api/v1/swarm?dryRun=All", 200, R"({"result": "configured", "swarm": {}})");
+  std::istringstream in(kSwarmYaml);
+  ASSERT_EQ(RunApply({{"-"}, "server"}, api_, in, out_, err_), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "swarm/home configured (server dry run)\n");
+  ASSERT_EQ(api_.requests().size(), 1u);
+  EXPECT_EQ(api_.requests()[0].path, "/api/v1/swarm?dryRun=All");
+}
+
+TEST_F(ApplyTest, AnUnknownDryRunIsAUsageError) {
+  std::istringstream in(kSwarmYaml);
+  EXPECT_EQ(RunApply({{"-"}, "client"}, api_, in, out_, err_), 2);
+  EXPECT_EQ(err_.str(), "error: --dry-run=client is not none or server\n");
+  EXPECT_TRUE(api_.requests().empty());
+}
+
 }  // namespace
 }  // namespace swarm::ctl

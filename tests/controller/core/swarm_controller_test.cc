@@ -358,5 +358,27 @@ TEST_F(SwarmControllerTest, StoppingWatchesEndsThemAtOnce) {
   EXPECT_TRUE(batch->items.empty());
 }
 
+TEST_F(SwarmControllerTest, ADryRunSaysWhatAnApplyWouldDoAndChangesNothing) {
+  auto dry = controller_->Apply(MakeSwarm("home", {"izar"}), /*dry_run=*/true);
+  ASSERT_TRUE(dry.ok());
+  EXPECT_EQ(dry->outcome, ApplyOutcome::kCreated);
+  EXPECT_EQ(dry->swarm.metadata.generation, 1);
+  EXPECT_EQ(controller_->GetSwarm().status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Events(api::kKindSwarm, "home").empty());
+
+  ASSERT_TRUE(controller_->Apply(MakeSwarm("home", {"izar"})).ok());
+  const auto before = *controller_->GetSwarm();
+  auto configured = controller_->Apply(MakeSwarm("home", {"izar", "tarn"}), true);
+  ASSERT_TRUE(configured.ok());
+  EXPECT_EQ(configured->outcome, ApplyOutcome::kConfigured);
+  EXPECT_EQ(configured->swarm.metadata.generation, 2);
+  EXPECT_EQ(configured->swarm.spec.drones.size(), 2u);
+  EXPECT_EQ(*controller_->GetSwarm(), before);
+  EXPECT_EQ(controller_->ListDrones()->size(), 1u);
+  // A name the controller does not manage is refused as the apply would be.
+  EXPECT_EQ(controller_->Apply(MakeSwarm("work", {"izar"}), true).status().code(),
+            StatusCode::kConflict);
+}
+
 }  // namespace
 }  // namespace swarm::controller
