@@ -21,6 +21,9 @@ inline constexpr char kDronesReady[] = "DronesReady";
 inline constexpr char kQueueCurrent[] = "QueueCurrent";
 inline constexpr char kSystemicFault[] = "SystemicFault";
 inline constexpr char kConverged[] = "Converged";
+// Every package of the current queue is Complete (`swarmctl wait
+// --for=condition=QueueComplete`).
+inline constexpr char kQueueComplete[] = "QueueComplete";
 
 }  // namespace swarm::api::condition
 
@@ -62,5 +65,13 @@ inline constexpr char kPersistent[] = "Persistent";    // came back within the h
 inline constexpr char kRemediated[] = "Remediated";    // members re-synced, queue discovered again
 inline constexpr char kSpecChanged[] = "SpecChanged";  // a new tree or deploy was applied
 inline constexpr char kFreshStart[] = "FreshStart";    // swarmctl fresh
+
+// QueueComplete, of the Swarm.
+inline constexpr char kAllBuilt[] = "AllBuilt";                // True: every package Complete
+inline constexpr char kBuilding[] = "Building";                // False: packages Needed or Building
+inline constexpr char kPackagesBlocked[] = "PackagesBlocked";  // False: the rest wait for a person
+inline constexpr char kNoQueue[] = "NoQueue";                  // False: nothing discovered yet
+inline constexpr char kQueueNotCurrent[] =
+    "QueueNotCurrent";  // False: another tree or deploy is wanted
 
 }  // namespace swarm::api::reason

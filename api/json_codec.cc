@@ -201,19 +201,29 @@ Result<std::vector<Condition>> ConditionsFromJson(const nlohmann::json& j) {
 
 nlohmann::json SwarmStatusToJson(const SwarmStatus& s) {
   const QueueSummary& q = s.queue;
-  return {{"observedGeneration", s.observed_generation},
-          {"conditions", ConditionsToJson(s.conditions)},
-          {"queue",
-           {{"treeRevision", q.tree_revision},
-            {"deployVersion", q.deploy_version},
-            {"queueSpec", q.queue_spec},
-            {"total", q.total},
-            {"needed", q.needed},
-            {"building", q.building},
-            {"complete", q.complete},
-            {"failed", q.failed},
-            {"blocked", q.blocked}}},
-          {"observedFreshRequest", s.observed_fresh_request}};
+  nlohmann::json out = {{"observedGeneration", s.observed_generation},
+                        {"conditions", ConditionsToJson(s.conditions)},
+                        {"queue",
+                         {{"treeRevision", q.tree_revision},
+                          {"deployVersion", q.deploy_version},
+                          {"queueSpec", q.queue_spec},
+                          {"total", q.total},
+                          {"needed", q.needed},
+                          {"building", q.building},
+                          {"complete", q.complete},
+                          {"failed", q.failed},
+                          {"blocked", q.blocked}}},
+                        {"observedFreshRequest", s.observed_fresh_request}};
+  if (s.progress) {
+    const SwarmProgress& p = *s.progress;
+    nlohmann::json progress = {{"cores", p.cores},
+                               {"busyCores", p.busy_cores},
+                               {"idleShare", p.cores > 0 ? 1 - p.busy_cores / p.cores : 0.0},
+                               {"asOf", FormatTime(p.as_of)}};
+    if (p.eta_seconds) progress["etaSeconds"] = *p.eta_seconds;
+    out["progress"] = std::move(progress);
+  }
+  return out;
 }
 
 Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {

@@ -144,11 +144,26 @@ struct QueueSummary {
 // controller copies its value to status.observedFreshRequest once acted on.
 inline constexpr char kFreshAnnotation[] = "buildswarm.io/fresh-requested-at";
 
+// How the queue goes, as the last scheduling pass saw it: computed when the
+// Swarm is read, never stored (docs/operations.md, "Progress").
+struct SwarmProgress {
+  // How long until every Needed and Building package is built: the longer
+  // of the remaining critical path and the work left (CPU time, Building
+  // packages whole) over the capacity of the drones that may take work.
+  // Unset when there is no estimate (the fifo policy, a queue not current).
+  std::optional<int64_t> eta_seconds;
+  int cores = 0;          // of the drones that may take work now
+  double busy_cores = 0;  // of those cores, what their running builds use
+  WallTime as_of{};       // the pass
+  bool operator==(const SwarmProgress&) const = default;
+};
+
 struct SwarmStatus {
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
   QueueSummary queue;
   std::string observed_fresh_request;
+  std::optional<SwarmProgress> progress;  // set on reads only
   bool operator==(const SwarmStatus&) const = default;
 };
 

@@ -2,6 +2,7 @@
 // Wiring only: flags, connection, then one verb of this library.
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "swarmctl/get.h"
 #include "swarmctl/logs.h"
 #include "swarmctl/status.h"
+#include "swarmctl/wait.h"
 
 namespace ctl = swarm::ctl;
 
@@ -80,6 +82,17 @@ int main(int argc, char** argv) {
   describe_cmd->add_option("resource", describe.resource, "swarm or drone")->required();
   describe_cmd->add_option("name", describe.name, "one object's name; default: all");
 
+  ctl::WaitArgs wait;
+  auto* wait_cmd = app.add_subcommand(
+      "wait", "Wait until a condition of the Swarm holds (Converged, QueueComplete, ...)");
+  wait_cmd
+      ->add_option("--for", wait.for_condition,
+                   "condition=NAME[=STATUS], e.g. condition=QueueComplete")
+      ->required();
+  wait_cmd
+      ->add_option("--timeout", wait.timeout, "give up after this long (e.g. 2h; 0s looks once)")
+      ->capture_default_str();
+
   auto* status_cmd =
       app.add_subcommand("status", "The swarm on one screen, and what needs a person");
   auto* fresh_cmd = app.add_subcommand(
@@ -133,6 +146,11 @@ int main(int argc, char** argv) {
   if (*apply_cmd) return ctl::RunApply(apply, **api, std::cin, std::cout, std::cerr);
   if (*diff_cmd) return ctl::RunDiff(diff, **api, std::cin, std::cout, std::cerr);
   if (*get_cmd) return ctl::RunGet(get, **api, *swarm::SystemClock::Get(), std::cout, std::cerr);
+  if (*wait_cmd) {
+    // The progress line is for a person at a terminal, never for a pipe.
+    return ctl::RunWait(wait, **api, *swarm::SystemClock::Get(), isatty(STDOUT_FILENO) == 1,
+                        std::cout, std::cerr);
+  }
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);

@@ -1,10 +1,12 @@
 #include "swarmctl/status.h"
 
+#include "api/conditions.h"
 #include "swarmctl/describe_writer.h"
 #include "swarmctl/drone_fields.h"
 #include "swarmctl/errors.h"
 #include "swarmctl/fetch.h"
 #include "swarmctl/next_action.h"
+#include "swarmctl/progress.h"
 #include "swarmctl/swarm_table.h"
 #include "swarmctl/table.h"
 #include "swarmctl/text.h"
@@ -44,7 +46,7 @@ void PrintConditions(const Json& swarm, std::ostream& out) {
   t.Print(out);
 }
 
-void PrintQueue(const Json& swarm, std::ostream& out) {
+void PrintQueue(const Json& swarm, WallTime now, std::ostream& out) {
   const Json* queue = DiscoveredQueue(swarm);
   if (queue == nullptr) {
     out << "QUEUE: not discovered yet\n";
@@ -58,6 +60,11 @@ void PrintQueue(const Json& swarm, std::ostream& out) {
             IntText(*queue, {"complete"}), IntText(*queue, {"failed"}),
             IntText(*queue, {"blocked"}), IntText(*queue, {"total"})});
   t.Print(out);
+  // What the controller's last pass made of it.
+  auto progress = ProgressOf(swarm, now);
+  if (!progress || !Find(swarm, {"status", "progress"})) return;
+  out << "ETA: " << (progress->eta ? FormatEta(*progress->eta) : "unknown") << '\n';
+  out << "IDLE: " << IdleLine(*progress) << '\n';
 }
 
 void PrintDrones(const std::vector<const Json*>& drones, std::ostream& out) {
@@ -97,7 +104,7 @@ void PrintStatus(const Json& swarm, const std::vector<const Json*>& drones,
   out << '\n';
   PrintConditions(swarm, out);
   out << '\n';
-  PrintQueue(swarm, out);
+  PrintQueue(swarm, now, out);
   out << '\n';
   PrintDrones(drones, out);
   out << '\n';

@@ -27,9 +27,9 @@ std::string RowText(const WatchSpec& spec, const Json* object, WallTime now) {
 
 }  // namespace
 
-std::string WatchPath(const std::string& path, const std::string& resource_version) {
+std::string WatchPath(const std::string& path, const std::string& resource_version, int seconds) {
   std::string out = path + (path.find('?') == std::string::npos ? "?" : "&") +
-                    "watch=true&timeoutSeconds=" + std::to_string(kWatchSeconds);
+                    "watch=true&timeoutSeconds=" + std::to_string(seconds);
   if (!resource_version.empty()) out += "&resourceVersion=" + EscapeComponent(resource_version);
   return out;
 }

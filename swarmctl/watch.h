@@ -39,7 +39,8 @@ int RunWatch(const WatchSpec& spec, ApiTransport& api, const Clock& clock, std::
              std::ostream& err);
 
 // `path` with "watch=true", the resource version (none: every object first
-// as ADDED) and kWatchSeconds added to its query.
-std::string WatchPath(const std::string& path, const std::string& resource_version);
+// as ADDED) and how long to wait (timeoutSeconds) added to its query.
+std::string WatchPath(const std::string& path, const std::string& resource_version,
+                      int seconds = kWatchSeconds);
 
 }  // namespace swarm::ctl

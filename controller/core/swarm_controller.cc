@@ -160,7 +160,13 @@ Result<api::Swarm> SwarmController::GetSwarm(std::string* resource_version) {
   std::lock_guard<std::mutex> l(mu_);
   if (resource_version) *resource_version = watch_.ResourceVersion();
   if (!state_.swarm) return NotFound(kNoSwarmYet);
-  return *state_.swarm;
+  return SwarmLocked();
+}
+
+api::Swarm SwarmController::SwarmLocked() const {
+  api::Swarm swarm = *state_.swarm;
+  swarm.status.progress = queue_.progress();
+  return swarm;
 }
 
 std::vector<api::Drone> SwarmController::DronesLocked() const {
@@ -355,7 +361,7 @@ Result<WatchBatch> SwarmController::WatchStart(const WatchRequest& request) {
   auto add = [&](auto object) { batch.items.push_back({WatchChange::kAdded, std::move(object)}); };
   switch (request.kind) {
     case WatchKind::kSwarm:
-      if (state_.swarm) add(*state_.swarm);
+      if (state_.swarm) add(SwarmLocked());
       break;
     case WatchKind::kDrone:
       for (auto& d : DronesLocked()) add(std::move(d));
@@ -403,7 +409,7 @@ WatchItem SwarmController::WatchedLocked(WatchKind kind, const std::string& name
     case WatchKind::kEvent:
       break;
   }
-  if (state_.swarm) return {now(true), *state_.swarm};
+  if (state_.swarm) return {now(true), SwarmLocked()};
   api::Swarm gone;
   gone.metadata.name = name;
   return {now(false), std::move(gone)};

@@ -232,6 +232,8 @@ class SwarmController {
   Result<api::Drone> DroneVerbLocked(const std::string& name,
                                      const std::function<Status(Changes&)>& change);
   std::vector<api::Drone> DronesLocked() const;
+  // The Swarm as reads give it: with status.progress from the last pass.
+  api::Swarm SwarmLocked() const;
   // A watch without a resource version: every object as ADDED (the last
   // events), at the current version. Takes the lock.
   Result<WatchBatch> WatchStart(const WatchRequest& request);

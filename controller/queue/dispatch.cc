@@ -216,6 +216,20 @@ Status Queue::Dispatch() {
   held_.clear();
   for (const auto& h : decision.held) held_[h.drone] = {in.now + h.until, h.package};
   longest_ = decision.longest;
+  progress_ = {};
+  progress_.as_of = in.now;
+  if (!decision.priority.empty() && in.policy == Policy::kCriticalPath) {
+    progress_.eta_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::max(decision.longest, decision.work_left))
+                                .count();
+  }
+  for (const DroneCapacity& d : in.drones) {
+    if (!d.eligible) continue;
+    progress_.cores += d.cores;
+    double busy = 0;
+    for (size_t i : packages.BuildingOn(d.name)) busy += WidthOf(packages[i], d, false);
+    progress_.busy_cores += std::min<double>(busy, d.cores);
+  }
   fastest_per_core_ = decision.fastest_per_core;
   fastest_ = decision.fastest;
   // The ready set follows the critical path as it is now.

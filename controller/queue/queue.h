@@ -60,6 +60,8 @@ class Queue {
   // The scheduler's pass over every drone and package: assignments, Blocked
   // and unblocked packages, the ready set's priorities. O(queue + roster).
   Status Dispatch();
+  // How the queue goes, as the last Dispatch saw it.
+  const api::SwarmProgress& progress() const { return progress_; }
   // Hands `name` its next builds from the head of the ready set, within its
   // free slots: what a heartbeat or a completion does instead of a pass.
   Status DispatchTo(const std::string& name);
@@ -103,6 +105,7 @@ class Queue {
   std::set<std::string> memory_full_;  // drones that OOM-killed a build since their last end
   // The longest remaining critical path at the last pass.
   Duration longest_{0};
+  api::SwarmProgress progress_;  // of the last pass
   std::string id_prefix_;
   uint64_t next_assignment_ = 0;
 };

@@ -654,6 +654,7 @@ SchedulingDecision Schedule(const SchedulingInput& in, std::span<const api::Pack
     if (d.eligible) capacity += d.speed;
   }
   const double work_end = capacity > 0 ? remaining / capacity : 0;
+  out.work_left = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(work_end));
   int held_while_full = 0;
   for (size_t i : ready) {
     const bool whole = NeedsWholeDrone(packages[i], timed[i], estimate[i], path[i], out.longest);

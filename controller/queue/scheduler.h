@@ -172,6 +172,10 @@ struct SchedulingDecision {
   std::vector<Held> held;
   // The longest remaining critical path (the first package's priority).
   Duration longest{0};
+  // The CPU time of the Needed and Building packages (Building ones whole)
+  // over the eligible drones' capacity: when the work left would end were
+  // every core busy. Under critical-path only.
+  Duration work_left{0};
   // The fastest per-core speed among the drones (DurationAlongside), and
   // the fastest drone's speed (DurationOn).
   double fastest_per_core = 0;

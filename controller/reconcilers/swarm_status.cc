@@ -27,6 +27,37 @@ api::Condition AllMembers(const std::vector<api::Drone>& drones, const std::stri
   return {type, api::kFalse, false_reason, counts + "; not yet: " + lagging, {}};
 }
 
+// Whether the current queue is built: every package Complete.
+api::Condition QueueComplete(const api::Condition& queue_current, const api::QueueSummary& q) {
+  namespace reason = api::reason;
+  const std::string type = api::condition::kQueueComplete;
+  const std::string counts =
+      std::to_string(q.complete) + " of " + std::to_string(q.total) + " packages complete";
+  if (queue_current.status != api::kTrue) {
+    return {type,
+            api::kFalse,
+            reason::kQueueNotCurrent,
+            "the queue is not current: " + queue_current.message,
+            {}};
+  }
+  if (q.total == 0) return {type, api::kFalse, reason::kNoQueue, "no package is queued", {}};
+  if (q.complete == q.total) return {type, api::kTrue, reason::kAllBuilt, counts, {}};
+  if (q.needed + q.building > 0) {
+    return {type,
+            api::kFalse,
+            reason::kBuilding,
+            counts + ", " + std::to_string(q.building) + " building, " + std::to_string(q.needed) +
+                " needed",
+            {}};
+  }
+  return {type,
+          api::kFalse,
+          reason::kPackagesBlocked,
+          counts + "; " + std::to_string(q.blocked + q.failed) +
+              " blocked or failed wait for a person (swarmctl get packages)",
+          {}};
+}
+
 }  // namespace
 
 api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
@@ -69,6 +100,7 @@ api::SwarmStatus ReconcileSwarmStatus(const api::Swarm& swarm,
     api::SetCondition(status.conditions, std::move(*c), now);
   }
   api::SetCondition(status.conditions, queue_current, now);
+  api::SetCondition(status.conditions, QueueComplete(queue_current, queue), now);
   return status;
 }
 

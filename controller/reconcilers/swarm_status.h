@@ -2,7 +2,7 @@
 
 // Swarm status: observedGeneration, the queue summary and the swarm-wide
 // conditions (DronesReady, Deployed, TreeSynced, QueueCurrent, SystemicFault,
-// Converged), derived from the spec, the members' conditions and the queue
+// Converged, QueueComplete), derived from the spec, the members' conditions and the queue
 // reconciler's verdict. Pure: the caller writes the result only when it
 // differs from what is stored.
 

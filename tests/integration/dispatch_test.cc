@@ -37,6 +37,10 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
          {"drone-tarn", "2", "32Gi", slow},
          {"drone-vega", "2", "32Gi", slow}},
         dag_);
+  // As an operator waits for it, piped: the one line, no progress line.
+  auto waited = h_.Swarmctl({"wait", "--for=condition=QueueComplete", "--timeout=90s"});
+  ASSERT_EQ(waited.exit_code, 0) << waited.err << Diagnose();
+  EXPECT_EQ(waited.out, "swarm/home condition met\n");
   ASSERT_TRUE(WaitAllComplete(30)) << Diagnose();
   ExpectWatchedToComplete(h_.dir().File("watch.out"), 30);
 
@@ -68,6 +72,9 @@ TEST_F(DispatchTest, ThirtyPackagesAreBuiltByThreeDronesInDependencyOrder) {
   ExpectIndexed(30);
   auto status = h_.Swarmctl({"status"});
   EXPECT_NE(status.out.find("30"), std::string::npos) << status.out;
+  // Nothing left: no time to go, and every core of the three idle.
+  EXPECT_NE(status.out.find("\nETA: 0s\nIDLE: 6 of 6 cores idle (100%)\n"), std::string::npos)
+      << status.out;
 
   // Prometheus' view of the same run, with a viewer token: it says what
   // happened, and promtool takes it.

@@ -82,5 +82,30 @@ TEST(SwarmStatusTest, TransitionTimeMovesOnlyOnStatusChange) {
   EXPECT_EQ(c->last_transition_time, clock.Now());
 }
 
+TEST(SwarmStatusTest, QueueCompleteOnlyWhenEveryPackageOfTheCurrentQueueIs) {
+  FakeClock clock;
+  api::Swarm s;
+  const std::vector<api::Drone> members = {Member("a", api::kTrue, "HeartbeatReceived")};
+  auto with = [&](int complete, int needed, int building, int blocked,
+                  const api::Condition& current = kCurrent) {
+    api::QueueSummary q;
+    q.total = complete + needed + building + blocked;
+    q.complete = complete;
+    q.needed = needed;
+    q.building = building;
+    q.blocked = blocked;
+    auto status = ReconcileSwarmStatus(s, members, current, q, clock.Now());
+    const api::Condition* c = api::FindCondition(status.conditions, "QueueComplete");
+    return c ? c->status + "/" + c->reason + ": " + c->message : "none";
+  };
+  EXPECT_EQ(with(3, 0, 0, 0), "True/AllBuilt: 3 of 3 packages complete");
+  EXPECT_EQ(with(1, 1, 1, 0), "False/Building: 1 of 3 packages complete, 1 building, 1 needed");
+  EXPECT_EQ(with(2, 0, 0, 1),
+            "False/PackagesBlocked: 2 of 3 packages complete; 1 blocked or failed wait for a "
+            "person (swarmctl get packages)");
+  EXPECT_EQ(with(0, 0, 0, 0), "False/NoQueue: no package is queued");
+  EXPECT_EQ(with(3, 0, 0, 0, kStale), "False/QueueNotCurrent: the queue is not current: old tree");
+}
+
 }  // namespace
 }  // namespace swarm::controller::reconcilers
