@@ -19,6 +19,11 @@ namespace {
 
 bool IsData(OutputFormat f) { return f == OutputFormat::kJson || f == OutputFormat::kYaml; }
 
+void PrintNames(const std::string& kind, const std::vector<const Json*>& objects,
+                std::ostream& out) {
+  for (const Json* o : objects) out << ObjectName(kind, *o) << '\n';
+}
+
 int GetDrones(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTime now,
               std::ostream& out, std::ostream& err) {
   auto reply = FetchDrones(api, args.name);
@@ -27,6 +32,10 @@ int GetDrones(const GetArgs& args, OutputFormat format, ApiTransport& api, WallT
   if (!drones.ok()) return Fail(err, drones.status());
   if (IsData(format)) {
     PrintObject(*reply, format, out);
+    return kExitOk;
+  }
+  if (format == OutputFormat::kName) {
+    PrintNames("drone", *drones, out);
     return kExitOk;
   }
   if (drones->empty()) {
@@ -48,6 +57,10 @@ int GetPackages(const GetArgs& args, OutputFormat format, ApiTransport& api, std
     PrintObject(args.name.empty() ? *reply : *packages->front(), format, out);
     return kExitOk;
   }
+  if (format == OutputFormat::kName) {
+    PrintNames("package", *packages, out);
+    return kExitOk;
+  }
   if (packages->empty()) {
     err << "No resources found.\n";
     return kExitOk;
@@ -62,6 +75,10 @@ int GetSwarm(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTi
   if (!swarm.ok()) return Fail(err, swarm.status());
   if (IsData(format)) {
     PrintObject(*swarm, format, out);
+    return kExitOk;
+  }
+  if (format == OutputFormat::kName) {
+    PrintNames("swarm", {&*swarm}, out);
     return kExitOk;
   }
   // The DRONES column counts readiness, which only the drone list knows.
@@ -111,6 +128,10 @@ int GetEvents(const GetArgs& args, OutputFormat format, ApiTransport& api, WallT
     PrintObject(*reply, format, out);
     return kExitOk;
   }
+  if (format == OutputFormat::kName) {
+    PrintNames("event", *events, out);
+    return kExitOk;
+  }
   if (events->empty()) {
     err << "No resources found.\n";
     return kExitOk;
@@ -128,12 +149,14 @@ int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransp
   spec.name = args.name;
   switch (resource) {
     case Resource::kDrone:
+      spec.kind = "drone";
       spec.path = kDronesPath;
       spec.table = [wide](const std::vector<const Json*>& objects, WallTime now) {
         return DroneTable(objects, wide, now);
       };
       break;
     case Resource::kPackage:
+      spec.kind = "package";
       spec.path = kPackagesPath;
       spec.table = [wide](const std::vector<const Json*>& objects, WallTime) {
         return PackageTable(objects, wide);
@@ -142,6 +165,7 @@ int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransp
     case Resource::kEvent: {
       auto path = EventsPath(args.for_object);
       if (!path.ok()) return Fail(err, path.status(), kExitUsage);
+      spec.kind = "event";
       spec.path = *path;
       spec.name.clear();
       spec.table = [](const std::vector<const Json*>& objects, WallTime now) {
@@ -150,6 +174,7 @@ int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransp
       break;
     }
     case Resource::kSwarm: {
+      spec.kind = "swarm";
       spec.path = kSwarmPath;
       // The DRONES column counts readiness, which only the drone list
       // knows: listed once per change of the Swarm.

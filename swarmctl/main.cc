@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "swarmctl/api_client.h"
 #include "swarmctl/apply.h"
+#include "swarmctl/completion.h"
 #include "swarmctl/connection.h"
 #include "swarmctl/describe.h"
 #include "swarmctl/diff.h"
@@ -70,8 +71,8 @@ int main(int argc, char** argv) {
   auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages or events");
   get_cmd->add_option("resource", get.resource, "swarm, drones, packages or events")->required();
   get_cmd->add_option("name", get.name, "one object's name");
-  get_cmd->add_option("-o,--output", get.output, "wide, json or yaml")
-      ->check(CLI::IsMember({"wide", "json", "yaml"}));
+  get_cmd->add_option("-o,--output", get.output, "wide, json, yaml or name")
+      ->check(CLI::IsMember({"wide", "json", "yaml", "name"}));
   get_cmd->add_flag("-w,--watch", get.watch,
                     "after listing, print each change as it happens (until interrupted)");
   get_cmd->add_option("--for", get.for_object,
@@ -115,6 +116,11 @@ int main(int argc, char** argv) {
     v.cmd->add_option("drone", drone, "the drone's name")->required();
   }
 
+  std::string shell;
+  auto* completion_cmd = app.add_subcommand(
+      "completion", "Print a shell completion script: source <(swarmctl completion bash)");
+  completion_cmd->add_option("shell", shell, "bash or zsh")->required();
+
   std::string package;
   auto* logs_cmd = app.add_subcommand("logs", "Print the last build log of a package");
   logs_cmd->add_option("package", package, "CATEGORY/NAME-VERSION, e.g. dev-libs/openssl-3.3.3")
@@ -132,6 +138,9 @@ int main(int argc, char** argv) {
     }
     return app.exit(e) == 0 ? ctl::kExitOk : ctl::kExitUsage;
   }
+
+  // Needs no controller.
+  if (*completion_cmd) return ctl::RunCompletion(shell, std::cout, std::cerr);
 
   // diff's 1 means "changes", so its errors are 2, as kubectl diff's.
   const int error_exit = *diff_cmd ? ctl::kExitDiffError : ctl::kExitError;

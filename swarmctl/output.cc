@@ -11,7 +11,8 @@ Result<OutputFormat> ParseOutputFormat(const std::string& s) {
   if (s == "wide") return OutputFormat::kWide;
   if (s == "json") return OutputFormat::kJson;
   if (s == "yaml") return OutputFormat::kYaml;
-  return InvalidArgument("unknown output format \"" + s + "\" (want wide, json or yaml)");
+  if (s == "name") return OutputFormat::kName;
+  return InvalidArgument("unknown output format \"" + s + "\" (want wide, json, yaml or name)");
 }
 
 void PrintObject(const Json& j, OutputFormat format, std::ostream& out) {
@@ -22,6 +23,17 @@ void PrintObject(const Json& j, OutputFormat format, std::ostream& out) {
   } else {
     out << JsonToYaml(j);
   }
+}
+
+}  // namespace swarm::ctl
+
+namespace swarm::ctl {
+
+std::string ObjectName(const std::string& kind, const Json& object) {
+  if (const Json* id = Find(object, {"id"}); id != nullptr && id->is_number()) {
+    return kind + "/" + id->dump();
+  }
+  return kind + "/" + StringOr(object, {"metadata", "name"}, "");
 }
 
 }  // namespace swarm::ctl

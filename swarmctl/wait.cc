@@ -12,18 +12,18 @@
 namespace swarm::ctl {
 namespace {
 
-struct Wanted {
+struct WantedCondition {
   std::string type;
   std::string status = api::kTrue;
 };
 
-Result<Wanted> ParseFor(const std::string& text) {
+Result<WantedCondition> ParseFor(const std::string& text) {
   constexpr std::string_view kPrefix = "condition=";
   if (text.rfind(kPrefix, 0) != 0 || text.size() == kPrefix.size()) {
     return InvalidArgument("--for \"" + text +
                            "\" is not condition=NAME[=STATUS] (e.g. condition=QueueComplete)");
   }
-  Wanted w;
+  WantedCondition w;
   w.type = text.substr(kPrefix.size());
   if (const size_t eq = w.type.find('='); eq != std::string::npos) {
     std::string status = w.type.substr(eq + 1);

@@ -70,6 +70,10 @@ int RunWatch(const WatchSpec& spec, ApiTransport& api, const Clock& clock, std::
         PrintObject(*object, spec.format, out);
         continue;
       }
+      if (spec.format == OutputFormat::kName) {
+        out << ObjectName(spec.kind, *object) << '\n';
+        continue;
+      }
       std::string row = RowText(spec, object, now);
       std::string& last = printed[KeyOf(*object)];
       if (row == last) continue;

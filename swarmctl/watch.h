@@ -25,6 +25,8 @@ struct WatchSpec {
   std::string path;
   // Only the object of this name ("" every one).
   std::string name;
+  // What -o name calls the objects: "drone", "package", ...
+  std::string kind;
   OutputFormat format = OutputFormat::kTable;
   // The table of these objects as they are at `now` (a header and a row each).
   std::function<Table(const std::vector<const Json*>&, WallTime now)> table;

@@ -12,9 +12,9 @@ SWARM_DEB_PACKAGES=(
 
 # What only the tests use: promtool (the metrics' format) is Debian's
 # prometheus; systemd-analyze and systemd-sysusers (the units, as written and
-# as installed) are Debian's systemd.
+# as installed) are Debian's systemd; zsh runs swarmctl's zsh completion.
 # shellcheck disable=SC2034
-SWARM_TEST_DEB_PACKAGES=(prometheus systemd)
+SWARM_TEST_DEB_PACKAGES=(prometheus systemd zsh)
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.

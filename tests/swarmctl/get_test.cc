@@ -251,7 +251,7 @@ TEST_F(GetTest, UsageErrorsSendNothing) {
             "error: unknown resource type \"pods\" (want swarm, drones, packages or events)\n");
   err_.str("");
   EXPECT_EQ(Run({"drones", "", "xml"}), 2);
-  EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json or yaml)\n");
+  EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json, yaml or name)\n");
   EXPECT_TRUE(api_.requests().empty());
 }
 
@@ -293,6 +293,18 @@ TEST_F(GetTest, ForIsCheckedBeforeAnythingIsSent) {
   EXPECT_EQ(Run(args), 2);
   EXPECT_NE(err_.str().find("--for goes with get events"), std::string::npos) << err_.str();
   EXPECT_TRUE(api_.requests().empty());
+}
+
+TEST_F(GetTest, NameOutputIsKindSlashNamePerLine) {
+  ASSERT_EQ(Run({"drones", "", "name"}), 0) << err_.str();
+  const std::string drones = out_.str();
+  EXPECT_NE(drones.find("drone/drone-izar\n"), std::string::npos) << drones;
+  for (size_t at = 0; at < drones.size(); at = drones.find('\n', at) + 1) {
+    EXPECT_EQ(drones.compare(at, 6, "drone/"), 0) << drones;
+  }
+  out_.str("");
+  ASSERT_EQ(Run({"swarm", "", "name"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "swarm/home\n");
 }
 
 }  // namespace

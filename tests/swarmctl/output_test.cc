@@ -7,15 +7,17 @@
 namespace swarm::ctl {
 namespace {
 
-TEST(ParseOutputFormatTest, AcceptsTheFourFormats) {
+TEST(ParseOutputFormatTest, AcceptsTheFiveFormats) {
   EXPECT_EQ(ParseOutputFormat("").value(), OutputFormat::kTable);
   EXPECT_EQ(ParseOutputFormat("wide").value(), OutputFormat::kWide);
   EXPECT_EQ(ParseOutputFormat("json").value(), OutputFormat::kJson);
   EXPECT_EQ(ParseOutputFormat("yaml").value(), OutputFormat::kYaml);
+  EXPECT_EQ(ParseOutputFormat("name").value(), OutputFormat::kName);
   auto bad = ParseOutputFormat("xml");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(bad.status().message(), "unknown output format \"xml\" (want wide, json or yaml)");
+  EXPECT_EQ(bad.status().message(),
+            "unknown output format \"xml\" (want wide, json, yaml or name)");
 }
 
 TEST(PrintObjectTest, JsonIsIndentedByFourInServerOrder) {
