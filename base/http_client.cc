@@ -98,6 +98,9 @@ Result<HttpResponse> HttpClient::Put(const std::string& path, const std::string&
 Result<HttpResponse> HttpClient::Post(const std::string& path, const std::string& body) {
   return Send("POST", path, &body);
 }
+Result<HttpResponse> HttpClient::Delete(const std::string& path) {
+  return Send("DELETE", path, nullptr);
+}
 
 namespace {
 
@@ -174,9 +177,11 @@ Result<HttpResponse> HttpClient::Send(const char* method, const std::string& pat
                                       const std::string* body) {
   httplib::Headers headers = BaseHeaders(token_, {});
   const std::string method_s = method;
-  httplib::Result res = method_s == "GET"   ? client_->Get(path, headers)
-                        : method_s == "PUT" ? client_->Put(path, headers, *body, "application/json")
-                                            : client_->Post(path, headers, *body, "application/json");
+  httplib::Result res = method_s == "GET"      ? client_->Get(path, headers)
+                        : method_s == "DELETE" ? client_->Delete(path, headers)
+                        : method_s == "PUT"
+                            ? client_->Put(path, headers, *body, "application/json")
+                            : client_->Post(path, headers, *body, "application/json");
   if (!res) {
     return Unreachable(res.error());
   }

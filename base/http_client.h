@@ -65,6 +65,7 @@ class HttpClient {
   Result<HttpResponse> Get(const std::string& path);
   Result<HttpResponse> Put(const std::string& path, const std::string& json_body);
   Result<HttpResponse> Post(const std::string& path, const std::string& json_body);
+  Result<HttpResponse> Delete(const std::string& path);
   // PUTs `body` as `content_type` with the extra `headers`.
   Result<HttpResponse> PutBody(const std::string& path, const std::string& body,
                                const std::string& content_type, const HttpHeaders& headers = {});

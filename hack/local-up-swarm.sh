@@ -67,9 +67,12 @@ done
 
 token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 admin_token=$(token)
+viewer_token=$(token)
 {
   echo "# token,name,role"
   echo "$admin_token,admin,admin"
+  # The dashboard's: it reads, and needs no client certificate.
+  echo "$viewer_token,dashboard,viewer"
 } > "$WORK_DIR/tokens.csv"
 for a in $AGENTS; do
   t=$(token)
@@ -111,6 +114,8 @@ clientKey: pki/admin.key
 YAML
 export SWARMCTL_CONFIG=$WORK_DIR/swarmctl.yaml
 echo "    listening on $server"
+echo "    dashboard: $server/#token=$viewer_token"
+echo "      (a read-only token; the browser warns about this demo's own CA until you accept it)"
 swarm::say "starting agents: $AGENTS (logs: $WORK_DIR/drones/<name>/agent.log)"
 
 for a in $AGENTS; do
@@ -161,23 +166,17 @@ done
 echo
 # The queue is current: the drones build it, in dependency order, and upload
 # each binary package to the controller's binhost.
-queue_field() {  # queue_field NAME: a count of status.queue
-  "$BIN_DIR/swarmctl" get swarm -o json | sed -n "s/^ *\"$1\": \([0-9]*\).*/\1/p" | head -1
-}
 swarm::say "waiting for the drones to build the queue"
-until total=$(queue_field total) && [ -n "$total" ] && [ "$total" -gt 0 ] &&
-  [ "$(queue_field complete)" = "$total" ]; do
-  if [ $SECONDS -ge $deadline ]; then
-    echo "!!! waiting for the queue failed: not built in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
-    "$BIN_DIR/swarmctl" status >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+if ! "$BIN_DIR/swarmctl" wait --for=condition=QueueComplete --timeout="$((deadline > SECONDS ? deadline - SECONDS : 0))s"; then
+  echo "!!! waiting for the queue failed: not built in ${READY_TIMEOUT}s; logs in $WORK_DIR" >&2
+  "$BIN_DIR/swarmctl" status >&2
+  exit 1
+fi
 "$BIN_DIR/swarmctl" get packages
 echo
 echo "binary packages: $WORK_DIR/binhost (also served at $server/binhost/)"
-echo "Try: SWARMCTL_CONFIG=$SWARMCTL_CONFIG $BIN_DIR/swarmctl get swarm -o yaml"
+echo "Try: SWARMCTL_CONFIG=$SWARMCTL_CONFIG $BIN_DIR/swarmctl get packages -w"
+echo "dashboard: $server/#token=$viewer_token"
 if [ "$ONESHOT" = 1 ]; then
   # Built with the sanitizers (hack/test.sh --sanitize), a program prints what
   # it found to its log and may go on or die: either way the run has failed.

@@ -3,18 +3,19 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "api/codec.h"
 #include "api/json_body.h"
 #include "api/protocol.h"
-#include "api/replies.h"
 #include "api/quantity.h"
+#include "api/replies.h"
 #include "controller/binhost/binhost.h"
 #include "controller/binhost/http.h"
+#include "controller/dashboard/dashboard.h"
 
 namespace swarm::controller {
 namespace {
@@ -366,7 +367,9 @@ Result<Identity> ApiServer::Authenticate(const httplib::Request& req) {
   std::string cn;
   if (who.ok() && certs) {
     cn = VerifiedPeerCommonName(req.ssl);
-    if (cn.empty()) {
+    // A client certificate guards what can change the swarm: a viewer only
+    // reads (a browser's dashboard, a Prometheus server), with its token.
+    if (cn.empty() && who->role != Role::kViewer) {
       who = Unauthenticated("this API needs a client certificate signed by the controller's "
                             "client CA");
     } else if (who->role == Role::kAgent && cn != who->name) {
@@ -558,6 +561,10 @@ void ApiServer::Routes() {
       }));
 
   BuildRoutes();
+
+  // The dashboard's page and files: no token (no data in them).
+  dashboard::Mount(
+      [this](const std::string& path, httplib::Server::Handler h) { Get(path, std::move(h)); });
 
   Post("/api/v1/swarm/fresh", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
                                                           httplib::Response& res) {

@@ -49,6 +49,12 @@ Result<std::shared_ptr<SSL_CTX>> MakeContext(const TlsFiles& f) {
     }
     SSL_CTX_set_client_CA_list(ctx.get(), names);
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, nullptr);
+    // Without a session id context OpenSSL refuses to resume a session it
+    // verified a client in, and a client that resumes (a browser, for each
+    // connection after its first) fails its handshake. A resumed session
+    // keeps the client certificate it was made with.
+    static constexpr unsigned char kSessionContext[] = "build-swarm";
+    SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof kSessionContext - 1);
   }
   return ctx;
 }

@@ -12,9 +12,10 @@ SWARM_DEB_PACKAGES=(
 
 # What only the tests use: promtool (the metrics' format) is Debian's
 # prometheus; systemd-analyze and systemd-sysusers (the units, as written and
-# as installed) are Debian's systemd; zsh runs swarmctl's zsh completion.
+# as installed) are Debian's systemd; zsh runs swarmctl's zsh completion;
+# the dashboard is tested in Debian's chromium, driven by chromium-driver.
 # shellcheck disable=SC2034
-SWARM_TEST_DEB_PACKAGES=(prometheus systemd zsh)
+SWARM_TEST_DEB_PACKAGES=(prometheus systemd zsh chromium chromium-driver)
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.
