@@ -107,7 +107,8 @@ TEST_F(DashboardTest, APersonWatchesTheQueueBuildAndSeesAGroundedDroneInRed) {
   EXPECT_EQ(cores, 2) << "the grounded drone's core counts for nothing";
   EXPECT_EQ(Text("document.querySelector('#queue-bar [data-phase=Complete]').title"),
             "30 Complete");
-  for (const auto& d : h_.GetJson("/api/v1/drones")["items"]) {
+  const json drones = h_.GetJson("/api/v1/drones");
+  for (const auto& d : drones["items"]) {
     const std::string name = d["metadata"]["name"];
     std::string words = h_.ReadyStatus(name) == "True" ? "Ready" : "Unknown";
     if (h_.DroneCondition(name, "Grounded").rfind("True/", 0) == 0) words += ", Grounded";

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,12 +153,14 @@ TEST(HttpServerTest, DownloadsThatAreNotReadTakeNoThreadFromOthers) {
   ConnectionLimits limits;
   Served s(limits);
   s.server().set_write_timeout(std::chrono::seconds(60));
-  const std::string chunk(1 << 20, 'x');
-  s.server().Get("/big", [&chunk](const httplib::Request&, httplib::Response& res) {
+  // Shared with the connection threads: they may still write when the test
+  // returns, until `s` stops them.
+  auto chunk = std::make_shared<const std::string>(1 << 20, 'x');
+  s.server().Get("/big", [chunk](const httplib::Request&, httplib::Response& res) {
     res.set_content_provider(size_t{256} << 20, "application/octet-stream",
-                             [&chunk](size_t offset, size_t length, httplib::DataSink& sink) {
+                             [chunk](size_t offset, size_t length, httplib::DataSink& sink) {
                                (void)offset;
-                               return sink.write(chunk.data(), std::min(length, chunk.size()));
+                               return sink.write(chunk->data(), std::min(length, chunk->size()));
                              });
   });
   std::vector<UniqueFd> stalled;
