@@ -57,8 +57,12 @@ std::string Base64Decode(const std::string& in) {
 std::unique_ptr<Browser> Browser::Start(std::string* why) {
   std::unique_ptr<Browser> b(new Browser());
   const int port = FreePort();
-  b->driver_ = Process::Start({"/usr/bin/chromedriver", "--port=" + std::to_string(port)},
-                              b->dir_.File("chromedriver.log"));
+  // Chromium runs in chromedriver's process group. Should the test die, the
+  // shell gets SIGTERM and kills that whole group, browser included.
+  b->driver_ = Process::Start({"/bin/sh", "-c",
+                               "trap 'kill -KILL 0' TERM; /usr/bin/chromedriver --port=" +
+                                   std::to_string(port) + " & wait"},
+                              b->dir_.File("chromedriver.log"), SIGTERM);
   auto client = HttpClient::Create("http://127.0.0.1:" + std::to_string(port), "");
   if (!b->driver_ || !client.ok()) {
     *why = "cannot start /usr/bin/chromedriver (Debian's chromium-driver)";

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,10 +63,11 @@ std::string SourcePath(const std::string& rel) {
 }
 
 std::unique_ptr<Process> Process::Start(const std::vector<std::string>& argv,
-                                        const std::string& log_path) {
+                                        const std::string& log_path, int death_signal) {
   std::vector<char*> args = CArgs(argv);
   int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return nullptr;
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(log_fd);
@@ -78,6 +80,10 @@ std::unique_ptr<Process> Process::Start(const std::vector<std::string>& argv,
     dup2(log_fd, 2);
     // A new process group: signals meant for the child do not hit the test.
     setpgid(0, 0);
+    // A test that dies (a sanitizer's abort, kill -9) takes its processes
+    // with it, instead of leaving them to load the machine.
+    prctl(PR_SET_PDEATHSIG, death_signal);
+    if (getppid() != parent) _exit(127);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -87,6 +93,8 @@ std::unique_ptr<Process> Process::Start(const std::vector<std::string>& argv,
 
 Process::~Process() {
   if (!reaped_) {
+    // The child leads a group of its own: all it started goes with it.
+    kill(-pid_, SIGKILL);
     kill(pid_, SIGKILL);
     Wait();
   }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,13 +20,15 @@
 
 namespace swarm::testing {
 
-// A child process with its output in a log file; killed (SIGKILL) and reaped
-// on destruction.
+// A child process with its output in a log file; killed (SIGKILL, with its
+// process group) and reaped on destruction.
 class Process {
  public:
-  // Starts argv (argv[0] a path); stdout and stderr go to `log_path`.
+  // Starts argv (argv[0] a path) in a process group of its own; stdout and
+  // stderr go to `log_path`. It gets `death_signal` when the thread that
+  // started it ends (the test died), so nothing outlives a dead test.
   static std::unique_ptr<Process> Start(const std::vector<std::string>& argv,
-                                        const std::string& log_path);
+                                        const std::string& log_path, int death_signal = SIGKILL);
   ~Process();
   pid_t pid() const { return pid_; }
   void Signal(int sig);
