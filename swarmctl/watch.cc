@@ -8,15 +8,6 @@
 namespace swarm::ctl {
 namespace {
 
-// What names an object of a watch: events by id (each occurrence its own
-// row), the rest by name.
-std::string KeyOf(const Json& object) {
-  if (const Json* id = Find(object, {"id"}); id != nullptr && id->is_number()) {
-    return "event/" + id->dump();
-  }
-  return StringOr(object, {"metadata", "name"}, "");
-}
-
 // The row `object` prints as, for telling whether it changed.
 std::string RowText(const WatchSpec& spec, const Json* object, WallTime now) {
   std::ostringstream row;
@@ -75,7 +66,7 @@ int RunWatch(const WatchSpec& spec, ApiTransport& api, const Clock& clock, std::
         continue;
       }
       std::string row = RowText(spec, object, now);
-      std::string& last = printed[KeyOf(*object)];
+      std::string& last = printed[ObjectName(spec.kind, *object)];
       if (row == last) continue;
       last = std::move(row);
       changed.push_back(object);
