@@ -86,13 +86,17 @@ Swarm DecodeDocument(YamlDiagnostics& diag, const YAML::Node& doc) {
   std::map<std::string, std::string> labels;  // accepted for kubectl habits; unused
   meta.ReadStringMap("labels", labels);
 
-  YamlMap spec = root.ReadMap("spec", {"portage", "deploy", "queue", "drones", "policy"});
+  YamlMap spec =
+      root.ReadMap("spec", {"portage", "deploy", "queue", "drones", "policy", "binhost"});
   spec.ReadMap("portage", {"treeRevision"})
       .ReadString("treeRevision", s.spec.portage.tree_revision);
   spec.ReadMap("deploy", {"version"}).ReadString("version", s.spec.deploy.version);
   DecodeQueue(spec, s.spec.queue);
   DecodeDrones(spec, s.spec.drones);
   DecodePolicy(spec, s.spec.policy);
+  YamlMap binhost = spec.ReadMap("binhost", {"promotion", "keepReleases"});
+  binhost.ReadString("promotion", s.spec.binhost.promotion);
+  binhost.ReadInt("keepReleases", s.spec.binhost.keep_releases);
   return s;
 }
 

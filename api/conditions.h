@@ -24,6 +24,9 @@ inline constexpr char kConverged[] = "Converged";
 // Every package of the current queue is Complete (`swarmctl wait
 // --for=condition=QueueComplete`).
 inline constexpr char kQueueComplete[] = "QueueComplete";
+// /binhost/current serves a release of the current queue, complete and
+// verified (docs/operations.md, "Releases").
+inline constexpr char kReleased[] = "Released";
 
 }  // namespace swarm::api::condition
 
@@ -73,5 +76,12 @@ inline constexpr char kPackagesBlocked[] = "PackagesBlocked";  // False: the res
 inline constexpr char kNoQueue[] = "NoQueue";                  // False: nothing discovered yet
 inline constexpr char kQueueNotCurrent[] =
     "QueueNotCurrent";  // False: another tree or deploy is wanted
+
+// Released, of the Swarm.
+inline constexpr char kPromoted[] = "Promoted";                    // True: current is the queue's release
+inline constexpr char kAwaitingPromotion[] = "AwaitingPromotion";  // False: cut, spec.binhost.promotion Manual
+inline constexpr char kOlderPromoted[] = "OlderPromoted";          // False: rolled back or promoted by hand
+inline constexpr char kVerificationFailed[] = "VerificationFailed";  // False: not cut; packages requeued
+inline constexpr char kQueueIncomplete[] = "QueueIncomplete";      // False: no release of this queue yet
 
 }  // namespace swarm::api::reason

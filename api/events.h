@@ -60,5 +60,11 @@ inline constexpr char kCapacityLabelsMissing[] = "CapacityLabelsMissing";
 // The Swarm.
 inline constexpr char kSystemicFault[] = "SystemicFault";
 inline constexpr char kSystemicFaultCleared[] = "SystemicFaultCleared";
+// Releases (objects of kind Release, but ReleaseRefused, of the Swarm).
+inline constexpr char kReleaseCut[] = "ReleaseCut";
+inline constexpr char kReleasePromoted[] = "ReleasePromoted";
+inline constexpr char kReleaseRolledBack[] = "ReleaseRolledBack";  // of the release promoted again
+inline constexpr char kReleasePruned[] = "ReleasePruned";
+inline constexpr char kReleaseRefused[] = "ReleaseRefused";  // a file failed verification
 
 }  // namespace swarm::api::events

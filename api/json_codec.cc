@@ -160,6 +160,8 @@ nlohmann::json SwarmSpecToJson(const SwarmSpec& spec) {
          {{"probeInterval", FormatDuration(p.health.probe_interval)},
           {"memoryDegradedPercent", p.health.memory_degraded_percent},
           {"diskDegradedPercent", p.health.disk_degraded_percent}}}}},
+      {"binhost",
+       {{"promotion", spec.binhost.promotion}, {"keepReleases", spec.binhost.keep_releases}}},
   };
 }
 
@@ -213,6 +215,8 @@ nlohmann::json SwarmStatusToJson(const SwarmStatus& s) {
                           {"complete", q.complete},
                           {"failed", q.failed},
                           {"blocked", q.blocked}}},
+                        {"release",
+                         {{"promoted", s.release.promoted}, {"latest", s.release.latest}}},
                         {"observedFreshRequest", s.observed_fresh_request}};
   if (s.progress) {
     const SwarmProgress& p = *s.progress;
@@ -243,6 +247,11 @@ Result<SwarmStatus> SwarmStatusFromJson(const nlohmann::json& j) {
   q.Int("complete", s.queue.complete);
   q.Int("failed", s.queue.failed);
   q.Int("blocked", s.queue.blocked);
+  if (f.Get("release") != nullptr) {
+    JsonFields r(f.Child("release"), "release", errors);
+    r.String("promoted", s.release.promoted);
+    r.String("latest", s.release.latest);
+  }
   if (!errors.empty()) return ErrorsToStatus("swarm status", errors);
   return s;
 }

@@ -338,4 +338,60 @@ Result<Package> PackageFromJson(const json& j) {
   return p;
 }
 
+json ReleaseToJson(const Release& r, bool promoted, bool with_packages) {
+  json status = {{"treeRevision", r.tree_revision},
+                 {"deployVersion", r.deploy_version},
+                 {"queue", r.queue},
+                 {"packageCount", r.packages.size()},
+                 {"bytes", r.bytes},
+                 {"promoted", promoted},
+                 {"promotedAt", OptionalTimeToJson(r.promoted_at)},
+                 {"indexTimestamp", r.index_timestamp}};
+  if (with_packages) {
+    json packages = json::array();
+    for (const ReleasePackage& p : r.packages) {
+      json jp = {{"name", p.name}, {"binpkg", BinpkgToJson(p.binpkg)}};
+      if (!p.index_entry.empty()) jp["indexEntry"] = p.index_entry;
+      packages.push_back(std::move(jp));
+    }
+    status["packages"] = std::move(packages);
+  }
+  return {{"apiVersion", kApiVersion},
+          {"kind", kKindRelease},
+          {"metadata", {{"name", r.name}, {"creationTimestamp", FormatTime(r.created)}}},
+          {"status", std::move(status)}};
+}
+
+Result<Release> ReleaseFromJson(const json& j) {
+  std::vector<std::string> errors;
+  JsonFields top(j, "", errors);
+  Release r;
+  JsonFields meta(top.Child("metadata"), "metadata", errors);
+  meta.String("name", r.name);
+  meta.Time("creationTimestamp", r.created);
+  JsonFields st(top.Child("status"), "status", errors);
+  st.String("treeRevision", r.tree_revision);
+  st.String("deployVersion", r.deploy_version);
+  st.String("queue", r.queue);
+  st.Int64("bytes", r.bytes);
+  st.OptionalTime("promotedAt", r.promoted_at);
+  st.Int64("indexTimestamp", r.index_timestamp);
+  if (const json* packages = st.Get("packages")) {
+    if (!packages->is_array()) {
+      errors.push_back("status.packages: must be a list");
+    } else {
+      for (size_t i = 0; i < packages->size(); ++i) {
+        JsonFields pf((*packages)[i], "status.packages[" + std::to_string(i) + "]", errors);
+        ReleasePackage p;
+        pf.String("name", p.name);
+        if (auto b = ReadBinpkg(pf, "binpkg", errors, Digests::kControllers)) p.binpkg = *b;
+        pf.String("indexEntry", p.index_entry);
+        r.packages.push_back(std::move(p));
+      }
+    }
+  }
+  if (!errors.empty()) return ErrorsToStatus("release", errors);
+  return r;
+}
+
 }  // namespace swarm::api

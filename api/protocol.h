@@ -212,6 +212,45 @@ Result<Action> ActionFromJson(const nlohmann::json& j);
 nlohmann::json ActionResultToJson(const ActionResult& r);
 Result<ActionResult> ActionResultFromJson(const nlohmann::json& j);
 
+// One package of a release: its file as published, and the entry the
+// release's Packages index lists it with.
+struct ReleasePackage {
+  std::string name;  // cat/pkg-ver
+  BinaryPackageRef binpkg;
+  std::string index_entry;  // Package::index_entry; may be empty
+  bool operator==(const ReleasePackage&) const = default;
+};
+
+// An immutable snapshot of the binhost (docs/operations.md, "Releases"):
+// hard links of the published files under BINHOST/.releases/<name>/ with
+// a Packages index of their own, served at /binhost/releases/<name>/ and,
+// once promoted, at /binhost/current/.
+struct Release {
+  std::string name;  // "2026-12-06T0412Z-16b3ce4e": when it was cut, and the tree
+  WallTime created{};
+  std::string tree_revision;
+  std::string deploy_version;
+  // The queue it completes: a digest of its packages and their files, so one
+  // queue is released once. Empty for a release cut by hand before then.
+  std::string queue;
+  std::vector<ReleasePackage> packages;  // sorted by name
+  int64_t bytes = 0;                     // the sum of the packages' sizes
+  std::optional<WallTime> promoted_at;   // the last time it was promoted; never: unset
+  // The TIMESTAMP /binhost/current/Packages carries while it is promoted:
+  // greater than every earlier promotion's, so a client that cached a newer
+  // release's index still reads this one after a rollback.
+  int64_t index_timestamp = 0;
+  bool operator==(const Release&) const = default;
+};
+
+// The API form: metadata{name, creationTimestamp}, status{treeRevision,
+// deployVersion, queue, packageCount, bytes, promotedAt, indexTimestamp,
+// promoted} and, `with_packages`, status.packages[{name, binpkg, indexEntry}].
+// `promoted`: whether it is the one /binhost/current serves (not stored).
+nlohmann::json ReleaseToJson(const Release& r, bool promoted, bool with_packages);
+// Reads what ReleaseToJson wrote with its packages (the store's rows).
+Result<Release> ReleaseFromJson(const nlohmann::json& j);
+
 // The API form: metadata.name, spec.dependencies, status{phase, drone,
 // attempts, excludedDrones, lastFailure{class,message,drone}, reason,
 // treeRevision, deployVersion, assignment, startedAt, needsMemoryOver,

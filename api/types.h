@@ -21,6 +21,8 @@ inline constexpr char kKindDrone[] = "Drone";
 inline constexpr char kKindPackage[] = "Package";
 inline constexpr char kKindDroneList[] = "DroneList";
 inline constexpr char kKindEventList[] = "EventList";
+inline constexpr char kKindRelease[] = "Release";
+inline constexpr char kKindReleaseList[] = "ReleaseList";
 
 // Roles a roster member may hold. A member with no roles builds.
 inline constexpr char kRoleBuild[] = "build";
@@ -102,12 +104,25 @@ struct Policy {
   bool operator==(const Policy&) const = default;
 };
 
+// spec.binhost: how the binhost's releases are promoted and kept
+// (docs/swarm.md, "spec.binhost"; docs/operations.md, "Releases").
+inline constexpr char kPromotionAutomatic[] = "Automatic";  // promoted once cut and verified
+inline constexpr char kPromotionManual[] = "Manual";        // promoted by `swarmctl promote`
+inline constexpr int kDefaultKeepReleases = 5;
+
+struct BinhostSpec {
+  std::string promotion = kPromotionAutomatic;
+  int keep_releases = kDefaultKeepReleases;
+  bool operator==(const BinhostSpec&) const = default;
+};
+
 struct SwarmSpec {
   PortageSpec portage;
   DeploySpec deploy;
   QueueSpec queue;
   std::vector<DroneSpec> drones;
   Policy policy;
+  BinhostSpec binhost;
   bool operator==(const SwarmSpec&) const = default;
 };
 
@@ -158,10 +173,19 @@ struct SwarmProgress {
   bool operator==(const SwarmProgress&) const = default;
 };
 
+// The binhost's releases as the Swarm's status names them: what
+// /binhost/current serves, and the newest one cut.
+struct ReleaseSummary {
+  std::string promoted;  // empty until one is promoted
+  std::string latest;    // empty until one is cut
+  bool operator==(const ReleaseSummary&) const = default;
+};
+
 struct SwarmStatus {
   int64_t observed_generation = 0;
   std::vector<Condition> conditions;
   QueueSummary queue;
+  ReleaseSummary release;
   std::string observed_fresh_request;
   std::optional<SwarmProgress> progress;  // set on reads only
   bool operator==(const SwarmStatus&) const = default;

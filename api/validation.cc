@@ -227,6 +227,20 @@ void CheckPolicy(Checker& c, const Policy& p) {
   c.Percent(path + ".health.diskDegradedPercent", p.health.disk_degraded_percent);
 }
 
+void CheckBinhost(Checker& c, const BinhostSpec& b) {
+  const std::string path = "spec.binhost";
+  if (b.promotion != kPromotionAutomatic && b.promotion != kPromotionManual) {
+    c.Add(path + ".promotion", "unknown promotion " + Quote(b.promotion) + "; expected " +
+                                   kPromotionAutomatic + " or " + kPromotionManual);
+  }
+  // The promoted release and the one before it are always kept.
+  if (b.keep_releases < 2 || b.keep_releases > 1000) {
+    c.Add(path + ".keepReleases",
+          "must be from 2 (the promoted release and the one a rollback returns to) to 1000, got " +
+              std::to_string(b.keep_releases));
+  }
+}
+
 }  // namespace
 
 Status CheckTreeRevision(std::string_view revision) {
@@ -283,6 +297,7 @@ std::vector<FieldError> Validate(const Swarm& s) {
     }
   }
   CheckPolicy(c, s.spec.policy);
+  CheckBinhost(c, s.spec.binhost);
   return c.Take();
 }
 

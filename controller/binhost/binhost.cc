@@ -224,6 +224,19 @@ Result<std::unique_ptr<Binhost>> Binhost::Open(const std::string& dir) {
     return InvalidArgument(staging + " is on another filesystem than " + root +
                            ": publishing needs an atomic rename");
   }
+  // Releases are hard links of published files: on the binhost's filesystem.
+  const std::string releases = root + (root == "/" ? "" : "/") + ".releases";
+  struct stat releases_st;
+  if (::mkdir(releases.c_str(), 0755) != 0 && errno != EEXIST) {
+    return Unavailable("cannot create " + releases + ": " + ErrnoText());
+  }
+  if (::lstat(releases.c_str(), &releases_st) != 0 || !S_ISDIR(releases_st.st_mode)) {
+    return Unavailable(releases + " is not a directory");
+  }
+  if (releases_st.st_dev != root_st.st_dev) {
+    return InvalidArgument(releases + " is on another filesystem than " + root +
+                           ": a release hard-links the published files");
+  }
   int removed = 0;
   for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code rm;

@@ -168,6 +168,16 @@ class Binhost {
   // How many files Verify has hashed since Open (for logs and tests).
   int64_t files_hashed() const;
 
+  // The release GET /binhost/current/... serves (releases.h), and the
+  // TIMESTAMP its index carries there; an empty name: none is promoted.
+  // One switch: a request sees the release before it or the one after.
+  void SetCurrent(const std::string& release, int64_t index_timestamp);
+  std::pair<std::string, int64_t> Current() const;
+  // The absolute path of file `rel` of release `release` (its Packages
+  // included), for GET /binhost/releases/<release>/<rel>. NotFound, saying
+  // why, for anything but a regular file inside that release.
+  Result<std::string> ResolveReleaseFile(const std::string& release, const std::string& rel) const;
+
  private:
   friend class BinhostUpload;
   struct LiveUpload {
@@ -205,6 +215,8 @@ class Binhost {
   std::map<std::string, api::BinaryPackageRef> staged_;  // by assignment; guarded by mu_
   std::map<std::string, VerifiedStat> verified_;         // by relative path; guarded by mu_
   int64_t files_hashed_ = 0;                             // guarded by mu_
+  std::string current_;                                  // guarded by mu_
+  int64_t current_timestamp_ = 0;                        // guarded by mu_
 };
 
 }  // namespace swarm::controller

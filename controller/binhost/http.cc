@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "controller/binhost/binhost.h"
+#include "controller/binhost/releases.h"
 
 namespace swarm::controller {
 namespace {
@@ -36,11 +37,9 @@ void Reply(httplib::Response& res, int status, const std::string& text) {
   res.set_content(text + "\n", "text/plain");
 }
 
-void Serve(Binhost& binhost, const httplib::Request& req, httplib::Response& res) {
-  // req.path is URL-decoded: "%2e%2e" has become ".." and is refused below.
-  std::string rel = req.path.substr(sizeof(kPrefix) - 1);
-  if (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
-  Result<std::string> path = binhost.ResolveForServing(rel);
+// Streams the file at `path` (resolved for `rel`), or says why not.
+void ServeFile(const Result<std::string>& path, const std::string& rel,
+               const httplib::Request& req, httplib::Response& res) {
   if (!path.ok()) {
     // The reason may name the server's directories: logged, not sent.
     spdlog::debug("GET {}: {}", req.path, path.status().message());
@@ -76,9 +75,64 @@ void Serve(Binhost& binhost, const httplib::Request& req, httplib::Response& res
                            });
 }
 
+void Serve(Binhost& binhost, const httplib::Request& req, httplib::Response& res) {
+  // req.path is URL-decoded: "%2e%2e" has become ".." and is refused below.
+  std::string rel = req.path.substr(sizeof(kPrefix) - 1);
+  if (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+  ServeFile(binhost.ResolveForServing(rel), rel, req, res);
+}
+
+// Whether `host` (a Host header) may go into an index as it is: a name or
+// address and an optional port, nothing that could end a line or a URL's
+// authority.
+bool PlainHost(const std::string& host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// GET /binhost/current/<rel>: the promoted release, read once per request.
+void ServeCurrent(Binhost& binhost, bool tls, const httplib::Request& req,
+                  httplib::Response& res) {
+  const std::string rel = req.matches[1];
+  const auto [release, timestamp] = binhost.Current();
+  if (release.empty()) return Reply(res, 404, "no release is promoted yet: " + req.path);
+  if (rel != "Packages") {
+    return ServeFile(binhost.ResolveReleaseFile(release, rel), rel, req, res);
+  }
+  // The index names the release's own address for its files, so what a
+  // client fetches after it stays that release's even across a promotion.
+  const std::string host = req.get_header_value("Host");
+  const std::string base =
+      PlainHost(host) ? std::string(tls ? "https://" : "http://") + host + kPrefix + "/releases/" +
+                            release
+                      : "";
+  Result<std::string> index = CurrentIndex(binhost.dir(), release, timestamp, base);
+  if (!index.ok()) {
+    spdlog::warn("GET {}: {}", req.path, index.status().message());
+    return Reply(res, 404, "no index for release " + release);
+  }
+  res.set_header("X-Build-Swarm-Release", release);
+  res.set_content(std::move(index).value(), "text/plain; charset=utf-8");
+}
+
 }  // namespace
 
-void MountBinhost(httplib::Server& server, Binhost& binhost) {
+void MountBinhost(httplib::Server& server, Binhost& binhost, bool tls) {
+  // Before the live tree's route: the first that matches serves.
+  server.Get(R"(/binhost/current/(.+))",
+             [&binhost, tls](const httplib::Request& req, httplib::Response& res) {
+               ServeCurrent(binhost, tls, req, res);
+             });
+  server.Get(R"(/binhost/releases/([^/]+)/(.+))",
+             [&binhost](const httplib::Request& req, httplib::Response& res) {
+               const std::string rel = req.matches[2];
+               ServeFile(binhost.ResolveReleaseFile(req.matches[1], rel), rel, req, res);
+             });
   server.Get(R"(/binhost(/.*)?)", [&binhost](const httplib::Request& req, httplib::Response& res) {
     Serve(binhost, req, res);
   });

@@ -15,6 +15,7 @@
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "controller/binhost/binhost.h"
+#include "controller/binhost/releases.h"
 
 namespace swarm::controller {
 namespace {
@@ -158,6 +159,39 @@ Result<std::string> Binhost::ResolveForServing(const std::string& url_rel_path) 
   struct stat st;
   if (::stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return NotFound("not served: " + url_rel_path + " is not a regular file");
+  }
+  return real;
+}
+
+void Binhost::SetCurrent(const std::string& release, int64_t index_timestamp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = release;
+  current_timestamp_ = index_timestamp;
+}
+
+std::pair<std::string, int64_t> Binhost::Current() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {current_, current_timestamp_};
+}
+
+Result<std::string> Binhost::ResolveReleaseFile(const std::string& release,
+                                                const std::string& rel) const {
+  std::string why;
+  if (!IsValidReleaseName(release, &why)) return NotFound("not served: " + why);
+  if (!IsPlainRelativePath(rel, &why)) return NotFound("not served: " + why);
+  const std::string dir = ReleaseDir(root_, release);
+  const std::string candidate = dir + "/" + rel;
+  char resolved[PATH_MAX];
+  if (::realpath(candidate.c_str(), resolved) == nullptr) {
+    return NotFound("no file " + rel + " in release " + release + ": " + ErrnoText());
+  }
+  const std::string real = resolved;
+  if (real.compare(0, dir.size() + 1, dir + "/") != 0) {
+    return NotFound("not served: " + rel + " leads out of release " + release);
+  }
+  struct stat st;
+  if (::stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return NotFound("not served: " + rel + " is not a regular file");
   }
   return real;
 }

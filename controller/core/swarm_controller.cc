@@ -44,10 +44,14 @@ Status SwarmController::Start() {
   if (!statuses.ok()) return statuses.status();
   auto packages = store_->ListPackages();
   if (!packages.ok()) return packages.status();
+  auto releases = store_->ListReleases();
+  if (!releases.ok()) return releases.status();
   // What the store holds is the state: loaded once, before anything else runs.
   state_.swarm = std::move(swarm.value());
   for (auto& [name, status] : statuses.value()) state_.statuses[name] = std::move(status);
   state_.packages.Replace(std::move(packages.value()));
+  state_.releases = std::move(releases.value());
+  SortReleases(state_.releases);
   // The index of a previous run may be missing or older than the store.
   if (binhost_) binhost_->Reset(state_.packages);
   std::random_device random;

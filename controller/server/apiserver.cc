@@ -686,7 +686,7 @@ void ApiServer::BuildRoutes() {
                res.set_content(*log, "text/plain; charset=utf-8");
              }));
 
-  if (binhost_ != nullptr) MountBinhost(*server_, *binhost_);
+  if (binhost_ != nullptr) MountBinhost(*server_, *binhost_, options_.tls != nullptr);
 }
 
 }  // namespace swarm::controller

@@ -39,7 +39,7 @@ void Changes::Event(const std::string& kind, const std::string& name, const std:
 
 bool Changes::empty() const {
   return packages.empty() && drones.empty() && observed.empty() && removed_drones.empty() &&
-         !swarm && !queue && events.empty();
+         !swarm && !queue && events.empty() && releases.empty();
 }
 
 }  // namespace swarm::controller

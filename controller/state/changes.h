@@ -26,6 +26,8 @@ struct Changes {
   std::optional<api::Swarm> swarm;               // resourceVersion bumped on commit
   std::optional<std::vector<api::Package>> queue;  // replaces the whole queue
   std::vector<api::Event> events;                // timestamped on commit
+  // By name: stored whole, or (nullopt) deleted.
+  std::map<std::string, std::optional<api::Release>> releases;
 
   // The drone's status as this decision leaves it (a copy of the state's
   // until changed here).

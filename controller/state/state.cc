@@ -29,6 +29,13 @@ bool SwarmState::SystemicFault() const {
   return swarm && api::IsConditionTrue(swarm->status.conditions, api::condition::kSystemicFault);
 }
 
+const api::Release* SwarmState::FindRelease(const std::string& name) const {
+  for (const auto& r : releases) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
 // The heartbeat stores the report capped already; the labels are applied
 // again for a roster changed since the drone's last beat.
 int64_t SwarmState::DroneMemory(const std::string& name) const {

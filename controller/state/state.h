@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "api/protocol.h"
 #include "api/types.h"
 #include "controller/state/package_queue.h"
 
@@ -20,6 +21,9 @@ class SwarmState {
   std::optional<api::Swarm> swarm;                   // the stored Swarm
   std::map<std::string, api::DroneStatus> statuses;  // by drone name
   PackageQueue packages;                             // the stored queue, indexed
+  // The binhost's releases, oldest first (by when cut): a handful, as
+  // spec.binhost.keepReleases keeps them.
+  std::vector<api::Release> releases;
 
   // The roster member `name`, or null (also before the first apply). O(1):
   // the index is rebuilt when the generation moves.
@@ -27,6 +31,8 @@ class SwarmState {
   // The drone's status, or an empty one when it has none yet.
   const api::DroneStatus& Status(const std::string& name) const;
   bool SystemicFault() const;
+  // The release of that name, or null.
+  const api::Release* FindRelease(const std::string& name) const;
   // The drone's memory as counted: what it reports, capped by its memory
   // label (the label alone before it reports); 0 unknown.
   int64_t DroneMemory(const std::string& name) const;

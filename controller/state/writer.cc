@@ -1,10 +1,19 @@
 #include "controller/state/writer.h"
 
+#include <algorithm>
+
 namespace swarm::controller {
+
+void SortReleases(std::vector<api::Release>& releases) {
+  std::stable_sort(releases.begin(), releases.end(),
+                   [](const api::Release& a, const api::Release& b) {
+                     return a.created != b.created ? a.created < b.created : a.name < b.name;
+                   });
+}
 
 Status StateWriter::Write(const Changes& c, std::vector<api::Event>* recorded) {
   const bool durable = !c.packages.empty() || !c.drones.empty() || !c.removed_drones.empty() ||
-                       c.swarm || c.queue || !c.events.empty();
+                       c.swarm || c.queue || !c.events.empty() || !c.releases.empty();
   if (!durable) return Status::Ok();
   return store_->Transaction([&]() -> Status {
     const WallTime now = clock_->Now();
@@ -25,6 +34,9 @@ Status StateWriter::Write(const Changes& c, std::vector<api::Event>* recorded) {
     }
     for (const auto& [name, s] : c.drones) {
       if (Status e = store_->PutDroneStatus(name, s); !e.ok()) return e;
+    }
+    for (const auto& [name, r] : c.releases) {
+      if (Status s = r ? store_->PutRelease(*r) : store_->DeleteRelease(name); !s.ok()) return s;
     }
     if (!c.swarm) return Status::Ok();
     // The spec is written only when the generation moved (an apply).
@@ -71,6 +83,16 @@ Status StateWriter::Commit(Changes c) {
   for (auto& [name, s] : c.drones) {
     state.statuses[name] = std::move(s);
     for (auto* l : listeners_) l->DroneChanged(name);
+  }
+  if (!c.releases.empty()) {
+    for (auto& [name, r] : c.releases) {
+      auto it = std::find_if(state.releases.begin(), state.releases.end(),
+                             [&name = name](const api::Release& x) { return x.name == name; });
+      if (it != state.releases.end()) state.releases.erase(it);
+      if (r) state.releases.push_back(std::move(*r));
+    }
+    SortReleases(state.releases);
+    for (auto* l : listeners_) l->ReleasesChanged(state.releases);
   }
   if (c.swarm) {
     // Within a generation only metadata and status change, so references to

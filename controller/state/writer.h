@@ -32,6 +32,8 @@ class CommitListener {
   virtual void EventRecorded(const api::Event& e) {}
   // Drone `name`'s status changed (stored or only observed).
   virtual void DroneChanged(const std::string& name) {}
+  // The releases changed; `after` is the state's list now.
+  virtual void ReleasesChanged(const std::vector<api::Release>& after) {}
   // The Swarm changed; `after` is the state's Swarm now.
   virtual void SwarmChanged(const api::Swarm& after) {}
   // The commit's last call: every change of it was told.
@@ -40,6 +42,9 @@ class CommitListener {
   // committed: what is there now is where changes begin.
   virtual void Loaded(const SwarmState& state) {}
 };
+
+// Orders releases as SwarmState::releases keeps them: oldest first.
+void SortReleases(std::vector<api::Release>& releases);
 
 class StateWriter {
  public:

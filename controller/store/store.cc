@@ -63,6 +63,13 @@ constexpr const char* kMigrations[] = {
       package TEXT NOT NULL
     );
     )sql",
+    // 3: the binhost's releases, one row each (api::ReleaseToJson with its packages).
+    R"sql(
+    CREATE TABLE releases (
+      name TEXT PRIMARY KEY NOT NULL,
+      release TEXT NOT NULL
+    );
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -471,6 +478,44 @@ Status Store::DeleteDrone(const std::string& name) {
   if (Status s = Admit(); !s.ok()) return s;
   Statement st(db_, "deleting a drone");
   if (Status s = st.Prepare("DELETE FROM drones WHERE name = ?1"); !s.ok()) return s;
+  st.Bind(1, name);
+  return st.Run();
+}
+
+Result<std::vector<api::Release>> Store::ListReleases() {
+  Statement st(db_, "listing releases");
+  if (Status s = st.Prepare("SELECT name, release FROM releases ORDER BY name"); !s.ok()) return s;
+  std::vector<api::Release> out;
+  while (true) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string name = st.Text(0);
+    auto j = Parse(st.Text(1), "release " + name);
+    if (!j.ok()) return j.status();
+    auto release = api::ReleaseFromJson(*j);
+    if (!release.ok()) return Internal("stored release " + name + ": " + release.status().message());
+    out.push_back(std::move(release).value());
+  }
+  return out;
+}
+
+Status Store::PutRelease(const api::Release& release) {
+  if (Status s = Admit(); !s.ok()) return s;
+  Statement st(db_, "writing a release");
+  if (Status s = st.Prepare("INSERT OR REPLACE INTO releases (name, release) VALUES (?1, ?2)");
+      !s.ok()) {
+    return s;
+  }
+  st.Bind(1, release.name);
+  st.Bind(2, api::ReleaseToJson(release, false, true).dump());
+  return st.Run();
+}
+
+Status Store::DeleteRelease(const std::string& name) {
+  if (Status s = Admit(); !s.ok()) return s;
+  Statement st(db_, "deleting a release");
+  if (Status s = st.Prepare("DELETE FROM releases WHERE name = ?1"); !s.ok()) return s;
   st.Bind(1, name);
   return st.Run();
 }

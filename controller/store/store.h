@@ -78,6 +78,13 @@ class Store {
   // Updates one queued package; NotFound when it is not queued.
   Status PutPackage(const api::Package& package);
 
+  // The binhost's releases, by name (which sorts them by when they were cut).
+  Result<std::vector<api::Release>> ListReleases();
+  // Writes `release` whole, replacing one of the same name.
+  Status PutRelease(const api::Release& release);
+  // Ok also when it was not there.
+  Status DeleteRelease(const std::string& name);
+
   void set_max_events(size_t n) { max_events_ = n; }
 
   // For tests of crash safety: after `commits` more commits (a Transaction,
