@@ -63,4 +63,33 @@ void BinhostFollower::QueueReplaced(const std::vector<api::Package>& before,
   Reset(after);
 }
 
+void BinhostFollower::ReleasesChanged(const std::vector<api::Release>& after) {
+  index_timestamps_.clear();
+  for (const auto& r : after) index_timestamps_[r.name] = r.index_timestamp;
+  current_changed_ = true;
+}
+
+void BinhostFollower::SwarmChanged(const api::Swarm& after) {
+  if (after.status.release.promoted == promoted_) return;
+  promoted_ = after.status.release.promoted;
+  current_changed_ = true;
+}
+
+void BinhostFollower::Committed() {
+  if (!current_changed_) return;
+  current_changed_ = false;
+  auto it = index_timestamps_.find(promoted_);
+  if (it == index_timestamps_.end()) {
+    binhost_->SetCurrent("", 0);
+  } else {
+    binhost_->SetCurrent(promoted_, it->second);
+  }
+}
+
+void BinhostFollower::Loaded(const SwarmState& state) {
+  ReleasesChanged(state.releases);
+  promoted_ = state.swarm ? state.swarm->status.release.promoted : "";
+  Committed();
+}
+
 }  // namespace swarm::controller

@@ -6,6 +6,7 @@
 // the controller's lock by BinhostIndexWriter).
 // Thread safety: the listener calls come under the controller's lock.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,12 +36,21 @@ class BinhostFollower final : public CommitListener {
 
   void PackageChanged(const api::Package& before, const api::Package& after) override;
   void QueueReplaced(const std::vector<api::Package>& before, const PackageQueue& after) override;
+  // What /binhost/current serves follows status.release.promoted and the
+  // promoted release's record: switched once per commit.
+  void ReleasesChanged(const std::vector<api::Release>& after) override;
+  void SwarmChanged(const api::Swarm& after) override;
+  void Committed() override;
+  void Loaded(const SwarmState& state) override;
 
  private:
   void Discard(const std::string& assignment);
 
   Binhost* const binhost_;
   std::unique_ptr<BinhostIndexWriter> index_;
+  std::map<std::string, int64_t> index_timestamps_;  // by release
+  std::string promoted_;
+  bool current_changed_ = false;
 };
 
 }  // namespace swarm::controller

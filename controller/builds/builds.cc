@@ -308,10 +308,18 @@ void Builds::Reclaim(const std::string& name, const std::string& why, bool exclu
 Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
                                    const Binhost::PublishedList& checked_list) {
   if (problems.empty()) return 0;
+  Changes changes;
+  const int requeued = RequeueCorruptInto(changes, problems, checked_list);
+  if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;
+  return requeued;
+}
+
+int Builds::RequeueCorruptInto(Changes& changes, const std::vector<BinhostProblem>& problems,
+                               const Binhost::PublishedList& checked_list) const {
   // A package republished while the check ran is not the file that was checked.
   std::set<std::pair<std::string, std::string>> checked;
   for (const auto& [name, ref] : checked_list) checked.insert({name, ref.sha256});
-  Changes changes;
+  int requeued = 0;
   for (const auto& problem : problems) {
     auto i = state_.packages.IndexOf(problem.package);
     if (!i) continue;
@@ -325,12 +333,11 @@ Result<int> Builds::RequeueCorrupt(const std::vector<BinhostProblem>& problems,
     next.completed_at.reset();
     next.index_entry.clear();
     changes.Package(state_, *i) = next;
+    ++requeued;
     changes.Event(api::kKindPackage, p.name, api::events::kWarning, api::events::kBinpkgCorrupt,
                   problem.what + "; " + p.name + " is built again");
     spdlog::warn("binhost: {}; {} is built again", problem.what, p.name);
   }
-  const int requeued = static_cast<int>(changes.packages.size());
-  if (Status st = writer_.Commit(std::move(changes)); !st.ok()) return st;
   return requeued;
 }
 

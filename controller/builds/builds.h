@@ -95,6 +95,9 @@ class Builds final : public CommitListener {
   // built again. Returns how many.
   Result<int> RequeueCorrupt(const std::vector<BinhostProblem>& problems,
                              const Binhost::PublishedList& checked);
+  // The same, into `changes` (a larger decision); returns how many.
+  int RequeueCorruptInto(Changes& changes, const std::vector<BinhostProblem>& problems,
+                         const Binhost::PublishedList& checked) const;
 
   // The most memory a drone that builds has, as the swarm pass counted it
   // (labels capping reports): no OOM teaches a package a floor above it.

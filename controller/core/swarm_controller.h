@@ -29,6 +29,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "controller/binhost/follower.h"
+#include "controller/reconcilers/releases.h"
 #include "controller/builds/builds.h"
 #include "controller/core/reconcile_loop.h"
 #include "controller/core/workqueue.h"
@@ -199,6 +200,39 @@ class SwarmController {
   // NotFound before the first apply.
   Result<FreshResult> RequestFresh();
 
+  // Releases (docs/operations.md, "Releases"). Each read and verb is O(the
+  // releases), never O(queue); cutting, verifying and pruning run from the
+  // binhost key (ReconcileReleases), their disk work outside the lock.
+  struct ReleaseList {
+    std::vector<api::Release> releases;  // oldest first
+    std::string promoted;
+    std::string resource_version;
+  };
+  Result<ReleaseList> ListReleases();
+  struct ReleaseDetail {
+    api::Release release;
+    bool promoted = false;
+    std::string previous;  // the release before it; empty when none
+    reconcilers::ReleaseDiff changes;
+  };
+  // NotFound for an unknown name.
+  Result<ReleaseDetail> GetRelease(const std::string& name);
+  // Asks for a release of what is published now, cut by the next binhost
+  // pass (started at once). FailedPrecondition without a binhost or Swarm.
+  Status RequestReleaseCut();
+  // Makes `name` the release /binhost/current serves: one transaction, one
+  // switch. NotFound for an unknown name; FailedPrecondition without a Swarm.
+  Result<api::Release> Promote(const std::string& name);
+  // Promotes the release before the promoted one. FailedPrecondition when
+  // none is promoted or none is before it.
+  Result<api::Release> Rollback();
+  // The releases' pass (key "binhost", after the check): removes release
+  // directories nothing records, cuts the queue's release once it is built
+  // whole (or one asked for), verifying every file, refusing it (its
+  // packages built again) when one fails; promotes it when automatic;
+  // prunes; sets the Swarm's Released condition.
+  Status ReconcileReleases();
+
   // Writes the binhost's Packages index now when a change waits (tests,
   // shutdown); otherwise its own thread does, shortly after each change.
   Status FlushBinhostIndex();
@@ -229,6 +263,10 @@ class SwarmController {
   void Stop();
 
  private:
+  // Puts the promotion of `name` into `c` (`reason`: ReleasePromoted or
+  // ReleaseRolledBack; `how` ends the event's message).
+  void PromoteInto(Changes& c, const api::Release& release, const std::string& reason,
+                   const std::string& how) const;
   Result<api::Drone> DroneVerbLocked(const std::string& name,
                                      const std::function<Status(Changes&)>& change);
   std::vector<api::Drone> DronesLocked() const;
@@ -274,6 +312,14 @@ class SwarmController {
   Duration binhost_interval_{0};
   int binhost_full_every_ = 0;
   int binhost_pass_ = 0;
+  // The work-queue key of the releases' pass alone (key "binhost" runs it
+  // after each check too).
+  static constexpr char kReleasesKey[] = "releases";
+  std::mutex releases_mu_;  // one ReconcileReleases at a time; taken before mu_
+  bool release_cut_requested_ = false;  // RequestReleaseCut; guarded by mu_
+  // "name sha256" of an earlier release's packages whose files failed a cut:
+  // left out of later releases. Guarded by mu_.
+  std::set<std::string> release_excluded_;
 
   WorkQueue work_;
   ReconcileLoop loop_;

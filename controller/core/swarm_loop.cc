@@ -109,6 +109,10 @@ void SwarmController::CheckBinhostEvery(Duration interval, int full_every) {
 ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
   // The binhost check requeues itself every interval; it is not one of the
   // keys the periodic resync adds, and a failed check waits for the next.
+  if (key == kReleasesKey) {
+    if (Status st = ReconcileReleases(); !st.ok()) spdlog::error("releases: {}", st.ToString());
+    return ReconcileOutcome{Status::Ok(), std::nullopt};
+  }
   if (key == kBinhostKey) {
     // Takes the lock only to list and to requeue: the hashing runs outside it.
     Duration interval;
@@ -121,6 +125,9 @@ ReconcileOutcome SwarmController::ReconcileKey(const std::string& key) {
     }
     auto n = VerifyBinhost(full);
     if (!n.ok()) spdlog::error("checking the binhost: {}", n.status().ToString());
+    if (Status st = ReconcileReleases(); !st.ok()) {
+      spdlog::error("releases: {}", st.ToString());
+    }
     ReconcileOutcome out{Status::Ok(), std::nullopt};
     if (interval > Duration(0)) out.requeue_after = interval;
     return out;
@@ -211,6 +218,11 @@ Status SwarmController::ReconcileSwarmLocked(Duration* next) {
       api::FindCondition(swarm.status.conditions, api::condition::kQueueCurrent);
   const bool went_stale =
       was != nullptr && was->status == api::kTrue && queue_current.status != api::kTrue;
+  // A queue built whole wants its release now, not at the next check.
+  if (binhost_ && api::IsConditionTrue(status.conditions, api::condition::kQueueComplete) &&
+      !api::IsConditionTrue(swarm.status.conditions, api::condition::kQueueComplete)) {
+    work_.Add(kReleasesKey);
+  }
   Changes changes;
   changes.Swarm(state_).status = std::move(status);
   if (went_stale) {

@@ -686,6 +686,54 @@ void ApiServer::BuildRoutes() {
                res.set_content(*log, "text/plain; charset=utf-8");
              }));
 
+  // The binhost's releases (docs/api.md, "Releases").
+  Get("/api/v1/releases", Authed(Need::kRead, [this](const Identity&, const httplib::Request&,
+                                                     httplib::Response& res) {
+        auto list = controller_->ListReleases();
+        if (!list.ok()) return WriteError(res, list.status());
+        json items = json::array();
+        for (const auto& r : list->releases) {
+          items.push_back(api::ReleaseToJson(r, r.name == list->promoted, false));
+        }
+        WriteJson(res, 200,
+                  ListJson(api::kKindReleaseList, std::move(items), list->resource_version));
+      }));
+
+  Get(R"(/api/v1/releases/([^/]+))",
+      Authed(Need::kRead,
+             [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+               auto detail = controller_->GetRelease(req.matches[1]);
+               if (!detail.ok()) return WriteError(res, detail.status());
+               json j = api::ReleaseToJson(detail->release, detail->promoted, true);
+               j["status"]["previous"] = detail->previous;
+               j["status"]["changes"] = {{"added", detail->changes.added},
+                                         {"removed", detail->changes.removed},
+                                         {"rebuilt", detail->changes.rebuilt}};
+               WriteJson(res, 200, j);
+             }));
+
+  Post("/api/v1/releases", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
+                                                       httplib::Response& res) {
+         if (Status st = controller_->RequestReleaseCut(); !st.ok()) return WriteError(res, st);
+         WriteJson(res, 202,
+                   {{"message", "a release of what is published now will be cut and verified"}});
+       }));
+
+  Post(R"(/api/v1/releases/([^/]+)/promote)",
+       Authed(Need::kAdmin,
+              [this](const Identity&, const httplib::Request& req, httplib::Response& res) {
+                auto r = controller_->Promote(req.matches[1]);
+                if (!r.ok()) return WriteError(res, r.status());
+                WriteJson(res, 200, api::ReleaseToJson(*r, true, false));
+              }));
+
+  Post("/api/v1/rollback", Authed(Need::kAdmin, [this](const Identity&, const httplib::Request&,
+                                                       httplib::Response& res) {
+         auto r = controller_->Rollback();
+         if (!r.ok()) return WriteError(res, r.status());
+         WriteJson(res, 200, api::ReleaseToJson(*r, true, false));
+       }));
+
   if (binhost_ != nullptr) MountBinhost(*server_, *binhost_, options_.tls != nullptr);
 }
 

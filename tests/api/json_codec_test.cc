@@ -60,6 +60,7 @@ TEST(SwarmToJsonTest, WritesTheWireShape) {
        "message": "3 of 3 ready", "lastTransitionTime": "2026-02-05T11:00:00Z"}],
       "queue": {"treeRevision": "", "deployVersion": "", "queueSpec": "", "total": 0, "needed": 0,
                 "building": 0, "complete": 0, "failed": 0, "blocked": 0},
+      "release": {"promoted": "", "latest": ""},
       "observedFreshRequest": ""})"));
 }
 
@@ -125,7 +126,7 @@ TEST(SwarmJsonDecodeTest, JsonErrorsNameLineAndColumnToo) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "request body:5:" + std::to_string(col) +
                                       ": spec.drone: unknown field \"drone\"; allowed fields: "
-                                      "portage, deploy, queue, drones, policy");
+                                      "portage, deploy, queue, drones, policy, binhost");
 
   r = DecodeSwarm(R"({"apiVersion": "buildswarm.io/v1alpha1", "kind": "Swarm",)", "body");
   ASSERT_FALSE(r.ok());

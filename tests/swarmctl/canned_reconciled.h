@@ -50,6 +50,7 @@ inline const std::string kReconciledSwarm = R"({
               "deployVersion": "2026.02.05", "queueSpec": "5d3c0a9e6b1f2874", "total": 6,
               "needed": 1, "building": 2,
               "complete": 1, "failed": 1, "blocked": 1},
+    "release": {"promoted": "2026-02-05T0915Z-b001a823", "latest": "2026-02-05T0915Z-b001a823"},
     "observedFreshRequest": "2026-02-05T09:00:00Z"
   }
 })";

@@ -149,7 +149,7 @@ TEST_F(StoreTest, OpenCreatesAnEmptyWalDatabase) {
   ASSERT_TRUE(events.ok());
   EXPECT_TRUE(events->empty());
   EXPECT_EQ(RawQuery(path_, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(RawQuery(path_, "PRAGMA user_version"), "2");
+  EXPECT_EQ(RawQuery(path_, "PRAGMA user_version"), "3");
 }
 
 TEST_F(StoreTest, ReopenKeepsData) {
