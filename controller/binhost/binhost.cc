@@ -419,6 +419,7 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
                        ": " + ErrnoText());
   }
   staged_.erase(it);
+  published_seq_[upload.path] = ++publish_seq_;
   lock.unlock();
   if (Status st = FsyncDir(fs::path(target).parent_path().string()); !st.ok()) {
     return Unavailable("published " + upload.path +
@@ -427,6 +428,41 @@ Result<api::BinaryPackageRef> Binhost::Publish(const std::string& assignment_id,
   lock.lock();
   RememberVerifiedLocked(upload.path, target, upload.sha256);
   return upload;
+}
+
+uint64_t Binhost::PublishSequence() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return publish_seq_;
+}
+
+Result<std::vector<std::string>> Binhost::RemoveUnneeded(const std::set<std::string>& needed,
+                                                         uint64_t as_of) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root_, fs::directory_options::none, ec), end;
+  if (ec) return Unavailable("cannot list the binhost " + root_ + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Unavailable("cannot list the binhost " + root_ + ": " + ec.message());
+    const std::string name = it->path().filename().string();
+    // .staging, .releases: never garbage of the live tree.
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    const std::string rel = it->path().string().substr(root_.size() + 1);
+    if (needed.count(rel) || !IsValidBinpkgPath(rel, nullptr)) continue;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto seq = published_seq_.find(rel);
+    if (seq != published_seq_.end() && seq->second > as_of) continue;
+    if (::unlink(it->path().c_str()) != 0 && errno != ENOENT) {
+      return Unavailable("cannot remove " + rel + " from the binhost: " + ErrnoText());
+    }
+    verified_.erase(rel);
+    if (seq != published_seq_.end()) published_seq_.erase(seq);
+    removed.push_back(rel);
+  }
+  return removed;
 }
 
 Status Binhost::Unpublish(const std::string& rel_path) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -168,6 +169,17 @@ class Binhost {
   // How many files Verify has hashed since Open (for logs and tests).
   int64_t files_hashed() const;
 
+  // Counts publications: each Publish's rename takes the next number.
+  uint64_t PublishSequence() const;
+  // Removes every binary package file of the live tree (not Packages, not
+  // under a dot-directory, only paths IsValidBinpkgPath takes) that `needed`
+  // does not name and that no Publish has put there after sequence `as_of`
+  // (a publication the caller's `needed` could not know of yet). Walks the
+  // tree: O(files), never under the controller's lock. Returns what it
+  // removed; Unavailable when the tree cannot be listed.
+  Result<std::vector<std::string>> RemoveUnneeded(const std::set<std::string>& needed,
+                                                  uint64_t as_of);
+
   // The release GET /binhost/current/... serves (releases.h), and the
   // TIMESTAMP its index carries there; an empty name: none is promoted.
   // One switch: a request sees the release before it or the one after.
@@ -215,6 +227,8 @@ class Binhost {
   std::map<std::string, api::BinaryPackageRef> staged_;  // by assignment; guarded by mu_
   std::map<std::string, VerifiedStat> verified_;         // by relative path; guarded by mu_
   int64_t files_hashed_ = 0;                             // guarded by mu_
+  uint64_t publish_seq_ = 0;                             // guarded by mu_
+  std::map<std::string, uint64_t> published_seq_;        // by path; guarded by mu_
   std::string current_;                                  // guarded by mu_
   int64_t current_timestamp_ = 0;                        // guarded by mu_
 };

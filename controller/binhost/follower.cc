@@ -44,6 +44,9 @@ void BinhostFollower::PackageChanged(const api::Package& before, const api::Pack
   if (!before.assignment.empty() && before.assignment != after.assignment) {
     Discard(before.assignment);
   }
+  if (before.binpkg && (!after.binpkg || after.binpkg->path != before.binpkg->path)) {
+    garbage_hint_ = true;
+  }
   const bool was_listed = Listed(before);
   if (Listed(after) && (!was_listed || before.binpkg != after.binpkg ||
                         before.index_entry != after.index_entry)) {
@@ -56,6 +59,7 @@ void BinhostFollower::PackageChanged(const api::Package& before, const api::Pack
 void BinhostFollower::QueueReplaced(const std::vector<api::Package>& before,
                                     const PackageQueue& after) {
   std::set<std::string> held;
+  garbage_hint_ = true;
   for (const auto& p : after) held.insert(p.assignment);
   for (const auto& p : before) {
     if (!p.assignment.empty() && !held.count(p.assignment)) Discard(p.assignment);

@@ -42,6 +42,14 @@ class BinhostFollower final : public CommitListener {
   void SwarmChanged(const api::Swarm& after) override;
   void Committed() override;
   void Loaded(const SwarmState& state) override;
+  // Whether a file of the live tree may have become garbage since the last
+  // call (a queue replaced, a package's file replaced or dropped; true after
+  // a start): the releases' pass then collects it.
+  bool TakeGarbageHint() {
+    const bool hint = garbage_hint_;
+    garbage_hint_ = false;
+    return hint;
+  }
 
  private:
   void Discard(const std::string& assignment);
@@ -51,6 +59,7 @@ class BinhostFollower final : public CommitListener {
   std::map<std::string, int64_t> index_timestamps_;  // by release
   std::string promoted_;
   bool current_changed_ = false;
+  bool garbage_hint_ = true;
 };
 
 }  // namespace swarm::controller

@@ -69,6 +69,8 @@ class Builds final : public CommitListener {
   void UnpublishUnrecorded(const std::string& package, const api::BinaryPackageRef& ref);
   // Releases the path BeginResult reserved.
   void EndPublish(const std::string& path) { publishing_.erase(path); }
+  // The paths being published now (reserved by BeginResult, not yet taken).
+  const std::set<std::string>& publishing() const { return publishing_; }
   // Judges the build's end (`published`: step 2's outcome for a success, else
   // null). Conflict when the assignment was taken back meanwhile; Rejected
   // when the success was refused: the package is built again and an event

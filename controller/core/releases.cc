@@ -79,9 +79,20 @@ Status SwarmController::ReconcileReleases() {
   };
   std::optional<CutJob> job;
   std::set<std::string> recorded;
+  // The live tree's files no queue package names (nor a publication in
+  // flight): releases hold their own links.
+  std::optional<std::set<std::string>> needed;
+  uint64_t needed_as_of = 0;
   {
     std::lock_guard<std::mutex> l(mu_);
     if (!state_.swarm) return Status::Ok();
+    if (binhost_->TakeGarbageHint()) {
+      needed.emplace(builds_.publishing());
+      for (const auto& p : state_.packages) {
+        if (p.binpkg) needed->insert(p.binpkg->path);
+      }
+      needed_as_of = binhost_->binhost().PublishSequence();
+    }
     for (const auto& r : state_.releases) recorded.insert(r.name);
     const api::Swarm& swarm = *state_.swarm;
     const std::vector<api::Package>& queue = state_.packages.packages();
@@ -129,6 +140,16 @@ Status SwarmController::ReconcileReleases() {
     spdlog::warn("releases: {}", orphans.status().ToString());
   } else {
     for (const auto& name : *orphans) spdlog::info("releases: removed {}, which nothing records", name);
+  }
+
+  if (needed) {
+    auto collected = binhost_->binhost().RemoveUnneeded(*needed, needed_as_of);
+    if (!collected.ok()) {
+      spdlog::warn("binhost: {}", collected.status().ToString());
+    } else if (!collected->empty()) {
+      spdlog::info("binhost: removed {} file(s) no queue package names, e.g. {}",
+                   collected->size(), collected->front());
+    }
   }
 
   // The cut: links, hashing, fsyncs; no lock.

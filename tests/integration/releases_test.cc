@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -143,6 +144,10 @@ TEST_F(ReleasesTest, HostsFollowCurrentThroughAPromotionAndARollbackByteForByte)
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   const std::string second = WaitPromotedOtherThan(first);
   ASSERT_FALSE(second.empty()) << Diagnose();
+  // The first queue's files leave the live tree; the first release keeps its links.
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(h_.dir().File("binhost/" + path)); }))
+      << path << " is still in the live tree";
+  EXPECT_TRUE(std::filesystem::exists(h_.dir().File("binhost/.releases/" + first + "/" + path)));
   HostView two = ReadCurrent();
   EXPECT_EQ(two.files.size(), 30u);
   for (const auto& [cpv, content] : two.files) {

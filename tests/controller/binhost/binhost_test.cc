@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -205,6 +206,41 @@ TEST(BinhostTest, UnpublishRemovesAFileNothingRecords) {
   EXPECT_FALSE(fs::exists(b->dir() + "/" + kPkg));
   EXPECT_TRUE(b->Unpublish(kPkg).ok()) << "already gone is fine";
   EXPECT_EQ(b->Unpublish("../etc/passwd").code(), StatusCode::kInvalidArgument);
+}
+
+TEST(BinhostTest, RemoveUnneededTakesOnlyOldBinaryPackagesNobodyNames) {
+  TempDir tmp;
+  std::unique_ptr<Binhost> b = MustOpenBinhost(tmp.File("binhost"));
+  const std::string old_pkg = "dev-libs/a/a-1-1.gpkg.tar";
+  const std::string kept = "dev-libs/b/b-1-1.gpkg.tar";
+  for (const auto& [id, path] : {std::pair{"a1", old_pkg}, {"b1", kept}}) {
+    Result<api::BinaryPackageRef> staged = Upload(*b, id, path, "bytes");
+    ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+    ASSERT_TRUE(b->Publish(id, *staged).ok());
+  }
+  const uint64_t as_of = b->PublishSequence();
+  EXPECT_EQ(as_of, 2u);
+  // Published after the caller looked: not garbage, whatever it names.
+  const std::string late = "dev-libs/c/c-1-1.gpkg.tar";
+  Result<api::BinaryPackageRef> staged = Upload(*b, "c1", late, "bytes");
+  ASSERT_TRUE(staged.ok());
+  ASSERT_TRUE(b->Publish("c1", *staged).ok());
+  // Not binary packages of the live tree: left alone.
+  std::ofstream(b->dir() + "/README") << "mine";
+  fs::create_directories(b->dir() + "/.releases/r1/dev-libs/a");
+  std::ofstream(b->dir() + "/.releases/r1/" + old_pkg) << "bytes";
+  auto removed = b->RemoveUnneeded({kept}, as_of);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, std::vector<std::string>{old_pkg});
+  EXPECT_FALSE(fs::exists(b->dir() + "/" + old_pkg));
+  EXPECT_TRUE(fs::exists(b->dir() + "/" + kept));
+  EXPECT_TRUE(fs::exists(b->dir() + "/" + late));
+  EXPECT_TRUE(fs::exists(b->dir() + "/README"));
+  EXPECT_TRUE(fs::exists(b->dir() + "/.releases/r1/" + old_pkg));
+  // Once the caller knows of it, the late one goes too when unnamed.
+  removed = b->RemoveUnneeded({kept}, b->PublishSequence());
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, std::vector<std::string>{late});
 }
 
 TEST(BinhostTest, UppercaseDigestsAreAccepted) {
