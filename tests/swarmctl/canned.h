@@ -137,7 +137,8 @@ inline const std::string kSwarm = R"({
              "conditions": [{"type": "SystemicFault", "status": "False", "reason": "NoFault",
                              "message": "", "lastTransitionTime": "2026-02-03T10:30:00Z"}],
              "queue": {"treeRevision": "", "deployVersion": "", "queueSpec": "", "total": 0,
-                       "needed": 0, "building": 0, "complete": 0, "failed": 0, "blocked": 0}}
+                       "needed": 0, "building": 0, "complete": 0, "failed": 0, "blocked": 0},
+             "release": {"promoted": "", "latest": ""}}
 })";
 
 inline const std::string kIzarEvents = R"({"kind": "EventList", "items": [
