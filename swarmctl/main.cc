@@ -68,15 +68,17 @@ int main(int argc, char** argv) {
       ->required();
 
   ctl::GetArgs get;
-  auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages or events");
-  get_cmd->add_option("resource", get.resource, "swarm, drones, packages or events")->required();
+  auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages, events or releases");
+  get_cmd->add_option("resource", get.resource, "swarm, drones, packages, events or releases")
+      ->required();
   get_cmd->add_option("name", get.name, "one object's name");
   get_cmd->add_option("-o,--output", get.output, "wide, json, yaml or name")
       ->check(CLI::IsMember({"wide", "json", "yaml", "name"}));
   get_cmd->add_flag("-w,--watch", get.watch,
                     "after listing, print each change as it happens (until interrupted)");
   get_cmd->add_option("--for", get.for_object,
-                      "events: only those of drone/NAME, package/NAME or swarm/NAME");
+                      "events: only those of drone/NAME, package/NAME, release/NAME or "
+                      "swarm/NAME");
 
   ctl::DescribeArgs describe;
   auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
