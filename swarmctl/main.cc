@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
                       "swarm/NAME");
 
   ctl::DescribeArgs describe;
-  auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
-  describe_cmd->add_option("resource", describe.resource, "swarm or drone")->required();
+  auto* describe_cmd = app.add_subcommand("describe", "Show a swarm, drone or release in detail");
+  describe_cmd->add_option("resource", describe.resource, "swarm, drone or release")->required();
   describe_cmd->add_option("name", describe.name, "one object's name; default: all");
 
   ctl::WaitArgs wait;
