@@ -21,6 +21,7 @@
 #include "swarmctl/fresh.h"
 #include "swarmctl/get.h"
 #include "swarmctl/logs.h"
+#include "swarmctl/release_verbs.h"
 #include "swarmctl/status.h"
 #include "swarmctl/wait.h"
 
@@ -118,6 +119,13 @@ int main(int argc, char** argv) {
     v.cmd->add_option("drone", drone, "the drone's name")->required();
   }
 
+  std::string release;
+  auto* promote_cmd = app.add_subcommand("promote", "Serve a release at /binhost/current");
+  promote_cmd->add_option("release", release, "the release's name (swarmctl get releases)")
+      ->required();
+  auto* rollback_cmd = app.add_subcommand(
+      "rollback", "Serve the release before the promoted one at /binhost/current");
+
   std::string shell;
   auto* completion_cmd = app.add_subcommand(
       "completion", "Print a shell completion script: source <(swarmctl completion bash)");
@@ -165,6 +173,8 @@ int main(int argc, char** argv) {
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);
+  if (*promote_cmd) return ctl::RunPromote(release, **api, std::cout, std::cerr);
+  if (*rollback_cmd) return ctl::RunRollback(**api, std::cout, std::cerr);
   for (const auto& v : drone_verbs) {
     if (*v.cmd) return ctl::RunDroneVerb(v.verb, drone, **api, std::cout, std::cerr);
   }
