@@ -21,6 +21,7 @@
 #include "swarmctl/fresh.h"
 #include "swarmctl/get.h"
 #include "swarmctl/logs.h"
+#include "swarmctl/release_cut.h"
 #include "swarmctl/release_verbs.h"
 #include "swarmctl/status.h"
 #include "swarmctl/wait.h"
@@ -119,6 +120,17 @@ int main(int argc, char** argv) {
     v.cmd->add_option("drone", drone, "the drone's name")->required();
   }
 
+  ctl::ReleaseCutArgs cut;
+  auto* release_cmd = app.add_subcommand("release", "Act on the binhost's releases: release cut");
+  release_cmd->require_subcommand(1);
+  auto* cut_cmd = release_cmd->add_subcommand(
+      "cut", "Cut a release of the binhost now, from what is published");
+  auto* cut_wait = cut_cmd
+                       ->add_option("--wait", cut.timeout,
+                                    std::string("wait until it is cut or refused, at most this "
+                                                "long (--wait alone: ") +
+                                        ctl::kDefaultCutWait + ")")
+                       ->expected(0, 1);
   std::string release;
   auto* promote_cmd = app.add_subcommand("promote", "Serve a release at /binhost/current");
   promote_cmd->add_option("release", release, "the release's name (swarmctl get releases)")
@@ -173,6 +185,10 @@ int main(int argc, char** argv) {
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);
+  if (*cut_cmd) {
+    cut.wait = cut_wait->count() > 0;
+    return ctl::RunReleaseCut(cut, **api, *swarm::SystemClock::Get(), std::cout, std::cerr);
+  }
   if (*promote_cmd) return ctl::RunPromote(release, **api, std::cout, std::cerr);
   if (*rollback_cmd) return ctl::RunRollback(**api, std::cout, std::cerr);
   for (const auto& v : drone_verbs) {
