@@ -21,6 +21,8 @@ inline constexpr char kDronesPath[] = "/api/v1/drones";
 inline constexpr char kEventsPath[] = "/api/v1/events";
 inline constexpr char kPackagesPath[] = "/api/v1/packages";
 inline constexpr char kFreshPath[] = "/api/v1/swarm/fresh";
+inline constexpr char kReleasesPath[] = "/api/v1/releases";
+inline constexpr char kRollbackPath[] = "/api/v1/rollback";
 
 // Thread safety: one request at a time per object.
 class ApiTransport {
@@ -76,8 +78,9 @@ Result<Json> PutJson(ApiTransport& api, const std::string& path, const std::stri
 // POST `body` to `path`; errors as GetJson.
 Result<Json> PostJson(ApiTransport& api, const std::string& path, const std::string& body);
 
-// The "items" of a list reply (DroneList, EventList, PackageList). Internal ("unexpected
-// reply ...") when there is no items array or an item is not an object.
+// The "items" of a list reply (DroneList, EventList, PackageList,
+// ReleaseList). Internal ("unexpected reply ...") when there is no items
+// array or an item is not an object.
 Result<std::vector<const Json*>> ListItems(const Json& list, const std::string& what);
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for one

@@ -12,7 +12,7 @@ constexpr char kBash[] = R"BASH(# swarmctl completion for bash.
 # This shell:  source <(swarmctl completion bash)
 # Every shell: swarmctl completion bash > /etc/bash_completion.d/swarmctl
 
-# The names of drones or packages ($1), from the controller, with the
+# The names of drones, packages or releases ($1), from the controller, with the
 # connection flags of the line being completed.
 __swarmctl_names() {
   local -a conn=()
@@ -49,18 +49,18 @@ _swarmctl() {
         COMPREPLY=($(compgen -W "condition=" -- "$cur"))
         compopt -o nospace 2>/dev/null
       else
-        COMPREPLY=($(compgen -W "swarm/ $(__swarmctl_names drones | sed 's|^|drone/|')" -- "$cur"))
+        COMPREPLY=($(compgen -W "swarm/ $(__swarmctl_names drones | sed 's|^|drone/|') $(__swarmctl_names releases | sed 's|^|release/|')" -- "$cur"))
       fi
       return ;;
     =)
       if [ "$verb" = wait ] && [ "${COMP_WORDS[COMP_CWORD-2]}" = condition ]; then
-        COMPREPLY=($(compgen -W "Converged QueueComplete QueueCurrent DronesReady Deployed TreeSynced SystemicFault" -- "$cur"))
+        COMPREPLY=($(compgen -W "Converged QueueComplete QueueCurrent DronesReady Deployed TreeSynced SystemicFault Released" -- "$cur"))
         return
       fi ;;
   esac
   if [ -z "$verb" ]; then
     if [[ $cur == -* ]]; then words="$global"; else
-      words="apply diff get describe status wait fresh cordon uncordon drain unground logs completion"
+      words="apply diff get describe status wait fresh cordon uncordon drain unground logs release promote rollback completion"
     fi
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
     return
@@ -80,22 +80,30 @@ _swarmctl() {
     get)
       flags="-o --output -w --watch --for"
       if [ ${#args[@]} -eq 0 ]; then
-        words="swarm drones packages events"
+        words="swarm drones packages events releases"
       elif [ ${#args[@]} -eq 1 ]; then
         case "${args[0]}" in
           drone|drones) words="$(__swarmctl_names drones)" ;;
           package|packages|pkg|pkgs) words="$(__swarmctl_names packages)" ;;
+          release|releases) words="$(__swarmctl_names releases)" ;;
         esac
       fi ;;
     describe)
       if [ ${#args[@]} -eq 0 ]; then
-        words="swarm drone"
-      elif [ ${#args[@]} -eq 1 ] && [ "${args[0]}" = drone ]; then
-        words="$(__swarmctl_names drones)"
+        words="swarm drone release"
+      elif [ ${#args[@]} -eq 1 ]; then
+        case "${args[0]}" in
+          drone|drones) words="$(__swarmctl_names drones)" ;;
+          release|releases) words="$(__swarmctl_names releases)" ;;
+        esac
       fi ;;
     wait) flags="--for --timeout" ;;
     cordon|uncordon|drain|unground) [ ${#args[@]} -eq 0 ] && words="$(__swarmctl_names drones)" ;;
     logs) [ ${#args[@]} -eq 0 ] && words="$(__swarmctl_names packages)" ;;
+    release)
+      [ ${#args[@]} -eq 0 ] && words="cut"
+      [ "${args[0]}" = cut ] && flags="--wait" ;;
+    promote) [ ${#args[@]} -eq 0 ] && words="$(__swarmctl_names releases)" ;;
     completion) [ ${#args[@]} -eq 0 ] && words="bash zsh" ;;
   esac
   if [[ $cur == -* ]]; then words="$flags --help"; fi

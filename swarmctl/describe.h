@@ -1,6 +1,7 @@
 #pragma once
 
-// `swarmctl describe drone [NAME]` and `swarmctl describe swarm [NAME]`.
+// `swarmctl describe drone [NAME]`, `swarmctl describe swarm [NAME]` and
+// `swarmctl describe release [NAME]`.
 
 #include <ostream>
 #include <string>
@@ -11,13 +12,13 @@
 namespace swarm::ctl {
 
 struct DescribeArgs {
-  std::string resource;  // swarm, swarms, drone, drones
-  std::string name;      // empty: every drone, or the one swarm
+  std::string resource;  // swarm, swarms, drone, drones, release, releases
+  std::string name;      // empty: every drone or release, or the one swarm
 };
 
 // Prints the object's description with its events (ages at `now`); without a
-// NAME, every drone, separated by blank lines. Events that cannot be listed
-// are a warning, not a failure. Returns kExitOk, kExitError after one
+// NAME, every drone (or release, oldest first), separated by blank lines.
+// Events that cannot be listed are a warning, not a failure. Returns kExitOk, kExitError after one
 // "error: " line on `err`, or kExitUsage for an unknown resource.
 int RunDescribe(const DescribeArgs& args, ApiTransport& api, WallTime now, std::ostream& out,
                 std::ostream& err);

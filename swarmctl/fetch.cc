@@ -7,6 +7,10 @@ std::string DronesPath(const std::string& name) {
   return name.empty() ? kDronesPath : std::string(kDronesPath) + "/" + EscapeComponent(name);
 }
 
+std::string ReleasesPath(const std::string& name) {
+  return name.empty() ? kReleasesPath : std::string(kReleasesPath) + "/" + EscapeComponent(name);
+}
+
 }  // namespace
 
 Result<Json> FetchSwarm(ApiTransport& api, const std::string& name) {
@@ -38,6 +42,15 @@ Result<std::vector<const Json*>> PackagesOf(const Json& reply, const std::string
     if (StringAt(*p, {"metadata", "name"}) == name) return std::vector<const Json*>{p};
   }
   return NotFound("package \"" + name + "\" not found in the queue");
+}
+
+Result<Json> FetchReleases(ApiTransport& api, const std::string& name) {
+  return GetJson(api, ReleasesPath(name));
+}
+
+Result<std::vector<const Json*>> ReleasesOf(const Json& reply, const std::string& name) {
+  if (name.empty()) return ListItems(reply, "GET " + ReleasesPath(name));
+  return std::vector<const Json*>{&reply};
 }
 
 ObjectEvents::ObjectEvents(ApiTransport& api, const std::string& kind, const std::string& name,

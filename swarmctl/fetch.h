@@ -27,6 +27,13 @@ Result<Json> FetchPackages(ApiTransport& api);
 // `reply`. The list is filtered here because a name (cat/pkg-ver) holds a '/'.
 Result<std::vector<const Json*>> PackagesOf(const Json& reply, const std::string& name);
 
+// The Release `name` (with its packages, status.previous and
+// status.changes), or the ReleaseList (oldest first) when `name` is empty;
+// errors as GetJson (an unknown name is the server's NotFound).
+Result<Json> FetchReleases(ApiTransport& api, const std::string& name);
+// The releases in what FetchReleases(api, name) returned; pointers into `reply`.
+Result<std::vector<const Json*>> ReleasesOf(const Json& reply, const std::string& name);
+
 // The events of one object. Thread safety: a value, used from one thread.
 class ObjectEvents {
  public:

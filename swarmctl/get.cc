@@ -10,6 +10,7 @@
 #include "swarmctl/fetch.h"
 #include "swarmctl/output.h"
 #include "swarmctl/package_table.h"
+#include "swarmctl/release_table.h"
 #include "swarmctl/resource.h"
 #include "swarmctl/swarm_table.h"
 #include "swarmctl/watch.h"
@@ -90,27 +91,51 @@ int GetSwarm(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTi
   return kExitOk;
 }
 
+int GetReleases(const GetArgs& args, OutputFormat format, ApiTransport& api, WallTime now,
+                std::ostream& out, std::ostream& err) {
+  auto reply = FetchReleases(api, args.name);
+  if (!reply.ok()) return Fail(err, reply.status());
+  auto releases = ReleasesOf(*reply, args.name);
+  if (!releases.ok()) return Fail(err, releases.status());
+  if (IsData(format)) {
+    PrintObject(*reply, format, out);
+    return kExitOk;
+  }
+  if (format == OutputFormat::kName) {
+    PrintNames("release", *releases, out);
+    return kExitOk;
+  }
+  if (releases->empty()) {
+    err << "No resources found.\n";
+    return kExitOk;
+  }
+  PrintReleaseTable(*releases, format == OutputFormat::kWide, now, out);
+  return kExitOk;
+}
+
 const char* KindName(Resource r) {
   switch (r) {
     case Resource::kDrone:
       return api::kKindDrone;
     case Resource::kPackage:
       return api::kKindPackage;
+    case Resource::kRelease:
+      return api::kKindRelease;
     default:
       return api::kKindSwarm;
   }
 }
 
-// The events list's path: `--for drone/NAME`, `package/NAME` or
-// `swarm/NAME` picks one object's.
+// The events list's path: `--for drone/NAME`, `package/NAME`,
+// `release/NAME` or `swarm/NAME` picks one object's.
 Result<std::string> EventsPath(const std::string& for_object) {
   if (for_object.empty()) return std::string(kEventsPath);
   const size_t slash = for_object.find('/');
-  auto kind = ParseResource(for_object.substr(0, slash),
-                            {Resource::kSwarm, Resource::kDrone, Resource::kPackage});
+  auto kind = ParseResource(for_object.substr(0, slash), {Resource::kSwarm, Resource::kDrone,
+                                                          Resource::kPackage, Resource::kRelease});
   if (slash == std::string::npos || slash + 1 == for_object.size() || !kind.ok()) {
     return InvalidArgument("--for \"" + for_object +
-                           "\" is not drone/NAME, package/NAME or swarm/NAME");
+                           "\" is not drone/NAME, package/NAME, release/NAME or swarm/NAME");
   }
   return std::string(kEventsPath) + "?kind=" + KindName(*kind) +
          "&name=" + EscapeComponent(for_object.substr(slash + 1));
@@ -173,6 +198,12 @@ int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransp
       };
       break;
     }
+    case Resource::kRelease:
+      // The API watches the swarm, drones, packages and events only.
+      return Fail(err,
+                  InvalidArgument("--watch does not go with get releases: the API has no watch "
+                                  "on releases (get events --watch shows them cut and promoted)"),
+                  kExitUsage);
     case Resource::kSwarm: {
       spec.kind = "swarm";
       spec.path = kSwarmPath;
@@ -200,8 +231,9 @@ int Watch(const GetArgs& args, Resource resource, OutputFormat format, ApiTransp
 
 int RunGet(const GetArgs& args, ApiTransport& api, const Clock& clock, std::ostream& out,
            std::ostream& err) {
-  auto resource = ParseResource(
-      args.resource, {Resource::kSwarm, Resource::kDrone, Resource::kPackage, Resource::kEvent});
+  auto resource =
+      ParseResource(args.resource, {Resource::kSwarm, Resource::kDrone, Resource::kPackage,
+                                    Resource::kEvent, Resource::kRelease});
   if (!resource.ok()) return Fail(err, resource.status(), kExitUsage);
   auto format = ParseOutputFormat(args.output);
   if (!format.ok()) return Fail(err, format.status(), kExitUsage);
@@ -213,6 +245,7 @@ int RunGet(const GetArgs& args, ApiTransport& api, const Clock& clock, std::ostr
   if (*resource == Resource::kDrone) return GetDrones(args, *format, api, now, out, err);
   if (*resource == Resource::kPackage) return GetPackages(args, *format, api, out, err);
   if (*resource == Resource::kEvent) return GetEvents(args, *format, api, now, out, err);
+  if (*resource == Resource::kRelease) return GetReleases(args, *format, api, now, out, err);
   return GetSwarm(args, *format, api, now, out, err);
 }
 

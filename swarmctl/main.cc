@@ -21,6 +21,8 @@
 #include "swarmctl/fresh.h"
 #include "swarmctl/get.h"
 #include "swarmctl/logs.h"
+#include "swarmctl/release_cut.h"
+#include "swarmctl/release_verbs.h"
 #include "swarmctl/status.h"
 #include "swarmctl/wait.h"
 
@@ -68,19 +70,21 @@ int main(int argc, char** argv) {
       ->required();
 
   ctl::GetArgs get;
-  auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages or events");
-  get_cmd->add_option("resource", get.resource, "swarm, drones, packages or events")->required();
+  auto* get_cmd = app.add_subcommand("get", "List swarm, drones, packages, events or releases");
+  get_cmd->add_option("resource", get.resource, "swarm, drones, packages, events or releases")
+      ->required();
   get_cmd->add_option("name", get.name, "one object's name");
   get_cmd->add_option("-o,--output", get.output, "wide, json, yaml or name")
       ->check(CLI::IsMember({"wide", "json", "yaml", "name"}));
   get_cmd->add_flag("-w,--watch", get.watch,
                     "after listing, print each change as it happens (until interrupted)");
   get_cmd->add_option("--for", get.for_object,
-                      "events: only those of drone/NAME, package/NAME or swarm/NAME");
+                      "events: only those of drone/NAME, package/NAME, release/NAME or "
+                      "swarm/NAME");
 
   ctl::DescribeArgs describe;
-  auto* describe_cmd = app.add_subcommand("describe", "Show a swarm or drone in detail");
-  describe_cmd->add_option("resource", describe.resource, "swarm or drone")->required();
+  auto* describe_cmd = app.add_subcommand("describe", "Show a swarm, drone or release in detail");
+  describe_cmd->add_option("resource", describe.resource, "swarm, drone or release")->required();
   describe_cmd->add_option("name", describe.name, "one object's name; default: all");
 
   ctl::WaitArgs wait;
@@ -115,6 +119,24 @@ int main(int argc, char** argv) {
     v.cmd = app.add_subcommand(ctl::DroneVerbName(v.verb), v.help);
     v.cmd->add_option("drone", drone, "the drone's name")->required();
   }
+
+  ctl::ReleaseCutArgs cut;
+  auto* release_cmd = app.add_subcommand("release", "Act on the binhost's releases: release cut");
+  release_cmd->require_subcommand(1);
+  auto* cut_cmd = release_cmd->add_subcommand(
+      "cut", "Cut a release of the binhost now, from what is published");
+  auto* cut_wait = cut_cmd
+                       ->add_option("--wait", cut.timeout,
+                                    std::string("wait until it is cut or refused, at most this "
+                                                "long (--wait alone: ") +
+                                        ctl::kDefaultCutWait + ")")
+                       ->expected(0, 1);
+  std::string release;
+  auto* promote_cmd = app.add_subcommand("promote", "Serve a release at /binhost/current");
+  promote_cmd->add_option("release", release, "the release's name (swarmctl get releases)")
+      ->required();
+  auto* rollback_cmd = app.add_subcommand(
+      "rollback", "Serve the release before the promoted one at /binhost/current");
 
   std::string shell;
   auto* completion_cmd = app.add_subcommand(
@@ -163,6 +185,12 @@ int main(int argc, char** argv) {
   if (*status_cmd) return ctl::RunStatus(**api, now, std::cout, std::cerr);
   if (*fresh_cmd) return ctl::RunFresh(**api, std::cout, std::cerr);
   if (*logs_cmd) return ctl::RunLogs(package, **api, std::cout, std::cerr);
+  if (*cut_cmd) {
+    cut.wait = cut_wait->count() > 0;
+    return ctl::RunReleaseCut(cut, **api, *swarm::SystemClock::Get(), std::cout, std::cerr);
+  }
+  if (*promote_cmd) return ctl::RunPromote(release, **api, std::cout, std::cerr);
+  if (*rollback_cmd) return ctl::RunRollback(**api, std::cout, std::cerr);
   for (const auto& v : drone_verbs) {
     if (*v.cmd) return ctl::RunDroneVerb(v.verb, drone, **api, std::cout, std::cerr);
   }

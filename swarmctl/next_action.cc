@@ -179,6 +179,26 @@ void PackageActions(const Json& swarm, const std::optional<std::vector<const Jso
   }
 }
 
+// A release cut and held back by spec.binhost.promotion Manual waits for a
+// person; the other reasons of Released False do not (a rollback is one's
+// choice, a failed verification requeues its packages on its own).
+void ReleaseActions(const Json& swarm, std::vector<std::string>& out) {
+  if (!Matching(swarm, api::condition::kReleased, api::kFalse, api::reason::kAwaitingPromotion)) {
+    return;
+  }
+  const std::string latest = StringOr(swarm, {"status", "release", "latest"}, "");
+  if (latest.empty()) {
+    out.push_back(
+        "the latest release awaits promotion (spec.binhost.promotion is Manual): see "
+        "`swarmctl get releases` and run `swarmctl promote <release>`");
+    return;
+  }
+  out.push_back("release " + latest +
+                " awaits promotion (spec.binhost.promotion is Manual): check it (`swarmctl "
+                "describe release " +
+                latest + "`) and run `swarmctl promote " + latest + "`");
+}
+
 }  // namespace
 
 std::string Evidence(const std::string& message) {
@@ -200,6 +220,7 @@ std::vector<std::string> NextActions(const Json& swarm, const std::vector<const 
   SwarmActions(swarm, out);
   for (const Json* d : drones) DroneActions(swarm, *d, now, out);
   PackageActions(swarm, packages, out);
+  ReleaseActions(swarm, out);
   return out;
 }
 

@@ -28,7 +28,8 @@ inline constexpr char kNoDroneCanTakeIt[] = "no drone can take it: ";
 // missing where required or reported beyond, DEGRADED or CRITICAL while
 // Ready, deploy hook failing, sync hook failing, cordoned;
 // then blocked packages (`packages`; nullopt when they could not be listed,
-// then only the swarm's blocked count), each with what would unblock it.
+// then only the swarm's blocked count), each with what would unblock it;
+// last, a release awaiting promotion (Released False, AwaitingPromotion).
 // Empty when the swarm needs nobody.
 std::vector<std::string> NextActions(const Json& swarm, const std::vector<const Json*>& drones,
                                      const std::optional<std::vector<const Json*>>& packages,

@@ -11,6 +11,7 @@ std::optional<Resource> Lookup(const std::string& s) {
   if (s == "drone" || s == "drones") return Resource::kDrone;
   if (s == "package" || s == "packages" || s == "pkg" || s == "pkgs") return Resource::kPackage;
   if (s == "event" || s == "events" || s == "ev") return Resource::kEvent;
+  if (s == "release" || s == "releases") return Resource::kRelease;
   return std::nullopt;
 }
 
@@ -24,6 +25,8 @@ const char* PluralName(Resource r) {
       return "packages";
     case Resource::kEvent:
       return "events";
+    case Resource::kRelease:
+      return "releases";
   }
   return "?";
 }

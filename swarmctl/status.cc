@@ -67,6 +67,25 @@ void PrintQueue(const Json& swarm, WallTime now, std::ostream& out) {
   out << "IDLE: " << IdleLine(*progress) << '\n';
 }
 
+// One line: the release /binhost/current serves, and the newest one cut
+// when that is another. Nothing from a controller that has no releases.
+void PrintRelease(const Json& swarm, std::ostream& out) {
+  const Json* release = Find(swarm, {"status", "release"});
+  if (release == nullptr || !release->is_object()) return;
+  const std::string promoted = StringOr(*release, {"promoted"}, "");
+  const std::string latest = StringOr(*release, {"latest"}, "");
+  out << "RELEASE: ";
+  if (promoted.empty() && latest.empty()) {
+    out << "none cut yet\n";
+  } else if (promoted.empty()) {
+    out << "none promoted; latest " << latest << '\n';
+  } else if (latest.empty() || latest == promoted) {
+    out << promoted << " (promoted)\n";
+  } else {
+    out << promoted << " (promoted); latest " << latest << '\n';
+  }
+}
+
 void PrintDrones(const std::vector<const Json*>& drones, std::ostream& out) {
   if (drones.empty()) {
     out << "DRONES: " << kNone << '\n';
@@ -105,6 +124,7 @@ void PrintStatus(const Json& swarm, const std::vector<const Json*>& drones,
   PrintConditions(swarm, out);
   out << '\n';
   PrintQueue(swarm, now, out);
+  PrintRelease(swarm, out);
   out << '\n';
   PrintDrones(drones, out);
   out << '\n';

@@ -13,10 +13,12 @@ namespace swarm::ctl {
 
 // The screen: Swarm/Generation/Desired fields; CONDITIONS (TYPE, STATUS,
 // REASON, MESSAGE); QUEUE (its stamp, then NEEDED, BUILDING, COMPLETE,
-// FAILED, BLOCKED, TOTAL); DRONES (NAME, STATUS as `get drones` shows it,
-// DEPLOYED, TREESYNCED, HEALTH, ACTIONS, BUILDING: every package assigned to
-// it); NEXT ACTION (see next_action.h). `packages` is
-// nullopt when they could not be listed. Times are read at `now`.
+// FAILED, BLOCKED, TOTAL), and a RELEASE line (the promoted release, and
+// the latest when it is another; none from a controller without releases);
+// DRONES (NAME, STATUS as `get drones` shows it, DEPLOYED, TREESYNCED,
+// HEALTH, ACTIONS, BUILDING: every package assigned to it); NEXT ACTION (see
+// next_action.h). `packages` is nullopt when they could not be listed.
+// Times are read at `now`.
 void PrintStatus(const Json& swarm, const std::vector<const Json*>& drones,
                  const std::optional<std::vector<const Json*>>& packages, WallTime now,
                  std::ostream& out);

@@ -51,10 +51,15 @@ void WritePolicy(DescribeWriter& w, const Json& swarm) {
 }
 
 // The reconciled state beside the conditions: the queue's stamp and counts,
-// and the last fresh start the controller acted on.
+// the last fresh start the controller acted on, and the binhost's releases.
 void WriteStatus(DescribeWriter& w, const Json& swarm) {
   w.Heading(0, "Status");
   w.Field(1, "Observed Fresh Request", StringOr(swarm, {"status", "observedFreshRequest"}, kNone));
+  // A controller without releases has no status.release: nothing to say.
+  if (const Json* release = Find(swarm, {"status", "release"}); release && release->is_object()) {
+    w.Field(1, "Promoted Release", StringOr(*release, {"promoted"}, kNone));
+    w.Field(1, "Latest Release", StringOr(*release, {"latest"}, kNone));
+  }
   const Json* queue = DiscoveredQueue(swarm);
   if (queue == nullptr) {
     w.Field(1, "Queue", kNone);

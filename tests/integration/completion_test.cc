@@ -61,7 +61,10 @@ class CompletionTest : public ::testing::Test {
 
 TEST_F(CompletionTest, BashCompletesVerbsResourcesFlagsAndNamesFromTheController) {
   EXPECT_EQ(Complete("bash", {"c"}), "cordon\ncompletion\n");
-  EXPECT_EQ(Complete("bash", {"get", ""}), "swarm\ndrones\npackages\nevents\n");
+  EXPECT_EQ(Complete("bash", {"get", ""}), "swarm\ndrones\npackages\nevents\nreleases\n");
+  EXPECT_EQ(Complete("bash", {"r"}), "release\nrollback\n");
+  EXPECT_EQ(Complete("bash", {"release", ""}), "cut\n");
+  EXPECT_EQ(Complete("bash", {"release", "cut", "--"}), "--wait\n--help\n");
   EXPECT_EQ(Complete("bash", {"get", "drones", "-o", ""}), "wide\njson\nyaml\nname\n");
   EXPECT_EQ(Complete("bash", {"get", "drones", "--w"}), "--watch\n");
   EXPECT_EQ(Complete("bash", {"cordon", ""}), "drone-izar\ndrone-tarn\n");
@@ -82,7 +85,7 @@ TEST_F(CompletionTest, ZshCompletesTheSameThroughBashcompinit) {
   EXPECT_EQ(Complete("zsh", {"uncordon", ""}), "drone-izar\ndrone-tarn\n");
   // zsh's compgen offers every word; zsh's completion system keeps those
   // that match what is typed.
-  EXPECT_EQ(Complete("zsh", {"get", "p"}), "swarm\ndrones\npackages\nevents\n");
+  EXPECT_EQ(Complete("zsh", {"get", "p"}), "swarm\ndrones\npackages\nevents\nreleases\n");
 }
 
 TEST(CompletionUsageTest, AnotherShellIsAUsageError) {

@@ -50,7 +50,7 @@ inline const std::string kReconciledSwarm = R"({
               "deployVersion": "2026.02.05", "queueSpec": "5d3c0a9e6b1f2874", "total": 6,
               "needed": 1, "building": 2,
               "complete": 1, "failed": 1, "blocked": 1},
-    "release": {"promoted": "2026-02-05T0915Z-b001a823", "latest": "2026-02-05T0915Z-b001a823"},
+    "release": {"promoted": "2026-02-04T0300Z-9fc7a49a", "latest": "2026-02-04T0300Z-9fc7a49a"},
     "observedFreshRequest": "2026-02-05T09:00:00Z"
   }
 })";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/swarmctl/canned.h"
+#include "tests/swarmctl/canned_releases.h"
 #include "tests/swarmctl/fake_api.h"
 
 namespace swarm::ctl {
@@ -88,10 +89,68 @@ TEST_F(DescribeTest, ServerDownAndUnknownResource) {
   EXPECT_EQ(err_.str(), "error: cannot reach http://127.0.0.1:7800: Connection\n");
   err_.str("");
   EXPECT_EQ(Run({"nodes", "x"}), 2);
-  EXPECT_EQ(err_.str(), "error: unknown resource type \"nodes\" (want swarm or drones)\n");
+  EXPECT_EQ(err_.str(),
+            "error: unknown resource type \"nodes\" (want swarm, drones or releases)\n");
   err_.str("");
   EXPECT_EQ(Run({"packages", ""}), 2);
-  EXPECT_EQ(err_.str(), "error: this command does not take \"packages\" (want swarm or drones)\n");
+  EXPECT_EQ(err_.str(),
+            "error: this command does not take \"packages\" (want swarm, drones or releases)\n");
+}
+
+TEST_F(DescribeTest, OneReleaseWithItsChangesAndEvents) {
+  const std::string path = std::string("/api/v1/releases/") + testing::kLatestRelease;
+  const std::string events =
+      std::string("/api/v1/events?kind=Release&name=") + testing::kLatestRelease;
+  api_.Reply("GET", path, 200, testing::CannedLatestRelease());
+  api_.Reply("GET", events, 200, testing::kLatestReleaseEvents);
+  ASSERT_EQ(Run({"release", testing::kLatestRelease}), 0) << err_.str();
+  ASSERT_EQ(api_.requests().size(), 2u);
+  EXPECT_EQ(api_.requests()[0].path, path);
+  EXPECT_EQ(api_.requests()[1].path, events);
+  const std::string text = out_.str();
+  EXPECT_EQ(text.substr(0, text.find('\n')), "Name:            2026-02-05T0400Z-b001a823");
+  EXPECT_NE(text.find("Previous:        2026-02-04T0300Z-9fc7a49a\n"
+                      "Changes:\n"
+                      "  Added (1):    app-misc/hello-2.12\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  Normal   ReleaseCut   6h    release 2026-02-05T0400Z-b001a823 cut"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(DescribeTest, EveryReleaseWithoutAName) {
+  api_.Reply("GET", "/api/v1/releases", 200, testing::CannedReleaseList());
+  for (const api::Release& r : testing::CannedReleases()) {
+    // Only one release's own reply holds its changes.
+    Json one = Json::parse(api::ReleaseToJson(r, r.name == testing::kPromotedRelease, true).dump());
+    one["status"]["previous"] = "";
+    one["status"]["changes"] = {
+        {"added", Json::array()}, {"removed", Json::array()}, {"rebuilt", Json::array()}};
+    api_.Reply("GET", "/api/v1/releases/" + r.name, 200, one.dump());
+    api_.Reply("GET", "/api/v1/events?kind=Release&name=" + r.name, 200,
+               R"({"kind": "EventList", "items": []})");
+  }
+  ASSERT_EQ(Run({"releases", ""}), 0) << err_.str();
+  ASSERT_EQ(api_.requests().size(), 7u);  // the list, then each release and its events
+  EXPECT_EQ(api_.requests()[1].path, std::string("/api/v1/releases/") + testing::kOldestRelease);
+  EXPECT_EQ(api_.requests()[5].path, std::string("/api/v1/releases/") + testing::kLatestRelease);
+  EXPECT_EQ(api_.requests()[6].path,
+            std::string("/api/v1/events?kind=Release&name=") + testing::kLatestRelease);
+  EXPECT_NE(out_.str().find("Events:  <none>\n\nName:            2026-02-04T0300Z-9fc7a49a\n"),
+            std::string::npos)
+      << out_.str();
+}
+
+TEST_F(DescribeTest, UnknownReleaseIsOneErrorLine) {
+  api_.Reply(
+      "GET", "/api/v1/releases/nope", 404,
+      R"({"kind":"Status","code":404,"reason":"NotFound","message":"release \"nope\" not found"})");
+  EXPECT_EQ(Run({"release", "nope"}), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: 404 Not Found: release \"nope\" not found\n");
+  EXPECT_EQ(api_.requests().size(), 1u);
 }
 
 }  // namespace

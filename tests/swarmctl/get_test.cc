@@ -7,6 +7,7 @@
 
 #include "tests/swarmctl/canned.h"
 #include "tests/swarmctl/canned_reconciled.h"
+#include "tests/swarmctl/canned_releases.h"
 #include "tests/swarmctl/fake_api.h"
 
 namespace swarm::ctl {
@@ -248,7 +249,8 @@ TEST_F(GetTest, PackagesErrorsAreOneLine) {
 TEST_F(GetTest, UsageErrorsSendNothing) {
   EXPECT_EQ(Run({"pods", "", ""}), 2);
   EXPECT_EQ(err_.str(),
-            "error: unknown resource type \"pods\" (want swarm, drones, packages or events)\n");
+            "error: unknown resource type \"pods\" (want swarm, drones, packages, events or "
+            "releases)\n");
   err_.str("");
   EXPECT_EQ(Run({"drones", "", "xml"}), 2);
   EXPECT_EQ(err_.str(), "error: unknown output format \"xml\" (want wide, json, yaml or name)\n");
@@ -284,7 +286,8 @@ TEST_F(GetTest, ForIsCheckedBeforeAnythingIsSent) {
   GetArgs args{"events", "", ""};
   args.for_object = "pod/x";
   EXPECT_EQ(Run(args), 2);
-  EXPECT_NE(err_.str().find("--for \"pod/x\" is not drone/NAME, package/NAME or swarm/NAME"),
+  EXPECT_NE(err_.str().find(
+                "--for \"pod/x\" is not drone/NAME, package/NAME, release/NAME or swarm/NAME"),
             std::string::npos)
       << err_.str();
   args = {"drones", "", ""};
@@ -305,6 +308,92 @@ TEST_F(GetTest, NameOutputIsKindSlashNamePerLine) {
   out_.str("");
   ASSERT_EQ(Run({"swarm", "", "name"}), 0) << err_.str();
   EXPECT_EQ(out_.str(), "swarm/home\n");
+}
+
+TEST_F(GetTest, ReleasesTableUnderEitherName) {
+  api_.Reply("GET", "/api/v1/releases", 200, testing::CannedReleaseList());
+  for (const char* resource : {"releases", "release"}) {
+    out_.str("");
+    ASSERT_EQ(Run({resource, "", ""}), 0) << err_.str();
+    EXPECT_EQ(out_.str(),
+              "NAME                        PACKAGES   SIZE      AGE   PROMOTED\n"
+              "2026-02-03T0200Z-9fc7a49a   2          7.0 MiB   2d\n"
+              "2026-02-04T0300Z-9fc7a49a   3          1.2 GiB   1d    *\n"
+              "2026-02-05T0400Z-b001a823   3          1.2 GiB   6h\n");
+  }
+  EXPECT_EQ(api_.requests().back().path, "/api/v1/releases");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(GetTest, OneReleaseByNameAndItsObjectWithPackages) {
+  const std::string path = std::string("/api/v1/releases/") + testing::kLatestRelease;
+  api_.Reply("GET", path, 200, testing::CannedLatestRelease());
+  ASSERT_EQ(Run({"release", testing::kLatestRelease, ""}), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, path);
+  EXPECT_EQ(out_.str(),
+            "NAME                        PACKAGES   SIZE      AGE   PROMOTED\n"
+            "2026-02-05T0400Z-b001a823   3          1.2 GiB   6h\n");
+  out_.str("");
+  ASSERT_EQ(Run({"release", testing::kLatestRelease, "json"}), 0) << err_.str();
+  const Json printed = Json::parse(out_.str());
+  EXPECT_EQ(printed, Json::parse(testing::CannedLatestRelease()));
+  EXPECT_EQ(printed["status"]["packages"].size(), 3u);
+}
+
+TEST_F(GetTest, ReleasesAsNamesJsonAndYaml) {
+  api_.Reply("GET", "/api/v1/releases", 200, testing::CannedReleaseList());
+  ASSERT_EQ(Run({"releases", "", "name"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "release/2026-02-03T0200Z-9fc7a49a\n"
+            "release/2026-02-04T0300Z-9fc7a49a\n"
+            "release/2026-02-05T0400Z-b001a823\n");
+  out_.str("");
+  ASSERT_EQ(Run({"releases", "", "json"}), 0) << err_.str();
+  EXPECT_EQ(Json::parse(out_.str()), Json::parse(testing::CannedReleaseList()));
+  out_.str("");
+  ASSERT_EQ(Run({"releases", "", "yaml"}), 0) << err_.str();
+  EXPECT_EQ(out_.str().rfind("apiVersion: buildswarm.io/v1alpha1\nkind: ReleaseList\n", 0), 0u)
+      << out_.str();
+}
+
+TEST_F(GetTest, ReleasesErrorsAreOneLine) {
+  api_.Reply("GET", "/api/v1/releases", 200, R"({"kind": "ReleaseList"})");
+  api_.Reply(
+      "GET", "/api/v1/releases/nope", 404,
+      R"({"kind":"Status","code":404,"reason":"NotFound","message":"release \"nope\" not found"})");
+  EXPECT_EQ(Run({"releases", "", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: unexpected reply to GET /api/v1/releases: no \"items\" list\n");
+  err_.str("");
+  EXPECT_EQ(Run({"release", "nope", ""}), 1);
+  EXPECT_EQ(err_.str(), "error: 404 Not Found: release \"nope\" not found\n");
+  err_.str("");
+  api_.Reply("GET", "/api/v1/releases", 200, R"({"kind": "ReleaseList", "items": []})");
+  EXPECT_EQ(Run({"releases", "", ""}), 0);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "No resources found.\n");
+}
+
+TEST_F(GetTest, ReleasesHaveNoWatch) {
+  GetArgs args{"releases", "", ""};
+  args.watch = true;
+  EXPECT_EQ(Run(args), 2);
+  EXPECT_EQ(err_.str(),
+            "error: --watch does not go with get releases: the API has no watch on releases (get "
+            "events --watch shows them cut and promoted)\n");
+  EXPECT_TRUE(api_.requests().empty());
+}
+
+TEST_F(GetTest, EventsForARelease) {
+  const std::string path =
+      std::string("/api/v1/events?kind=Release&name=") + testing::kLatestRelease;
+  api_.Reply("GET", path, 200, testing::kLatestReleaseEvents);
+  GetArgs args{"events", "", ""};
+  args.for_object = std::string("release/") + testing::kLatestRelease;
+  ASSERT_EQ(Run(args), 0) << err_.str();
+  EXPECT_EQ(api_.requests().back().path, path);
+  EXPECT_NE(out_.str().find("Normal   ReleaseCut   release/2026-02-05T0400Z-b001a823   release "),
+            std::string::npos)
+      << out_.str();
 }
 
 }  // namespace

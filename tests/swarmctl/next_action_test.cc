@@ -351,6 +351,30 @@ TEST(NextActionTest, Rules) {
         "retried automatically",
         "drone-tarn is cordoned: it takes no new work; run `swarmctl uncordon drone-tarn` to give "
         "it work again"}},
+      {"a release held back for promotion by hand, after blocked packages",
+       [] {
+         Json s = Swarm({Cond("Released", "False", "AwaitingPromotion", "cut; promotion Manual")});
+         s["status"]["release"] = {{"promoted", "2026-02-04T0300Z-9fc7a49a"},
+                                   {"latest", "2026-02-05T0400Z-b001a823"}};
+         return s;
+       }(),
+       {},
+       std::vector<Json>{Package("a/b-1", "Blocked", "why")},
+       {"a/b-1 is blocked: why; fix the cause, then run `swarmctl fresh` to rediscover the "
+        "queue",
+        "release 2026-02-05T0400Z-b001a823 awaits promotion (spec.binhost.promotion is Manual): "
+        "check it (`swarmctl describe release 2026-02-05T0400Z-b001a823`) and run `swarmctl "
+        "promote 2026-02-05T0400Z-b001a823`"}},
+      {"a release awaiting promotion that the status does not name",
+       Swarm({Cond("Released", "False", "AwaitingPromotion")}),
+       {},
+       std::nullopt,
+       {"the latest release awaits promotion (spec.binhost.promotion is Manual): see `swarmctl "
+        "get releases` and run `swarmctl promote <release>`"}},
+      {"a rollback was someone's choice", Swarm({Cond("Released", "False", "OlderPromoted")}),
+       {}, std::nullopt, {}},
+      {"a failed verification requeues on its own",
+       Swarm({Cond("Released", "False", "VerificationFailed")}), {}, std::nullopt, {}},
   };
   for (const auto& c : cases) {
     std::optional<std::vector<const Json*>> packages;

@@ -13,6 +13,13 @@ TEST(ResourceTest, AcceptsEverySpelling) {
   for (const char* s : {"package", "packages", "pkg", "pkgs"}) {
     EXPECT_EQ(*ParseResource(s, kAll), Resource::kPackage) << s;
   }
+  for (const char* s : {"release", "releases"}) {
+    EXPECT_EQ(*ParseResource(s, {Resource::kRelease}), Resource::kRelease) << s;
+  }
+  auto r = ParseResource("releases", kAll);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "this command does not take \"releases\" (want swarm, drones or packages)");
 }
 
 TEST(ResourceTest, NamesWhatTheVerbTakes) {

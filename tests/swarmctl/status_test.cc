@@ -98,6 +98,7 @@ TEST_F(StatusTest, Converged) {
       "QUEUE (tree b001a823ca12, deploy 2026.02.05)\n"
       "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
       "1        2          1          1        0         5\n"
+      "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
       "\n"
       "DRONES\n"
       "NAME             STATUS   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
@@ -147,6 +148,7 @@ TEST_F(StatusTest, Converging) {
       "QUEUE (tree 9fc7a49ad649, deploy 2026.02.05)\n"
       "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
       "1        2          1          1        0         5\n"
+      "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
       "\n"
       "DRONES\n"
       "NAME             STATUS   DEPLOYED            TREESYNCED        HEALTH    ACTIONS           "
@@ -197,6 +199,7 @@ TEST_F(StatusTest, FailingHooks) {
       "QUEUE (tree b001a823ca12, deploy 2026.02.05)\n"
       "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
       "1        2          1          1        1         6\n"
+      "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
       "\n"
       "DRONES\n"
       "NAME             STATUS   DEPLOYED               TREESYNCED           HEALTH    ACTIONS   "
@@ -245,6 +248,7 @@ TEST_F(StatusTest, NeverJoined) {
             "QUEUE (tree b001a823ca12, deploy 2026.02.05)\n"
             "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
             "1        2          1          1        0         5\n"
+            "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
             "\n"
             "DRONES\n"
             "NAME             STATUS    DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
@@ -286,6 +290,7 @@ TEST_F(StatusTest, Unreachable) {
             "QUEUE (tree b001a823ca12, deploy 2026.02.05)\n"
             "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
             "1        2          1          1        0         5\n"
+            "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
             "\n"
             "DRONES\n"
             "NAME             STATUS    DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
@@ -324,6 +329,7 @@ TEST_F(StatusTest, DiscoveryFailed) {
             "QUEUE (tree b001a823ca12, deploy 2026.02.05)\n"
             "NEEDED   BUILDING   COMPLETE   FAILED   BLOCKED   TOTAL\n"
             "1        2          1          1        0         5\n"
+            "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted)\n"
             "\n"
             "DRONES\n"
             "NAME             STATUS   DEPLOYED   TREESYNCED   HEALTH    ACTIONS   BUILDING\n"
@@ -484,6 +490,58 @@ TEST(PrintStatusTest, ASwarmJustAppliedShowsWhatIsMissing) {
             "DRONES: <none>\n"
             "\n"
             "NEXT ACTION: none — the swarm is converging on its own\n");
+}
+
+TEST_F(StatusTest, TheReleaseLineAfterTheQueue) {
+  UnblockQueue();
+  const std::string queue_row = "1        2          1          1        0         5\n";
+  const struct {
+    std::string promoted, latest, line;
+  } cases[] = {
+      {"", "", "RELEASE: none cut yet\n"},
+      {"", "2026-02-05T0400Z-b001a823",
+       "RELEASE: none promoted; latest 2026-02-05T0400Z-b001a823\n"},
+      {"2026-02-05T0400Z-b001a823", "2026-02-05T0400Z-b001a823",
+       "RELEASE: 2026-02-05T0400Z-b001a823 (promoted)\n"},
+      {"2026-02-04T0300Z-9fc7a49a", "2026-02-05T0400Z-b001a823",
+       "RELEASE: 2026-02-04T0300Z-9fc7a49a (promoted); latest 2026-02-05T0400Z-b001a823\n"},
+  };
+  for (const auto& c : cases) {
+    swarm_["status"]["release"] = {{"promoted", c.promoted}, {"latest", c.latest}};
+    out_.str("");
+    ASSERT_EQ(Run(), 0) << err_.str();
+    EXPECT_NE(out_.str().find(queue_row + c.line + "\nDRONES\n"), std::string::npos) << out_.str();
+  }
+}
+
+TEST_F(StatusTest, NoReleaseLineFromAControllerWithoutReleases) {
+  swarm_["status"].erase("release");
+  ASSERT_EQ(Run(), 0) << err_.str();
+  EXPECT_EQ(out_.str().find("RELEASE"), std::string::npos) << out_.str();
+}
+
+TEST_F(StatusTest, AReleaseAwaitingPromotionNeedsAPerson) {
+  UnblockQueue();
+  swarm_["status"]["release"] = {{"promoted", "2026-02-04T0300Z-9fc7a49a"},
+                                 {"latest", "2026-02-05T0400Z-b001a823"}};
+  swarm_["status"]["conditions"].push_back(
+      {{"type", "Released"},
+       {"status", "False"},
+       {"reason", "AwaitingPromotion"},
+       {"message", "release 2026-02-05T0400Z-b001a823 awaits promotion"},
+       {"lastTransitionTime", "2026-02-05T10:00:00Z"}});
+  ASSERT_EQ(Run(), 0) << err_.str();
+  const std::string text = out_.str();
+  EXPECT_NE(text.find("\nReleased        False    AwaitingPromotion   release "
+                      "2026-02-05T0400Z-b001a823 awaits promotion\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("NEXT ACTION\n  - release 2026-02-05T0400Z-b001a823 awaits promotion "
+                      "(spec.binhost.promotion is Manual): check it (`swarmctl describe release "
+                      "2026-02-05T0400Z-b001a823`) and run `swarmctl promote "
+                      "2026-02-05T0400Z-b001a823`\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -52,6 +52,8 @@ TEST(DescribeSwarmTest, ShowsSpecRosterConditionsAndEvents) {
             "  desktop          discover   <none>\n"
             "Status:\n"
             "  Observed Fresh Request:  <none>\n"
+            "  Promoted Release:        <none>\n"
+            "  Latest Release:          <none>\n"
             "  Queue:                   <none>\n"
             "Conditions:\n"
             "  TYPE            STATUS   REASON    MESSAGE   LAST TRANSITION\n"
@@ -71,6 +73,8 @@ TEST(DescribeSwarmTest, ShowsTheQueueAndEveryCondition) {
       tail,
       "Status:\n"
       "  Observed Fresh Request:  2026-02-05T09:00:00Z\n"
+      "  Promoted Release:        2026-02-04T0300Z-9fc7a49a\n"
+      "  Latest Release:          2026-02-04T0300Z-9fc7a49a\n"
       "  Queue:\n"
       "    Tree Revision:   b001a823ca122d7f3a95b7d6ea4bac03c4968e96\n"
       "    Deploy Version:  2026.02.05\n"
