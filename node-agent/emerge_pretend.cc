@@ -271,8 +271,14 @@ Result<std::vector<api::DiscoveredPackage>> ParseEmergePretend(std::string_view 
   // The owner of a line is the build it stands for: itself for a build (or a
   // nomerge line naming a package that is built elsewhere in the list), else
   // its parent's owner, so children of context-only lines go to the nearest
-  // build above them.
+  // build above them. A nomerge line naming a binary placed above it stands
+  // for that binary where it was placed: portage hoists a package merged
+  // from a binary to a top-level nomerge line over a dependency that had no
+  // other place in the tree ("[nomerge] net-libs/libnet-0.9-1" over an
+  // "[ebuild U] dev-libs/libutil-1.3"), and whatever needs the binary needs
+  // that dependency.
   std::map<std::string, std::set<std::string>> deps;
+  std::map<std::string, std::optional<std::string>> binary_owner;  // first placement
   struct Open {
     size_t depth;
     std::optional<std::string> owner;
@@ -288,6 +294,12 @@ Result<std::vector<api::DiscoveredPackage>> ParseEmergePretend(std::string_view 
       owner = t.name;
       deps[t.name];
       if (parent && *parent != t.name) deps[*parent].insert(t.name);
+    } else if (t.kind == LineKind::kStructure && !t.name.empty()) {
+      binary_owner.emplace(t.name, parent);
+    } else if (t.kind == LineKind::kNomerge) {
+      if (auto placed = binary_owner.find(t.name); placed != binary_owner.end() && !parent) {
+        owner = placed->second;
+      }
     }
     stack.push_back({t.depth, std::move(owner)});
   }

@@ -15,7 +15,11 @@ SWARM_DEB_PACKAGES=(
 # as installed) are Debian's systemd; zsh runs swarmctl's zsh completion;
 # the dashboard is tested in Debian's chromium, driven by chromium-driver.
 # shellcheck disable=SC2034
-SWARM_TEST_DEB_PACKAGES=(prometheus systemd zsh chromium chromium-driver)
+# Real portage (hack/real-portage/, the tests of emerge's real output): Debian's
+# python3, bash, coreutils, tar with xz and zstd, git for the test repository,
+# and pax-utils' scanelf, which portage runs after each install.
+SWARM_TEST_DEB_PACKAGES=(prometheus systemd zsh chromium chromium-driver
+  python3 tar xz-utils zstd pax-utils)
 
 # The one build both README commands share (hack/test.sh, hack/local-up-swarm.sh).
 # Debug: the tests and the demo need no optimizer, and it halves the build.

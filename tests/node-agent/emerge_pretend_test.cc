@@ -177,6 +177,32 @@ TEST(EmergePretendTest, NomergeLineOfAPackageBuiltElsewhereOwnsItsChildren) {
   EXPECT_THAT(DepsOf(pkgs)["media-video/ffmpeg-7.1"], ElementsAre("media-libs/dav1d-1.5.0"));
 }
 
+// With --usepkg, portage hoists a package merged from a binary to a
+// top-level nomerge line over a dependency that had no other place in the
+// tree: the dependency belongs to whatever build needs the binary (as real
+// portage 3.0.82 printed it, tests/golden/real-portage/pretend-tree-binary-rev-2.txt).
+TEST(EmergePretendTest, TopLevelNomergeOfABinaryStandsWhereTheBinaryWasPlaced) {
+  auto pkgs = MustParse(std::string(kTreeHeader) +
+                        "[ebuild     U  ] app-misc/suite-1.1 [1.0]\n"
+                        "[nomerge       ] app-misc/suite-1.1 [1.0]\n"
+                        "[binary   R    ]  net-misc/fetcher-1.0-1 \n"
+                        "[binary   R    ]   net-libs/libnet-0.9-1 \n"
+                        "[ebuild  N     ]  app-misc/newcomer-1.0 \n"
+                        "[nomerge       ] net-libs/libnet-0.9-1 \n"
+                        "[ebuild     U  ]  dev-libs/libutil-1.3 [1.2]\n"
+                        "[binary   R    ] app-misc/heavy-app-1.0-1 \n"
+                        "[nomerge       ] app-misc/heavy-app-1.0-1 \n"
+                        "[ebuild  N     ]  sys-libs/libheavy-2.0 \n");
+  EXPECT_THAT(Names(pkgs), ElementsAre("sys-libs/libheavy-2.0", "dev-libs/libutil-1.3",
+                                       "app-misc/newcomer-1.0", "app-misc/suite-1.1"));
+  Deps deps = DepsOf(pkgs);
+  EXPECT_THAT(deps["app-misc/suite-1.1"],
+              ElementsAre("dev-libs/libutil-1.3", "app-misc/newcomer-1.0"));
+  // A binary that no build needs passes nothing on.
+  EXPECT_THAT(deps["sys-libs/libheavy-2.0"], IsEmpty());
+  EXPECT_THAT(deps, ::testing::SizeIs(4));
+}
+
 TEST(EmergePretendTest, SatisfiedBlockersAndUninstallsAreStructureOnly) {
   auto pkgs = MustParse(
       std::string(kTreeHeader) +

@@ -106,7 +106,7 @@ TEST_F(FakeEmergeBuildTest, SamplesClassifyAsTheirNamesSay) {
            Sample{"samples/slot-conflict.txt", FailureClass::kSystemic, "",
                   "!!! Multiple package instances within a single package slot"},
            Sample{"samples/compile-failure.txt", FailureClass::kPackage, "compile",
-                  "ninja -v -j16 -l0 failed"},
+                  "gcc failed on broken.c"},
        }) {
     SCOPED_TRACE(s.file);
     CommandResult r = Build({{"FAKE_EMERGE_FAIL_ALL", ReadFile(FakePortagePath(s.file))}});

@@ -1,0 +1,7 @@
+/* libpin: a test package of build-swarm. */
+#include <stdio.h>
+
+int main(void) {
+  puts("libpin");
+  return 0;
+}

@@ -1,0 +1,7 @@
+/* libtls: a test package of build-swarm. */
+#include <stdio.h>
+
+int main(void) {
+  puts("libtls");
+  return 0;
+}

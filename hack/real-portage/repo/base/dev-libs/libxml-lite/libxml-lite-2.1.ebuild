@@ -1,0 +1,14 @@
+# Test package of build-swarm: one C file, no download.
+
+EAPI=8
+
+inherit swarm-c
+
+DESCRIPTION="libxml-lite, a test package"
+HOMEPAGE="https://example.invalid/libxml-lite"
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="amd64"
+
+RDEPEND="dev-libs/libcore"
+DEPEND="${RDEPEND}"

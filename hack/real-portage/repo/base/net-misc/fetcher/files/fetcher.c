@@ -1,0 +1,7 @@
+/* fetcher: a test package of build-swarm. */
+#include <stdio.h>
+
+int main(void) {
+  puts("fetcher");
+  return 0;
+}
