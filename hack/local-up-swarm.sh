@@ -19,10 +19,16 @@
 #   READY_TIMEOUT    seconds to wait for every drone to be Ready (default: 60)
 #   ONESHOT          1: exit once the queue is built, instead of running until Ctrl-C
 #   BUILD_SECONDS    how long each fake build takes (default: 1)
+#   DEMO_PORTAGE     real: drones run real portage (hack/real-portage) on its test
+#                    repository; fake: the fake emerge (hack/fake-portage); auto
+#                    (default): real when a portage release tarball is at hand
+#                    ($SWARM_PORTAGE_TARBALL, or ../shared/portage/ beside the
+#                    project), else fake. Nothing is downloaded in auto.
 set -euo pipefail
 SWARM_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$SWARM_ROOT/hack/lib/deps.sh"
 source "$SWARM_ROOT/hack/lib/fake-drone.sh"
+source "$SWARM_ROOT/hack/real-portage/lib.sh"
 
 BUILD_DIR=${BUILD_DIR:-$SWARM_BUILD_DIR_DEFAULT}
 BIN_DIR=${BIN_DIR:-$BUILD_DIR/bin}
@@ -30,9 +36,23 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 CONTROLLER_PORT=${CONTROLLER_PORT:-7800}
 SWARM_FILE=${SWARM_FILE:-$SWARM_ROOT/examples/swarm.yaml}
 AGENTS=${AGENTS:-drone-izar drone-meridian desktop}
+READY_TIMEOUT_SET=${READY_TIMEOUT:-}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 ONESHOT=${ONESHOT:-0}
 BUILD_SECONDS=${BUILD_SECONDS:-1}
+DEMO_PORTAGE=${DEMO_PORTAGE:-auto}
+if [ "$DEMO_PORTAGE" = auto ]; then
+  DEMO_PORTAGE=fake
+  if [ -n "${SWARM_PORTAGE_TARBALL:-}" ] ||
+    [ -f "$SWARM_ROOT/../shared/portage/portage-$REALPORTAGE_VERSION.tar.xz" ]; then
+    DEMO_PORTAGE=real
+  fi
+fi
+case $DEMO_PORTAGE in
+  real) READY_TIMEOUT=${READY_TIMEOUT_SET:-${READY_TIMEOUT_REAL:-600}} ;;
+  fake) ;;
+  *) echo "DEMO_PORTAGE=$DEMO_PORTAGE: expected real, fake or auto" >&2; exit 2 ;;
+esac
 own_work_dir=0
 if [ -z "${WORK_DIR:-}" ]; then
   WORK_DIR=$(mktemp -d /tmp/build-swarm-local.XXXXXX)
@@ -88,9 +108,19 @@ swarm::say "making a throwaway CA and certificates ($WORK_DIR/pki)"
 # shellcheck disable=SC2086  # AGENTS is a list of names
 "$SWARM_ROOT/hack/lib/make-certs.sh" "$WORK_DIR/pki" admin $AGENTS
 
-swarm::say "making a fake portage tree"
-read -r rev1 rev2 < <("$SWARM_ROOT/hack/fake-portage/make-tree.sh" "$WORK_DIR/tree")
-echo "    $WORK_DIR/tree (revisions $rev1, $rev2)"
+if [ "$DEMO_PORTAGE" = real ]; then
+  portage_tree=$(realportage::tree)
+  swarm::say "portage: real portage $REALPORTAGE_VERSION ($portage_tree), on its test repository"
+  read -r rev1 rev2 < <(realportage::make_repo "$WORK_DIR/tree")
+  echo "    $WORK_DIR/tree (revisions $rev1, $rev2): each drone builds @world of revision 2 from source"
+  # The example's roster and policy, on the test repository's second revision.
+  sed "s|^\(    treeRevision: \)[0-9a-f]*|\1$rev2|" "$SWARM_FILE" > "$WORK_DIR/swarm.yaml"
+  SWARM_FILE=$WORK_DIR/swarm.yaml
+else
+  swarm::say "portage: the fake emerge (hack/fake-portage; DEMO_PORTAGE=real runs real portage)"
+  read -r rev1 rev2 < <("$SWARM_ROOT/hack/fake-portage/make-tree.sh" "$WORK_DIR/tree")
+  echo "    $WORK_DIR/tree (revisions $rev1, $rev2)"
+fi
 
 swarm::say "starting the controller (log: $WORK_DIR/controller.log)"
 "$BIN_DIR/swarm-controller" --listen "127.0.0.1:$CONTROLLER_PORT" --state "$WORK_DIR/controller.db" \
@@ -127,10 +157,21 @@ for a in $AGENTS; do
   # It reports the size its labels give it (the controller counts no more).
   read -r cores memory <<<"$(fake_drone::labels "$SWARM_FILE" "$a")"
   if [ -n "${cores:-}" ]; then fake_drone::proc "$d" "$cores" "$memory"; fi
-  # The fake emerge reads this drone's tree; deploys go through the fake hook.
-  printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
-    "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
-  chmod +x "$d/bin/emerge"
+  if [ "$DEMO_PORTAGE" = real ]; then
+    # A prefix of its own whose repository is the drone's clone: emerge,
+    # PKGDIR, PORTAGE_TMPDIR and emerge.log are the prefix's.
+    realportage::make_prefix "$d/prefix" "$d/repo" >/dev/null
+    realportage::select "$d/prefix"
+    sed -i -e "s|^  pkgDir: .*|  pkgDir: $d/prefix/var/cache/binpkgs|" \
+      -e "s|^  tmpDir: .*|  tmpDir: $d/prefix/var/tmp|" \
+      -e "s|^  emerge: .*|  emerge: $d/prefix/emerge|" \
+      -e "s|^  emergeLog: .*|  emergeLog: $d/prefix/var/log/emerge.log|" "$d/agent.yaml"
+  else
+    # The fake emerge reads this drone's tree; deploys go through the fake hook.
+    printf '#!/bin/sh\nFAKE_EMERGE_BUILD_SECONDS=%s exec %s --fake-repo %s "$@"\n' \
+      "$BUILD_SECONDS" "$SWARM_ROOT/hack/fake-portage/emerge" "$d/repo" > "$d/bin/emerge"
+    chmod +x "$d/bin/emerge"
+  fi
   "$BIN_DIR/swarm-agent" --config "$d/agent.yaml" >"$d/agent.log" 2>&1 &
   pids+=($!)
 done
@@ -174,7 +215,22 @@ if ! "$BIN_DIR/swarmctl" wait --for=condition=QueueComplete --timeout="$((deadli
 fi
 "$BIN_DIR/swarmctl" get packages
 echo
-echo "binary packages: $WORK_DIR/binhost (also served at $server/binhost/)"
+# The queue built whole is cut into a release, verified and promoted.
+swarm::say "waiting for the queue's release"
+if ! "$BIN_DIR/swarmctl" wait --for=condition=Released --timeout=60s; then
+  echo "!!! waiting for the release failed; logs in $WORK_DIR" >&2
+  "$BIN_DIR/swarmctl" status >&2
+  exit 1
+fi
+"$BIN_DIR/swarmctl" get releases
+echo
+echo "binary packages: $WORK_DIR/binhost (the drones' live tree, at $server/binhost/)"
+echo "A host installs the promoted release, a complete and verified set, with"
+echo "/etc/portage/binrepos.conf/build-swarm.conf (and FEATURES=getbinpkg):"
+echo "    [build-swarm]"
+echo "    priority = 10"
+echo "    sync-uri = $server/binhost/current"
+echo "(it trusts this demo's CA, $WORK_DIR/pki/ca.pem, by SSL_CERT_FILE or the system's store)"
 echo "Try: SWARMCTL_CONFIG=$SWARMCTL_CONFIG $BIN_DIR/swarmctl get packages -w"
 echo "dashboard: $server/#token=$viewer_token"
 if [ "$ONESHOT" = 1 ]; then
