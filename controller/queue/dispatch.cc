@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "api/cpv.h"
@@ -223,11 +224,20 @@ Status Queue::Dispatch() {
                                 std::max(decision.longest, decision.work_left))
                                 .count();
   }
+  // What runs once this pass's assignments start counts as busy: the pass
+  // that hands out work is often the last before the queue's next change.
+  std::map<std::string, std::vector<size_t>> assigned_now;
+  for (const auto& a : decision.assignments) {
+    if (auto i = packages.IndexOf(a.package)) assigned_now[a.drone].push_back(*i);
+  }
   for (const DroneCapacity& d : in.drones) {
     if (!d.eligible) continue;
     progress_.cores += d.cores;
     double busy = 0;
     for (size_t i : packages.BuildingOn(d.name)) busy += WidthOf(packages[i], d, false);
+    if (auto it = assigned_now.find(d.name); it != assigned_now.end()) {
+      for (size_t i : it->second) busy += WidthOf(packages[i], d, false);
+    }
     progress_.busy_cores += std::min<double>(busy, d.cores);
   }
   fastest_per_core_ = decision.fastest_per_core;

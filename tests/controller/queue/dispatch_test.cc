@@ -857,3 +857,21 @@ TEST_F(SwarmDispatchTest, ARebuildNeverLeavesTheIndexListingTheOldFilesSize) {
 
 }  // namespace
 }  // namespace swarm::controller
+
+namespace swarm::controller {
+namespace {
+
+TEST_F(SwarmDispatchTest, ProgressCountsTheBuildsItsOwnPassHandsOut) {
+  DiscoverQueue();
+  // The swarm pass assigns a and d (one core each on small and big): the
+  // progress it leaves counts them busy, though no heartbeat took them yet.
+  controller_->ReconcileOnce();
+  auto swarm = controller_->GetSwarm();
+  ASSERT_TRUE(swarm.ok());
+  ASSERT_TRUE(swarm->status.progress.has_value());
+  EXPECT_EQ(swarm->status.progress->cores, 2);
+  EXPECT_DOUBLE_EQ(swarm->status.progress->busy_cores, 2.0);
+}
+
+}  // namespace
+}  // namespace swarm::controller
