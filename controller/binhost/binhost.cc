@@ -198,6 +198,27 @@ Binhost::Binhost(std::string root) : root_(std::move(root)) {}
 
 Binhost::~Binhost() = default;
 
+namespace {
+
+// Makes directory `path` (when missing) and checks that it is one, on the
+// filesystem of the binhost (`root_st`); `why` says what needs that.
+Status MakeDirOnFilesystemOf(const std::string& path, const struct stat& root_st,
+                             const std::string& why) {
+  struct stat st;
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+    return Unavailable("cannot create " + path + ": " + ErrnoText());
+  }
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Unavailable(path + " is not a directory");
+  }
+  if (st.st_dev != root_st.st_dev) {
+    return InvalidArgument(path + " is on another filesystem than the binhost: " + why);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Binhost>> Binhost::Open(const std::string& dir) {
   if (dir.empty()) return InvalidArgument("the binhost directory is not set");
   std::error_code ec;
@@ -208,34 +229,21 @@ Result<std::unique_ptr<Binhost>> Binhost::Open(const std::string& dir) {
     return Unavailable("cannot resolve binhost directory " + dir + ": " + ErrnoText());
   }
   const std::string root = resolved;
-  const std::string staging = root + (root == "/" ? "" : "/") + ".staging";
-  struct stat root_st, staging_st;
+  struct stat root_st;
   if (::stat(root.c_str(), &root_st) != 0 || !S_ISDIR(root_st.st_mode)) {
     return Unavailable("binhost directory " + root + " is not a directory");
   }
-  if (::mkdir(staging.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Unavailable("cannot create " + staging + ": " + ErrnoText());
+  // Publishing renames out of .staging: that is atomic only within one
+  // filesystem. Releases are hard links of published files: likewise.
+  const std::string staging = root + (root == "/" ? "" : "/") + ".staging";
+  if (Status st = MakeDirOnFilesystemOf(staging, root_st, "publishing needs an atomic rename");
+      !st.ok()) {
+    return st;
   }
-  if (::lstat(staging.c_str(), &staging_st) != 0 || !S_ISDIR(staging_st.st_mode)) {
-    return Unavailable(staging + " is not a directory");
-  }
-  // Publishing renames out of .staging: that is atomic only within one filesystem.
-  if (staging_st.st_dev != root_st.st_dev) {
-    return InvalidArgument(staging + " is on another filesystem than " + root +
-                           ": publishing needs an atomic rename");
-  }
-  // Releases are hard links of published files: on the binhost's filesystem.
-  const std::string releases = root + (root == "/" ? "" : "/") + ".releases";
-  struct stat releases_st;
-  if (::mkdir(releases.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Unavailable("cannot create " + releases + ": " + ErrnoText());
-  }
-  if (::lstat(releases.c_str(), &releases_st) != 0 || !S_ISDIR(releases_st.st_mode)) {
-    return Unavailable(releases + " is not a directory");
-  }
-  if (releases_st.st_dev != root_st.st_dev) {
-    return InvalidArgument(releases + " is on another filesystem than " + root +
-                           ": a release hard-links the published files");
+  if (Status st = MakeDirOnFilesystemOf(root + (root == "/" ? "" : "/") + ".releases", root_st,
+                                        "a release hard-links the published files");
+      !st.ok()) {
+    return st;
   }
   int removed = 0;
   for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec)) {

@@ -13,6 +13,7 @@
 #include "controller/binhost/binhost.h"
 #include "controller/binhost/releases.h"
 #include "controller/core/swarm_controller.h"
+#include "tests/controller/swarm_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::controller {
@@ -20,13 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SwarmReleasesTest : public ::testing::Test {
+class SwarmReleasesTest : public SwarmControllerFixture {
  protected:
   void SetUp() override {
-    auto binhost = Binhost::Open(dir_.File("binhost"));
-    ASSERT_TRUE(binhost.ok()) << binhost.status().ToString();
-    binhost_ = std::move(binhost.value());
-    OpenController();
+    SwarmControllerFixture::SetUp();
     swarm_.metadata.name = "home";
     swarm_.spec.portage.tree_revision = "16b3ce4e0123";
     swarm_.spec.deploy.version = "v2";
@@ -34,17 +32,6 @@ class SwarmReleasesTest : public ::testing::Test {
     swarm_.spec.queue.targets = {"@world"};
     swarm_.spec.drones = {{"desktop", {}, {"discover"}},
                           {"builder", {{"cores", "2"}, {"memory", "16Gi"}}, {}}};
-  }
-
-  void OpenController() {
-    controller_.reset();
-    store_.reset();
-    auto store = Store::Open(dir_.File("state.db"));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store.value());
-    controller_ = std::make_unique<SwarmController>(store_.get(), &clock_,
-                                                    BuildOutputs{binhost_.get(), ""});
-    ASSERT_TRUE(controller_->Start().ok());
   }
 
   HeartbeatReply Beat(const std::string& name, std::vector<api::BuildProgress> builds = {}) {
@@ -92,18 +79,6 @@ class SwarmReleasesTest : public ::testing::Test {
     controller_->ReconcileOnce();
   }
 
-  api::BinaryPackageRef Upload(const api::BuildAssignment& a, const std::string& bytes) {
-    const std::string pn = a.package.substr(a.package.find('/') + 1);
-    const std::string path = a.package.substr(0, a.package.find('/')) + "/" +
-                             pn.substr(0, pn.rfind('-')) + "/" + pn + "-1.gpkg.tar";
-    auto up = binhost_->BeginUpload(a.id, path);
-    EXPECT_TRUE(up.ok()) << up.status().ToString();
-    EXPECT_TRUE((*up)->Write(bytes.data(), bytes.size()).ok());
-    auto ref = (*up)->Finish(Sha256Hex(bytes));
-    EXPECT_TRUE(ref.ok()) << ref.status().ToString();
-    return ref.ok() ? *ref : api::BinaryPackageRef{};
-  }
-
   std::vector<api::Release> Releases() {
     auto list = controller_->ListReleases();
     return list->releases;
@@ -128,11 +103,6 @@ class SwarmReleasesTest : public ::testing::Test {
     return "none";
   }
 
-  ::swarm::testing::TempDir dir_;
-  FakeClock clock_;
-  std::unique_ptr<Binhost> binhost_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<SwarmController> controller_;
   api::Swarm swarm_;
 };
 

@@ -11,6 +11,7 @@
 #include "base/sha256.h"
 #include "controller/binhost/binhost.h"
 #include "controller/core/swarm_controller.h"
+#include "tests/controller/swarm_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace swarm::controller {
@@ -18,13 +19,10 @@ namespace {
 
 using std::chrono::seconds;
 
-class SwarmDispatchTest : public ::testing::Test {
+class SwarmDispatchTest : public SwarmControllerFixture {
  protected:
   void SetUp() override {
-    auto binhost = Binhost::Open(dir_.File("binhost"));
-    ASSERT_TRUE(binhost.ok()) << binhost.status().ToString();
-    binhost_ = std::move(binhost.value());
-    OpenController();
+    SwarmControllerFixture::SetUp();
     swarm_.metadata.name = "home";
     swarm_.spec.portage.tree_revision = "rev2";
     swarm_.spec.deploy.version = "v2";
@@ -35,17 +33,6 @@ class SwarmDispatchTest : public ::testing::Test {
                           {"small", {{"cores", "1"}, {"memory", "16Gi"}}, {}},
                           {"big", {{"cores", "1"}, {"memory", "64Gi"}}, {}}};
     ASSERT_TRUE(controller_->Apply(swarm_).ok());
-  }
-
-  void OpenController() {
-    controller_.reset();
-    store_.reset();
-    auto store = Store::Open(dir_.File("state.db"));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store.value());
-    controller_ = std::make_unique<SwarmController>(
-        store_.get(), &clock_, BuildOutputs{binhost_.get(), dir_.File("logs")});
-    ASSERT_TRUE(controller_->Start().ok());
   }
 
   // One heartbeat at v2/rev2, listing `builds` as held; returns the reply.
@@ -112,21 +99,6 @@ class SwarmDispatchTest : public ::testing::Test {
   std::string Phase(const std::string& name) {
     const api::Package* p = Package(name);
     return p ? p->phase : "none";
-  }
-
-  // Uploads `bytes` for `a` as its binpkg; returns the ref to claim.
-  api::BinaryPackageRef Upload(const api::BuildAssignment& a, const std::string& bytes) {
-    const std::string pn = a.package.substr(a.package.find('/') + 1);
-    const std::string path = a.package.substr(0, a.package.find('/')) + "/" +
-                             pn.substr(0, pn.rfind('-')) + "/" + pn + "-1.gpkg.tar";
-    auto up = binhost_->BeginUpload(a.id, path);
-    EXPECT_TRUE(up.ok()) << up.status().ToString();
-    EXPECT_TRUE((*up)->Write(bytes.data(), bytes.size()).ok());
-    Sha256 sha;
-    sha.Update(bytes.data(), bytes.size());
-    auto ref = (*up)->Finish(sha.HexDigest());
-    EXPECT_TRUE(ref.ok()) << ref.status().ToString();
-    return ref.ok() ? *ref : api::BinaryPackageRef{};
   }
 
   Result<std::vector<api::BuildAssignment>> Succeed(const std::string& drone,
@@ -203,11 +175,6 @@ class SwarmDispatchTest : public ::testing::Test {
     return c ? c->status + "/" + c->reason : "none";
   }
 
-  ::swarm::testing::TempDir dir_;
-  FakeClock clock_;
-  std::unique_ptr<Binhost> binhost_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<SwarmController> controller_;
   api::Swarm swarm_;
   std::map<std::string, std::vector<api::BuildAssignment>> last_;
   std::vector<api::Package> packages_;
