@@ -81,13 +81,12 @@ void Agent::RunReports() {
   while (!report_stop_) {
     report_wake_ = false;
     l.unlock();
-    size_t reported = 0;
-    const size_t held =
-        build_outbox_.Deliver(*report_transport_, options_.name, /*ignore_backoff=*/false,
-                              &reported, [this] { return reports_stopping_.load(); });
-    // A result taken frees the package's dependents: the next heartbeat, at
-    // once, brings whatever the controller has for the drone now.
-    if (reported > 0) sleeper_->Wake();
+    // A result taken frees the package's dependents (and, past
+    // kMaxUploading, a slot): the next heartbeat, at once, brings whatever
+    // the controller has for the drone now, while later reports still go.
+    const size_t held = build_outbox_.Deliver(
+        *report_transport_, options_.name, /*ignore_backoff=*/false, nullptr,
+        [this] { return reports_stopping_.load(); }, [this] { sleeper_->Wake(); });
     l.lock();
     auto woken = [this] { return report_wake_ || report_stop_; };
     if (held > 0) {

@@ -83,7 +83,8 @@ void BuildReportOutbox::Add(FinishedBuild build) {
 
 size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::string& drone_name,
                                   bool ignore_backoff, size_t* reported,
-                                  const std::function<bool()>& stop) {
+                                  const std::function<bool()>& stop,
+                                  const std::function<void()>& each_reported) {
   std::lock_guard<std::mutex> one(deliver_mu_);
   const SteadyTime now = clock_->SteadyNow();
   std::vector<std::string> due;
@@ -115,16 +116,20 @@ size_t BuildReportOutbox::Deliver(ControllerTransport& transport, const std::str
       std::lock_guard<std::mutex> l(mu_);
       held = find(id) != pending_.end();
     }
-    std::lock_guard<std::mutex> l(mu_);
+    std::unique_lock<std::mutex> l(mu_);
     auto it = find(id);
     if (it == pending_.end()) continue;  // dropped while it was sent
     if ((o == Outcome::kNext && p.step == Step::kDone) || o == Outcome::kDropped) {
+      pending_.erase(it);
+      l.unlock();
       if (o == Outcome::kNext) {
         spdlog::info("build {} ({}) reported: {}", id, p.build.result.package,
                      p.build.result.outcome);
         if (reported != nullptr) ++*reported;
+        // Told at once, not after the rest of the backlog: a slot held back
+        // past kMaxUploading may be free now.
+        if (each_reported) each_reported();
       }
-      pending_.erase(it);
       continue;
     }
     if (o == Outcome::kNext) {  // stopped between steps: the next call goes on

@@ -70,10 +70,12 @@ class BuildReportOutbox {
   // Returns how many reports are still held; `*reported` (when given) gets
   // how many results the controller took in this call. `stop` (when given)
   // is asked between steps: true ends the call there; the rest is sent by
-  // the next one.
+  // the next one. `each_reported` (when given) is called, under no lock, as
+  // each result is taken, before the rest are sent.
   size_t Deliver(ControllerTransport& transport, const std::string& drone_name,
                  bool ignore_backoff = false, size_t* reported = nullptr,
-                 const std::function<bool()>& stop = {});
+                 const std::function<bool()>& stop = {},
+                 const std::function<void()>& each_reported = {});
 
   // Drops the reports of assignments not in `current`: the controller no
   // longer lists them, so it would refuse them.

@@ -126,6 +126,21 @@ TEST_F(BuildReportsTest, AStopEndsDeliveryBetweenStepsAndTheNextCallGoesOn) {
                           std::string(kBase) + "a1"));
 }
 
+TEST_F(BuildReportsTest, EachResultTakenIsToldBeforeTheNextReportIsSent) {
+  outbox_.Add(Success("a1"));
+  outbox_.Add(Success("a2"));
+  for (int i = 0; i < 6; ++i) transport_.Push(Ok());
+  // What the transport had been sent each time a result was taken: the
+  // heartbeat that a freed slot wants goes before a2's (maybe long) upload.
+  std::vector<size_t> sent_when_told;
+  size_t reported = 0;
+  EXPECT_EQ(outbox_.Deliver(transport_, "drone-izar", false, &reported, {},
+                            [&] { sent_when_told.push_back(transport_.paths.size()); }),
+            0u);
+  EXPECT_EQ(reported, 2u);
+  EXPECT_THAT(sent_when_told, ElementsAre(3u, 6u));
+}
+
 TEST_F(BuildReportsTest, ALongUploadThatFailsWaitsItsBackoffFromTheFailure) {
   outbox_.Add(Success("a1"));
   transport_.Push(Ok());
