@@ -428,6 +428,20 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
                    std::to_string(kb * 9 / 10) + " kB\n");
     dir_.Write("drones/" + drone + "/proc/loadavg", "0.10 0.10 0.10 1/100 1\n");
   }
+  return LaunchAgent(drone, proc_root,
+                     "  repoDir: " + root + "/repo\n" +
+                     "  pkgDir: " + root + "/pkgdir\n" +
+                     "  tmpDir: " + root + "/tmpdir\n" +
+                     "  emerge: " + emerge + "\n" +
+                     "  emergeLog: \"\"\n",  // the host's own emerge.log times nothing here
+                     "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
+                         "/state {version}\n");
+}
+
+bool SwarmHarness::LaunchAgent(const std::string& drone, const std::string& proc_root,
+                               const std::string& portage_yaml, const std::string& hooks_yaml,
+                               bool real_portage) {
+  const std::string root = DroneDir(drone);
   const std::string config = dir_.Write(
       "drones/" + drone + "/agent.yaml",
       "name: " + drone + "\n" +
@@ -435,18 +449,84 @@ bool SwarmHarness::StartPortageAgent(const std::string& drone,
       "tokenFile: " + root + "/token\n" +
       "stateDir: " + root + "/state\n" +
       "procRoot: " + proc_root + "\n" +
-      "portage:\n" +
-      "  repoDir: " + root + "/repo\n" +
-      "  pkgDir: " + root + "/pkgdir\n" +
-      "  tmpDir: " + root + "/tmpdir\n" +
-      "  emerge: " + emerge + "\n" +
-      "  emergeLog: \"\"\n" +  // the host's own emerge.log times nothing here
-      "hooks:\n" +
-      "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
-      "/state {version}\n" + AgentTlsConfig(drone));
-  agents_[drone] =
-      Process::Start({BinPath("swarm-agent"), "--config", config}, root + "/agent.log");
+      "portage:\n" + portage_yaml +
+      "hooks:\n" + hooks_yaml + AgentTlsConfig(drone));
+  std::vector<std::string> argv = {BinPath("swarm-agent"), "--config", config};
+  if (real_portage) {
+    std::vector<std::string> env = RealPortageEnv();
+    argv.insert(argv.begin(), env.begin(), env.end());
+  }
+  agents_[drone] = Process::Start(argv, root + "/agent.log");
   return agents_[drone] != nullptr;
+}
+
+bool SwarmHarness::StartRealPortageAgent(const std::string& drone, const std::string& origin,
+                                         const std::string& start_rev,
+                                         const std::string& marker) {
+  AddAgentToken(drone);
+  const std::string root = DroneDir(drone);
+  auto step = [&](const CommandOutput& r, const char* what) {
+    if (r.exit_code == 0) return true;
+    fprintf(stderr, "%s: %s failed (exit %d):\n%s%s\n", drone.c_str(), what, r.exit_code,
+            r.out.c_str(), r.err.c_str());
+    return false;
+  };
+  if (!step(RunCommand({"/usr/bin/git", "clone", "-q", origin, root + "/repo"}), "git clone") ||
+      !step(RunCommand({"/usr/bin/git", "-C", root + "/repo", "checkout", "-q", "--detach",
+                        start_rev}),
+            "git checkout") ||
+      !step(RealPortageShell("realportage::make_prefix " + SingleQuoted(root + "/prefix") + " " +
+                             SingleQuoted(root + "/repo") + " " +
+                             SingleQuoted(url_ + "/binhost") + " && realportage::select " +
+                             SingleQuoted(root + "/prefix")),
+            "realportage::make_prefix") ||
+      !RealPortageTrustTestCa(root + "/prefix")) {
+    return false;
+  }
+  dir_.WriteSecret("drones/" + drone + "/token", AgentToken(drone) + "\n");
+  dir_.Write("drones/" + drone + "/state/.keep", "");
+  if (!marker.empty()) dir_.Write("drones/" + drone + "/state/DEPLOY_MARKER", marker + "\n");
+  const std::string prefix = root + "/prefix";
+  // PKGDIR and PORTAGE_TMPDIR are the prefix's make.conf's: its wrapper
+  // drops the PKGDIR the agent exports, so the two must agree.
+  return LaunchAgent(drone, "/proc",
+                     "  repoDir: " + root + "/repo\n" +
+                     "  pkgDir: " + prefix + "/var/cache/binpkgs\n" +
+                     "  tmpDir: " + prefix + "/var/tmp\n" +
+                     "  emerge: " + prefix + "/emerge\n" +
+                     "  emergeLog: " + prefix + "/var/log/emerge.log\n",
+                     "  deploy: " + SourcePath("hack/fake-portage/deploy-hook.sh") + " " + root +
+                         "/state {version}\n",
+                     true);
+}
+
+bool RealPortageTrustTestCa(const std::string& prefix) {
+  const std::string ca = TestPki::Get().ca();
+  std::ofstream conf(prefix + "/etc/portage/make.conf", std::ios::app);
+  for (const char* var : {"FETCHCOMMAND", "RESUMECOMMAND"}) {
+    conf << var << "=\"wget --ca-certificate=" << ca
+         << (std::string(var) == "RESUMECOMMAND" ? " -c" : "")
+         << " -t 3 -T 60 -O \\\"\\${DISTDIR}/\\${FILE}\\\" \\\"\\${URI}\\\"\"\n";
+  }
+  return static_cast<bool>(conf.flush());
+}
+
+std::vector<std::string> RealPortageEnv() {
+  return {"/usr/bin/env", "SSL_CERT_FILE=" + TestPki::Get().ca()};
+}
+
+std::string RealPortageTarball() {
+  const char* set = getenv("SWARM_PORTAGE_TARBALL");
+  if (set && *set) return access(set, R_OK) == 0 ? set : "";
+  const std::string shared = SourcePath("../shared/portage/portage-3.0.82.tar.xz");
+  return access(shared.c_str(), R_OK) == 0 ? shared : "";
+}
+
+CommandOutput RealPortageShell(const std::string& script) {
+  return RunCommand({"/bin/bash", "-c",
+                     "export SWARM_ROOT=" + SingleQuoted(SourcePath("")) +
+                         " SWARM_PORTAGE_TARBALL=" + SingleQuoted(RealPortageTarball()) +
+                         " && source \"$SWARM_ROOT/hack/real-portage/lib.sh\" && " + script});
 }
 
 namespace {

@@ -91,6 +91,22 @@ class TestPki {
   std::string ca_;
 };
 
+// Real portage (hack/real-portage/lib.sh): the release tarball the tests
+// use, as lib.sh finds it ($SWARM_PORTAGE_TARBALL, else the shared copy
+// beside the source tree); "" when there is none.
+std::string RealPortageTarball();
+// Runs `script` in bash with lib.sh sourced (SWARM_ROOT the source tree,
+// SWARM_PORTAGE_TARBALL the tarball above).
+CommandOutput RealPortageShell(const std::string& script);
+// Makes the real-portage prefix `prefix` trust the harness's test CA when
+// it fetches from the controller: wget, portage's FETCHCOMMAND and
+// RESUMECOMMAND, gets --ca-certificate in its make.conf. Portage reads a
+// binhost's index with Python's urllib, which takes SSL_CERT_FILE from the
+// environment: the caller sets that (RealPortageEnv).
+bool RealPortageTrustTestCa(const std::string& prefix);
+// `/usr/bin/env SSL_CERT_FILE=<test CA>`, to put before a command.
+std::vector<std::string> RealPortageEnv();
+
 // A Swarm YAML named home, up to its roster's first line ("  drones:"): the
 // tree and deploy every member must have, `discover_on` resolving @world.
 std::string SwarmYamlHead(const std::string& tree_revision, const std::string& deploy_version,
@@ -175,6 +191,19 @@ class SwarmHarness {
   bool StartPortageAgent(const std::string& drone, const PortageAgentOptions& options);
   std::string DroneDir(const std::string& drone) const { return dir_.File("drones/" + drone); }
 
+  // Starts an agent for `drone` running real portage (hack/real-portage):
+  // its own clone of `origin` (the test repository, realportage::make_repo)
+  // at `start_rev` in DroneDir/repo, a prefix on that clone in
+  // DroneDir/prefix (realportage::make_prefix, @world selected) whose
+  // emerge wrapper the agent runs, PKGDIR and PORTAGE_TMPDIR the prefix's,
+  // the default git sync hook, and DEPLOY_MARKER holding `marker`. Its
+  // binrepos.conf names the controller's live binhost, so a build's
+  // `--getbinpkg` installs dependencies other drones built from there, as
+  // a real drone's does (the test CA trusted as RealPortageTrustTestCa
+  // does). False (with what failed on stderr) when any step fails.
+  bool StartRealPortageAgent(const std::string& drone, const std::string& origin,
+                             const std::string& start_rev, const std::string& marker);
+
   // The condition `type` of a drone as "Status/Reason", "" when absent.
   std::string DroneCondition(const std::string& drone, const std::string& type);
   std::string SwarmCondition(const std::string& type);
@@ -204,6 +233,11 @@ class SwarmHarness {
   void WriteTokenFile();
   // The agent.yaml lines of the drone's TLS files.
   std::string AgentTlsConfig(const std::string& drone);
+  // Writes the drone's agent.yaml (token, state dir, the portage paths and
+  // hooks given) and starts its agent (with RealPortageEnv for real portage).
+  bool LaunchAgent(const std::string& drone, const std::string& proc_root,
+                   const std::string& portage_yaml, const std::string& hooks_yaml,
+                   bool real_portage = false);
 
   TempDir dir_;
   std::string admin_token_;
