@@ -342,7 +342,7 @@ json ReleaseToJson(const Release& r, bool promoted, bool with_packages) {
   json status = {{"treeRevision", r.tree_revision},
                  {"deployVersion", r.deploy_version},
                  {"queue", r.queue},
-                 {"packageCount", r.packages.size()},
+                 {"packageCount", r.package_count},
                  {"bytes", r.bytes},
                  {"promoted", promoted},
                  {"promotedAt", OptionalTimeToJson(r.promoted_at)},
@@ -373,6 +373,7 @@ Result<Release> ReleaseFromJson(const json& j) {
   st.String("treeRevision", r.tree_revision);
   st.String("deployVersion", r.deploy_version);
   st.String("queue", r.queue);
+  st.Int64("packageCount", r.package_count);
   st.Int64("bytes", r.bytes);
   st.OptionalTime("promotedAt", r.promoted_at);
   st.Int64("indexTimestamp", r.index_timestamp);
@@ -390,8 +391,26 @@ Result<Release> ReleaseFromJson(const json& j) {
       }
     }
   }
+  if (errors.empty() && r.package_count != static_cast<int64_t>(r.packages.size())) {
+    errors.push_back("status.packageCount is " + std::to_string(r.package_count) + " but " +
+                     std::to_string(r.packages.size()) + " packages are listed");
+  }
   if (!errors.empty()) return ErrorsToStatus("release", errors);
   return r;
+}
+
+Release ReleaseSummaryOf(const Release& r) {
+  Release s;
+  s.name = r.name;
+  s.created = r.created;
+  s.tree_revision = r.tree_revision;
+  s.deploy_version = r.deploy_version;
+  s.queue = r.queue;
+  s.package_count = r.package_count;
+  s.bytes = r.bytes;
+  s.promoted_at = r.promoted_at;
+  s.index_timestamp = r.index_timestamp;
+  return s;
 }
 
 }  // namespace swarm::api

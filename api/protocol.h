@@ -233,7 +233,8 @@ struct Release {
   // The queue it completes: a digest of its packages and their files, so one
   // queue is released once. Empty for a release cut by hand before then.
   std::string queue;
-  std::vector<ReleasePackage> packages;  // sorted by name
+  std::vector<ReleasePackage> packages;  // sorted by name; empty in a summary
+  int64_t package_count = 0;             // packages.size(), kept in a summary too
   int64_t bytes = 0;                     // the sum of the packages' sizes
   std::optional<WallTime> promoted_at;   // the last time it was promoted; never: unset
   // The TIMESTAMP /binhost/current/Packages carries while it is promoted:
@@ -250,6 +251,9 @@ struct Release {
 nlohmann::json ReleaseToJson(const Release& r, bool promoted, bool with_packages);
 // Reads what ReleaseToJson wrote with its packages (the store's rows).
 Result<Release> ReleaseFromJson(const nlohmann::json& j);
+// `r` without its packages (package_count stays): what a list shows, at
+// the cost of the summary alone.
+Release ReleaseSummaryOf(const Release& r);
 
 // The API form: metadata.name, spec.dependencies, status{phase, drone,
 // attempts, excludedDrones, lastFailure{class,message,drone}, reason,

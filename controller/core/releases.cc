@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/conditions.h"
 #include "api/events.h"
 #include "controller/binhost/releases.h"
@@ -52,10 +54,13 @@ void SwarmController::PromoteInto(Changes& c, const api::Release& release,
                                   const std::string& reason, const std::string& how) const {
   api::Swarm& swarm = c.Swarm(state_);
   const std::string was = swarm.status.release.promoted;
-  std::vector<api::Release> releases = ReleasesAfter(state_.releases, c);
+  int64_t timestamp = reconcilers::NextIndexTimestamp(state_.releases, clock_->Now());
+  for (const auto& [name, r] : c.releases) {
+    if (r) timestamp = std::max(timestamp, r->index_timestamp + 1);
+  }
   api::Release promoted = release;
   promoted.promoted_at = clock_->Now();
-  promoted.index_timestamp = reconcilers::NextIndexTimestamp(releases, clock_->Now());
+  promoted.index_timestamp = timestamp;
   c.releases[promoted.name] = promoted;
   swarm.status.release.promoted = promoted.name;
   c.Event(api::kKindRelease, promoted.name, api::events::kNormal, reason,
@@ -123,6 +128,7 @@ Status SwarmController::ReconcileReleases() {
         j.files.push_back({p, source});
       }
       r.packages = std::move(contents.packages);
+      r.package_count = static_cast<int64_t>(r.packages.size());
       j.carried = std::move(contents.from_previous);
       if (r.packages.empty()) {
         Changes c;
@@ -261,7 +267,8 @@ Result<SwarmController::ReleaseList> SwarmController::ListReleases() {
   ReleaseList out;
   out.resource_version = watch_.ResourceVersion();
   if (state_.swarm) out.promoted = state_.swarm->status.release.promoted;
-  out.releases = state_.releases;
+  out.releases.reserve(state_.releases.size());
+  for (const auto& r : state_.releases) out.releases.push_back(api::ReleaseSummaryOf(r));
   return out;
 }
 

@@ -25,6 +25,9 @@ struct GoldenFailure {
   const char* reason;  // exactly
 };
 
+// Names a case by its capture in test output, not by its bytes.
+void PrintTo(const GoldenFailure& g, std::ostream* os) { *os << g.file; }
+
 constexpr char kCompileReason[] =
     "ERROR: app-misc/broken-1.0::swarm-test failed (compile phase): gcc failed on broken.c";
 constexpr char kSlotReason[] =

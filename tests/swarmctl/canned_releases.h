@@ -69,7 +69,9 @@ inline std::vector<api::Release> CannedReleases() {
                      CannedReleasePackage("dev-libs/openssl-3.3.3", 7340032, "ab"),
                      CannedReleasePackage("dev-qt/qtwebengine-6.8.1", 1288490189, "dd")};
   latest.bytes = 145408 + 7340032 + 1288490189;
-  return {oldest, promoted, latest};
+  std::vector<api::Release> all = {oldest, promoted, latest};
+  for (api::Release& r : all) r.package_count = static_cast<int64_t>(r.packages.size());
+  return all;
 }
 
 // GET /api/v1/releases: the ReleaseList, oldest first, without packages.

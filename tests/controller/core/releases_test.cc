@@ -114,7 +114,7 @@ TEST_F(SwarmReleasesTest, AQueueBuiltWholeIsCutOnceVerifiedAndPromoted) {
   ASSERT_EQ(releases.size(), 1u);
   const api::Release& r = releases[0];
   EXPECT_EQ(r.name.substr(r.name.size() - 9), "-16b3ce4e");
-  EXPECT_EQ(r.packages.size(), 2u);
+  EXPECT_EQ(r.package_count, 2);
   EXPECT_EQ(r.tree_revision, "16b3ce4e0123");
   EXPECT_EQ(r.bytes, static_cast<int64_t>(std::string("binary package of dev-libs/a-1").size() * 2));
   EXPECT_TRUE(r.promoted_at.has_value());
