@@ -105,8 +105,9 @@ Status SwarmController::ReconcileReleases() {
         QueueIsCurrent(swarm) && reconcilers::QueueReleasable(queue)
             ? reconcilers::ReleaseQueueDigest(queue, swarm.status.queue)
             : "";
-    bool released = false;
-    for (const auto& r : state_.releases) released = released || (!digest.empty() && r.queue == digest);
+    const bool released =
+        std::any_of(state_.releases.begin(), state_.releases.end(),
+                    [&digest](const api::Release& r) { return r.queue == digest; });
     if ((!digest.empty() && !released) || release_cut_requested_) {
       const api::Release* previous = state_.releases.empty() ? nullptr : &state_.releases.back();
       reconcilers::ReleaseContents contents =

@@ -440,13 +440,7 @@ TEST(EmergePretendTest, FewerLinesThanTheTotalMeansLostOutput) {
 class EmergeFakePortageTest : public ::testing::Test {
  protected:
   CommandResult Run(std::vector<std::string> argv, std::map<std::string, std::string> env = {}) {
-    CommandSpec spec;
-    spec.argv = std::move(argv);
-    spec.env = std::move(env);
-    spec.timeout = std::chrono::seconds(60);
-    auto r = runner_.Run(spec);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : CommandResult{};
+    return testing::RunFakePortageCommand(runner_, std::move(argv), std::move(env));
   }
 
   void SetUp() override {

@@ -55,13 +55,7 @@ std::string ComparableOutput(const std::string& text) {
 class FakeEmergeGoldenTest : public ::testing::Test {
  protected:
   CommandResult Run(std::vector<std::string> argv, std::map<std::string, std::string> env = {}) {
-    CommandSpec spec;
-    spec.argv = std::move(argv);
-    spec.env = std::move(env);
-    spec.timeout = std::chrono::seconds(60);
-    auto r = runner_.Run(spec);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : CommandResult{};
+    return testing::RunFakePortageCommand(runner_, std::move(argv), std::move(env));
   }
 
   // The fake's --pretend --tree (as discovery runs it) on the tree of `capture`.
